@@ -1,0 +1,45 @@
+# aiosyslogd — make targets. `make help` lists them.
+
+SQLC_VERSION := v1.31.1
+GOBIN        := $(shell go env GOPATH)/bin
+SQLC         := $(GOBIN)/sqlc
+BIN          := bin/aiosyslogd
+FUZZTIME     ?= 10s
+
+.PHONY: help build test race generate verify run fuzz bench tools clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+build: ## build bin/aiosyslogd
+	go build -o $(BIN) ./cmd/aiosyslogd
+
+test: ## run every test, with the race detector
+	go test -race -count=1 ./...
+
+generate: $(SQLC) ## regenerate db/ from sql/ with sqlc
+	$(SQLC) generate
+
+verify: $(SQLC) ## fail when db/ is stale, code is unformatted or go vet complains
+	$(SQLC) diff
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	go vet ./...
+
+run: build ## start the daemon with ./aiosyslogd.toml (written with defaults if missing)
+	./$(BIN) serve
+
+fuzz: ## run each fuzzer for FUZZTIME (10s)
+	@set -e; for pkg in $$(go list ./...); do \
+	  for f in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$f"; \
+	    go test $$pkg -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME); \
+	  done; \
+	done
+
+tools: $(SQLC) ## install the pinned sqlc
+
+$(SQLC):
+	go install github.com/sqlc-dev/sqlc/cmd/sqlc@$(SQLC_VERSION)
+
+clean:
+	rm -rf bin

@@ -1,0 +1,90 @@
+package db
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReplaceTemplate(t *testing.T) {
+	tests := []struct {
+		in, want string
+		n        int
+	}{
+		{"SELECT * FROM SystemEvents", "SELECT * FROM SystemEvents202611", 1},
+		{"SystemEvents_FTS.Message MATCH ?", "SystemEvents202611_FTS.Message MATCH ?", 1},
+		{"content = 'SystemEvents',", "content = 'SystemEvents202611',", 1},
+		{"INSERT INTO SystemEvents_FTS (SystemEvents_FTS, rowid)", "INSERT INTO SystemEvents202611_FTS (SystemEvents202611_FTS, rowid)", 2},
+		{"SystemEvents SystemEvents", "SystemEvents202611 SystemEvents202611", 2},
+		// Not the template: another word, or a month table already.
+		{"FROM MySystemEvents", "FROM MySystemEvents", 0},
+		{"FROM SystemEvents202610", "FROM SystemEvents202610", 0},
+		{"FROM SystemEventsX", "FROM SystemEventsX", 0},
+	}
+	for _, tt := range tests {
+		got, n := replaceTemplate(tt.in, "SystemEvents202611")
+		if got != tt.want || n != tt.n {
+			t.Errorf("replaceTemplate(%q) = %q, %d; want %q, %d", tt.in, got, n, tt.want, tt.n)
+		}
+	}
+}
+
+func TestRewriteRefusesQueryWithoutTemplate(t *testing.T) {
+	_, err := rewrite("SELECT 1", Month{2026, 11})
+	if err == nil || !strings.Contains(err.Error(), "template") {
+		t.Fatalf("rewrite without template: err = %v, want an error naming the template", err)
+	}
+}
+
+func TestMonthTable(t *testing.T) {
+	tests := []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2026, 11, 30, 23, 59, 59, 999999999, time.UTC), "SystemEvents202611"},
+		{time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), "SystemEvents202612"},
+		// 00:30 on Dec 1 in Berlin is still November in UTC.
+		{time.Date(2026, 12, 1, 0, 30, 0, 0, time.FixedZone("CET", 3600)), "SystemEvents202611"},
+		{time.Date(999, 1, 1, 0, 0, 0, 0, time.UTC), "SystemEvents099901"},
+	}
+	for _, tt := range tests {
+		if got := MonthOf(tt.at).Table(); got != tt.want {
+			t.Errorf("MonthOf(%v).Table() = %s, want %s", tt.at, got, tt.want)
+		}
+	}
+}
+
+func TestParseMonthTable(t *testing.T) {
+	good := map[string]Month{
+		"SystemEvents202611": {2026, 11},
+		"SystemEvents199901": {1999, 1},
+	}
+	for name, want := range good {
+		got, err := ParseMonthTable(name)
+		if err != nil || got != want {
+			t.Errorf("ParseMonthTable(%q) = %v, %v; want %v", name, got, err, want)
+		}
+	}
+	for _, name := range []string{"SystemEvents", "SystemEvents2026111", "SystemEvents202613", "SystemEvents202600",
+		"SystemEvents2026-1", "Other202611", "SystemEvents_FTS", "SystemEvents20261 "} {
+		if m, err := ParseMonthTable(name); err == nil {
+			t.Errorf("ParseMonthTable(%q) = %v, want an error", name, m)
+		}
+	}
+}
+
+func TestMonthNavigation(t *testing.T) {
+	dec := Month{2026, 12}
+	if got := dec.Next(); got != (Month{2027, 1}) {
+		t.Errorf("%v.Next() = %v", dec, got)
+	}
+	if got := (Month{2027, 1}).Prev(); got != dec {
+		t.Errorf("2027-01.Prev() = %v", got)
+	}
+	if !dec.Before(Month{2027, 1}) || (Month{2027, 1}).Before(dec) || dec.Before(dec) {
+		t.Error("Before is wrong across a year")
+	}
+	if dec.String() != "2026-12" {
+		t.Errorf("String() = %q", dec.String())
+	}
+}

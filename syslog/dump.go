@@ -1,0 +1,28 @@
+package syslog
+
+import (
+	"bufio"
+	"io"
+)
+
+// lineWriter writes messages as RFC 5424 lines through a buffer; the batcher
+// flushes it whenever it runs out of input, so a dump is never stale.
+type lineWriter struct {
+	w    *bufio.Writer
+	line []byte
+}
+
+func newLineWriter(w io.Writer) *lineWriter {
+	return &lineWriter{w: bufio.NewWriterSize(w, 64<<10)}
+}
+
+// WriteLine writes m and a newline. Errors are ignored: a closed stdout must
+// not stop the server from storing.
+func (l *lineWriter) WriteLine(m *Message) {
+	l.line = m.AppendRFC5424(l.line[:0])
+	l.line = append(l.line, '\n')
+	l.w.Write(l.line)
+}
+
+// Flush writes out what is buffered.
+func (l *lineWriter) Flush() { l.w.Flush() }
