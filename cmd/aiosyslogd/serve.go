@@ -168,4 +168,3 @@ func servePprof(ctx context.Context, addr string, logger *slog.Logger) {
 		logger.Error("pprof", "error", err)
 	}
 }
-
