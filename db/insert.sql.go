@@ -7,7 +7,18 @@ package db
 
 import (
 	"context"
+	"database/sql"
 )
+
+const clearStaged = `-- name: ClearStaged :exec
+DELETE FROM SystemEventsStaging
+`
+
+// ClearStaged empties the staging table for the next batch.
+func (q *Queries) ClearStaged(ctx context.Context) error {
+	_, err := q.db.ExecContext(ctx, clearStaged)
+	return err
+}
 
 const countEvents = `-- name: CountEvents :one
 SELECT count(*) FROM SystemEvents
@@ -33,31 +44,22 @@ func (q *Queries) CountMatches(ctx context.Context, query string) (int64, error)
 	return count, err
 }
 
-const insertBatch = `-- name: InsertBatch :execrows
+const insertStaged = `-- name: InsertStaged :execrows
 INSERT INTO SystemEvents (
     Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
     SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage
 )
 SELECT
-    json_extract(value, '$[0]'),
-    json_extract(value, '$[1]'),
-    json_extract(value, '$[2]'),
-    json_extract(value, '$[3]'),
-    json_extract(value, '$[4]'),
-    json_extract(value, '$[5]'),
-    json_extract(value, '$[6]'),
-    json_extract(value, '$[7]'),
-    json_extract(value, '$[8]'),
-    json_extract(value, '$[9]'),
-    unhex(json_extract(value, '$[10]'))
-FROM json_each(CAST(?1 AS TEXT))
+    Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
+    SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage
+FROM SystemEventsStaging
+ORDER BY rowid
 `
 
-// InsertBatch writes a whole batch in ONE statement, so that FTS5 flushes its
-// pending index once per batch instead of once per row. batch is a JSON array
-// of rows, each an array in the column order below; RawMessage travels as hex.
-func (q *Queries) InsertBatch(ctx context.Context, batch string) (int64, error) {
-	result, err := q.db.ExecContext(ctx, insertBatch, batch)
+// InsertStaged moves the staged batch into a month table in ONE statement:
+// the FTS5 trigger fires per row, but FTS5 flushes its pending index once.
+func (q *Queries) InsertStaged(ctx context.Context) (int64, error) {
+	result, err := q.db.ExecContext(ctx, insertStaged)
 	if err != nil {
 		return 0, err
 	}
@@ -92,4 +94,43 @@ func (q *Queries) ListMonthTables(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	return items, nil
+}
+
+const stageEvent = `-- name: StageEvent :exec
+INSERT INTO SystemEventsStaging (
+    Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
+    SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+`
+
+type StageEventParams struct {
+	Facility           int64
+	Priority           int64
+	FromHost           string
+	ReceivedAt         string
+	DeviceReportedTime sql.NullString
+	SysLogTag          string
+	ProcessID          string
+	MsgID              string
+	StructuredData     sql.NullString
+	Message            string
+	RawMessage         []byte
+}
+
+// StageEvent adds one row of a batch to the staging table.
+func (q *Queries) StageEvent(ctx context.Context, arg StageEventParams) error {
+	_, err := q.db.ExecContext(ctx, stageEvent,
+		arg.Facility,
+		arg.Priority,
+		arg.FromHost,
+		arg.ReceivedAt,
+		arg.DeviceReportedTime,
+		arg.SysLogTag,
+		arg.ProcessID,
+		arg.MsgID,
+		arg.StructuredData,
+		arg.Message,
+		arg.RawMessage,
+	)
+	return err
 }

@@ -3,15 +3,15 @@ package db
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"time"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
+	sqlsrc "github.com/aiosyslogd/aiosyslogd/sql"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -33,14 +33,9 @@ type Store struct {
 	// SQLDump, when set, receives each batch's SQL and its parameter.
 	SQLDump io.Writer
 
-	months map[Month]bool // month tables known to exist
-	bufs   []monthBatch   // reused encoding buffers, one per month in a batch
-}
-
-type monthBatch struct {
-	month Month
-	rows  int
-	json  []byte
+	known     map[Month]bool // month tables known to exist
+	months    []Month        // the months of the batch being written
+	stageStmt *sql.Stmt      // StageEvent, prepared once
 }
 
 // Open opens (creating if needed) the database at path for writing, in WAL
@@ -58,8 +53,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// then hold for every statement.
 	db.SetMaxOpenConns(1)
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, path: path, months: map[Month]bool{}}
-	if err := s.loadMonths(ctx); err != nil {
+	s := &Store{db: db, path: path, known: map[Month]bool{}}
+	if err := s.prepare(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -75,6 +70,7 @@ func writerDSN(path string) string {
 		"?_pragma=busy_timeout(10000)" +
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)" +
+		"&_pragma=cache_size(-32768)" + // 32 MiB: FTS5 merges reread recent pages
 		"&_txlock=immediate"
 }
 
@@ -103,15 +99,23 @@ func checkSQLiteFile(path string) error {
 	return nil
 }
 
-func (s *Store) loadMonths(ctx context.Context) error {
+// prepare learns which month tables exist, makes the staging table and
+// prepares the statement run for every row.
+func (s *Store) prepare(ctx context.Context) error {
 	names, err := New(s.db).ListMonthTables(ctx)
 	if err != nil {
 		return fmt.Errorf("list month tables: %w", err)
 	}
 	for _, name := range names {
 		if m, err := ParseMonthTable(name); err == nil {
-			s.months[m] = true
+			s.known[m] = true
 		}
+	}
+	if _, err := s.db.ExecContext(ctx, sqlsrc.Staging); err != nil {
+		return fmt.Errorf("create staging table: %w", err)
+	}
+	if s.stageStmt, err = s.db.PrepareContext(ctx, stageEvent); err != nil {
+		return fmt.Errorf("prepare: %w", err)
 	}
 	return nil
 }
@@ -121,6 +125,7 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.stageStmt.Close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", s.path, err)
 	}
@@ -128,12 +133,13 @@ func (s *Store) Close() error {
 }
 
 // Write stores batch in one transaction: each record in the table of the UTC
-// month it was received in, with one INSERT statement per month.
+// month it was received in. Per month, the rows are staged one by one in a
+// TEMP table and moved into the month table by one INSERT … SELECT, so that
+// FTS5 flushes its index once per batch, not once per row.
 func (s *Store) Write(ctx context.Context, batch []syslog.Record) (err error) {
 	if len(batch) == 0 {
 		return nil
 	}
-	s.encode(batch)
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction on %s: %w", s.path, err)
@@ -143,16 +149,26 @@ func (s *Store) Write(ctx context.Context, batch []syslog.Record) (err error) {
 			tx.Rollback()
 		}
 	}()
+	// The staging table is per connection: make sure this one has it.
+	if _, err := tx.ExecContext(ctx, sqlsrc.Staging); err != nil {
+		return fmt.Errorf("create staging table: %w", err)
+	}
+	stage := New(preparedDBTX{DBTX: tx, stmts: map[string]*sql.Stmt{stageEvent: tx.StmtContext(ctx, s.stageStmt)}})
+	s.months = s.months[:0]
+	for i := range batch {
+		if m := MonthOf(batch[i].ReceivedAt); !slices.Contains(s.months, m) {
+			s.months = append(s.months, m)
+		}
+	}
 	var created []Month
-	for i := range s.bufs {
-		b := &s.bufs[i]
-		if !s.months[b.month] {
-			if err := CreateMonth(ctx, tx, b.month); err != nil {
+	for _, m := range s.months {
+		if !s.known[m] {
+			if err := CreateMonth(ctx, tx, m); err != nil {
 				return err
 			}
-			created = append(created, b.month)
+			created = append(created, m)
 		}
-		if err := s.insert(ctx, tx, b); err != nil {
+		if err := s.insertMonth(ctx, tx, stage, m, batch); err != nil {
 			return err
 		}
 	}
@@ -160,163 +176,91 @@ func (s *Store) Write(ctx context.Context, batch []syslog.Record) (err error) {
 		return fmt.Errorf("commit batch of %d to %s: %w", len(batch), s.path, err)
 	}
 	for _, m := range created {
-		s.months[m] = true
+		s.known[m] = true
 	}
 	return nil
 }
 
-func (s *Store) insert(ctx context.Context, tx *sql.Tx, b *monthBatch) error {
-	if s.SQLDump != nil {
-		q, _ := rewrite(insertBatch, b.month)
-		fmt.Fprintf(s.SQLDump, "%s;\n-- ?1 = %s\n", q, b.json)
-	}
-	n, err := ForMonth(tx, b.month).InsertBatch(ctx, string(b.json))
-	if err != nil {
-		return fmt.Errorf("insert %d rows into %s: %w", b.rows, b.month.Table(), err)
-	}
-	if n != int64(b.rows) {
-		return fmt.Errorf("insert into %s: stored %d rows of %d", b.month.Table(), n, b.rows)
-	}
-	return nil
-}
-
-// encode fills s.bufs with the batch as InsertBatch's JSON, one array per
-// month. Buffers are reused from batch to batch.
-func (s *Store) encode(batch []syslog.Record) {
-	for i := range s.bufs {
-		s.bufs[i].rows = 0
-	}
+// insertMonth stages the records of batch received in month and moves them
+// into the month's table.
+func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, stage *Queries, month Month, batch []syslog.Record) error {
+	rows := 0
 	for i := range batch {
 		r := &batch[i]
-		b := s.monthBuffer(MonthOf(r.ReceivedAt))
-		if b.rows == 0 {
-			b.json = append(b.json[:0], '[')
-		} else {
-			b.json = append(b.json, ',')
+		if MonthOf(r.ReceivedAt) != month {
+			continue
 		}
-		b.json = appendRow(b.json, r)
-		b.rows++
-	}
-	// Drop months that got no rows this time; close the arrays.
-	kept := s.bufs[:0]
-	for _, b := range s.bufs {
-		if b.rows > 0 {
-			b.json = append(b.json, ']')
-			kept = append(kept, b)
+		p := rowParams(r)
+		if s.SQLDump != nil {
+			fmt.Fprintf(s.SQLDump, "%s; -- %+v\n", stageEvent, p)
 		}
+		if err := stage.StageEvent(ctx, p); err != nil {
+			return fmt.Errorf("stage a row for %s: %w", month.Table(), err)
+		}
+		rows++
 	}
-	s.bufs = kept
+	if s.SQLDump != nil {
+		q, _ := rewrite(insertStaged, month)
+		fmt.Fprintf(s.SQLDump, "%s;\n%s;\n", q, clearStaged)
+	}
+	n, err := ForMonth(tx, month).InsertStaged(ctx)
+	if err != nil {
+		return fmt.Errorf("insert %d rows into %s: %w", rows, month.Table(), err)
+	}
+	if n != int64(rows) {
+		return fmt.Errorf("insert into %s: stored %d rows of %d", month.Table(), n, rows)
+	}
+	if err := New(tx).ClearStaged(ctx); err != nil {
+		return fmt.Errorf("clear staging table: %w", err)
+	}
+	return nil
 }
 
-func (s *Store) monthBuffer(m Month) *monthBatch {
-	for i := range s.bufs {
-		if s.bufs[i].month == m {
-			return &s.bufs[i]
-		}
-	}
-	for i := range s.bufs {
-		if s.bufs[i].rows == 0 { // reuse a buffer of another month
-			s.bufs[i].month = m
-			return &s.bufs[i]
-		}
-	}
-	s.bufs = append(s.bufs, monthBatch{month: m})
-	return &s.bufs[len(s.bufs)-1]
-}
-
-// appendRow appends one record as the JSON array InsertBatch expects.
-func appendRow(dst []byte, r *syslog.Record) []byte {
+// rowParams maps a record to its row.
+func rowParams(r *syslog.Record) StageEventParams {
 	m := &r.Message
-	dst = append(dst, '[')
-	dst = strconv.AppendUint(dst, uint64(m.Priority.Facility()), 10)
-	dst = append(dst, ',')
-	dst = strconv.AppendUint(dst, uint64(m.Priority.Severity()), 10)
-	dst = append(dst, ',')
-	dst = appendJSONString(dst, r.Host())
-	dst = append(dst, ',')
-	dst = appendTime(dst, r.ReceivedAt)
-	dst = append(dst, ',')
-	if m.Timestamp.IsZero() {
-		dst = append(dst, "null"...)
-	} else {
-		dst = appendTime(dst, m.Timestamp)
+	p := StageEventParams{
+		Facility:   int64(m.Priority.Facility()),
+		Priority:   int64(m.Priority.Severity()),
+		FromHost:   validUTF8(r.Host()),
+		ReceivedAt: r.ReceivedAt.UTC().Format(TimeLayout),
+		SysLogTag:  validUTF8(m.AppName),
+		ProcessID:  validUTF8(m.ProcID),
+		MsgID:      validUTF8(m.MsgID),
+		Message:    validUTF8(m.Text),
+		RawMessage: r.Raw,
 	}
-	dst = append(dst, ',')
-	dst = appendJSONString(dst, m.AppName)
-	dst = append(dst, ',')
-	dst = appendJSONString(dst, m.ProcID)
-	dst = append(dst, ',')
-	dst = appendJSONString(dst, m.MsgID)
-	dst = append(dst, ',')
-	if len(m.StructuredData) == 0 {
-		dst = append(dst, "null"...)
-	} else {
+	if !m.Timestamp.IsZero() {
+		p.DeviceReportedTime = sql.NullString{String: m.Timestamp.UTC().Format(TimeLayout), Valid: true}
+	}
+	if len(m.StructuredData) > 0 {
 		sd := syslog.AppendStructuredData(nil, m.StructuredData)
-		dst = appendJSONString(dst, string(sd))
+		p.StructuredData = sql.NullString{String: validUTF8(string(sd)), Valid: true}
 	}
-	dst = append(dst, ',')
-	dst = appendJSONString(dst, m.Text)
-	dst = append(dst, ',')
-	if r.Raw == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '"')
-		dst = hex.AppendEncode(dst, r.Raw)
-		dst = append(dst, '"')
-	}
-	return append(dst, ']')
+	return p
 }
 
-func appendTime(dst []byte, t time.Time) []byte {
-	dst = append(dst, '"')
-	dst = t.UTC().AppendFormat(dst, TimeLayout)
-	return append(dst, '"')
+// validUTF8 replaces invalid UTF-8 by U+FFFD, so that every TEXT column is
+// text that SQLite's functions and FTS5 handle; Record.Raw keeps the bytes.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
-const hexDigits = "0123456789abcdef"
+// preparedDBTX runs the queries it holds prepared statements for through
+// them, sparing SQLite a prepare per row, and passes the rest through.
+type preparedDBTX struct {
+	DBTX
+	stmts map[string]*sql.Stmt
+}
 
-// appendJSONString appends s as a JSON string. Bytes that are not valid UTF-8
-// become U+FFFD (JSON cannot carry them; Record.Raw keeps the originals), and
-// NUL and other control characters are escaped.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, "\\ufffd"...)
-			i++
-			start = i
-			continue
-		}
-		i += size
+func (p preparedDBTX) ExecContext(ctx context.Context, query string, args ...interface{}) (sql.Result, error) {
+	if st, ok := p.stmts[query]; ok {
+		return st.ExecContext(ctx, args...)
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return p.DBTX.ExecContext(ctx, query, args...)
 }
 
 // ensure Store satisfies the interface the batcher needs.

@@ -146,7 +146,7 @@ func TestWriteKeepsRawAndInvalidUTF8(t *testing.T) {
 	if host != "192.0.2.7" {
 		t.Errorf("FromHost = %q, want the sender's address", host)
 	}
-	if want := "bad \ufffd\ufffd bytes \x00 and NUL"; msg != want {
+	if want := "bad \ufffd bytes \x00 and NUL"; msg != want {
 		t.Errorf("Message = %q, want %q", msg, want)
 	}
 	if n := count(t, s.DB(), Month{2026, 11}, "bytes"); n != 1 {
@@ -192,8 +192,8 @@ func TestReopenKnowsExistingMonths(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	if !s2.months[Month{2026, 10}] {
-		t.Errorf("reopened store does not know month 2026-10: %v", s2.months)
+	if !s2.known[Month{2026, 10}] {
+		t.Errorf("reopened store does not know month 2026-10: %v", s2.known)
 	}
 	if err := s2.Write(context.Background(), []syslog.Record{record(at, "h", "a", "second")}); err != nil {
 		t.Fatal(err)

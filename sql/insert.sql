@@ -1,24 +1,26 @@
--- name: InsertBatch :execrows
--- InsertBatch writes a whole batch in ONE statement, so that FTS5 flushes its
--- pending index once per batch instead of once per row. batch is a JSON array
--- of rows, each an array in the column order below; RawMessage travels as hex.
+-- name: StageEvent :exec
+-- StageEvent adds one row of a batch to the staging table.
+INSERT INTO SystemEventsStaging (
+    Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
+    SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: InsertStaged :execrows
+-- InsertStaged moves the staged batch into a month table in ONE statement:
+-- the FTS5 trigger fires per row, but FTS5 flushes its pending index once.
 INSERT INTO SystemEvents (
     Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
     SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage
 )
 SELECT
-    json_extract(value, '$[0]'),
-    json_extract(value, '$[1]'),
-    json_extract(value, '$[2]'),
-    json_extract(value, '$[3]'),
-    json_extract(value, '$[4]'),
-    json_extract(value, '$[5]'),
-    json_extract(value, '$[6]'),
-    json_extract(value, '$[7]'),
-    json_extract(value, '$[8]'),
-    json_extract(value, '$[9]'),
-    unhex(json_extract(value, '$[10]'))
-FROM json_each(CAST(sqlc.arg(batch) AS TEXT));
+    Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
+    SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage
+FROM SystemEventsStaging
+ORDER BY rowid;
+
+-- name: ClearStaged :exec
+-- ClearStaged empties the staging table for the next batch.
+DELETE FROM SystemEventsStaging;
 
 -- name: CountEvents :one
 -- CountEvents counts the rows of a month table.

@@ -61,3 +61,7 @@ CREATE TRIGGER IF NOT EXISTS SystemEvents_FTS_Update AFTER UPDATE OF Message ON 
     INSERT INTO SystemEvents_FTS (SystemEvents_FTS, rowid, Message) VALUES ('delete', old.ID, old.Message);
     INSERT INTO SystemEvents_FTS (rowid, Message) VALUES (new.ID, new.Message);
 END;
+
+-- Merge FTS5 segments in bigger steps (default 4): measured faster inserts
+-- at the same query speed. Stored in the FTS table's config; idempotent.
+INSERT INTO SystemEvents_FTS (SystemEvents_FTS, rank) VALUES ('automerge', 8);
