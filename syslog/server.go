@@ -114,7 +114,8 @@ func (s *Server) Serve(ctx context.Context, conn *net.UDPConn) error {
 	close(done)
 	st := s.Stats()
 	s.logger().Info("stopped", "received", st.Received, "stored", st.Stored,
-		"dropped", st.Dropped, "malformed", st.Malformed, "lost", st.Lost)
+		"dropped", st.Dropped, "malformed", st.Malformed, "lost", st.Lost,
+		"batches", st.Batches, "write_p50", st.WriteP50, "write_p99", st.WriteP99)
 	return writeErr
 }
 

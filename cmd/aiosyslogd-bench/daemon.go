@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bufio"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/db"
+	_ "modernc.org/sqlite"
+)
+
+// daemon is a running `aiosyslogd serve` in a temporary directory.
+type daemon struct {
+	cmd    *exec.Cmd
+	dir    string
+	dbPath string
+	addr   string // 127.0.0.1:port
+
+	mu       sync.Mutex
+	lastStop string // the daemon's final "stopped" log line
+	logTail  []string
+	exited   chan struct{}
+}
+
+func startDaemon(o options) (*daemon, error) {
+	dir, err := os.MkdirTemp("", "aiosyslogd-bench-")
+	if err != nil {
+		return nil, err
+	}
+	d := &daemon{dir: dir, dbPath: filepath.Join(dir, "bench.db"), exited: make(chan struct{})}
+	queue := ""
+	if o.queueSize > 0 {
+		queue = fmt.Sprintf("queue_size = %d\n", o.queueSize)
+	}
+	cfg := fmt.Sprintf("[server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n%s\n[sqlite]\ndatabase = %q\nbatch_size = %d\nbatch_timeout = 1\n",
+		queue, d.dbPath, o.batchSize)
+	cfgPath := filepath.Join(dir, "bench.toml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+		return nil, err
+	}
+	bin, err := filepath.Abs(o.bin)
+	if err != nil {
+		return nil, err
+	}
+	d.cmd = exec.Command(bin, "--config", cfgPath, "serve")
+	d.cmd.Dir = dir
+	stderr, err := d.cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := d.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", o.bin, err)
+	}
+	bound := make(chan string, 1)
+	go d.readLog(stderr, bound)
+	select {
+	case d.addr = <-bound:
+		return d, nil
+	case <-d.exited:
+		d.cmd.Wait()
+		return nil, fmt.Errorf("daemon exited before listening: %s", d.tail())
+	case <-time.After(30 * time.Second):
+		d.cmd.Process.Kill()
+		return nil, fmt.Errorf("daemon did not listen within 30s: %s", d.tail())
+	}
+}
+
+var listening = regexp.MustCompile(`msg=listening .*addr=(\S+)`)
+
+func (d *daemon) readLog(r io.Reader, bound chan<- string) {
+	defer close(d.exited)
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		d.mu.Lock()
+		d.logTail = append(d.logTail, line)
+		if len(d.logTail) > 20 {
+			d.logTail = d.logTail[1:]
+		}
+		if strings.Contains(line, "msg=stopped") {
+			d.lastStop = line
+		}
+		d.mu.Unlock()
+		if m := listening.FindStringSubmatch(line); m != nil {
+			bound <- m[1]
+		}
+	}
+}
+
+func (d *daemon) tail() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return strings.Join(d.logTail, "\n")
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (d *daemon) stop() error {
+	if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return err
+	}
+	select {
+	case <-d.exited:
+	case <-time.After(10 * time.Minute):
+		d.cmd.Process.Kill()
+		return fmt.Errorf("daemon did not exit within 10 minutes of SIGTERM")
+	}
+	if err := d.cmd.Wait(); err != nil {
+		return fmt.Errorf("daemon: %v\n%s", err, d.tail())
+	}
+	return nil
+}
+
+func (d *daemon) cleanup(keep bool) {
+	if keep {
+		fmt.Println("kept", d.dir)
+		return
+	}
+	os.RemoveAll(d.dir)
+}
+
+// procStats are the daemon's resource use, from /proc.
+type procStats struct {
+	cpu        time.Duration // user + system
+	rss, hwm   int64         // bytes: now, and the peak
+	readFailed error
+}
+
+func (d *daemon) proc() procStats {
+	var ps procStats
+	pid := d.cmd.Process.Pid
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		ps.readFailed = err
+		return ps
+	}
+	// Fields after the command name (which may hold spaces) in parentheses.
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	ps.cpu = time.Duration(utime+stime) * time.Second / 100 // USER_HZ is 100 on Linux
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		ps.readFailed = err
+		return ps
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(f[1], 10, 64)
+		switch f[0] {
+		case "VmRSS:":
+			ps.rss = kb << 10
+		case "VmHWM:":
+			ps.hwm = kb << 10
+		}
+	}
+	return ps
+}
+
+// counts returns the rows stored in all month tables, and how many of them
+// the FTS5 indexes find for term.
+func counts(dbPath, term string) (rows, matches int64, err error) {
+	conn, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer conn.Close()
+	tables, err := db.New(conn).ListMonthTables(bgctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, t := range tables {
+		m, err := db.ParseMonthTable(t)
+		if err != nil {
+			return 0, 0, err
+		}
+		q := db.ForMonth(conn, m)
+		n, err := q.CountEvents(bgctx)
+		if err != nil {
+			return 0, 0, err
+		}
+		rows += n
+		if term != "" {
+			k, err := q.CountMatches(bgctx, term)
+			if err != nil {
+				return 0, 0, err
+			}
+			matches += k
+		}
+	}
+	return rows, matches, nil
+}
+
+// waitStored polls the database until want rows are stored, or the count has
+// not moved for quiet.
+func waitStored(dbPath string, want int64, quiet time.Duration) int64 {
+	var last int64 = -1
+	lastChange := time.Now()
+	for {
+		n, _, err := counts(dbPath, "")
+		if err == nil && n != last {
+			last, lastChange = n, time.Now()
+		}
+		if last >= want || time.Since(lastChange) > quiet {
+			return last
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
