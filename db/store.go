@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"slices"
 	"strings"
@@ -30,8 +31,15 @@ const sqliteHeader = "SQLite format 3\x00"
 type Store struct {
 	db   *sql.DB
 	path string
-	// SQLDump, when set, receives each batch's SQL and its parameter.
+	// SQLDump, when set, receives each batch's SQL and its parameters.
 	SQLDump io.Writer
+	// RetentionMonths, when above 0, keeps only the newest that many month
+	// tables: older ones are dropped by Prune, and by Write whenever a new
+	// month begins.
+	RetentionMonths int
+	// Logger reports what Write does besides writing (pruning); nil =
+	// slog.Default().
+	Logger *slog.Logger
 
 	known     map[Month]bool // month tables known to exist
 	months    []Month        // the months of the batch being written
@@ -71,6 +79,9 @@ func writerDSN(path string) string {
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)" +
 		"&_pragma=cache_size(-32768)" + // 32 MiB: FTS5 merges reread recent pages
+		// Takes effect only in a new database: lets Prune give the pages of
+		// dropped months back to the file system.
+		"&_pragma=auto_vacuum(INCREMENTAL)" +
 		"&_txlock=immediate"
 }
 
@@ -178,7 +189,96 @@ func (s *Store) Write(ctx context.Context, batch []syslog.Record) (err error) {
 	for _, m := range created {
 		s.known[m] = true
 	}
+	if len(created) > 0 && s.RetentionMonths > 0 {
+		// A new month began: the batch is stored, so a failure here is only
+		// logged, and pruning is tried again at the next new month.
+		if _, err := s.Prune(ctx, slices.MaxFunc(created, compareMonths)); err != nil {
+			s.logger().Error("prune old months", "error", err)
+		}
+	}
 	return nil
+}
+
+func compareMonths(a, b Month) int {
+	if a.Before(b) {
+		return -1
+	}
+	if b.Before(a) {
+		return 1
+	}
+	return 0
+}
+
+func (s *Store) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+// incrementalVacuum returns free pages to the file system. It is a pragma,
+// which sqlc does not compile, so it lives here.
+const incrementalVacuum = "PRAGMA incremental_vacuum"
+
+// Prune drops the month tables (with their FTS5 tables, index and triggers)
+// older than the newest RetentionMonths months, counting back from the
+// newest of current and the existing tables, and gives their space back to
+// the file system. It returns the months dropped.
+func (s *Store) Prune(ctx context.Context, current Month) ([]Month, error) {
+	if s.RetentionMonths <= 0 {
+		return nil, nil
+	}
+	newest := current
+	for m := range s.known {
+		if newest.Before(m) {
+			newest = m
+		}
+	}
+	oldestKept := newest
+	for range s.RetentionMonths - 1 {
+		oldestKept = oldestKept.Prev()
+	}
+	var dropped []Month
+	for m := range s.known {
+		if m.Before(oldestKept) {
+			dropped = append(dropped, m)
+		}
+	}
+	if len(dropped) == 0 {
+		return nil, nil
+	}
+	slices.SortFunc(dropped, compareMonths)
+	for _, m := range dropped {
+		if err := s.dropMonth(ctx, m); err != nil {
+			return nil, err
+		}
+		delete(s.known, m)
+		s.logger().Info("dropped month past retention", "table", m.Table(), "retention_months", s.RetentionMonths)
+	}
+	if _, err := s.db.ExecContext(ctx, incrementalVacuum); err != nil {
+		return dropped, fmt.Errorf("give space back after dropping %d months: %w", len(dropped), err)
+	}
+	return dropped, nil
+}
+
+func (s *Store) dropMonth(ctx context.Context, m Month) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("drop %s: %w", m.Table(), err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	q := ForMonth(tx, m)
+	if err := q.DropMonthFTS(ctx); err != nil {
+		return fmt.Errorf("drop %s_FTS: %w", m.Table(), err)
+	}
+	if err := q.DropMonthTable(ctx); err != nil {
+		return fmt.Errorf("drop %s: %w", m.Table(), err)
+	}
+	return tx.Commit()
 }
 
 // insertMonth stages the records of batch received in month and moves them

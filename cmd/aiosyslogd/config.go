@@ -41,6 +41,9 @@ database = "syslog.db"
 batch_size = 1000
 batch_timeout = 5
 sql_dump = false
+# Keep only the newest N month tables (0 = keep everything); older ones are
+# dropped at start and whenever a new month begins.
+retention_months = 0
 `
 
 // Config is the whole configuration file.
@@ -66,6 +69,8 @@ type SQLiteConfig struct {
 	BatchSize    int     `toml:"batch_size"`
 	BatchTimeout float64 `toml:"batch_timeout"` // seconds
 	SQLDump      bool    `toml:"sql_dump"`
+	// RetentionMonths keeps the newest N month tables; 0 keeps all.
+	RetentionMonths int `toml:"retention_months"`
 }
 
 func defaultConfig() Config {
@@ -189,6 +194,9 @@ func (c *Config) validate() error {
 	}
 	if c.SQLite.BatchTimeout <= 0 {
 		return fmt.Errorf("sqlite.batch_timeout = %v: want a number of seconds above 0", c.SQLite.BatchTimeout)
+	}
+	if c.SQLite.RetentionMonths < 0 {
+		return fmt.Errorf("sqlite.retention_months = %d: want 0 (keep all) or more", c.SQLite.RetentionMonths)
 	}
 	if c.SQLite.Enabled && c.SQLite.Database == "" {
 		return errors.New("sqlite.database is empty: name the database file, or set sqlite.enabled = false")

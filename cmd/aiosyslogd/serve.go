@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -78,6 +79,11 @@ func runServe(c *cli.Context) error {
 		}()
 		if cfg.SQLite.SQLDump {
 			store.SQLDump = os.Stdout
+		}
+		store.Logger = logger
+		store.RetentionMonths = cfg.SQLite.RetentionMonths
+		if _, err := store.Prune(ctx, db.MonthOf(time.Now())); err != nil {
+			return cli.Exit("aiosyslogd: "+err.Error(), 1)
 		}
 		srv.Store = store
 	}

@@ -1,0 +1,98 @@
+package db
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog"
+)
+
+func monthTables(t *testing.T, s *Store) []string {
+	t.Helper()
+	names, err := New(s.DB()).ListMonthTables(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+func pragmaInt(t *testing.T, s *Store, name string) int64 {
+	t.Helper()
+	var n int64
+	if err := s.DB().QueryRow("PRAGMA " + name).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A year and a half of traffic, a batch a week, with three months kept:
+// at every month rollover the oldest month goes, FTS tables included, and
+// its pages go back to the file system.
+func TestRetentionAcrossASimulatedYear(t *testing.T) {
+	s, _ := openTestStore(t)
+	s.RetentionMonths = 3
+	s.Logger = slog.New(slog.DiscardHandler)
+	if got := pragmaInt(t, s, "auto_vacuum"); got != 2 {
+		t.Fatalf("auto_vacuum = %d, want 2 (incremental)", got)
+	}
+	keepAll, _ := openTestStore(t)
+	start := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	for week := 0; week < 78; week++ {
+		at := start.AddDate(0, 0, 7*week)
+		for _, st := range []*Store{s, keepAll} {
+			if err := st.Write(context.Background(), benchBatch(300, at)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tables := monthTables(t, s)
+		if len(tables) > 3 {
+			t.Fatalf("week %d (%s): %d month tables %v, want at most 3", week, at.Format("2006-01-02"), len(tables), tables)
+		}
+		if want := MonthOf(at).Table(); tables[0] != want {
+			t.Fatalf("week %d: newest table %s, want %s", week, tables[0], want)
+		}
+		if free := pragmaInt(t, s, "freelist_count"); free > 0 {
+			t.Errorf("week %d: %d free pages left in the file", week, free)
+		}
+	}
+	end := start.AddDate(0, 0, 7*77)
+	want := []string{MonthOf(end).Table(), MonthOf(end).Prev().Table(), MonthOf(end).Prev().Prev().Table()}
+	if got := monthTables(t, s); !slices.Equal(got, want) {
+		t.Errorf("tables at the end = %v, want %v", got, want)
+	}
+	// No FTS shadow table, index or trigger of a dropped month remains.
+	var leftovers int
+	err := s.DB().QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name LIKE 'SystemEvents2025%'`).Scan(&leftovers)
+	if err != nil || leftovers != 0 {
+		t.Errorf("%d objects of 2025 months left (err %v)", leftovers, err)
+	}
+	// The file holds about three months of the eighteen.
+	pruned, all := pragmaInt(t, s, "page_count"), pragmaInt(t, keepAll, "page_count")
+	if pruned*4 > all {
+		t.Errorf("page_count %d with retention, %d without: space not given back", pruned, all)
+	}
+	if n := count(t, keepAll.DB(), Month{2025, 6}, ""); n != 1500 {
+		t.Errorf("without retention, June 2025 has %d rows, want 1500", n)
+	}
+}
+
+func TestPruneAtOpenWithNothingToDo(t *testing.T) {
+	s, _ := openTestStore(t)
+	s.RetentionMonths = 2
+	at := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+	if err := s.Write(context.Background(), []syslog.Record{record(at, "h", "a", "x")}); err != nil {
+		t.Fatal(err)
+	}
+	dropped, err := s.Prune(context.Background(), MonthOf(at))
+	if err != nil || len(dropped) != 0 {
+		t.Errorf("Prune = %v, %v; want nothing dropped", dropped, err)
+	}
+	// Retention 0 keeps everything, however old.
+	s.RetentionMonths = 0
+	if dropped, err := s.Prune(context.Background(), Month{2030, 1}); err != nil || dropped != nil {
+		t.Errorf("Prune with retention 0 = %v, %v", dropped, err)
+	}
+}
