@@ -258,19 +258,22 @@ func (s *Server) batch(queue <-chan datagram, batches chan<- []Record) {
 // write stores each batch, retrying with backoff while the store fails: the
 // batch is kept, and meanwhile the queue absorbs (or, when full, counts as
 // dropped) what arrives. After ctx ends it retries for ShutdownRetry at most.
+// A failure is logged once when it starts and once when it ends, not at
+// every retry.
 func (s *Server) write(ctx context.Context, batches <-chan []Record) error {
 	// Writes must finish after ctx ends: that is when the last batches come.
 	wctx := context.WithoutCancel(ctx)
+	w := writer{srv: s}
 	var lost int
 	for b := range batches {
 		if s.Store == nil {
 			s.stats.stored.Add(uint64(len(b)))
 			continue
 		}
-		if err := s.writeWithRetry(ctx, wctx, b); err != nil {
+		if err := w.writeWithRetry(ctx, wctx, b); err != nil {
 			lost += len(b)
 			s.stats.lost.Add(uint64(len(b)))
-			s.logger().Error("giving up on a batch", "messages", len(b), "error", err)
+			s.logger().Error("giving up on a batch after shutdown", "messages", len(b), "error", err)
 		}
 	}
 	if lost > 0 {
@@ -279,33 +282,43 @@ func (s *Server) write(ctx context.Context, batches <-chan []Record) error {
 	return nil
 }
 
-func (s *Server) writeWithRetry(ctx, wctx context.Context, b []Record) error {
+// writer is the state of the writing goroutine: whether the store is
+// failing, since when, and — once shutting down — when to give up.
+type writer struct {
+	srv          *Server
+	failingSince time.Time
+	giveUpAt     time.Time // one deadline for all batches left at shutdown
+}
+
+func (w *writer) writeWithRetry(ctx, wctx context.Context, b []Record) error {
+	s := w.srv
 	backoff := 100 * time.Millisecond
-	var failing error
-	var giveUpAt time.Time
 	for {
 		start := time.Now()
 		err := s.Store.Write(wctx, b)
 		if err == nil {
 			s.stats.recordWrite(len(b), time.Since(start))
-			if failing != nil {
-				s.logger().Info("store recovered", "after", failing)
+			if !w.failingSince.IsZero() {
+				s.logger().Info("store recovered; writing again", "failed_for", time.Since(w.failingSince).Round(time.Millisecond))
+				w.failingSince = time.Time{}
 			}
 			return nil
 		}
-		if failing == nil || failing.Error() != err.Error() {
-			s.logger().Error("store failed; keeping the batch and retrying", "messages", len(b), "error", err)
+		if w.failingSince.IsZero() {
+			w.failingSince = time.Now()
+			s.logger().Error("store failed; keeping messages in the queue and retrying", "messages", len(b), "error", err)
+		} else {
+			s.logger().Debug("store still failing", "error", err, "retry_in", backoff)
 		}
-		failing = err
 		if ctx.Err() != nil {
-			if giveUpAt.IsZero() {
+			if w.giveUpAt.IsZero() {
 				retry := s.ShutdownRetry
 				if retry <= 0 {
 					retry = 30 * time.Second
 				}
-				giveUpAt = time.Now().Add(retry)
+				w.giveUpAt = time.Now().Add(retry)
 			}
-			if time.Now().After(giveUpAt) {
+			if time.Now().After(w.giveUpAt) {
 				return err
 			}
 		}
