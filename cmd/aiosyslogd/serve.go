@@ -10,6 +10,7 @@ import (
 	_ "net/http/pprof" // served only with --pprof
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -44,6 +45,7 @@ func runServe(c *cli.Context) error {
 	}
 	applyServeFlags(c, &cfg)
 	logger := newLogger(cfg.Server.Debug)
+	limitMemory()
 	logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "enabled", cfg.SQLite.Enabled)
 
 	loc, err := cfg.Location()
@@ -100,6 +102,17 @@ func runServe(c *cli.Context) error {
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
 	return nil
+}
+
+// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets one.
+// A burst that fills the queue (queue_size messages) is live memory; without
+// a limit the garbage collector lets the heap grow to twice that.
+const defaultMemoryLimit = 400 << 20
+
+func limitMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 }
 
 func applyServeFlags(c *cli.Context, cfg *Config) {
