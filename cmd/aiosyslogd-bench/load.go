@@ -209,21 +209,33 @@ func (g *generator) next() []byte {
 		b = strconv.AppendInt(b, int64(1000+g.id), 10)
 		b = append(b, " access - "...)
 	}
+	// An nginx access log line, as real traffic: an address, a path, a
+	// status, sizes, a user agent, timings and a request id.
 	b = append(b, "seq: "...)
 	b = strconv.AppendInt(b, int64(g.seq), 10)
 	b = append(b, " 198.51.100."...)
 	b = strconv.AppendUint(b, r%254+1, 10)
-	b = append(b, " GET "...)
+	b = append(b, ` - - "GET `...)
 	b = append(b, paths[r%uint64(len(paths))]...)
-	b = append(b, " status="...)
+	b = append(b, '/')
+	b = strconv.AppendUint(b, r>>40%10000, 10)
+	b = append(b, ` HTTP/1.1" `...)
 	b = strconv.AppendUint(b, []uint64{200, 200, 200, 304, 404, 500}[r>>8%6], 10)
-	b = append(b, " bytes="...)
+	b = append(b, ' ')
 	b = strconv.AppendUint(b, r>>16%50000, 10)
-	b = append(b, ` ua="`...)
+	b = append(b, ` "-" "`...)
 	b = append(b, agents[r>>24%uint64(len(agents))]...)
-	b = append(b, '"')
-	for len(b) < g.o.size {
-		b = append(b, " padding"...)
+	b = append(b, `" rt=0.`...)
+	b = strconv.AppendUint(b, 100+r>>28%900, 10)
+	b = append(b, " req="...)
+	b = strconv.AppendUint(b, r>>32, 16)
+	// Fill up to the size with one token, as loggen does ("PADD…"), so that
+	// the size does not change how many words there are to index.
+	if len(b) < g.o.size {
+		b = append(b, ' ')
+		for len(b) < g.o.size {
+			b = append(b, 'x')
+		}
 	}
 	if len(b) > g.o.size && g.o.size > 0 {
 		b = b[:g.o.size]
