@@ -43,7 +43,7 @@ func TestRetentionAcrossASimulatedYear(t *testing.T) {
 	for week := 0; week < 78; week++ {
 		at := start.AddDate(0, 0, 7*week)
 		for _, st := range []*Store{s, keepAll} {
-			if err := st.Write(context.Background(), benchBatch(300, at)); err != nil {
+			if err := st.Write(context.Background(), benchBatch(100, at)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -74,8 +74,8 @@ func TestRetentionAcrossASimulatedYear(t *testing.T) {
 	if pruned*4 > all {
 		t.Errorf("page_count %d with retention, %d without: space not given back", pruned, all)
 	}
-	if n := count(t, keepAll.DB(), Month{2025, 6}, ""); n != 1500 {
-		t.Errorf("without retention, June 2025 has %d rows, want 1500", n)
+	if n := count(t, keepAll.DB(), Month{2025, 6}, ""); n != 500 {
+		t.Errorf("without retention, June 2025 has %d rows, want 500", n)
 	}
 }
 

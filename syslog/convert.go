@@ -12,15 +12,17 @@ import (
 // Converter rewrites a stream of syslog lines as RFC 5424, one output line
 // per input line. The zero value converts like Parser's zero value.
 //
-// Each input line (without its "\n" or "\r\n") is converted thus:
+// Each input line, without its "\n" and any "\r" before it, is converted
+// thus:
 //   - A line that ParseRFC5424 accepts is written unchanged.
 //   - A line that is not syslog at all — it has no valid PRI and no RFC 3164
 //     timestamp header that the Parser recognises — is written as
-//     "<13>1 NOW - - - - - LINE", NOW being the time of conversion.
+//     "<13>1 NOW - - - - - LINE", NOW being the time of conversion in UTC.
 //   - Any other line (RFC 3164, or RFC 5424 that the strict parser rejects)
-//     is parsed with Parser.Parse and written with Message.AppendRFC5424,
-//     which documents how fields RFC 5424 cannot hold are sanitised. A line
-//     without a timestamp gets the NILVALUE "-", not the time of conversion.
+//     is parsed as Parser.Parse does and written with
+//     Message.AppendRFC5424, which documents how fields that RFC 5424
+//     cannot hold are sanitised. A syslog line without a timestamp (a PRI
+//     and text only) gets the NILVALUE "-", not the time of conversion.
 //
 // In Strict mode, lines that are not syslog at all and RFC 5424 lines that
 // the strict parser rejects are not written: each is passed to Reject and
@@ -41,7 +43,7 @@ type Converter struct {
 
 // ErrRejected is wrapped by the error of Converter.Convert when Strict mode
 // refused lines.
-var ErrRejected = errors.New("lines that are not syslog")
+var ErrRejected = errors.New("lines rejected")
 
 // errNotSyslog is the reason a line that is not syslog at all is rejected.
 var errNotSyslog = errors.New("not syslog: no PRI and no RFC 3164 timestamp")
@@ -87,6 +89,11 @@ func (c *Converter) Convert(ctx context.Context, r io.Reader, w io.Writer) error
 		if err != nil {
 			rejected++
 			if c.Reject != nil {
+				// Flush first, so that on a terminal the report
+				// follows the lines before it.
+				if err := bw.Flush(); err != nil {
+					return fmt.Errorf("write: %w", err)
+				}
 				c.Reject(n, err)
 			}
 		} else if _, err := bw.Write(out); err != nil {
@@ -109,7 +116,8 @@ func (c *Converter) Convert(ctx context.Context, r io.Reader, w io.Writer) error
 // Strict mode it returns an error instead for lines it refuses.
 func (c *Converter) convertLine(dst, line []byte) ([]byte, error) {
 	s := string(line)
-	m, perr, f := c.Parser.parse(s)
+	var m Message
+	f, perr := c.Parser.parse(s, &m)
 	switch {
 	case f == formRFC5424 && perr == nil:
 		dst = append(dst, line...)
@@ -123,7 +131,7 @@ func (c *Converter) convertLine(dst, line []byte) ([]byte, error) {
 		if c.Now != nil {
 			now = c.Now
 		}
-		m = Message{Priority: DefaultPriority, Timestamp: now(), Text: s}
+		m = Message{Priority: DefaultPriority, Timestamp: now().UTC(), Text: s}
 		dst = m.AppendRFC5424(dst)
 	default:
 		dst = m.AppendRFC5424(dst)
@@ -131,13 +139,14 @@ func (c *Converter) convertLine(dst, line []byte) ([]byte, error) {
 	return append(dst, '\n'), nil
 }
 
-// trimEOL removes a trailing "\n" or "\r\n".
+// trimEOL removes a trailing "\n" and the "\r"s before it, so that no output
+// line ends with a "\r" that a reader would take for a CRLF line end.
 func trimEOL(b []byte) []byte {
 	if len(b) > 0 && b[len(b)-1] == '\n' {
 		b = b[:len(b)-1]
-		if len(b) > 0 && b[len(b)-1] == '\r' {
-			b = b[:len(b)-1]
-		}
+	}
+	for len(b) > 0 && b[len(b)-1] == '\r' {
+		b = b[:len(b)-1]
 	}
 	return b
 }

@@ -15,14 +15,14 @@ import (
 //     length (255, 48, 128, 32 bytes); an empty field is written "-".
 //   - PRI: a Priority above 191 is written as DefaultPriority (13).
 //   - TIMESTAMP: written with microseconds at most (trailing zeros dropped)
-//     and the time's own UTC offset ("Z" for UTC); an offset that is not a
-//     whole number of minutes is converted to UTC, and a zero time or a year
-//     outside 0000–9999 is written "-".
+//     and the time's own UTC offset ("Z" for UTC); a time whose offset is not
+//     a whole number of minutes under 24 hours is converted to UTC, and a
+//     zero time or a year outside 0000–9999 is written "-".
 //   - STRUCTURED-DATA: as AppendStructuredData.
 //   - MSG: written as it is, without a BOM, when it is ASCII or not valid
 //     UTF-8 (RFC 5424's MSG-ANY); preceded by a BOM when it is valid UTF-8
 //     with non-ASCII characters or itself starts with a BOM (MSG-UTF8), in
-//     which case invalid UTF-8 is replaced by U+FFFD. A message with empty
+//     which case each byte of invalid UTF-8 is replaced by U+FFFD. A message with empty
 //     Text ends after STRUCTURED-DATA.
 func (m *Message) AppendRFC5424(dst []byte) []byte {
 	pri := m.Priority
@@ -52,14 +52,7 @@ func (m *Message) AppendRFC5424(dst []byte) []byte {
 
 // appendMsg appends an RFC 5424 MSG, see Message.AppendRFC5424.
 func appendMsg(dst []byte, text string) []byte {
-	ascii := true
-	for i := 0; i < len(text); i++ {
-		if text[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(text) {
 		return append(dst, text...)
 	}
 	startsWithBOM := len(text) >= len(bom) && text[:len(bom)] == bom
@@ -68,6 +61,24 @@ func appendMsg(dst []byte, text string) []byte {
 	}
 	dst = append(dst, bom...)
 	return appendValidUTF8(dst, text)
+}
+
+// isASCII reports whether s is all ASCII, eight bytes at a time.
+func isASCII(s string) bool {
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+		s = s[8:]
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // appendValidUTF8 appends s with each invalid byte replaced by U+FFFD.
@@ -93,8 +104,18 @@ func appendField(dst []byte, v string, max int) []byte {
 		v = v[:max]
 	}
 	for i := 0; i < len(v); i++ {
+		if v[i]-33 > 126-33 {
+			return appendSanitised(dst, v)
+		}
+	}
+	return append(dst, v...)
+}
+
+// appendSanitised appends v with each byte outside 33–126 replaced by '_'.
+func appendSanitised(dst []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
 		c := v[i]
-		if c < 33 || c > 126 {
+		if c-33 > 126-33 {
 			c = '_'
 		}
 		dst = append(dst, c)
@@ -108,7 +129,7 @@ func appendTimestamp(dst []byte, t time.Time) []byte {
 		return append(dst, '-')
 	}
 	_, off := t.Zone()
-	if off%60 != 0 {
+	if off%60 != 0 || off <= -24*3600 || off >= 24*3600 {
 		t, off = t.UTC(), 0
 	}
 	year, month, day := t.Date()
@@ -116,25 +137,25 @@ func appendTimestamp(dst []byte, t time.Time) []byte {
 		return append(dst, '-')
 	}
 	hour, min, sec := t.Clock()
-	dst = appendPad(dst, year, 4)
-	dst = append(dst, '-')
-	dst = appendPad(dst, int(month), 2)
-	dst = append(dst, '-')
-	dst = appendPad(dst, day, 2)
-	dst = append(dst, 'T')
-	dst = appendPad(dst, hour, 2)
-	dst = append(dst, ':')
-	dst = appendPad(dst, min, 2)
-	dst = append(dst, ':')
-	dst = appendPad(dst, sec, 2)
+	dst = append(dst,
+		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+int(month)/10), byte('0'+int(month)%10), '-',
+		byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+hour/10), byte('0'+hour%10), ':',
+		byte('0'+min/10), byte('0'+min%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10))
 	if us := t.Nanosecond() / 1000; us != 0 {
-		n := 6
-		for us%10 == 0 {
+		var frac [7]byte
+		frac[0] = '.'
+		for k := 6; k >= 1; k-- {
+			frac[k] = byte('0' + us%10)
 			us /= 10
+		}
+		n := 7
+		for frac[n-1] == '0' {
 			n--
 		}
-		dst = append(dst, '.')
-		dst = appendPad(dst, us, n)
+		dst = append(dst, frac[:n]...)
 	}
 	if off == 0 {
 		return append(dst, 'Z')
@@ -143,10 +164,8 @@ func appendTimestamp(dst []byte, t time.Time) []byte {
 	if off < 0 {
 		sign, off = '-', -off
 	}
-	dst = append(dst, sign)
-	dst = appendPad(dst, off/3600, 2)
-	dst = append(dst, ':')
-	return appendPad(dst, off/60%60, 2)
+	h, m := off/3600, off/60%60
+	return append(dst, sign, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10))
 }
 
 // AppendStructuredData appends the RFC 5424 STRUCTURED-DATA text of sd to
@@ -154,7 +173,7 @@ func appendTimestamp(dst []byte, t time.Time) []byte {
 // '"', '\' and ']' in values escaped by '\'. Names are sanitised so that the
 // text always parses: bytes outside printable US-ASCII and '=', ' ', ']',
 // '"' become '_', names are cut to 32 bytes and an empty name is written
-// "_"; invalid UTF-8 in values is replaced by U+FFFD.
+// "_"; each byte of invalid UTF-8 in values is replaced by U+FFFD.
 func AppendStructuredData(dst []byte, sd []SDElement) []byte {
 	if len(sd) == 0 {
 		return append(dst, '-')
@@ -231,17 +250,4 @@ func appendInt(dst []byte, n int) []byte {
 		dst = appendInt(dst, n/10)
 	}
 	return append(dst, byte('0'+n%10))
-}
-
-// appendPad appends a non-negative integer with at least width digits.
-func appendPad(dst []byte, n, width int) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for n > 0 || width > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		width--
-	}
-	return append(dst, buf[i:]...)
 }

@@ -23,6 +23,17 @@ type Parser struct {
 // RFC 3164, best effort. Trailing line feeds, carriage returns and NUL bytes
 // are framing, not content, and are ignored.
 //
+// RFC 5424 is parsed strictly, as ParseRFC5424 does. RFC 3164 is parsed as
+// real devices send it: the PRI is optional; the timestamp may be "Mmm dd
+// hh:mm:ss" (single-digit days after one or two spaces), with a year before
+// or after the time, fractional seconds, a zone abbreviation, Cisco's
+// sequence number and "*" or "." marks, or an ISO 8601 timestamp; the
+// HOSTNAME (name, IPv4 or IPv6 address) is optional; the TAG may carry a
+// "[PID]", with or without the colon after it. A timestamp without a zone is
+// read in Location, without a year gets Year or an inferred year, and is
+// returned in UTC. When no header is recognised, the whole text is the
+// message. All the fields are substrings of one copy of b.
+//
 // Parse always returns a usable Message, never drops a byte of the text and
 // never panics. A non-nil error (a *ParseError) means b was not a
 // well-formed syslog message: an RFC 5424 message that the strict parser
@@ -32,8 +43,8 @@ type Parser struct {
 // when no header parsed, the whole datagram when there was no valid PRI and
 // no RFC 3164 header.
 func (p *Parser) Parse(b []byte) (Message, error) {
-	m, err, _ := p.parse(string(trimFraming(b)))
-	if err != nil {
+	var m Message
+	if _, err := p.parse(string(trimFraming(b)), &m); err != nil {
 		return m, err
 	}
 	return m, nil
@@ -48,27 +59,24 @@ const (
 	formRFC3164             // a valid PRI or an RFC 3164 timestamp header
 )
 
-// parse is Parse on a string, also saying what kind of input s was. The
-// error is a typed nil-able pointer so that callers on the hot path avoid an
-// interface conversion when there is none.
-func (p *Parser) parse(s string) (Message, *ParseError, form) {
+// parse is Parse on a string into the zero Message m, also saying what
+// kind of input s was. Filling m in place spares copies of a large struct on
+// the hot path.
+func (p *Parser) parse(s string, m *Message) (form, *ParseError) {
 	pri, n, perr := scanPRI(s)
-	if perr == nil && looksRFC5424(s, n) {
-		m, err := parseRFC5424(s)
-		return m, err, formRFC5424
-	}
-	if perr != nil {
-		m, header := p.parseRFC3164(s, 0)
+	switch {
+	case perr == nil && looksRFC5424(s, n):
+		return formRFC5424, parseRFC5424(s, m)
+	case perr != nil:
 		m.Priority = DefaultPriority
-		f := formNone
-		if header {
-			f = formRFC3164
+		if p.parseRFC3164(s, 0, m) {
+			return formRFC3164, perr
 		}
-		return m, perr, f
+		return formNone, perr
 	}
-	m, _ := p.parseRFC3164(s, n)
 	m.Priority = pri
-	return m, nil, formRFC3164
+	p.parseRFC3164(s, n, m)
+	return formRFC3164, nil
 }
 
 // looksRFC5424 reports whether s continues after a PRI ending at n with
@@ -104,13 +112,18 @@ func (e *ParseError) Error() string {
 	return e.Format + ": column " + strconv.Itoa(e.Column) + ": expected " + e.Expected
 }
 
-// scanPRI reads a PRI ("<" 1*3DIGIT ">", value 0–191, no leading zeros) at
-// the start of s and returns its value and length. A leading zero is only
-// tolerated here so that the RFC 5424 parser can report it precisely; RFC
-// 3164 input with one is accepted by the caller through lenient.
+// Errors of scanPRI that need no allocation.
+var (
+	errNoPRI    = &ParseError{Format: "rfc3164", Column: 1, Expected: `PRI "<"`}
+	errPRIValue = &ParseError{Format: "rfc3164", Column: 2, Expected: "PRI value 0-191"}
+)
+
+// scanPRI reads a PRI ("<" 1*3DIGIT ">", value 0–191) at the start of s and
+// returns its value and length. Leading zeros are tolerated, as RFC 3164
+// senders use them; the RFC 5424 parser reports them.
 func scanPRI(s string) (Priority, int, *ParseError) {
 	if len(s) == 0 || s[0] != '<' {
-		return 0, 0, &ParseError{Format: "rfc3164", Column: 1, Expected: `PRI "<"`}
+		return 0, 0, errNoPRI
 	}
 	v, i := 0, 1
 	for i < len(s) && i < 5 && isDigit(s[i]) {
@@ -119,7 +132,7 @@ func scanPRI(s string) (Priority, int, *ParseError) {
 	}
 	switch {
 	case i == 1 || i == 5 || v > MaxPriority:
-		return 0, 0, &ParseError{Format: "rfc3164", Column: 2, Expected: "PRI value 0-191"}
+		return 0, 0, errPRIValue
 	case i >= len(s) || s[i] != '>':
 		return 0, 0, &ParseError{Format: "rfc3164", Column: i + 1, Expected: `">" after PRI value`}
 	}

@@ -25,8 +25,8 @@ const (
 // *ParseError; the Message then holds the fields parsed before the error and
 // Text the rest of b from the field that failed.
 func ParseRFC5424(b []byte) (Message, error) {
-	m, err := parseRFC5424(string(b))
-	if err != nil {
+	var m Message
+	if err := parseRFC5424(string(b), &m); err != nil {
 		return m, err
 	}
 	return m, nil
@@ -42,13 +42,14 @@ func (r *rfc5424) fail(expected string) *ParseError {
 	return &ParseError{Format: "rfc5424", Column: r.i + 1, Expected: expected}
 }
 
-// parseRFC5424 parses s, whose substrings become the Message's fields.
-func parseRFC5424(s string) (m Message, err *ParseError) {
+// parseRFC5424 parses s into the zero Message m; the fields are substrings
+// of s.
+func parseRFC5424(s string, m *Message) (err *ParseError) {
 	r := rfc5424{s: s}
 	m.Priority = DefaultPriority
 	if m.Priority, err = r.pri(); err != nil {
 		m.Text = s
-		return m, err
+		return err
 	}
 	rest := r.i
 	defer func() {
@@ -57,48 +58,40 @@ func parseRFC5424(s string) (m Message, err *ParseError) {
 		}
 	}()
 	if err = r.version(); err != nil {
-		return m, err
+		return err
 	}
-	rest = r.i
 	if m.Timestamp, err = r.timestamp(); err != nil {
-		return m, err
+		return err
 	}
-	fields := [...]struct {
-		dst  *string
-		max  int
-		name string
-	}{
-		{&m.Hostname, maxHostname, "HOSTNAME"},
-		{&m.AppName, maxAppName, "APP-NAME"},
-		{&m.ProcID, maxProcID, "PROCID"},
-		{&m.MsgID, maxMsgID, "MSGID"},
+	if err = r.field(&m.Hostname, "HOSTNAME", maxHostname, &rest); err != nil {
+		return err
 	}
-	for _, f := range fields {
-		if err = r.sp(f.name); err != nil {
-			return m, err
-		}
-		rest = r.i
-		if *f.dst, err = r.field(f.name, f.max); err != nil {
-			return m, err
-		}
+	if err = r.field(&m.AppName, "APP-NAME", maxAppName, &rest); err != nil {
+		return err
+	}
+	if err = r.field(&m.ProcID, "PROCID", maxProcID, &rest); err != nil {
+		return err
+	}
+	if err = r.field(&m.MsgID, "MSGID", maxMsgID, &rest); err != nil {
+		return err
 	}
 	if err = r.sp("STRUCTURED-DATA"); err != nil {
-		return m, err
+		return err
 	}
 	rest = r.i
 	if m.StructuredData, err = r.structuredData(); err != nil {
-		return m, err
+		return err
 	}
 	if r.i == len(s) {
-		return m, nil
+		return nil
 	}
 	if s[r.i] != ' ' {
-		return m, r.fail("SP before MSG or end of message")
+		return r.fail("SP before MSG or end of message")
 	}
 	r.i++
 	rest = r.i
 	m.Text, err = r.msg()
-	return m, err
+	return err
 }
 
 // pri reads "<" PRIVAL ">" with PRIVAL 0–191 without leading zeros.
@@ -155,26 +148,37 @@ func (r *rfc5424) sp(next string) *ParseError {
 	return r.fail("SP before " + next)
 }
 
-// field reads a header field: NILVALUE or 1 to max PRINTUSASCII characters.
-func (r *rfc5424) field(name string, max int) (string, *ParseError) {
-	s, start := r.s, r.i
-	for r.i < len(s) && s[r.i] != ' ' {
-		if c := s[r.i]; c < 33 || c > 126 {
-			return "", r.fail(name + " of printable US-ASCII")
-		}
-		if r.i-start == max {
-			return "", r.fail("SP after " + name + " (at most " + strconv.Itoa(max) + " characters)")
-		}
-		r.i++
+// field reads SP and a header field into dst: NILVALUE or 1 to max
+// PRINTUSASCII characters. It sets start to where the field starts.
+func (r *rfc5424) field(dst *string, name string, max int, start *int) *ParseError {
+	if err := r.sp(name); err != nil {
+		return err
 	}
-	switch v := s[start:r.i]; v {
-	case "":
-		return "", r.fail(name + ` or "-"`)
-	case "-":
-		return "", nil
+	s, i := r.s, r.i
+	*start = i
+	j, end := i, len(s)
+	if end > i+max+1 {
+		end = i + max + 1
+	}
+	for ; j < end && s[j] != ' '; j++ {
+		if s[j]-33 > 126-33 { // outside 33–126
+			r.i = j
+			return r.fail(name + " of printable US-ASCII")
+		}
+	}
+	switch {
+	case j-i > max:
+		r.i = i + max
+		return r.fail("SP after " + name + " (at most " + strconv.Itoa(max) + " characters)")
+	case j == i:
+		return r.fail(name + ` or "-"`)
+	case j == i+1 && s[i] == '-':
+		*dst = ""
 	default:
-		return v, nil
+		*dst = s[i:j]
 	}
+	r.i = j
+	return nil
 }
 
 // timestamp reads NILVALUE or an RFC 3339 FULL-DATE "T" FULL-TIME with at
@@ -185,44 +189,13 @@ func (r *rfc5424) timestamp() (time.Time, *ParseError) {
 		r.i++
 		return time.Time{}, nil
 	}
-	year, ok := r.digits(4)
-	if !ok {
-		return time.Time{}, r.fail(`TIMESTAMP (YYYY-MM-DDThh:mm:ss[.ffffff]Z or ±hh:mm) or "-"`)
+	year, month, day, hour, min, sec, ok := fastDateTime(s[r.i:])
+	if ok {
+		r.i += len("YYYY-MM-DDThh:mm:ss")
+	} else if err := r.dateTime(&year, &month, &day, &hour, &min, &sec); err != nil {
+		return time.Time{}, err
 	}
-	var month, day, hour, min, sec, nsec int
-	steps := [...]struct {
-		sep  byte
-		dst  *int
-		max  int
-		name string
-	}{
-		{'-', &month, 12, "month 01-12"},
-		{'-', &day, 31, "day 01-31"},
-		{'T', &hour, 23, "hour 00-23"},
-		{':', &min, 59, "minute 00-59"},
-		{':', &sec, 59, "second 00-59"},
-	}
-	dayAt := 0
-	for _, st := range steps {
-		if r.i >= len(s) || s[r.i] != st.sep {
-			return time.Time{}, r.fail(`"` + string(st.sep) + `" in TIMESTAMP`)
-		}
-		r.i++
-		at := r.i
-		v, ok := r.digits(2)
-		if !ok || v > st.max || (st.dst == &month || st.dst == &day) && v == 0 {
-			r.i = at
-			return time.Time{}, r.fail("2-digit " + st.name)
-		}
-		if st.dst == &day {
-			dayAt = at
-		}
-		*st.dst = v
-	}
-	if day > daysIn(time.Month(month), year) {
-		r.i = dayAt
-		return time.Time{}, r.fail("day that exists in the month")
-	}
+	nsec := 0
 	if r.i < len(s) && s[r.i] == '.' {
 		r.i++
 		n := 0
@@ -239,45 +212,119 @@ func (r *rfc5424) timestamp() (time.Time, *ParseError) {
 		}
 		nsec *= pow10[9-n]
 	}
-	loc, err := r.offset()
+	off, err := r.offset()
 	if err != nil {
 		return time.Time{}, err
 	}
-	return time.Date(year, time.Month(month), day, hour, min, sec, nsec, loc), nil
+	unix := unixCivil(year, month, day, hour, min, sec) - int64(off*60)
+	return time.Unix(unix, int64(nsec)).In(fixedZone(off)), nil
 }
 
-// offset reads TIME-OFFSET: "Z" or ("+" / "-") hh ":" mm.
-func (r *rfc5424) offset() (*time.Location, *ParseError) {
+// dateTime reads FULL-DATE "T" PARTIAL-TIME without the fraction, and
+// says precisely what is wrong when it cannot.
+func (r *rfc5424) dateTime(year, month, day, hour, min, sec *int) *ParseError {
+	s := r.s
+	var ok bool
+	if *year, ok = r.digits(4); !ok {
+		return r.fail(`TIMESTAMP (YYYY-MM-DDThh:mm:ss[.ffffff]Z or ±hh:mm) or "-"`)
+	}
+	steps := [...]struct {
+		sep  byte
+		dst  *int
+		max  int
+		name string
+	}{
+		{'-', month, 12, "month 01-12"},
+		{'-', day, 31, "day 01-31"},
+		{'T', hour, 23, "hour 00-23"},
+		{':', min, 59, "minute 00-59"},
+		{':', sec, 59, "second 00-59"},
+	}
+	dayAt := 0
+	for _, st := range steps {
+		if r.i >= len(s) || s[r.i] != st.sep {
+			return r.fail(`"` + string(st.sep) + `" in TIMESTAMP`)
+		}
+		r.i++
+		at := r.i
+		v, ok := r.digits(2)
+		if !ok || v > st.max || (st.dst == month || st.dst == day) && v == 0 {
+			r.i = at
+			return r.fail("2-digit " + st.name)
+		}
+		if st.dst == day {
+			dayAt = at
+		}
+		*st.dst = v
+	}
+	if *day > daysIn(time.Month(*month), *year) {
+		r.i = dayAt
+		return r.fail("day that exists in the month")
+	}
+	return nil
+}
+
+// fastDateTime reads "YYYY-MM-DDThh:mm:ss" at the start of s when it is
+// there and valid; dateTime explains what is wrong when it is not.
+func fastDateTime(s string) (year, month, day, hour, min, sec int, ok bool) {
+	if len(s) < 19 {
+		return
+	}
+	s = s[:19]
+	if s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+		s[0]-'0' > 9 || s[1]-'0' > 9 || s[2]-'0' > 9 || s[3]-'0' > 9 || s[5]-'0' > 9 || s[6]-'0' > 9 ||
+		s[8]-'0' > 9 || s[9]-'0' > 9 || s[11]-'0' > 9 || s[12]-'0' > 9 || s[14]-'0' > 9 ||
+		s[15]-'0' > 9 || s[17]-'0' > 9 || s[18]-'0' > 9 {
+		return
+	}
+	year = int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+	month = int(s[5]-'0')*10 + int(s[6]-'0')
+	day = int(s[8]-'0')*10 + int(s[9]-'0')
+	hour = int(s[11]-'0')*10 + int(s[12]-'0')
+	min = int(s[14]-'0')*10 + int(s[15]-'0')
+	sec = int(s[17]-'0')*10 + int(s[18]-'0')
+	ok = month >= 1 && month <= 12 && day >= 1 && day <= daysIn(time.Month(month), year) &&
+		hour <= 23 && min <= 59 && sec <= 59
+	return
+}
+
+// offset reads TIME-OFFSET, "Z" or ("+" / "-") hh ":" mm, and returns it in
+// minutes east of UTC.
+func (r *rfc5424) offset() (int, *ParseError) {
 	s := r.s
 	if r.i >= len(s) {
-		return nil, r.fail(`TIME-OFFSET "Z" or ±hh:mm`)
+		return 0, r.fail(`TIME-OFFSET "Z" or ±hh:mm`)
 	}
 	switch s[r.i] {
 	case 'Z':
 		r.i++
-		return time.UTC, nil
+		return 0, nil
 	case '+', '-':
 	default:
-		return nil, r.fail(`TIME-OFFSET "Z" or ±hh:mm`)
+		return 0, r.fail(`TIME-OFFSET "Z" or ±hh:mm`)
 	}
 	sign := 1
 	if s[r.i] == '-' {
 		sign = -1
 	}
 	r.i++
+	at := r.i
 	h, ok := r.digits(2)
 	if !ok || h > 23 {
-		return nil, r.fail("2-digit offset hour 00-23")
+		r.i = at
+		return 0, r.fail("2-digit offset hour 00-23")
 	}
 	if r.i >= len(s) || s[r.i] != ':' {
-		return nil, r.fail(`":" in TIME-OFFSET`)
+		return 0, r.fail(`":" in TIME-OFFSET`)
 	}
 	r.i++
+	at = r.i
 	mi, ok := r.digits(2)
 	if !ok || mi > 59 {
-		return nil, r.fail("2-digit offset minute 00-59")
+		r.i = at
+		return 0, r.fail("2-digit offset minute 00-59")
 	}
-	return fixedZone(sign * (h*60 + mi)), nil
+	return sign * (h*60 + mi), nil
 }
 
 // digits reads exactly n decimal digits. On failure the position is where
@@ -308,13 +355,15 @@ func (r *rfc5424) structuredData() ([]SDElement, *ParseError) {
 	if r.i >= len(s) || s[r.i] != '[' {
 		return nil, r.fail(`STRUCTURED-DATA "[" or "-"`)
 	}
+	// Elements and params are gathered on the stack, then copied to the
+	// heap in one allocation, or two when there are many.
 	var (
-		elems  []SDElement
-		params []SDParam
-		ends   []int // ends[k] is the end of element k's params in params
+		elemBuf  [4]SDElement
+		paramBuf [16]SDParam
+		endBuf   [4]int
 	)
-	var endBuf [4]int
-	ends = endBuf[:0]
+	elems, params := elemBuf[:0], paramBuf[:0]
+	ends := endBuf[:0] // ends[k] is the end of element k's params in params
 	for r.i < len(s) && s[r.i] == '[' {
 		r.i++
 		id, err := r.sdName("SD-ID", true)
@@ -336,14 +385,37 @@ func (r *rfc5424) structuredData() ([]SDElement, *ParseError) {
 		r.i++
 		ends = append(ends, len(params))
 	}
+	out, ps := sdAlloc(len(elems), len(params))
+	copy(out, elems)
+	copy(ps, params)
 	start := 0
-	for k := range elems {
+	for k := range out {
 		if ends[k] > start {
-			elems[k].Params = params[start:ends[k]:ends[k]]
+			out[k].Params = ps[start:ends[k]:ends[k]]
 		}
 		start = ends[k]
 	}
-	return elems, nil
+	return out, nil
+}
+
+// sdAlloc returns slices of ne elements and np params, allocated together
+// when they are few, as they usually are.
+func sdAlloc(ne, np int) ([]SDElement, []SDParam) {
+	switch {
+	case ne == 1 && np <= 4:
+		b := new(struct {
+			e [1]SDElement
+			p [4]SDParam
+		})
+		return b.e[:], b.p[:np]
+	case ne <= 4 && np <= 16:
+		b := new(struct {
+			e [4]SDElement
+			p [16]SDParam
+		})
+		return b.e[:ne], b.p[:np]
+	}
+	return make([]SDElement, ne), make([]SDParam, np)
 }
 
 // sdName reads an SD-NAME: 1 to 32 PRINTUSASCII except '=', SP, ']' and

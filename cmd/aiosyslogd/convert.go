@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"strings"
 	"time"
 	_ "time/tzdata" // --tz works on systems without a zone database
 
@@ -14,6 +16,8 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
+// convertCommand is `aiosyslogd convert`: syslog lines in, strict RFC 5424
+// lines out. The conversion itself is syslog.Converter's.
 func convertCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "convert",
@@ -24,16 +28,19 @@ func convertCommand() *cli.Command {
 			"pass through unchanged. A line that is not syslog at all (no <PRI> and no RFC 3164\n" +
 			"timestamp) becomes \"<13>1 NOW - - - - - LINE\"; with --strict it is reported on standard\n" +
 			"error instead, as is an RFC 5424 line the strict parser rejects, and the exit status is 1.\n" +
-			"RFC 3164 timestamps carry no zone or year: --tz and --year make the conversion deterministic.",
+			"RFC 3164 timestamps carry no zone or year: --tz and --year make the conversion deterministic.\n\n" +
+			"Exit status: 0 on success; 1 when --strict rejected lines or reading or writing failed;\n" +
+			"2 for a usage error (a bad --tz or --year, an input file that cannot be opened).",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "strict", Usage: "report lines that are not syslog on stderr and exit 1, instead of wrapping them"},
-			&cli.IntFlag{Name: "year", Usage: "year of RFC 3164 timestamps that have none (default: inferred from the current date)"},
+			&cli.IntFlag{Name: "year", Usage: "year of RFC 3164 timestamps that have none; 0 infers it from the current date"},
 			&cli.StringFlag{Name: "tz", Value: "Local", Usage: "zone of RFC 3164 timestamps: an IANA name (Europe/Berlin), UTC, Local or an offset (+01:00)"},
 		},
 		Action: runConvert,
 	}
 }
 
+// runConvert converts each input in turn to standard output.
 func runConvert(c *cli.Context) error {
 	loc, err := parseZone(c.String("tz"))
 	if err != nil {
@@ -51,18 +58,20 @@ func runConvert(c *cli.Context) error {
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	rejected := false
+	var rejected []string
 	for _, name := range files {
 		err := convertFile(c.Context, conv, name, c.App.Writer, c.App.ErrWriter)
 		switch {
 		case errors.Is(err, syslog.ErrRejected):
-			rejected = true
+			rejected = append(rejected, "aiosyslogd convert: "+err.Error())
+		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission):
+			return cli.Exit("aiosyslogd convert: "+err.Error(), 2)
 		case err != nil:
 			return cli.Exit("aiosyslogd convert: "+err.Error(), 1)
 		}
 	}
-	if rejected {
-		return cli.Exit("", 1)
+	if rejected != nil {
+		return cli.Exit(strings.Join(rejected, "\n"), 1)
 	}
 	return nil
 }
