@@ -445,21 +445,23 @@ func (p *Parser) inferYear(t *stamp, loc *time.Location) int {
 // localNow is a time with what year inference needs to know of it in a
 // location, and until when that holds.
 type localNow struct {
-	at        time.Time
+	at        time.Time // in any location: only its instant is used
 	loc       *time.Location
 	year, off int   // in loc
 	until     int64 // Unix time of the next change of year or UTC offset
 }
 
+// newLocalNow returns t in loc. It keeps t as it is, not t.In(loc), which
+// would drop the monotonic clock reading that time.Since needs.
 func newLocalNow(t time.Time, loc *time.Location) localNow {
-	t = t.In(loc)
-	_, off := t.Zone()
-	_, zoneEnd := t.ZoneBounds()
-	until := time.Date(t.Year()+1, time.January, 1, 0, 0, 0, 0, loc).Unix()
+	lt := t.In(loc)
+	_, off := lt.Zone()
+	_, zoneEnd := lt.ZoneBounds()
+	until := time.Date(lt.Year()+1, time.January, 1, 0, 0, 0, 0, loc).Unix()
 	if !zoneEnd.IsZero() && zoneEnd.Unix() < until {
 		until = zoneEnd.Unix()
 	}
-	return localNow{at: t, loc: loc, year: t.Year(), off: off, until: until}
+	return localNow{at: t, loc: loc, year: lt.Year(), off: off, until: until}
 }
 
 // clock caches the current localNow, so that inferring a year mostly reads

@@ -46,7 +46,6 @@ func (r *rfc5424) fail(expected string) *ParseError {
 // of s.
 func parseRFC5424(s string, m *Message) (err *ParseError) {
 	r := rfc5424{s: s}
-	m.Priority = DefaultPriority
 	if m.Priority, err = r.pri(); err != nil {
 		m.Text = s
 		return err
@@ -422,24 +421,24 @@ func sdAlloc(ne, np int) ([]SDElement, []SDParam) {
 // '"'. An SD-ID with '@' must be name@enterprise-number (digits and dots).
 func (r *rfc5424) sdName(what string, id bool) (string, *ParseError) {
 	s, start, at := r.s, r.i, -1
-	for r.i < len(s) {
-		c := s[r.i]
-		if c == '=' || c == ' ' || c == ']' || c == '"' {
-			break
-		}
-		if c < 33 || c > 126 {
-			return "", r.fail(what + " of printable US-ASCII except '=', SP, ']' and '\"'")
-		}
+	for r.i < len(s) && sdNameByte[s[r.i]] {
 		if r.i-start == maxSDName {
 			return "", r.fail(what + " of at most 32 characters")
 		}
-		if c == '@' && id {
+		if s[r.i] == '@' && id {
 			if at >= 0 || r.i == start {
 				return "", r.fail("SD-ID of the form name@enterprise-number")
 			}
 			at = r.i
 		}
 		r.i++
+	}
+	if r.i < len(s) {
+		switch s[r.i] {
+		case '=', ' ', ']', '"':
+		default:
+			return "", r.fail(what + " of printable US-ASCII except '=', SP, ']' and '\"'")
+		}
 	}
 	if r.i == start {
 		return "", r.fail(what)
@@ -450,6 +449,25 @@ func (r *rfc5424) sdName(what string, id bool) (string, *ParseError) {
 	}
 	return s[start:r.i], nil
 }
+
+// sdNameByte tells the bytes of an SD-NAME: PRINTUSASCII except '=', SP,
+// ']' and '"'.
+var sdNameByte = func() (t [256]bool) {
+	for c := 33; c <= 126; c++ {
+		t[c] = c != '=' && c != ']' && c != '"'
+	}
+	return t
+}()
+
+// paramValueStop tells the bytes that end a run of plain PARAM-VALUE
+// bytes: '"', '\', ']' and non-ASCII.
+var paramValueStop = func() (t [256]bool) {
+	for c := 128; c < 256; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'], t[']'] = true, true, true
+	return t
+}()
 
 // isEnterpriseNumber reports whether s is a private enterprise number such
 // as "32473" or "32473.1.2".
@@ -482,16 +500,16 @@ func (r *rfc5424) sdParam() (SDParam, *ParseError) {
 		return SDParam{}, r.fail(`'"' to open PARAM-VALUE`)
 	}
 	r.i++
-	start, escaped, high := r.i, false, byte(0)
+	start, escaped, high := r.i, false, false
 	for {
+		for r.i < len(s) && !paramValueStop[s[r.i]] {
+			r.i++
+		}
 		if r.i >= len(s) {
 			return SDParam{}, r.fail(`'"' to close PARAM-VALUE`)
 		}
-		c := s[r.i]
-		if c == '"' {
-			break
-		}
-		switch c {
+		switch s[r.i] {
+		case '"':
 		case '\\':
 			if r.i+1 < len(s) {
 				switch s[r.i+1] {
@@ -500,14 +518,19 @@ func (r *rfc5424) sdParam() (SDParam, *ParseError) {
 					r.i++
 				}
 			}
+			r.i++
+			continue
 		case ']':
 			return SDParam{}, r.fail(`'\]' for a ']' in PARAM-VALUE`)
+		default:
+			high = true
+			r.i++
+			continue
 		}
-		high |= c
-		r.i++
+		break
 	}
 	v := s[start:r.i]
-	if high >= utf8.RuneSelf && !utf8.ValidString(v) {
+	if high && !utf8.ValidString(v) {
 		r.i = start + firstInvalidUTF8(v)
 		return SDParam{}, r.fail("UTF-8 in PARAM-VALUE")
 	}
