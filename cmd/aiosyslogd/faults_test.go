@@ -24,19 +24,14 @@ import (
 // totalRows counts the rows of every month table.
 func totalRows(t *testing.T, conn *sql.DB) int64 {
 	t.Helper()
-	tables, err := db.New(conn).ListMonthTables(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
 	var n int64
-	for _, table := range tables {
-		m, _ := db.ParseMonthTable(table)
-		c, err := db.ForMonth(conn, m).CountEvents(t.Context())
+	eachMonth(t, conn, func(_ string, q *db.Queries) {
+		c, err := q.CountEvents(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
 		n += c
-	}
+	})
 	return n
 }
 
@@ -292,12 +287,12 @@ func TestServeSecondSignalForcesExit(t *testing.T) {
 	}
 }
 
-// SIGTERM while datagrams still pour in: everything the daemon received is
-// written before it exits.
-func TestServeSIGTERMUnderLoad(t *testing.T) {
-	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
-	var sent atomic.Int64
-	stop := make(chan struct{})
+// flood sends up to max numbered datagrams to the daemon from a goroutine,
+// pausing a millisecond every pauseEvery (0: never), until max or stop. It
+// returns the count sent so far and a function that stops it and waits.
+func (d *daemon) flood(text string, max, pauseEvery int) (sent *atomic.Int64, stop func()) {
+	sent = new(atomic.Int64)
+	quit := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -306,23 +301,35 @@ func TestServeSIGTERMUnderLoad(t *testing.T) {
 			return
 		}
 		defer conn.Close()
-		for i := 0; i < 300000; i++ {
+		for i := 0; i < max; i++ {
 			select {
-			case <-stop:
+			case <-quit:
 				return
 			default:
 			}
-			if _, err := conn.Write([]byte(fmt.Sprintf("<13>1 - h app - - - load %d", i))); err == nil {
+			if _, err := conn.Write([]byte(fmt.Sprintf("<13>1 - h app - - - %s %d", text, i))); err == nil {
 				sent.Add(1)
+			}
+			if pauseEvery > 0 && i%pauseEvery == 0 {
+				time.Sleep(time.Millisecond)
 			}
 		}
 	}()
+	var once sync.Once
+	return sent, func() { once.Do(func() { close(quit); <-done }) }
+}
+
+// SIGTERM while datagrams still pour in: everything the daemon received is
+// written before it exits.
+func TestServeSIGTERMUnderLoad(t *testing.T) {
+	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
+	sent, stop := d.flood("load", 300000, 0)
+	defer stop()
 	for sent.Load() < 20000 {
 		time.Sleep(5 * time.Millisecond)
 	}
 	d.Stop() // while the sender is still sending
-	close(stop)
-	<-done
+	stop()
 	received, stored := d.stoppedCount("received"), d.stoppedCount("stored")
 	c := openDB(t, d.dbPath)
 	rows := totalRows(t, c)
@@ -336,31 +343,11 @@ func TestServeSIGTERMUnderLoad(t *testing.T) {
 // that the next start writes to.
 func TestServeSurvivesKill9(t *testing.T) {
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "batch_size = 200") })
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		conn, err := net.DialUDP("udp", nil, d.addr)
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		for i := 0; i < 1000000; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			conn.Write([]byte(fmt.Sprintf("<13>1 - h app - - - kill nine %d", i)))
-			if i%100 == 0 {
-				time.Sleep(time.Millisecond)
-			}
-		}
-	}()
+	_, stop := d.flood("kill nine", 1000000, 100)
+	defer stop()
 	time.Sleep(1500 * time.Millisecond)
 	d.cmd.Process.Kill()
-	close(stop)
-	<-done
+	stop()
 	<-d.done
 	d.cmd.Wait()
 

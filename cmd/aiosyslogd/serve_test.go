@@ -64,20 +64,31 @@ func findRows(t *testing.T, conn *sql.DB, needle string) []storedRow {
 
 func ftsCount(t *testing.T, conn *sql.DB, query string) int64 {
 	t.Helper()
-	tables, err := db.New(conn).ListMonthTables(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
 	var total int64
-	for _, table := range tables {
-		m, _ := db.ParseMonthTable(table)
-		n, err := db.ForMonth(conn, m).CountMatches(t.Context(), query)
+	eachMonth(t, conn, func(table string, q *db.Queries) {
+		n, err := q.CountMatches(t.Context(), query)
 		if err != nil {
 			t.Fatalf("MATCH %q in %s: %v", query, table, err)
 		}
 		total += n
-	}
+	})
 	return total
+}
+
+// eachMonth calls f with the generated queries bound to each month table.
+func eachMonth(t *testing.T, conn *sql.DB, f func(table string, q *db.Queries)) {
+	t.Helper()
+	tables, err := db.New(conn).ListMonthTables(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range tables {
+		m, err := db.ParseMonthTable(table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f(table, db.ForMonth(conn, m))
+	}
 }
 
 func TestServeStoresMessagesFromLoggerAndGo(t *testing.T) {
