@@ -317,3 +317,52 @@ func TestVersionAndHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestServeDumpsAndDatabaseless(t *testing.T) {
+	const msg = "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 - An application event"
+	tests := []struct {
+		name, server, sqlite string
+		wantOut, notOut      []string
+		wantDB               bool
+	}{
+		{
+			name: "log_dump prints each message as RFC 5424", server: "log_dump = true",
+			wantOut: []string{msg + "\n"}, wantDB: true,
+		},
+		{
+			name: "sql_dump prints the batch's SQL and log_dump stays quiet", server: "log_dump = true", sqlite: "sql_dump = true",
+			wantOut: []string{"INSERT INTO SystemEventsStaging", "An application event", "INSERT INTO SystemEvents" + db.MonthOf(time.Now()).Table()[len("SystemEvents"):]},
+			notOut:  []string{msg}, wantDB: true,
+		},
+		{
+			name: "enabled = false receives without a database", server: "log_dump = true", sqlite: "enabled = false",
+			wantOut: []string{msg + "\n"}, wantDB: false,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := startDaemon(t, func(p string) string { return testConfig(p, tt.server, tt.sqlite) })
+			d.send(msg)
+			time.Sleep(300 * time.Millisecond)
+			d.Stop()
+			out := d.Stdout()
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.notOut {
+				if strings.Contains(out, w) {
+					t.Errorf("stdout has %q:\n%s", w, out)
+				}
+			}
+			_, err := os.Stat(d.dbPath)
+			if tt.wantDB != (err == nil) {
+				t.Errorf("database exists = %v, want %v", err == nil, tt.wantDB)
+			}
+			if !strings.Contains(d.Stderr(), "received=1 stored=1") {
+				t.Errorf("daemon did not account for the message:\n%s", d.Stderr())
+			}
+		})
+	}
+}
