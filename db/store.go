@@ -79,6 +79,7 @@ func writerDSN(path string) string {
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)" +
 		"&_pragma=cache_size(-32768)" + // 32 MiB: FTS5 merges reread recent pages
+		"&_pragma=temp_store(MEMORY)" + // the staging table never touches a file
 		// Takes effect only in a new database: lets Prune give the pages of
 		// dropped months back to the file system.
 		"&_pragma=auto_vacuum(INCREMENTAL)" +
