@@ -1,0 +1,614 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog"
+)
+
+// searchEvent is a record with the fields search filters on.
+func searchEvent(at string, host, app string, f syslog.Facility, s syslog.Severity, text string) syslog.Record {
+	t, err := time.Parse("2006-01-02 15:04:05.999999", at)
+	if err != nil {
+		panic(err)
+	}
+	r := record(t, host, app, text)
+	r.Message.Priority = syslog.NewPriority(f, s)
+	return r
+}
+
+// searchFixture is three months of events, in order of arrival; the tests
+// name them by their Message.
+var searchFixture = []syslog.Record{
+	searchEvent("2026-09-10 08:00:00", "web1", "sshd", 4, 6, "Accepted password for alice from 10.0.0.5"),
+	searchEvent("2026-09-20 09:00:00", "db1", "postgres", 3, 3, "connection refused on port 5432"),
+	searchEvent("2026-10-01 00:00:00", "web2", "nginx", 16, 4, "GET /index.html 200"),
+	searchEvent("2026-10-15 12:00:00", "web1", "sshd", 4, 5, "Failed password for root from 203.0.113.9"),
+	searchEvent("2026-10-31 23:59:59.999999", "db1", "kernel", 0, 2, "disk full on /var"),
+	searchEvent("2026-11-01 00:00:00", "web1", "sshd", 4, 3, "Failed password for admin from 203.0.113.9"),
+	searchEvent("2026-11-02 10:00:00", "web2", "nginx", 16, 6, "GET /health 200 quick"),
+	searchEvent("2026-11-03 10:00:00", "mail", "postfix", 2, 7, "connection from unknown disk"),
+}
+
+// openSearchFixture writes searchFixture and opens the database read-only.
+func openSearchFixture(t *testing.T) *sql.DB {
+	t.Helper()
+	s, path := openTestStore(t)
+	if err := s.Write(context.Background(), searchFixture); err != nil {
+		t.Fatal(err)
+	}
+	return openReader(t, path)
+}
+
+func openReader(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	r, err := OpenReadOnly(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func utc(s string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04:05.999999", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// searchTexts runs Search and returns the Messages found, in order.
+func searchTexts(t *testing.T, dbtx DBTX, q Query) []string {
+	t.Helper()
+	var got []string
+	err := Search(context.Background(), dbtx, q, func(e Event) error {
+		if MonthOf(utc(e.ReceivedAt)) != e.Month {
+			t.Errorf("event %q received %s reported in month %s", e.Message, e.ReceivedAt, e.Month)
+		}
+		got = append(got, e.Message)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", q, err)
+	}
+	return got
+}
+
+func TestSearchFilters(t *testing.T) {
+	r := openSearchFixture(t)
+	const (
+		alice   = "Accepted password for alice from 10.0.0.5"
+		refused = "connection refused on port 5432"
+		index   = "GET /index.html 200"
+		root    = "Failed password for root from 203.0.113.9"
+		full    = "disk full on /var"
+		admin   = "Failed password for admin from 203.0.113.9"
+		health  = "GET /health 200 quick"
+		unknown = "connection from unknown disk"
+	)
+	tests := []struct {
+		name string
+		q    Query
+		want []string
+	}{
+		{"everything, newest first", Query{}, []string{unknown, health, admin, full, root, index, refused, alice}},
+		{"everything, oldest first", Query{Oldest: true}, []string{alice, refused, index, root, full, admin, health, unknown}},
+		{"limit within the newest month", Query{Limit: 3}, []string{unknown, health, admin}},
+		{"limit across a month boundary", Query{Limit: 4}, []string{unknown, health, admin, full}},
+		{"limit oldest first", Query{Limit: 3, Oldest: true}, []string{alice, refused, index}},
+		{"term", Query{Match: "password"}, []string{admin, root, alice}},
+		{"phrase", Query{Match: `"Failed password"`}, []string{admin, root}},
+		{"prefix", Query{Match: "pass*"}, []string{admin, root, alice}},
+		{"AND", Query{Match: "Failed AND root"}, []string{root}},
+		{"implicit AND", Query{Match: "failed root"}, []string{root}},
+		{"OR", Query{Match: "alice OR disk"}, []string{unknown, full, alice}},
+		{"NOT", Query{Match: "connection NOT refused"}, []string{unknown}},
+		{"NEAR", Query{Match: "NEAR(Failed admin, 2)"}, []string{admin}},
+		{"term, oldest first, limit", Query{Match: "password", Oldest: true, Limit: 2}, []string{alice, root}},
+		{"term, limit across a month boundary", Query{Match: "password OR disk", Limit: 3}, []string{unknown, admin, full}},
+		{"since is inclusive", Query{Since: utc("2026-10-15 12:00:00")}, []string{unknown, health, admin, full, root}},
+		{"until is exclusive", Query{Until: utc("2026-11-01 00:00:00")}, []string{full, root, index, refused, alice}},
+		{"range across months", Query{Since: utc("2026-09-20 09:00:00"), Until: utc("2026-11-01 00:00:00.000001")}, []string{admin, full, root, index, refused}},
+		{"range inside a month, oldest first", Query{Since: utc("2026-10-01 00:00:00.000001"), Until: utc("2026-10-31 23:59:59.999999"), Oldest: true}, []string{root}},
+		{"range with no event", Query{Since: utc("2026-12-01 00:00:00")}, nil},
+		{"term in a range", Query{Match: "disk", Since: utc("2026-10-31 00:00:00"), Until: utc("2026-11-03 00:00:00")}, []string{full}},
+		{"term in a range inside a month", Query{Match: "password", Since: utc("2026-10-02 00:00:00"), Until: utc("2026-10-20 00:00:00")}, []string{root}},
+		{"term in a range where it does not occur", Query{Match: "alice", Since: utc("2026-10-01 00:00:00")}, nil},
+		{"host", Query{Host: "web1"}, []string{admin, root, alice}},
+		{"host pattern", Query{Host: "web*"}, []string{health, admin, root, index, alice}},
+		{"host is exact without a wildcard", Query{Host: "web"}, nil},
+		{"tag", Query{Tag: "nginx"}, []string{health, index}},
+		{"facility", Query{Facility: ptr(syslog.Facility(4))}, []string{admin, root, alice}},
+		{"facility kern (0)", Query{Facility: ptr(syslog.Facility(0))}, []string{full}},
+		{"severity err and worse", Query{Severity: ptr(syslog.Severity(3))}, []string{admin, full, refused}},
+		{"severity warning and worse", Query{Severity: ptr(syslog.Severity(4))}, []string{admin, full, index, refused}},
+		{"severity emerg only", Query{Severity: ptr(syslog.Severity(0))}, nil},
+		{"term and severity", Query{Match: "password", Severity: ptr(syslog.Severity(5))}, []string{admin, root}},
+		{"term and host and tag", Query{Match: "200", Host: "web2", Tag: "ng*"}, []string{health, index}},
+		{"everything combined", Query{Match: "GET", Host: "web?", Tag: "nginx", Facility: ptr(syslog.Facility(16)),
+			Severity: ptr(syslog.Severity(6)), Since: utc("2026-10-01 00:00:00"), Until: utc("2026-11-01 00:00:00"), Limit: 5}, []string{index}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := searchTexts(t, r, tt.q)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Search:\n got %q\nwant %q", got, tt.want)
+			}
+			if tt.q.Limit != 0 {
+				return
+			}
+			n, err := Count(context.Background(), r, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != int64(len(tt.want)) {
+				t.Errorf("Count = %d, want %d", n, len(tt.want))
+			}
+		})
+	}
+}
+
+// recordingDBTX remembers every statement run through it.
+type recordingDBTX struct {
+	DBTX
+	mu      sync.Mutex
+	queries []string
+}
+
+func (r *recordingDBTX) record(q string) {
+	r.mu.Lock()
+	r.queries = append(r.queries, q)
+	r.mu.Unlock()
+}
+
+func (r *recordingDBTX) QueryContext(ctx context.Context, q string, args ...interface{}) (*sql.Rows, error) {
+	r.record(q)
+	return r.DBTX.QueryContext(ctx, q, args...)
+}
+
+func (r *recordingDBTX) QueryRowContext(ctx context.Context, q string, args ...interface{}) *sql.Row {
+	r.record(q)
+	return r.DBTX.QueryRowContext(ctx, q, args...)
+}
+
+// tablesRead lists the month tables the recorded statements named, in the
+// order they were first named.
+func (r *recordingDBTX) tablesRead() []string {
+	var tables []string
+	for _, q := range r.queries {
+		for _, m := range []string{"202609", "202610", "202611"} {
+			if strings.Contains(q, "SystemEvents"+m) && !slices.Contains(tables, m) {
+				tables = append(tables, m)
+			}
+		}
+	}
+	return tables
+}
+
+func TestSearchReadsOnlyTheMonthsItNeeds(t *testing.T) {
+	r := openSearchFixture(t)
+	tests := []struct {
+		name string
+		q    Query
+		want []string
+	}{
+		{"newest month has enough", Query{Limit: 3}, []string{"202611"}},
+		{"limit crosses into the previous month", Query{Limit: 4}, []string{"202611", "202610"}},
+		{"oldest month has enough", Query{Limit: 2, Oldest: true}, []string{"202609"}},
+		{"full text, newest month has enough", Query{Match: "password", Limit: 1}, []string{"202611"}},
+		{"full text, crosses months", Query{Match: "password", Limit: 2}, []string{"202611", "202610"}},
+		{"range skips months outside it", Query{Since: utc("2026-10-05 00:00:00"), Until: utc("2026-10-06 00:00:00")}, []string{"202610"}},
+		{"since skips older months", Query{Since: utc("2026-10-31 00:00:00"), Oldest: true}, []string{"202610", "202611"}},
+		{"until skips newer months", Query{Until: utc("2026-10-01 00:00:00"), Match: "password"}, []string{"202609"}},
+		{"no limit reads every month", Query{}, []string{"202611", "202610", "202609"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recordingDBTX{DBTX: r}
+			searchTexts(t, rec, tt.q)
+			if got := rec.tablesRead(); !slices.Equal(got, tt.want) {
+				t.Errorf("read month tables %v, want %v\n%s", got, tt.want, strings.Join(rec.queries, "\n"))
+			}
+		})
+	}
+}
+
+// TestSearchPages checks that searches larger than a page return every
+// event exactly once and in order, also when many share a ReceivedAt.
+func TestSearchPages(t *testing.T) {
+	s, path := openTestStore(t)
+	const n = 2*pageSize + 345
+	start := utc("2026-11-10 00:00:00")
+	batch := make([]syslog.Record, n)
+	for i := range batch {
+		// Three events per microsecond: ties the (ReceivedAt, ID) key must
+		// break.
+		batch[i] = record(start.Add(time.Duration(i/3)*time.Microsecond), "h", "app", fmt.Sprintf("tick number%d", i))
+	}
+	if err := s.Write(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	r := openReader(t, path)
+	want := make([]string, n)
+	for i := range want {
+		want[i] = fmt.Sprintf("tick number%d", i)
+	}
+	newest := slices.Clone(want)
+	slices.Reverse(newest)
+	tests := []struct {
+		name string
+		q    Query
+		want []string
+	}{
+		{"newest first", Query{}, newest},
+		{"oldest first", Query{Oldest: true}, want},
+		{"full text newest first", Query{Match: "tick"}, newest},
+		{"full text oldest first", Query{Match: "tick", Oldest: true}, want},
+		{"limit above a page", Query{Limit: pageSize + 1}, newest[:pageSize+1]},
+		{"full text limit above a page, oldest first", Query{Match: "tick", Limit: pageSize + 1, Oldest: true}, want[:pageSize+1]},
+		{"range, full text", Query{Match: "tick", Since: start.Add(100 * time.Microsecond), Until: start.Add(700 * time.Microsecond), Oldest: true}, want[300:2100]},
+		{"range", Query{Since: start.Add(100 * time.Microsecond), Until: start.Add(700 * time.Microsecond)}, newest[n-2100 : n-300]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := searchTexts(t, r, tt.q)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d events, want %d", len(got), len(tt.want))
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Fatalf("event %d is %q, want %q", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestSearchBadQuery(t *testing.T) {
+	r := openSearchFixture(t)
+	tests := []struct {
+		query, reason string
+	}{
+		{"foo AND", `fts5: syntax error near ""`},
+		{"192.168.1.1", `fts5: syntax error near "."`},
+		{`"unterminated`, "unterminated string"},
+		{"NEAR(a b", `fts5: syntax error near ""`},
+		{"FromHost:web1", "no such column: FromHost"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			err := Search(context.Background(), r, Query{Match: tt.query}, func(Event) error { return nil })
+			var bad *BadQueryError
+			if !errors.As(err, &bad) {
+				t.Fatalf("Search error = %v, want a *BadQueryError", err)
+			}
+			if bad.Query != tt.query || bad.Reason != tt.reason {
+				t.Errorf("got query %q reason %q, want %q %q", bad.Query, bad.Reason, tt.query, tt.reason)
+			}
+			if want := fmt.Sprintf("bad query %q: %s", tt.query, tt.reason); err.Error() != want {
+				t.Errorf("message %q, want %q", err.Error(), want)
+			}
+			if _, err := Count(context.Background(), r, Query{Match: tt.query}); !errors.As(err, &bad) {
+				t.Errorf("Count error = %v, want a *BadQueryError", err)
+			}
+		})
+	}
+}
+
+func TestSearchStopsOnCallbackError(t *testing.T) {
+	r := openSearchFixture(t)
+	stop := errors.New("stop")
+	calls := 0
+	err := Search(context.Background(), r, Query{}, func(Event) error { calls++; return stop })
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("Search returned %v after %d calls, want the callback's error after 1", err, calls)
+	}
+}
+
+func TestSearchEmptyDatabase(t *testing.T) {
+	s, path := openTestStore(t)
+	_ = s // the store made the file, with no month table yet
+	r := openReader(t, path)
+	if got := searchTexts(t, r, Query{Match: "anything"}); got != nil {
+		t.Errorf("found %q in an empty database", got)
+	}
+	if n, err := Count(context.Background(), r, Query{}); err != nil || n != 0 {
+		t.Errorf("Count = %d, %v; want 0, nil", n, err)
+	}
+}
+
+func TestOpenReadOnlyRefuses(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	text := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(text, []byte("not a database, just notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"missing", filepath.Join(dir, "missing.db"), "does not exist"},
+		{"directory", dir, "is a directory"},
+		{"empty", empty, "is empty"},
+		{"not SQLite", text, "is not an SQLite database"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := os.ReadDir(dir)
+			db, err := OpenReadOnly(context.Background(), tt.path)
+			if err == nil {
+				db.Close()
+				t.Fatalf("OpenReadOnly(%s) succeeded", tt.path)
+			}
+			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.path) {
+				t.Errorf("error %q does not name the path and say %q", err, tt.want)
+			}
+			if after, _ := os.ReadDir(dir); len(after) != len(before) {
+				t.Errorf("OpenReadOnly made files: %v → %v", before, after)
+			}
+		})
+	}
+}
+
+// TestOpenReadOnlyWhileWriting reads a database while its writer is open
+// and writing, and after the writer closed it (when SQLite has removed the
+// -wal and -shm files), then from a path that needs escaping in a URI.
+func TestOpenReadOnlyWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "plain", "sys log.db")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := utc("2026-11-10 00:00:00")
+	if err := s.Write(ctx, benchBatch(100, at)); err != nil {
+		t.Fatal(err)
+	}
+	r := openReader(t, path)
+
+	// Writers and readers at once: no "database is locked" either way.
+	var wg sync.WaitGroup
+	wg.Add(1)
+	writeErr := make(chan error, 1)
+	go func() {
+		defer wg.Done()
+		for i := range 50 {
+			if err := s.Write(ctx, benchBatch(200, at.Add(time.Duration(i+1)*time.Second))); err != nil {
+				writeErr <- err
+				return
+			}
+		}
+	}()
+	for range 50 {
+		n := 0
+		if err := Search(ctx, r, Query{Match: "GET", Limit: 50}, func(Event) error { n++; return nil }); err != nil {
+			t.Fatalf("search while writing: %v", err)
+		}
+		if n != 50 {
+			t.Fatalf("search while writing found %d, want 50", n)
+		}
+	}
+	wg.Wait()
+	select {
+	case err := <-writeErr:
+		t.Fatalf("write while searching: %v", err)
+	default:
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+
+	r = openReader(t, path)
+	n, err := Count(ctx, r, Query{})
+	if err != nil || n != 100+50*200 {
+		t.Errorf("after the writer closed: Count = %d, %v; want %d", n, err, 100+50*200)
+	}
+	r.Close()
+
+	odd := filepath.Join(dir, "a dir?#%25%")
+	if err := os.Rename(filepath.Dir(path), odd); err != nil {
+		t.Fatal(err)
+	}
+	r = openReader(t, filepath.Join(odd, "sys log.db"))
+	if n, err := Count(ctx, r, Query{}); err != nil || n != 100+50*200 {
+		t.Errorf("from %s: Count = %d, %v; want %d", odd, n, err, 100+50*200)
+	}
+}
+
+func TestTailAndFollow(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTestStore(t)
+	write := func(rs ...syslog.Record) {
+		t.Helper()
+		if err := s.Write(ctx, rs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(
+		searchEvent("2026-10-31 23:00:00", "web1", "sshd", 4, 6, "old one"),
+		searchEvent("2026-10-31 23:00:01", "web1", "sshd", 4, 6, "old two"),
+		searchEvent("2026-10-31 23:00:02", "web2", "sshd", 4, 6, "old three"),
+	)
+	r := openReader(t, path)
+	q := Query{Host: "web1"}
+	var tail []string
+	pos, err := Tail(ctx, r, q, 5, func(e Event) error { tail = append(tail, e.Message); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"old one", "old two"}; !slices.Equal(tail, want) {
+		t.Errorf("Tail printed %q, want %q (oldest first)", tail, want)
+	}
+	if want := (Position{Month: Month{2026, 10}, ID: 3}); pos != want {
+		t.Errorf("Tail position %+v, want %+v (the newest event, matching or not)", pos, want)
+	}
+
+	got := make(chan string, 100)
+	fctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- Follow(fctx, r, q, pos, 5*time.Millisecond, func(e Event) error { got <- e.Message; return nil })
+	}()
+	expect := func(want ...string) {
+		t.Helper()
+		for _, w := range want {
+			select {
+			case g := <-got:
+				if g != w {
+					t.Fatalf("Follow printed %q, want %q", g, w)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("Follow printed nothing in 10s, want %q", w)
+			}
+		}
+	}
+	write(searchEvent("2026-10-31 23:59:00", "web1", "cron", 9, 6, "new in October"),
+		searchEvent("2026-10-31 23:59:01", "web2", "cron", 9, 6, "not this host"))
+	expect("new in October")
+	// A batch that straddles the month boundary, then the new month only.
+	write(searchEvent("2026-10-31 23:59:59", "web1", "cron", 9, 6, "last of October"),
+		searchEvent("2026-11-01 00:00:00", "web1", "cron", 9, 6, "first of November"))
+	write(searchEvent("2026-11-01 00:00:01", "web1", "cron", 9, 6, "second of November"))
+	expect("last of October", "first of November", "second of November")
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Follow returned %v after its context ended, want nil", err)
+	}
+	select {
+	case g := <-got:
+		t.Errorf("Follow printed %q more", g)
+	default:
+	}
+}
+
+func TestFollowFullTextFromAnEmptyDatabase(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTestStore(t)
+	r := openReader(t, path)
+	pos, err := Tail(ctx, r, Query{Match: "error"}, 10, func(e Event) error {
+		t.Errorf("Tail printed %q from an empty database", e.Message)
+		return nil
+	})
+	if err != nil || pos != (Position{}) {
+		t.Fatalf("Tail = %+v, %v; want the zero Position", pos, err)
+	}
+	got := make(chan string, 10)
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- Follow(fctx, r, Query{Match: "error"}, pos, 5*time.Millisecond, func(e Event) error { got <- e.Message; return nil })
+	}()
+	if err := s.Write(ctx, []syslog.Record{
+		searchEvent("2026-12-01 00:00:00", "h", "a", 1, 3, "fine"),
+		searchEvent("2026-12-01 00:00:01", "h", "a", 1, 3, "an error"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case g := <-got:
+		if g != "an error" {
+			t.Errorf("Follow printed %q, want %q", g, "an error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Follow printed nothing in 10s")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Follow returned %v, want nil", err)
+	}
+}
+
+func TestFollowBadQuery(t *testing.T) {
+	r := openSearchFixture(t)
+	err := Follow(context.Background(), r, Query{Match: "a AND"}, Position{}, time.Millisecond, func(Event) error { return nil })
+	var bad *BadQueryError
+	if !errors.As(err, &bad) {
+		t.Errorf("Follow error = %v, want a *BadQueryError", err)
+	}
+}
+
+// TestSearchQueryPlans checks with EXPLAIN QUERY PLAN that every search
+// query uses an index and none sorts its rows: with ORDER BY … LIMIT, a sort
+// would read every matching row before returning the first.
+func TestSearchQueryPlans(t *testing.T) {
+	r := openSearchFixture(t)
+	m := Month{2026, 10}
+	tests := []struct {
+		name, query string
+		args        []any
+		want        []string // each a line of the plan, in order
+	}{
+		{"SearchDesc", searchDesc, []any{"b", 0, "a", nil, nil, nil, nil, 10},
+			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
+		{"SearchAsc", searchAsc, []any{"a", -1, "b", nil, nil, nil, nil, 10},
+			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
+		{"CountSearch", countSearch, []any{"a", "b", nil, nil, nil, nil},
+			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
+		// idxNum 192 = FTS5's "ORDER BY rowid DESC" (consumed, no sort),
+		// 64 = ascending; "M0><" = MATCH on column 0 and both rowid bounds.
+		{"SearchMatchDesc", searchMatchDesc, []any{"x", 0, 10, "a", "b", nil, nil, nil, nil, 10},
+			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 192:M0><", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"}},
+		{"SearchMatchAsc", searchMatchAsc, []any{"x", 0, 10, "a", "b", nil, nil, nil, nil, 10},
+			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 64:M0><", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"}},
+		{"CountSearchMatch", countSearchMatch, []any{"x", 0, 10, "a", "b", nil, nil, nil, nil},
+			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 0:M0><", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"}},
+		{"FollowEvents", followEvents, []any{1, 10, "a", nil, nil, nil, nil, 10},
+			[]string{"SEARCH e USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"}},
+		{"FirstIDSince", firstIDSince, []any{"a"},
+			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>?)"}},
+		{"LastIDBefore", lastIDBefore, []any{"b"},
+			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAt (ReceivedAt<?)"}},
+		{"CheckMatch", checkMatch, []any{"x"},
+			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 0:=M0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := rewrite(tt.query, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, tt.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(plan, tt.want) {
+				t.Errorf("plan:\n  %s\nwant:\n  %s", strings.Join(plan, "\n  "), strings.Join(tt.want, "\n  "))
+			}
+		})
+	}
+}
