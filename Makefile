@@ -6,7 +6,7 @@ SQLC         := $(GOBIN)/sqlc
 BIN          := bin/aiosyslogd
 FUZZTIME     ?= 10s
 
-.PHONY: help build test race generate verify run fuzz bench tools clean
+.PHONY: help build test generate verify run fuzz bench bench-search tools clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -44,7 +44,11 @@ bench: build ## drive the real daemon (Go load, loggen if installed), then the G
 	@if command -v loggen >/dev/null; then \
 	  ./bin/aiosyslogd-bench -bin $(BIN) -scenario loggen -rate 60000 -duration 60s; \
 	else echo "loggen not installed (Debian: apt-get install syslog-ng-core): skipping its run"; fi
-	go test -run '^$$' -bench . -benchmem ./syslog/ ./db/
+	go test -run '^$$' -bench . -benchmem ./syslog/
+	go test -run '^$$' -bench WriteBatch -benchmem ./db/
+
+bench-search: ## search benchmarks on a generated 10-million-row database (made once, minutes, ~4 GB)
+	go test -run '^$$' -bench BenchmarkSearch -benchtime 200x ./db/
 
 tools: $(SQLC) ## install the pinned sqlc
 
