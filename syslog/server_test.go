@@ -3,6 +3,7 @@ package syslog_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"slices"
 	"strings"
@@ -242,4 +243,29 @@ func (w *syncWriter) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.String()
+}
+
+// While traffic flows the server logs its counters at StatsInterval; when
+// nothing moves, it stays quiet.
+func TestServerLogsStatsWhileTrafficFlows(t *testing.T) {
+	var logs syncWriter
+	store := &memStore{}
+	srv := &syslog.Server{Store: store, BatchSize: 1, BatchTimeout: time.Hour, StatsInterval: 50 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	addr, stop := serve(t, srv)
+	send(t, addr, "<13>one", "<13>two")
+	waitFor(t, "a stats line", func() bool { return strings.Contains(logs.String(), "msg=stats") })
+	line := logs.String()[strings.Index(logs.String(), "msg=stats"):]
+	for _, field := range []string{"received=", "stored=", "dropped=0", "queue="} {
+		if !strings.Contains(line, field) {
+			t.Errorf("stats line lacks %s: %s", field, line)
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // idle: at most the one line after the last change
+	if n := strings.Count(logs.String(), "msg=stats"); n > 2 {
+		t.Errorf("%d stats lines while idle, want it quiet:\n%s", n, logs.String())
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
 }
