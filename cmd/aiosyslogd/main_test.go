@@ -46,12 +46,13 @@ func TestMain(m *testing.M) {
 
 // daemon is a running `aiosyslogd serve` started by a test.
 type daemon struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	dir    string
-	dbPath string
-	addr   *net.UDPAddr
-	done   chan struct{}
+	t       *testing.T
+	cmd     *exec.Cmd
+	dir     string
+	dbPath  string
+	addr    *net.UDPAddr
+	done    chan struct{} // closed when the process has exited
+	waitErr error         // cmd.Wait's result, set before done closes
 
 	mu     sync.Mutex
 	stderr strings.Builder
@@ -97,8 +98,9 @@ func startDaemon(t *testing.T, config func(dbPath string) string, args ...string
 		t.Fatal(err)
 	}
 	bound := make(chan string, 1)
-	go func() {
+	go func() { // the only caller of Wait: d.done closes when the process is gone
 		defer close(d.done)
+		defer func() { d.waitErr = d.cmd.Wait() }()
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
 		re := regexp.MustCompile(`msg=listening .*addr=(\S+)`)
@@ -112,9 +114,11 @@ func startDaemon(t *testing.T, config func(dbPath string) string, args ...string
 		}
 	}()
 	t.Cleanup(func() {
-		if d.cmd.ProcessState == nil {
+		select {
+		case <-d.done:
+		default:
 			d.cmd.Process.Kill()
-			d.cmd.Wait()
+			<-d.done
 		}
 		if t.Failed() {
 			t.Logf("daemon stderr:\n%s", d.Stderr())
@@ -128,7 +132,6 @@ func startDaemon(t *testing.T, config func(dbPath string) string, args ...string
 		}
 		d.addr = addr
 	case <-d.done:
-		d.cmd.Wait()
 		t.Fatalf("daemon exited before listening:\n%s", d.Stderr())
 	case <-time.After(60 * time.Second):
 		t.Fatalf("daemon did not log its address within 60s:\n%s", d.Stderr())
@@ -142,12 +145,10 @@ func (d *daemon) Stop() {
 	if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		d.t.Fatal(err)
 	}
-	waited := make(chan error, 1)
-	go func() { <-d.done; waited <- d.cmd.Wait() }()
 	select {
-	case err := <-waited:
-		if err != nil {
-			d.t.Fatalf("daemon exit: %v\n%s", err, d.Stderr())
+	case <-d.done:
+		if d.waitErr != nil {
+			d.t.Fatalf("daemon exit: %v\n%s", d.waitErr, d.Stderr())
 		}
 	case <-time.After(120 * time.Second):
 		d.cmd.Process.Kill()
