@@ -7,18 +7,7 @@ package db
 
 import (
 	"context"
-	"database/sql"
 )
-
-const clearStaged = `-- name: ClearStaged :exec
-DELETE FROM SystemEventsStaging
-`
-
-// ClearStaged empties the staging table for the next batch.
-func (q *Queries) ClearStaged(ctx context.Context) error {
-	_, err := q.db.ExecContext(ctx, clearStaged)
-	return err
-}
 
 const countEvents = `-- name: CountEvents :one
 SELECT count(*) FROM SystemEvents
@@ -44,22 +33,30 @@ func (q *Queries) CountMatches(ctx context.Context, query string) (int64, error)
 	return count, err
 }
 
-const insertStaged = `-- name: InsertStaged :execrows
+const insertBatch = `-- name: InsertBatch :execrows
 INSERT INTO SystemEvents (
     Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
     SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage
 )
 SELECT
-    Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
-    SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage
-FROM SystemEventsStaging
-ORDER BY rowid
+    value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4,
+    value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9,
+    unhex(value ->> 10)
+FROM jsonb_each(?1)
 `
 
-// InsertStaged moves the staged batch into a month table in ONE statement:
-// the FTS5 trigger fires per row, but FTS5 flushes its pending index once.
-func (q *Queries) InsertStaged(ctx context.Context) (int64, error) {
-	result, err := q.db.ExecContext(ctx, insertStaged)
+// InsertBatch stores a whole batch in a month table in ONE statement, so that
+// FTS5 (fed row by row by the AFTER INSERT trigger) flushes its pending index
+// once per batch rather than once per row; one statement per row is about
+// half as fast. rows is a JSON array with one array per row, its elements in
+// the column order below; RawMessage is hex (unhex(NULL) is NULL).
+// jsonb_each, not json_each: it hands each row over as JSONB, which ->> reads
+// directly, where json_each would print each row as text and ->> reparse it,
+// eleven times per row (measured: 30% of the insert's time). No ORDER BY:
+// jsonb_each walks the array in order, so IDs follow arrival order, and
+// ORDER BY key would add a sort (TestWriteKeepsOrder holds it to this).
+func (q *Queries) InsertBatch(ctx context.Context, rows interface{}) (int64, error) {
+	result, err := q.db.ExecContext(ctx, insertBatch, rows)
 	if err != nil {
 		return 0, err
 	}
@@ -94,43 +91,4 @@ func (q *Queries) ListMonthTables(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	return items, nil
-}
-
-const stageEvent = `-- name: StageEvent :exec
-INSERT INTO SystemEventsStaging (
-    Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
-    SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-`
-
-type StageEventParams struct {
-	Facility           int64
-	Priority           int64
-	FromHost           string
-	ReceivedAt         string
-	DeviceReportedTime sql.NullString
-	SysLogTag          string
-	ProcessID          string
-	MsgID              string
-	StructuredData     sql.NullString
-	Message            string
-	RawMessage         []byte
-}
-
-// StageEvent adds one row of a batch to the staging table.
-func (q *Queries) StageEvent(ctx context.Context, arg StageEventParams) error {
-	_, err := q.db.ExecContext(ctx, stageEvent,
-		arg.Facility,
-		arg.Priority,
-		arg.FromHost,
-		arg.ReceivedAt,
-		arg.DeviceReportedTime,
-		arg.SysLogTag,
-		arg.ProcessID,
-		arg.MsgID,
-		arg.StructuredData,
-		arg.Message,
-		arg.RawMessage,
-	)
-	return err
 }

@@ -35,17 +35,3 @@ type SystemEvent struct {
 type SystemEventsFTS struct {
 	Message string
 }
-
-type SystemEventsStaging struct {
-	Facility           int64
-	Priority           int64
-	FromHost           string
-	ReceivedAt         string
-	DeviceReportedTime sql.NullString
-	SysLogTag          string
-	ProcessID          string
-	MsgID              string
-	StructuredData     sql.NullString
-	Message            string
-	RawMessage         []byte
-}

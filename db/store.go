@@ -9,10 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
-	"strings"
-	"unicode/utf8"
 
-	sqlsrc "github.com/aiosyslogd/aiosyslogd/sql"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -41,9 +38,11 @@ type Store struct {
 	// slog.Default().
 	Logger *slog.Logger
 
-	known     map[Month]bool // month tables known to exist
-	months    []Month        // the months of the batch being written
-	stageStmt *sql.Stmt      // StageEvent, prepared once
+	known  map[Month]bool // month tables known to exist
+	months []Month        // the months of the batch being written
+	rows   []byte         // the JSON rows of one month of a batch, reused
+	ckpt   *checkpointer
+	sd     []byte // scratch for one row's structured data, reused
 }
 
 // Open opens (creating if needed) the database at path for writing, in WAL
@@ -66,6 +65,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if s.ckpt, err = newCheckpointer(path, s.logger); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -78,8 +81,8 @@ func writerDSN(path string) string {
 		"?_pragma=busy_timeout(10000)" +
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)" +
+		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", writerAutoCheckpoint) +
 		"&_pragma=cache_size(-32768)" + // 32 MiB: FTS5 merges reread recent pages
-		"&_pragma=temp_store(MEMORY)" + // the staging table never touches a file
 		// Takes effect only in a new database: lets Prune give the pages of
 		// dropped months back to the file system.
 		"&_pragma=auto_vacuum(INCREMENTAL)" +
@@ -111,8 +114,7 @@ func checkSQLiteFile(path string) error {
 	return nil
 }
 
-// prepare learns which month tables exist, makes the staging table and
-// prepares the statement run for every row.
+// prepare learns which month tables exist.
 func (s *Store) prepare(ctx context.Context) error {
 	names, err := New(s.db).ListMonthTables(ctx)
 	if err != nil {
@@ -123,12 +125,6 @@ func (s *Store) prepare(ctx context.Context) error {
 			s.known[m] = true
 		}
 	}
-	if _, err := s.db.ExecContext(ctx, sqlsrc.Staging); err != nil {
-		return fmt.Errorf("create staging table: %w", err)
-	}
-	if s.stageStmt, err = s.db.PrepareContext(ctx, stageEvent); err != nil {
-		return fmt.Errorf("prepare: %w", err)
-	}
 	return nil
 }
 
@@ -137,16 +133,19 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
 func (s *Store) Close() error {
-	s.stageStmt.Close()
+	ckptErr := s.ckpt.stop()
+	// The last connection to close checkpoints the whole WAL.
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", s.path, err)
+	}
+	if ckptErr != nil {
+		return fmt.Errorf("close %s: checkpointer: %w", s.path, ckptErr)
 	}
 	return nil
 }
 
 // Write stores batch in one transaction: each record in the table of the UTC
-// month it was received in. Per month, the rows are staged one by one in a
-// TEMP table and moved into the month table by one INSERT … SELECT, so that
+// month it was received in, by one INSERT per month (InsertBatch), so that
 // FTS5 flushes its index once per batch, not once per row.
 func (s *Store) Write(ctx context.Context, batch []syslog.Record) (err error) {
 	if len(batch) == 0 {
@@ -161,11 +160,6 @@ func (s *Store) Write(ctx context.Context, batch []syslog.Record) (err error) {
 			tx.Rollback()
 		}
 	}()
-	// The staging table is per connection: make sure this one has it.
-	if _, err := tx.ExecContext(ctx, sqlsrc.Staging); err != nil {
-		return fmt.Errorf("create staging table: %w", err)
-	}
-	stage := New(preparedDBTX{DBTX: tx, stmts: map[string]*sql.Stmt{stageEvent: tx.StmtContext(ctx, s.stageStmt)}})
 	s.months = s.months[:0]
 	for i := range batch {
 		if m := MonthOf(batch[i].ReceivedAt); !slices.Contains(s.months, m) {
@@ -180,13 +174,14 @@ func (s *Store) Write(ctx context.Context, batch []syslog.Record) (err error) {
 			}
 			created = append(created, m)
 		}
-		if err := s.insertMonth(ctx, tx, stage, m, batch); err != nil {
+		if err := s.insertMonth(ctx, tx, m, batch); err != nil {
 			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit batch of %d to %s: %w", len(batch), s.path, err)
 	}
+	s.ckpt.poke()
 	for _, m := range created {
 		s.known[m] = true
 	}
@@ -282,87 +277,43 @@ func (s *Store) dropMonth(ctx context.Context, m Month) (err error) {
 	return tx.Commit()
 }
 
-// insertMonth stages the records of batch received in month and moves them
-// into the month's table.
-func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, stage *Queries, month Month, batch []syslog.Record) error {
+// insertMonth stores the records of batch received in month into the
+// month's table, in one statement.
+func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch []syslog.Record) error {
 	rows := 0
+	s.rows = append(s.rows[:0], '[')
 	for i := range batch {
 		r := &batch[i]
 		if MonthOf(r.ReceivedAt) != month {
 			continue
 		}
-		p := rowParams(r)
-		if s.SQLDump != nil {
-			fmt.Fprintf(s.SQLDump, "%s; -- %+v\n", stageEvent, p)
+		if rows > 0 {
+			s.rows = append(s.rows, ',')
 		}
-		if err := stage.StageEvent(ctx, p); err != nil {
-			return fmt.Errorf("stage a row for %s: %w", month.Table(), err)
-		}
+		s.rows, s.sd = appendRow(s.rows, s.sd, r)
 		rows++
 	}
+	s.rows = append(s.rows, ']')
 	if s.SQLDump != nil {
-		q, _ := rewrite(insertStaged, month)
-		fmt.Fprintf(s.SQLDump, "%s;\n%s;\n", q, clearStaged)
+		q, _ := rewrite(insertBatch, month)
+		fmt.Fprintf(s.SQLDump, "%s;\n-- rows: %s\n", q, s.rows)
 	}
-	n, err := ForMonth(tx, month).InsertStaged(ctx)
+	// A string, not []byte: jsonb_each would read a BLOB as JSONB.
+	n, err := ForMonth(tx, month).InsertBatch(ctx, string(s.rows))
 	if err != nil {
 		return fmt.Errorf("insert %d rows into %s: %w", rows, month.Table(), err)
 	}
 	if n != int64(rows) {
 		return fmt.Errorf("insert into %s: stored %d rows of %d", month.Table(), n, rows)
 	}
-	if err := New(tx).ClearStaged(ctx); err != nil {
-		return fmt.Errorf("clear staging table: %w", err)
+	if cap(s.rows) > maxKeptRows {
+		s.rows = nil // one huge batch does not pin its buffer for good
 	}
 	return nil
 }
 
-// rowParams maps a record to its row.
-func rowParams(r *syslog.Record) StageEventParams {
-	m := &r.Message
-	p := StageEventParams{
-		Facility:   int64(m.Priority.Facility()),
-		Priority:   int64(m.Priority.Severity()),
-		FromHost:   validUTF8(r.Host()),
-		ReceivedAt: r.ReceivedAt.UTC().Format(TimeLayout),
-		SysLogTag:  validUTF8(m.AppName),
-		ProcessID:  validUTF8(m.ProcID),
-		MsgID:      validUTF8(m.MsgID),
-		Message:    validUTF8(m.Text),
-		RawMessage: r.Raw,
-	}
-	if !m.Timestamp.IsZero() {
-		p.DeviceReportedTime = sql.NullString{String: m.Timestamp.UTC().Format(TimeLayout), Valid: true}
-	}
-	if len(m.StructuredData) > 0 {
-		sd := syslog.AppendStructuredData(nil, m.StructuredData)
-		p.StructuredData = sql.NullString{String: validUTF8(string(sd)), Valid: true}
-	}
-	return p
-}
-
-// validUTF8 replaces invalid UTF-8 by U+FFFD, so that every TEXT column is
-// text that SQLite's functions and FTS5 handle; Record.Raw keeps the bytes.
-func validUTF8(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
-}
-
-// preparedDBTX runs the queries it holds prepared statements for through
-// them, sparing SQLite a prepare per row, and passes the rest through.
-type preparedDBTX struct {
-	DBTX
-	stmts map[string]*sql.Stmt
-}
-
-func (p preparedDBTX) ExecContext(ctx context.Context, query string, args ...interface{}) (sql.Result, error) {
-	if st, ok := p.stmts[query]; ok {
-		return st.ExecContext(ctx, args...)
-	}
-	return p.DBTX.ExecContext(ctx, query, args...)
-}
+// maxKeptRows is the largest rows buffer kept between batches.
+const maxKeptRows = 16 << 20
 
 // ensure Store satisfies the interface the batcher needs.
 var _ syslog.Store = (*Store)(nil)

@@ -1,7 +1,6 @@
 // Package sql holds the SQL source of aiosyslogd: the template schema and the
 // queries that sqlc compiles into package db. Only the schema files are needed
-// at run time: to make a month table from the template, and the writer's
-// staging table.
+// at run time, to make a month table from the template.
 package sql
 
 import _ "embed"
@@ -11,8 +10,3 @@ import _ "embed"
 //
 //go:embed schema.sql
 var Schema string
-
-// Staging is sql/staging.sql: the writer connection's TEMP staging table.
-//
-//go:embed staging.sql
-var Staging string

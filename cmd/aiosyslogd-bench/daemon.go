@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +27,8 @@ type daemon struct {
 	dir    string
 	dbPath string
 	addr   string // 127.0.0.1:port
+	// pprofAddr is where serve --pprof listens; "" when not asked for.
+	pprofAddr string
 
 	mu       sync.Mutex
 	lastStop string // the daemon's final "stopped" log line
@@ -52,7 +56,14 @@ func startDaemon(o options) (*daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.cmd = exec.Command(bin, "--config", cfgPath, "serve")
+	args := []string{"--config", cfgPath, "serve"}
+	if o.cpuProfile != "" {
+		if d.pprofAddr, err = freeTCPAddr(); err != nil {
+			return nil, err
+		}
+		args = append(args, "--pprof", d.pprofAddr)
+	}
+	d.cmd = exec.Command(bin, args...)
 	d.cmd.Dir = dir
 	stderr, err := d.cmd.StderrPipe()
 	if err != nil {
@@ -218,4 +229,39 @@ func waitStored(dbPath string, want int64, quiet time.Duration) int64 {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+// freeTCPAddr returns a 127.0.0.1 address with a port free right now.
+func freeTCPAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// profileCPU takes a CPU profile of the daemon over the next d and writes it
+// to path.
+func (dm *daemon) profileCPU(path string, d time.Duration) error {
+	secs := max(1, int(d.Round(time.Second)/time.Second))
+	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", dm.pprofAddr, secs)
+	client := http.Client{Timeout: d + time.Minute}
+	resp, err := client.Get(url)
+	if err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("cpu profile: GET %s: %s", url, resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("cpu profile: write %s: %w", path, err)
+	}
+	return f.Close()
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -29,9 +30,19 @@ func runLoad(name string, o options, send sender) error {
 	}
 	defer d.cleanup(o.keep)
 	before := d.proc()
+	profiled := make(chan error, 1)
+	if o.cpuProfile != "" {
+		sending := time.Duration(float64(o.count) / float64(max(o.rate, 1)) * float64(time.Second))
+		go func() { profiled <- d.profileCPU(o.cpuProfile, min(sending, 30*time.Second)) }()
+	} else {
+		profiled <- nil
+	}
 	start := time.Now()
 	sent, err := send(o, d.addr)
 	sendTime := time.Since(start)
+	if perr := <-profiled; perr != nil {
+		fmt.Fprintln(os.Stderr, "aiosyslogd-bench:", perr)
+	}
 	if err != nil {
 		d.stop()
 		return err

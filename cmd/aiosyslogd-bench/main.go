@@ -32,6 +32,9 @@ type options struct {
 	batchSize int
 	queueSize int
 	keep      bool
+	// cpuProfile, when set, is where a CPU profile of the daemon goes,
+	// taken over the sending (from serve --pprof).
+	cpuProfile string
 }
 
 func main() {
@@ -47,6 +50,7 @@ func main() {
 	flag.IntVar(&o.batchSize, "batch-size", 1000, "the daemon's sqlite.batch_size")
 	flag.IntVar(&o.queueSize, "queue-size", 0, "the daemon's server.queue_size (0 = its default)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the database")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the daemon, taken while the load is sent, to this file")
 	flag.Parse()
 	if o.count == 0 {
 		o.count = int(float64(o.rate) * o.duration.Seconds())

@@ -331,7 +331,7 @@ func TestServeDumpsAndDatabaseless(t *testing.T) {
 		},
 		{
 			name: "sql_dump prints the batch's SQL and log_dump stays quiet", server: "log_dump = true", sqlite: "sql_dump = true",
-			wantOut: []string{"INSERT INTO SystemEventsStaging", "An application event", "INSERT INTO SystemEvents" + db.MonthOf(time.Now()).Table()[len("SystemEvents"):]},
+			wantOut: []string{"INSERT INTO " + db.MonthOf(time.Now()).Table() + " (", "jsonb_each(?1)", `"An application event"`},
 			notOut:  []string{msg}, wantDB: true,
 		},
 		{

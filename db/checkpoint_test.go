@@ -1,0 +1,76 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog"
+)
+
+// TestCheckpointerCopiesAndWALStaysBounded writes well over the WAL's
+// autocheckpoint size with no pause between batches and checks that the
+// checkpointer copied pages into the database file, that the WAL stayed
+// bounded, and that Close ends the goroutine and leaves no WAL behind.
+func TestCheckpointerCopiesAndWALStaysBounded(t *testing.T) {
+	saved := writerAutoCheckpoint
+	writerAutoCheckpoint = 64 // pages: 256 KiB
+	t.Cleanup(func() { writerAutoCheckpoint = saved })
+	s, path := openTestStore(t)
+
+	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	text := strings.Repeat("padding ", 250) // 2 KB
+	batch := make([]syslog.Record, 50)
+	const batches = 60 // ~6 MB of messages, 25 times the autocheckpoint size
+	maxWAL := int64(0)
+	deadline := time.Now().Add(10 * time.Second)
+	for i := range batches {
+		for j := range batch {
+			batch[j] = record(at, "h", "app", fmt.Sprintf("batch%d row%d %s", i, j, text))
+		}
+		if err := s.Write(context.Background(), batch); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(path + "-wal"); err == nil {
+			maxWAL = max(maxWAL, fi.Size())
+		}
+		// Give the checkpointer a chance now and then, as real traffic does.
+		if i%10 == 9 {
+			for s.ckpt.runs.Load() == 0 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	}
+	if s.ckpt.runs.Load() == 0 {
+		t.Error("the checkpointer never copied a page")
+	}
+	// 64 pages, plus the batch that crossed them (~120 pages), plus slack.
+	if limit := int64(1 << 20); maxWAL > limit {
+		t.Errorf("WAL grew to %d bytes, want at most %d", maxWAL, limit)
+	}
+	if maxWAL == 0 {
+		t.Error("no WAL file seen while writing")
+	}
+	if got := count(t, s.DB(), Month{2026, 11}, ""); got != batches*int64(len(batch)) {
+		t.Errorf("%d rows, want %d", got, batches*len(batch))
+	}
+	if got := count(t, s.DB(), Month{2026, 11}, "batch59"); got != int64(len(batch)) {
+		t.Errorf("MATCH batch59 = %d, want %d", got, len(batch))
+	}
+
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.ckpt.done:
+	default:
+		t.Error("Close returned before the checkpointer's goroutine ended")
+	}
+	if _, err := os.Stat(path + "-wal"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after Close, the WAL is still there (stat: %v)", err)
+	}
+}
