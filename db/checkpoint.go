@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -32,21 +32,23 @@ const checkpointInterval = 200 * time.Millisecond
 // writer's CPU, plus the fsync). It runs from newCheckpointer until stop.
 type checkpointer struct {
 	db     *sql.DB
-	logger func() *slog.Logger
 	wake   chan struct{} // a commit happened; capacity 1
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the goroutine has ended
 	runs   atomic.Int64  // checkpoints that copied something
+
+	mu     sync.Mutex
+	failed error // a new checkpoint failure, not yet reported
 }
 
-func newCheckpointer(path string, logger func() *slog.Logger) (*checkpointer, error) {
+func newCheckpointer(path string) (*checkpointer, error) {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(1000)&_pragma=synchronous(NORMAL)")
 	if err != nil {
 		return nil, fmt.Errorf("open %s for checkpoints: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &checkpointer{db: db, logger: logger, wake: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
+	c := &checkpointer{db: db, wake: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
 	go c.run(ctx)
 	return c, nil
 }
@@ -75,7 +77,10 @@ func (c *checkpointer) run(ctx context.Context) {
 			return
 		case err != nil && err.Error() != lastErr:
 			// Not fatal: the writer's own checkpoints still bound the WAL.
-			c.logger().Warn("checkpoint the WAL", "error", err)
+			// Reported by the writer (takeError), once per kind of failure.
+			c.mu.Lock()
+			c.failed = err
+			c.mu.Unlock()
 			lastErr = err.Error()
 		case err == nil:
 			lastErr = ""
@@ -89,6 +94,15 @@ func (c *checkpointer) run(ctx context.Context) {
 		case <-time.After(checkpointInterval):
 		}
 	}
+}
+
+// takeError returns the checkpoint failure not yet reported, if any.
+func (c *checkpointer) takeError() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	err := c.failed
+	c.failed = nil
+	return err
 }
 
 // stop ends the goroutine and closes the connection.

@@ -1,9 +1,11 @@
 package db
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -72,5 +74,38 @@ func TestCheckpointerCopiesAndWALStaysBounded(t *testing.T) {
 	}
 	if _, err := os.Stat(path + "-wal"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("after Close, the WAL is still there (stat: %v)", err)
+	}
+}
+
+// TestCheckpointerReportsAFailureOnce breaks the checkpointer's connection
+// and checks that the writer logs the failure once, not at every commit,
+// while writes go on.
+func TestCheckpointerReportsAFailureOnce(t *testing.T) {
+	s, _ := openTestStore(t)
+	var log bytes.Buffer
+	s.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	if err := s.ckpt.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	const writes = 20
+	for range writes {
+		if err := s.Write(context.Background(), []syslog.Record{record(at, "h", "app", "still written")}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(checkpointInterval / 4)
+	}
+	// The last failure may come after the last write: one more reports it.
+	if err := s.Write(context.Background(), []syslog.Record{record(at, "h", "app", "still written")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(log.String(), "checkpoint the WAL"); got != 1 {
+		t.Errorf("checkpoint failure logged %d times, want once; log:\n%s", got, log.String())
+	}
+	if !strings.Contains(log.String(), "closed") {
+		t.Errorf("log does not give the closed-database error:\n%s", log.String())
+	}
+	if n := count(t, s.DB(), Month{2026, 11}, "written"); n != writes+1 {
+		t.Errorf("%d rows written while checkpoints failed, want %d", n, writes+1)
 	}
 }

@@ -34,15 +34,15 @@ type Store struct {
 	// tables: older ones are dropped by Prune, and by Write whenever a new
 	// month begins.
 	RetentionMonths int
-	// Logger reports what Write does besides writing (pruning); nil =
-	// slog.Default().
+	// Logger reports what Write does besides writing (pruning, checkpoint
+	// failures); nil = slog.Default().
 	Logger *slog.Logger
 
 	known  map[Month]bool // month tables known to exist
 	months []Month        // the months of the batch being written
 	rows   []byte         // the JSON rows of one month of a batch, reused
-	ckpt   *checkpointer
-	sd     []byte // scratch for one row's structured data, reused
+	sd     []byte         // scratch for one row's structured data, reused
+	ckpt   *checkpointer  // copies the WAL into the database file
 }
 
 // Open opens (creating if needed) the database at path for writing, in WAL
@@ -65,7 +65,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if s.ckpt, err = newCheckpointer(path, s.logger); err != nil {
+	if s.ckpt, err = newCheckpointer(path); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -182,6 +182,9 @@ func (s *Store) Write(ctx context.Context, batch []syslog.Record) (err error) {
 		return fmt.Errorf("commit batch of %d to %s: %w", len(batch), s.path, err)
 	}
 	s.ckpt.poke()
+	if err := s.ckpt.takeError(); err != nil {
+		s.logger().Warn("checkpoint the WAL (the writer's own checkpoints go on)", "database", s.path, "error", err)
+	}
 	for _, m := range created {
 		s.known[m] = true
 	}
