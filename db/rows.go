@@ -59,9 +59,8 @@ func appendRow(buf, sd []byte, r *syslog.Record) (_, _ []byte) {
 }
 
 // appendJSONString appends s as a JSON string. Each run of invalid UTF-8
-// becomes one U+FFFD,
-// so that every TEXT column holds text that SQLite's functions and FTS5
-// handle; Record.Raw keeps the exact bytes.
+// becomes one U+FFFD, so that every TEXT column holds text that SQLite's
+// functions and FTS5 handle; Record.Raw keeps the exact bytes.
 func appendJSONString[T string | []byte](buf []byte, s T) []byte {
 	const hexDigits = "0123456789abcdef"
 	buf = append(buf, '"')
