@@ -241,12 +241,12 @@ func freeTCPAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-// profileCPU takes a CPU profile of the daemon over the next d and writes it
-// to path.
-func (dm *daemon) profileCPU(path string, d time.Duration) error {
-	secs := max(1, int(d.Round(time.Second)/time.Second))
-	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", dm.pprofAddr, secs)
-	client := http.Client{Timeout: d + time.Minute}
+// profileCPU takes a CPU profile of the daemon over the next span and writes
+// it to path.
+func (d *daemon) profileCPU(path string, span time.Duration) error {
+	secs := max(1, int(span.Round(time.Second)/time.Second))
+	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", d.pprofAddr, secs)
+	client := http.Client{Timeout: span + time.Minute}
 	resp, err := client.Get(url)
 	if err != nil {
 		return fmt.Errorf("cpu profile: %w", err)
