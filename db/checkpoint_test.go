@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // TestCheckpointerCopiesAndWALStaysBounded writes well over the WAL's
@@ -26,7 +26,7 @@ func TestCheckpointerCopiesAndWALStaysBounded(t *testing.T) {
 
 	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	text := strings.Repeat("padding ", 250) // 2 KB
-	batch := make([]syslog.Record, 50)
+	batch := make([]ingest.Record, 50)
 	const batches = 60 // ~6 MB of messages, 25 times the autocheckpoint size
 	maxWAL := int64(0)
 	deadline := time.Now().Add(10 * time.Second)
@@ -90,13 +90,13 @@ func TestCheckpointerReportsAFailureOnce(t *testing.T) {
 	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	const writes = 20
 	for range writes {
-		if err := s.Write(context.Background(), []syslog.Record{record(at, "h", "app", "still written")}); err != nil {
+		if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "app", "still written")}); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(checkpointInterval / 4)
 	}
 	// The last failure may come after the last write: one more reports it.
-	if err := s.Write(context.Background(), []syslog.Record{record(at, "h", "app", "still written")}); err != nil {
+	if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "app", "still written")}); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Count(log.String(), "checkpoint the WAL"); got != 1 {

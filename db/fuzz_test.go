@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // FuzzDatagramToRow drives the whole path of a datagram — parse, record,
@@ -37,8 +38,8 @@ func FuzzDatagramToRow(f *testing.F) {
 	month := MonthOf(at)
 	f.Fuzz(func(t *testing.T, datagram []byte) {
 		data := bytes.Clone(datagram)
-		rec := p.NewRecord(data, from, at)
-		if err := s.Write(context.Background(), []syslog.Record{rec}); err != nil {
+		rec := ingest.NewRecord(&p, ingest.Received{Data: data, From: from, At: at})
+		if err := s.Write(context.Background(), []ingest.Record{rec}); err != nil {
 			t.Fatalf("write %q: %v", datagram, err)
 		}
 		var msg, host string

@@ -13,8 +13,8 @@ import (
 )
 
 // TemplateTable is the name of the template table in sql/schema.sql and in
-// every generated query. It is never written to: MonthQueries rewrites it to
-// a month table's name.
+// every generated query. It is never written to: ForMonth rewrites it to a
+// month table's name.
 const TemplateTable = "SystemEvents"
 
 // Month is a calendar month in UTC; it names a month table.
@@ -104,7 +104,7 @@ func isIdentByte(c byte) bool {
 }
 
 // rewriteCache remembers rewritten SQL: the same few queries run for every
-// batch, and the regexp is not free.
+// batch, and scanning them for the template's name is not free.
 var rewriteCache sync.Map // rewriteKey → string
 
 type rewriteKey struct {
@@ -173,6 +173,22 @@ func (m monthDBTX) QueryRowContext(ctx context.Context, query string, args ...in
 // ForMonth returns the generated queries bound to month's tables.
 func ForMonth(db DBTX, month Month) *Queries {
 	return New(monthDBTX{db: db, month: month})
+}
+
+// Months returns the months that have a table in the database, newest
+// first.
+func Months(ctx context.Context, dbtx DBTX) ([]Month, error) {
+	names, err := New(dbtx).ListMonthTables(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list month tables: %w", err)
+	}
+	months := make([]Month, 0, len(names))
+	for _, name := range names {
+		if m, err := ParseMonthTable(name); err == nil {
+			months = append(months, m)
+		}
+	}
+	return months, nil
 }
 
 // CreateMonth makes month's table, index, FTS5 table and triggers from the

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 func monthTables(t *testing.T, s *Store) []string {
@@ -83,7 +83,7 @@ func TestPruneAtOpenWithNothingToDo(t *testing.T) {
 	s, _ := openTestStore(t)
 	s.RetentionMonths = 2
 	at := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
-	if err := s.Write(context.Background(), []syslog.Record{record(at, "h", "a", "x")}); err != nil {
+	if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "a", "x")}); err != nil {
 		t.Fatal(err)
 	}
 	dropped, err := s.Prune(context.Background(), MonthOf(at))

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // appendRow appends r to buf as the JSON array InsertBatch reads one row
@@ -14,14 +15,14 @@ import (
 // sd is scratch space for the structured data; the grown slice is returned
 // for reuse. Writing the JSON by hand keeps the hot path free of reflection
 // and of per-field allocations.
-func appendRow(buf, sd []byte, r *syslog.Record) (_, _ []byte) {
+func appendRow(buf, sd []byte, r *ingest.Record) (_, _ []byte) {
 	m := &r.Message
 	buf = append(buf, '[')
 	buf = strconv.AppendInt(buf, int64(m.Priority.Facility()), 10)
 	buf = append(buf, ',')
 	buf = strconv.AppendInt(buf, int64(m.Priority.Severity()), 10)
 	buf = append(buf, ',')
-	buf = appendJSONString(buf, r.Host())
+	buf = appendJSONString(buf, fromHost(r))
 	buf = append(buf, ',', '"')
 	buf = r.ReceivedAt.UTC().AppendFormat(buf, TimeLayout)
 	buf = append(buf, '"', ',')
@@ -56,6 +57,18 @@ func appendRow(buf, sd []byte, r *syslog.Record) (_, _ []byte) {
 		buf = append(buf, '"')
 	}
 	return append(buf, ']'), sd
+}
+
+// fromHost is what a record is stored under as FromHost: the message's
+// HOSTNAME, or the sender's IP address when the message named none.
+func fromHost(r *ingest.Record) string {
+	if r.Message.Hostname != "" {
+		return r.Message.Hostname
+	}
+	if r.Source.IsValid() {
+		return r.Source.Addr().Unmap().String()
+	}
+	return ""
 }
 
 // appendJSONString appends s as a JSON string. Each run of invalid UTF-8

@@ -6,162 +6,138 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/url"
-	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
-// Query says which stored events to find. The zero Query finds every event,
-// newest first.
-type Query struct {
-	// Match is an FTS5 query on Message ("sshd AND failed", "\"disk full\"",
-	// "auth*", "NEAR(a b)"); "" matches every event.
-	Match string
-	// Since (inclusive) and Until (exclusive) bound ReceivedAt; a zero time
-	// leaves that side open.
-	Since, Until time.Time
-	// Host and Tag are GLOB patterns on FromHost and SysLogTag ("web*");
-	// without a wildcard they must match exactly. "" means any.
-	Host, Tag string
-	// Facility, when set, keeps the events of that facility only.
-	Facility *syslog.Facility
-	// Severity, when set, keeps the events of that severity or a more severe
-	// one (a lower number), like journalctl -p.
-	Severity *syslog.Severity
-	// Limit is the most events Search returns; 0 means no limit.
-	Limit int
-	// Oldest returns the oldest events first instead of the newest.
-	Oldest bool
-}
-
-// Event is one stored row and the month table it was read from; IDs are
-// unique within a month only.
-type Event struct {
-	Month Month
-	SystemEvent
-}
-
-// Position is where Follow continues: after the event with ID in Month's
-// table. The zero Position is before every month.
-type Position struct {
-	Month Month
-	ID    int64
-}
-
-// BadQueryError is an FTS5 query that SQLite rejects.
-type BadQueryError struct {
-	Query string
-	// Reason is SQLite's own words: `fts5: syntax error near "."`.
-	Reason string
-}
-
-// Error says which query and why: bad query "a AND": fts5: syntax error near "".
-func (e *BadQueryError) Error() string {
-	return fmt.Sprintf("bad query %q: %s", e.Query, e.Reason)
-}
-
-// pageSize is how many rows one statement returns when Search has no limit
-// (or a larger one): memory stays bounded whatever the month holds.
+// pageSize is how many rows one statement returns when a search has no
+// limit (or a larger one): memory stays bounded whatever the month holds.
 const pageSize = 1000
 
-// OpenReadOnly opens the database at path for searching. It never creates
-// one: a missing file, an empty file or a file that is not an SQLite
-// database is an error that says so. Reading a WAL database never blocks its
-// writer (serve), and the writer never makes a reader fail: the busy timeout
-// covers the short moments SQLite needs exclusive access to the WAL index.
-func OpenReadOnly(ctx context.Context, path string) (*sql.DB, error) {
-	fi, err := os.Stat(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return nil, fmt.Errorf("database %s does not exist (is this where serve writes? see sqlite.database in the config, or --db)", path)
-	case err != nil:
-		return nil, fmt.Errorf("database %s: %w", path, err)
-	case fi.IsDir():
-		return nil, fmt.Errorf("database %s is a directory, not an SQLite database", path)
-	case fi.Size() == 0:
-		return nil, fmt.Errorf("database %s is empty: serve has not written to it yet", path)
-	}
-	if err := checkSQLiteFile(path); err != nil {
-		return nil, err
-	}
-	db, err := sql.Open("sqlite", readerDSN(path))
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	// One connection: a search runs one statement at a time, and Tail's
-	// snapshot must be the connection that Follow continues on.
-	db.SetMaxOpenConns(1)
-	if _, err := New(db).ListMonthTables(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return db, nil
+// Search calls each for the events that match q, in q.Order, until q.Limit
+// events or the end. It reads only the month tables that overlap q's time
+// range (and, with q.After, those not before the cursor), one after the
+// other in that order, and stops as soon as the limit is met: a search that
+// the newest month satisfies never reads an older one. An invalid q.Match
+// is a *search.BadQueryError. An error from each ends the search and is
+// returned.
+func (r *Reader) Search(ctx context.Context, q search.Query, each func(search.Event) error) error {
+	return searchEvents(ctx, r.db, q, each)
 }
 
-// readerDSN opens path read-only (mode=ro: SQLite never creates or writes
-// the database) with a busy timeout. The path is escaped: SQLite reads the
-// part after "file:" as a URI.
-func readerDSN(path string) string {
-	u := url.URL{Path: path}
-	return "file:" + u.EscapedPath() + "?mode=ro&_pragma=busy_timeout(5000)"
+// Count returns how many events match q, ignoring q.Limit and q.After,
+// over the month tables that overlap q's time range.
+func (r *Reader) Count(ctx context.Context, q search.Query) (int64, error) {
+	return countMatching(ctx, r.db, q)
 }
 
-// ParseTime reads a ReceivedAt or DeviceReportedTime value (TimeLayout, UTC).
-func ParseTime(s string) (time.Time, error) {
-	t, err := time.ParseInLocation(TimeLayout, s, time.UTC)
+func searchEvents(ctx context.Context, dbtx DBTX, q search.Query, each func(search.Event) error) error {
+	months, after, err := plan(ctx, dbtx, &q)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+		return err
 	}
-	return t, nil
-}
-
-// Months returns the months that have a table in the database, newest first.
-func Months(ctx context.Context, dbtx DBTX) ([]Month, error) {
-	names, err := New(dbtx).ListMonthTables(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list month tables: %w", err)
-	}
-	months := make([]Month, 0, len(names))
-	for _, name := range names {
-		if m, err := ParseMonthTable(name); err == nil {
-			months = append(months, m)
+	left := q.Limit
+	for _, m := range months {
+		n, err := searchMonth(ctx, dbtx, m, &q, cursorIn(after, m), left, each)
+		if err != nil {
+			return err
+		}
+		if q.Limit > 0 {
+			if left -= n; left <= 0 {
+				return nil
+			}
 		}
 	}
-	return months, nil
+	return nil
 }
 
-// overlaps reports whether some instant of month m is in [since, until).
-func (q *Query) overlaps(m Month) bool {
+// plan returns the months q reads, in order, with the month and ID its
+// cursor points to, and checks q.Match.
+func plan(ctx context.Context, dbtx DBTX, q *search.Query) ([]Month, *position, error) {
+	all, err := Months(ctx, dbtx)
+	if err != nil {
+		return nil, nil, err
+	}
+	after, err := cursorPosition(q.After)
+	if err != nil {
+		return nil, nil, err
+	}
+	months := queryMonths(q, all, after)
+	if q.Match != "" && len(months) > 0 {
+		if err := validateMatch(ctx, dbtx, months[0], q.Match); err != nil {
+			return nil, nil, err
+		}
+	}
+	return months, after, nil
+}
+
+// position is where a cursor points: an event of a month table.
+type position struct {
+	month Month
+	c     search.Cursor
+}
+
+func cursorPosition(c search.Cursor) (*position, error) {
+	if c.IsZero() {
+		return nil, nil
+	}
+	m, err := ParseMonthTable(c.Table)
+	if err != nil {
+		return nil, fmt.Errorf("cursor: %w", err)
+	}
+	return &position{month: m, c: c}, nil
+}
+
+// cursorIn is the cursor of after when it points into month m; nil when
+// the search of m starts at the beginning.
+func cursorIn(after *position, m Month) *search.Cursor {
+	if after == nil || after.month != m {
+		return nil
+	}
+	return &after.c
+}
+
+// overlaps reports whether some instant of month m is in q's time range.
+func overlaps(q *search.Query, m Month) bool {
 	return (q.Until.IsZero() || m.Start().Before(q.Until)) &&
 		(q.Since.IsZero() || m.Next().Start().After(q.Since))
 }
 
-// months picks, from the existing months (newest first), those that overlap
-// the query's time range, in the order the query reads them.
-func (q *Query) months(all []Month) []Month {
+// queryMonths picks, from the existing months (newest first), those that
+// overlap q's time range and are not before the cursor, in the order q
+// reads them.
+func queryMonths(q *search.Query, all []Month, after *position) []Month {
 	var ms []Month
 	for _, m := range all {
-		if q.overlaps(m) {
-			ms = append(ms, m)
+		if !overlaps(q, m) || after != nil && afterCursor(q.Order, m, after.month) {
+			continue
 		}
+		ms = append(ms, m)
 	}
-	if q.Oldest {
+	if q.Order == search.OldestFirst {
 		slices.Reverse(ms)
 	}
 	return ms
 }
 
-// bounds returns the query's time range clamped to month m, as stored text.
-// Every row of m's table is inside [m.Start(), m.Next().Start()), so the
-// clamped range always bounds the ReceivedAt index.
-func (q *Query) bounds(m Month) (since, until string) {
+// afterCursor reports whether month m was read, in order o, before the
+// month the cursor points into.
+func afterCursor(o search.Order, m, cursor Month) bool {
+	if o == search.OldestFirst {
+		return m.Before(cursor)
+	}
+	return cursor.Before(m)
+}
+
+// bounds returns q's time range clamped to month m, as stored text. Every
+// row of m's table is inside [m.Start(), m.Next().Start()), so the clamped
+// range always bounds the ReceivedAt index.
+func bounds(q *search.Query, m Month) (since, until string) {
 	s, u := m.Start(), m.Next().Start()
 	if q.Since.After(s) {
 		s = q.Since
@@ -169,7 +145,7 @@ func (q *Query) bounds(m Month) (since, until string) {
 	if !q.Until.IsZero() && q.Until.Before(u) {
 		u = q.Until
 	}
-	return s.UTC().Format(TimeLayout), u.UTC().Format(TimeLayout)
+	return formatTime(s), formatTime(u)
 }
 
 // filters are the optional field filters of q as query parameters.
@@ -178,7 +154,7 @@ type filters struct {
 	facility, severity sql.NullInt64
 }
 
-func (q *Query) filters() filters {
+func filtersOf(q *search.Query) filters {
 	var f filters
 	if q.Host != "" {
 		f.host = sql.NullString{String: q.Host, Valid: true}
@@ -195,50 +171,13 @@ func (q *Query) filters() filters {
 	return f
 }
 
-// Search calls each for the events that match q, newest first (oldest first
-// with q.Oldest), until q.Limit events or the end. It reads only the month
-// tables that overlap q's time range, one after the other in that order,
-// and stops as soon as the limit is met: a search that the newest month
-// satisfies never reads an older one. An invalid q.Match is a
-// *BadQueryError. An error from each ends the search and is returned.
-func Search(ctx context.Context, dbtx DBTX, q Query, each func(Event) error) error {
-	all, err := Months(ctx, dbtx)
-	if err != nil {
-		return err
-	}
-	months := q.months(all)
-	if q.Match != "" && len(months) > 0 {
-		if err := validateMatch(ctx, dbtx, months[0], q.Match); err != nil {
-			return err
-		}
-	}
-	left := q.Limit
-	for _, m := range months {
-		n, err := searchMonth(ctx, dbtx, m, &q, left, each)
-		if err != nil {
-			return err
-		}
-		if q.Limit > 0 {
-			if left -= n; left <= 0 {
-				return nil
-			}
-		}
-	}
-	return nil
-}
-
-// searchMonth runs q on month m's table, page by page, calling each for at
-// most limit events (0: all). It returns how many it passed to each.
-func searchMonth(ctx context.Context, dbtx DBTX, m Month, q *Query, limit int, each func(Event) error) (int, error) {
-	var page pager
-	if q.Match == "" {
-		page = newTimePager(m, q)
-	} else {
-		var ok bool
-		var err error
-		if page, ok, err = newMatchPager(ctx, dbtx, m, q); err != nil || !ok {
-			return 0, err
-		}
+// searchMonth runs q on month m's table, page by page, from after (nil:
+// the start), calling each for at most limit events (0: all). It returns
+// how many it passed to each.
+func searchMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor, limit int, each func(search.Event) error) (int, error) {
+	page, ok, err := newPager(ctx, dbtx, m, q, after)
+	if err != nil || !ok {
+		return 0, err
 	}
 	mq := ForMonth(dbtx, m)
 	n := 0
@@ -252,7 +191,7 @@ func searchMonth(ctx context.Context, dbtx DBTX, m Month, q *Query, limit int, e
 			return n, fmt.Errorf("search %s: %w", m.Table(), err)
 		}
 		for _, r := range rows {
-			if err := each(Event{Month: m, SystemEvent: r}); err != nil {
+			if err := each(eventOf(m, &r)); err != nil {
 				return n, err
 			}
 			n++
@@ -269,55 +208,65 @@ type pager interface {
 	next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error)
 }
 
-// timePager pages through the ReceivedAt index, keyed by (ReceivedAt, ID).
-type timePager struct {
-	since, until string
-	f            filters
-	oldest       bool
-	keyAt        string // the last row's ReceivedAt, or the range's end
-	keyID        int64
+// newPager returns the pager for q in month m: through the ReceivedAt index
+// without a full-text query, through the FTS5 index with one. ok is false
+// when no event of m can match.
+func newPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor) (_ pager, ok bool, err error) {
+	if q.Match == "" {
+		return newTimePager(m, q, after), true, nil
+	}
+	return newMatchPager(ctx, dbtx, m, q, after)
 }
 
-func newTimePager(m Month, q *Query) *timePager {
-	p := &timePager{f: q.filters(), oldest: q.Oldest}
-	p.since, p.until = q.bounds(m)
-	if p.oldest {
-		p.keyAt, p.keyID = p.since, -1 // (ReceivedAt, ID) > (since, -1): ReceivedAt >= since
-	} else {
-		p.keyAt, p.keyID = p.until, 0 // (ReceivedAt, ID) < (until, 0): ReceivedAt < until
+// timePager pages through the ReceivedAt index, keyed by (ReceivedAt, ID):
+// the key of the last row read, or the range's end.
+type timePager struct {
+	args   SearchDescParams // SearchAsc's are the same
+	oldest bool
+}
+
+func newTimePager(m Month, q *search.Query, after *search.Cursor) *timePager {
+	p := &timePager{args: timeArgs(m, q), oldest: q.Order == search.OldestFirst}
+	switch {
+	case after != nil:
+		p.args.KeyAt, p.args.KeyID = formatTime(after.ReceivedAt), after.ID
+	case p.oldest:
+		p.args.KeyAt, p.args.KeyID = p.args.Since, -1 // (ReceivedAt, ID) > (since, -1): ReceivedAt >= since
 	}
 	return p
 }
 
+// timeArgs returns the parameters of a search of q in month m without a
+// full-text query, keyed to start at the end of the range: (until, 0), so
+// that (ReceivedAt, ID) < key means ReceivedAt < until.
+func timeArgs(m Month, q *search.Query) SearchDescParams {
+	since, until := bounds(q, m)
+	f := filtersOf(q)
+	return SearchDescParams{KeyAt: until, KeyID: 0, Since: since, Until: until,
+		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity}
+}
+
 func (p *timePager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
+	p.args.Lim = limit
 	var rows []SystemEvent
 	var err error
 	if p.oldest {
-		rows, err = mq.SearchAsc(ctx, SearchAscParams{
-			AfterAt: p.keyAt, AfterID: p.keyID, Until: p.until,
-			Host: p.f.host, Tag: p.f.tag, Facility: p.f.facility, Severity: p.f.severity, Lim: limit,
-		})
+		rows, err = mq.SearchAsc(ctx, SearchAscParams(p.args))
 	} else {
-		rows, err = mq.SearchDesc(ctx, SearchDescParams{
-			BeforeAt: p.keyAt, BeforeID: p.keyID, Since: p.since,
-			Host: p.f.host, Tag: p.f.tag, Facility: p.f.facility, Severity: p.f.severity, Lim: limit,
-		})
+		rows, err = mq.SearchDesc(ctx, p.args)
 	}
 	if len(rows) > 0 {
 		last := rows[len(rows)-1]
-		p.keyAt, p.keyID = last.ReceivedAt, last.ID
+		p.args.KeyAt, p.args.KeyID = last.ReceivedAt, last.ID
 	}
 	return rows, err
 }
 
 // matchPager pages through the FTS5 index in rowid (arrival) order, within
-// an ID window [minID, maxID].
+// an ID window [MinID, MaxID] that shrinks as pages are read.
 type matchPager struct {
-	query        string
-	since, until string
-	f            filters
-	oldest       bool
-	minID, maxID int64
+	args   SearchMatchDescParams // SearchMatchAsc's are the same
+	oldest bool
 }
 
 // newMatchPager prepares a full-text search of month m. FTS5 cannot use the
@@ -325,66 +274,86 @@ type matchPager struct {
 // FTS5 can seek to: the first ID received at or after since and the last
 // received before until, two lookups in the ReceivedAt index. IDs follow
 // arrival and ReceivedAt is the arrival time, so the window holds the range;
-// the rows are still checked against the range itself. ok is false when no
-// event of m is in the range.
-func newMatchPager(ctx context.Context, dbtx DBTX, m Month, q *Query) (_ *matchPager, ok bool, err error) {
-	p := &matchPager{query: q.Match, f: q.filters(), oldest: q.Oldest, minID: 0, maxID: math.MaxInt64}
-	p.since, p.until = q.bounds(m)
+// the rows are still checked against the range itself. A cursor narrows the
+// window to the IDs after it. ok is false when the window is empty.
+func newMatchPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor) (_ *matchPager, ok bool, err error) {
+	args, ok, err := window(ctx, dbtx, m, q)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	p := &matchPager{args: args, oldest: q.Order == search.OldestFirst}
+	switch {
+	case after != nil && p.oldest:
+		p.args.MinID = max(p.args.MinID, after.ID+1)
+	case after != nil:
+		p.args.MaxID = min(p.args.MaxID, after.ID-1)
+	}
+	return p, p.args.MinID <= p.args.MaxID, nil
+}
+
+// window returns the parameters of a full-text search of q in month m,
+// its ID window set from q's time range; ok is false when no event of m is
+// in the range.
+func window(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (_ SearchMatchDescParams, ok bool, err error) {
+	args := matchArgs(m, q)
 	mq := ForMonth(dbtx, m)
 	if q.Since.After(m.Start()) {
-		p.minID, err = mq.FirstIDSince(ctx, p.since)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, false, nil
-		}
-		if err != nil {
-			return nil, false, fmt.Errorf("search %s: %w", m.Table(), err)
+		if args.MinID, err = mq.FirstIDSince(ctx, args.Since); err != nil {
+			return args, false, noRows(m, err)
 		}
 	}
 	if !q.Until.IsZero() && q.Until.Before(m.Next().Start()) {
-		p.maxID, err = mq.LastIDBefore(ctx, p.until)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, false, nil
-		}
-		if err != nil {
-			return nil, false, fmt.Errorf("search %s: %w", m.Table(), err)
+		if args.MaxID, err = mq.LastIDBefore(ctx, args.Until); err != nil {
+			return args, false, noRows(m, err)
 		}
 	}
-	return p, p.minID <= p.maxID, nil
+	return args, args.MinID <= args.MaxID, nil
+}
+
+// matchArgs returns the parameters of a full-text search of q in month m,
+// over every ID.
+func matchArgs(m Month, q *search.Query) SearchMatchDescParams {
+	since, until := bounds(q, m)
+	f := filtersOf(q)
+	return SearchMatchDescParams{Query: q.Match, MinID: 0, MaxID: math.MaxInt64, Since: since, Until: until,
+		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity}
+}
+
+// noRows is nil for sql.ErrNoRows (nothing in range), else err with the
+// month's table named.
+func noRows(m Month, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return fmt.Errorf("search %s: %w", m.Table(), err)
 }
 
 func (p *matchPager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
-	if p.minID > p.maxID {
+	if p.args.MinID > p.args.MaxID {
 		return nil, nil
 	}
-	var rows []SystemEvent
-	var err error
+	p.args.Lim = limit
 	if p.oldest {
-		rows, err = mq.SearchMatchAsc(ctx, SearchMatchAscParams{
-			Query: p.query, MinID: p.minID, MaxID: p.maxID, Since: p.since, Until: p.until,
-			Host: p.f.host, Tag: p.f.tag, Facility: p.f.facility, Severity: p.f.severity, Lim: limit,
-		})
+		rows, err := mq.SearchMatchAsc(ctx, SearchMatchAscParams(p.args))
 		if len(rows) > 0 {
-			p.minID = rows[len(rows)-1].ID + 1
+			p.args.MinID = rows[len(rows)-1].ID + 1
 		}
-	} else {
-		rows, err = mq.SearchMatchDesc(ctx, SearchMatchDescParams{
-			Query: p.query, MinID: p.minID, MaxID: p.maxID, Since: p.since, Until: p.until,
-			Host: p.f.host, Tag: p.f.tag, Facility: p.f.facility, Severity: p.f.severity, Lim: limit,
-		})
-		if len(rows) > 0 {
-			p.maxID = rows[len(rows)-1].ID - 1
-		}
+		return rows, err
+	}
+	rows, err := mq.SearchMatchDesc(ctx, p.args)
+	if len(rows) > 0 {
+		p.args.MaxID = rows[len(rows)-1].ID - 1
 	}
 	return rows, err
 }
 
-// validateMatch returns a *BadQueryError when SQLite rejects query, as it
-// would in every month (the FTS5 tables are alike).
+// validateMatch returns a *search.BadQueryError when SQLite rejects query,
+// as it would in every month (the FTS5 tables are alike).
 func validateMatch(ctx context.Context, dbtx DBTX, m Month, query string) error {
 	_, err := ForMonth(dbtx, m).CheckMatch(ctx, query)
 	var se *sqlite.Error
 	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_ERROR {
-		return &BadQueryError{Query: query, Reason: sqliteReason(se)}
+		return &search.BadQueryError{Query: query, Reason: sqliteReason(se)}
 	}
 	if err != nil {
 		return fmt.Errorf("check query %q on %s: %w", query, m.Table(), err)
@@ -401,18 +370,11 @@ func sqliteReason(se *sqlite.Error) string {
 	return strings.TrimSpace(msg)
 }
 
-// Count returns how many events match q, ignoring q.Limit, over the month
-// tables that overlap q's time range.
-func Count(ctx context.Context, dbtx DBTX, q Query) (int64, error) {
-	all, err := Months(ctx, dbtx)
+func countMatching(ctx context.Context, dbtx DBTX, q search.Query) (int64, error) {
+	q.After = search.Cursor{}
+	months, _, err := plan(ctx, dbtx, &q)
 	if err != nil {
 		return 0, err
-	}
-	months := q.months(all)
-	if q.Match != "" && len(months) > 0 {
-		if err := validateMatch(ctx, dbtx, months[0], q.Match); err != nil {
-			return 0, err
-		}
 	}
 	var total int64
 	for _, m := range months {
@@ -425,149 +387,19 @@ func Count(ctx context.Context, dbtx DBTX, q Query) (int64, error) {
 	return total, nil
 }
 
-func countMonth(ctx context.Context, dbtx DBTX, m Month, q *Query) (int64, error) {
-	f := q.filters()
+// countMonth counts the events of month m that match q, with the
+// parameters its search would use and no limit.
+func countMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (int64, error) {
+	mq := ForMonth(dbtx, m)
 	if q.Match == "" {
-		since, until := q.bounds(m)
-		return ForMonth(dbtx, m).CountSearch(ctx, CountSearchParams{
-			Since: since, Until: until,
-			Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity,
-		})
+		args := timeArgs(m, q)
+		args.Lim = -1
+		return mq.CountSearch(ctx, CountSearchParams(args))
 	}
-	p, ok, err := newMatchPager(ctx, dbtx, m, q)
+	args, ok, err := window(ctx, dbtx, m, q)
 	if err != nil || !ok {
 		return 0, err
 	}
-	return ForMonth(dbtx, m).CountSearchMatch(ctx, CountSearchMatchParams{
-		Query: p.query, MinID: p.minID, MaxID: p.maxID, Since: p.since, Until: p.until,
-		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity,
-	})
-}
-
-// Tail calls each for the newest n events that match q (none when n <= 0),
-// oldest first, and returns the Position of the newest event stored, matching or
-// not, read in the same snapshot: Follow from there misses nothing and
-// repeats nothing. q.Limit and q.Oldest are ignored.
-func Tail(ctx context.Context, conn *sql.DB, q Query, n int, each func(Event) error) (Position, error) {
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return Position{}, fmt.Errorf("begin read: %w", err)
-	}
-	defer tx.Rollback()
-	var pos Position
-	months, err := Months(ctx, tx)
-	if err != nil {
-		return Position{}, err
-	}
-	if len(months) > 0 {
-		pos.Month = months[0]
-		if pos.ID, err = ForMonth(tx, pos.Month).LastID(ctx); err != nil {
-			return Position{}, fmt.Errorf("last ID of %s: %w", pos.Month.Table(), err)
-		}
-	}
-	if n <= 0 {
-		return pos, nil
-	}
-	q.Limit, q.Oldest = n, false
-	var newest []Event
-	if err := Search(ctx, tx, q, func(e Event) error { newest = append(newest, e); return nil }); err != nil {
-		return Position{}, err
-	}
-	for i := len(newest) - 1; i >= 0; i-- {
-		if err := each(newest[i]); err != nil {
-			return Position{}, err
-		}
-	}
-	return pos, nil
-}
-
-// Follow calls each, in arrival order, for every event that matches q and
-// is stored after pos, polling the database every interval until ctx ends
-// (it then returns nil). When a newer month table appears, Follow finishes
-// the current month and moves on to it. q.Until, q.Limit and q.Oldest are
-// ignored.
-func Follow(ctx context.Context, dbtx DBTX, q Query, pos Position, interval time.Duration, each func(Event) error) error {
-	checked := false
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		months, err := Months(ctx, dbtx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
-		slices.Reverse(months) // oldest first
-		for _, m := range months {
-			if m.Before(pos.Month) {
-				continue
-			}
-			if q.Match != "" && !checked {
-				if err := validateMatch(ctx, dbtx, m, q.Match); err != nil {
-					if ctx.Err() != nil {
-						return nil
-					}
-					return err
-				}
-				checked = true
-			}
-			if m != pos.Month {
-				pos = Position{Month: m}
-			}
-			if pos.ID, err = followMonth(ctx, dbtx, pos, &q, each); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				return err
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
-	}
-}
-
-// followMonth passes each event of pos.Month after pos.ID that matches q to
-// each, and returns the ID it got to. That is the month's last ID when it
-// began, matching or not: rows that do not match are read once, not at every
-// poll. Rows up to that ID are all committed (one writer, IDs ascending), so
-// none is skipped.
-func followMonth(ctx context.Context, dbtx DBTX, pos Position, q *Query, each func(Event) error) (int64, error) {
-	mq := ForMonth(dbtx, pos.Month)
-	last, err := mq.LastID(ctx)
-	if err != nil {
-		return pos.ID, fmt.Errorf("follow %s: %w", pos.Month.Table(), err)
-	}
-	f := q.filters()
-	since, until := q.bounds(pos.Month)
-	for pos.ID < last {
-		var rows []SystemEvent
-		if q.Match == "" {
-			rows, err = mq.FollowEvents(ctx, FollowEventsParams{
-				MinID: pos.ID + 1, MaxID: last, Since: since,
-				Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity, Lim: pageSize,
-			})
-		} else {
-			rows, err = mq.SearchMatchAsc(ctx, SearchMatchAscParams{
-				Query: q.Match, MinID: pos.ID + 1, MaxID: last, Since: since, Until: until,
-				Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity, Lim: pageSize,
-			})
-		}
-		if err != nil {
-			return pos.ID, fmt.Errorf("follow %s: %w", pos.Month.Table(), err)
-		}
-		for _, r := range rows {
-			if err := each(Event{Month: pos.Month, SystemEvent: r}); err != nil {
-				return pos.ID, err
-			}
-			pos.ID = r.ID
-		}
-		if len(rows) < pageSize {
-			pos.ID = last
-		}
-	}
-	return pos.ID, nil
+	args.Lim = -1
+	return mq.CountSearchMatch(ctx, CountSearchMatchParams(args))
 }

@@ -26,32 +26,42 @@ func (q *Queries) CheckMatch(ctx context.Context, query string) (int64, error) {
 }
 
 const countSearch = `-- name: CountSearch :one
-SELECT count(*) FROM SystemEvents e
-WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
-  AND (e.FromHost GLOB ?3 OR ?3 IS NULL)
-  AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
-  AND (e.Facility = ?5 OR ?5 IS NULL)
-  AND (e.Priority <= ?6 OR ?6 IS NULL)
+SELECT count(*) FROM (
+  SELECT 1 FROM SystemEvents e
+  WHERE (e.ReceivedAt, e.ID) < (?1, CAST(?2 AS INTEGER))
+    AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
+    AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
+    AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
+    AND (e.Facility = ?7 OR ?7 IS NULL)
+    AND (e.Priority <= ?8 OR ?8 IS NULL)
+  LIMIT ?9)
 `
 
 type CountSearchParams struct {
+	KeyAt    string
+	KeyID    int64
 	Since    string
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	Lim      int64
 }
 
-// CountSearch counts what SearchDesc would list without a limit.
+// CountSearch counts what SearchDesc would list, at most lim of them (-1:
+// all). Its parameters are SearchDesc's, so that one value serves both.
 func (q *Queries) CountSearch(ctx context.Context, arg CountSearchParams) (int64, error) {
 	row := q.db.QueryRowContext(ctx, countSearch,
+		arg.KeyAt,
+		arg.KeyID,
 		arg.Since,
 		arg.Until,
 		arg.Host,
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.Lim,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -59,14 +69,16 @@ func (q *Queries) CountSearch(ctx context.Context, arg CountSearchParams) (int64
 }
 
 const countSearchMatch = `-- name: CountSearchMatch :one
-SELECT count(*) FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH ?1
-  AND SystemEvents_FTS.rowid BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
-  AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
-  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
-  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (e.Facility = ?8 OR ?8 IS NULL)
-  AND (e.Priority <= ?9 OR ?9 IS NULL)
+SELECT count(*) FROM (
+  SELECT 1 FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+  WHERE SystemEvents_FTS.Message MATCH ?1
+    AND SystemEvents_FTS.rowid BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
+    AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
+    AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
+    AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
+    AND (e.Facility = ?8 OR ?8 IS NULL)
+    AND (e.Priority <= ?9 OR ?9 IS NULL)
+  LIMIT ?10)
 `
 
 type CountSearchMatchParams struct {
@@ -79,9 +91,11 @@ type CountSearchMatchParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	Lim      int64
 }
 
-// CountSearchMatch counts what SearchMatchDesc would list without a limit.
+// CountSearchMatch counts what SearchMatchDesc would list, at most lim of
+// them (-1: all); its parameters are SearchMatchDesc's.
 func (q *Queries) CountSearchMatch(ctx context.Context, arg CountSearchMatchParams) (int64, error) {
 	row := q.db.QueryRowContext(ctx, countSearchMatch,
 		arg.Query,
@@ -93,6 +107,7 @@ func (q *Queries) CountSearchMatch(ctx context.Context, arg CountSearchMatchPara
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.Lim,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -118,19 +133,20 @@ func (q *Queries) FirstIDSince(ctx context.Context, since string) (int64, error)
 const followEvents = `-- name: FollowEvents :many
 SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
 WHERE e.ID >= ?1 AND e.ID <= ?2
-  AND e.ReceivedAt >= ?3
-  AND (e.FromHost GLOB ?4 OR ?4 IS NULL)
-  AND (e.SysLogTag GLOB ?5 OR ?5 IS NULL)
-  AND (e.Facility = ?6 OR ?6 IS NULL)
-  AND (e.Priority <= ?7 OR ?7 IS NULL)
+  AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
+  AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
+  AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
+  AND (e.Facility = ?7 OR ?7 IS NULL)
+  AND (e.Priority <= ?8 OR ?8 IS NULL)
 ORDER BY e.ID ASC
-LIMIT ?8
+LIMIT ?9
 `
 
 type FollowEventsParams struct {
 	MinID    int64
 	MaxID    int64
 	Since    string
+	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
 	Facility sql.NullInt64
@@ -146,6 +162,7 @@ func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]S
 		arg.MinID,
 		arg.MaxID,
 		arg.Since,
+		arg.Until,
 		arg.Host,
 		arg.Tag,
 		arg.Facility,
@@ -218,18 +235,19 @@ func (q *Queries) LastIDBefore(ctx context.Context, until string) (int64, error)
 const searchAsc = `-- name: SearchAsc :many
 SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
-  AND e.ReceivedAt < ?3
-  AND (e.FromHost GLOB ?4 OR ?4 IS NULL)
-  AND (e.SysLogTag GLOB ?5 OR ?5 IS NULL)
-  AND (e.Facility = ?6 OR ?6 IS NULL)
-  AND (e.Priority <= ?7 OR ?7 IS NULL)
+  AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
+  AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
+  AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
+  AND (e.Facility = ?7 OR ?7 IS NULL)
+  AND (e.Priority <= ?8 OR ?8 IS NULL)
 ORDER BY e.ReceivedAt ASC, e.ID ASC
-LIMIT ?8
+LIMIT ?9
 `
 
 type SearchAscParams struct {
-	AfterAt  string
-	AfterID  int64
+	KeyAt    string
+	KeyID    int64
+	Since    string
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
@@ -238,12 +256,13 @@ type SearchAscParams struct {
 	Lim      int64
 }
 
-// SearchAsc is SearchDesc oldest first: it starts above the key (after_at,
-// after_id), which is (since, -1) for the first page.
+// SearchAsc is SearchDesc oldest first: it starts above the key, which is
+// (since, -1) for the first page. Its parameters are SearchDesc's.
 func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemEvent, error) {
 	rows, err := q.db.QueryContext(ctx, searchAsc,
-		arg.AfterAt,
-		arg.AfterID,
+		arg.KeyAt,
+		arg.KeyID,
+		arg.Since,
 		arg.Until,
 		arg.Host,
 		arg.Tag,
@@ -289,19 +308,20 @@ func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemE
 const searchDesc = `-- name: SearchDesc :many
 SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) < (?1, CAST(?2 AS INTEGER))
-  AND e.ReceivedAt >= ?3
-  AND (e.FromHost GLOB ?4 OR ?4 IS NULL)
-  AND (e.SysLogTag GLOB ?5 OR ?5 IS NULL)
-  AND (e.Facility = ?6 OR ?6 IS NULL)
-  AND (e.Priority <= ?7 OR ?7 IS NULL)
+  AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
+  AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
+  AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
+  AND (e.Facility = ?7 OR ?7 IS NULL)
+  AND (e.Priority <= ?8 OR ?8 IS NULL)
 ORDER BY e.ReceivedAt DESC, e.ID DESC
-LIMIT ?8
+LIMIT ?9
 `
 
 type SearchDescParams struct {
-	BeforeAt string
-	BeforeID int64
+	KeyAt    string
+	KeyID    int64
 	Since    string
+	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
 	Facility sql.NullInt64
@@ -310,14 +330,15 @@ type SearchDescParams struct {
 }
 
 // SearchDesc lists the events received in [since, until), newest first,
-// through the ReceivedAt index. It starts below the key (before_at,
-// before_id): (until, 0) for the first page, the last row's (ReceivedAt, ID)
-// for the next ones.
+// through the ReceivedAt index, starting below the key (key_at, key_id):
+// (until, 0) for the first page, the last row's (ReceivedAt, ID) for the
+// next ones.
 func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]SystemEvent, error) {
 	rows, err := q.db.QueryContext(ctx, searchDesc,
-		arg.BeforeAt,
-		arg.BeforeID,
+		arg.KeyAt,
+		arg.KeyID,
 		arg.Since,
+		arg.Until,
 		arg.Host,
 		arg.Tag,
 		arg.Facility,

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // The search benchmarks run on a generated database of 10 million events
@@ -95,7 +97,7 @@ func generateBenchDatabase(path string, rows int) error {
 	span := benchStart.AddDate(0, benchMonths, 0).Sub(benchStart)
 	step := span / time.Duration(rows)
 	const batchSize = 5000
-	batch := make([]syslog.Record, 0, batchSize)
+	batch := make([]ingest.Record, 0, batchSize)
 	for i := range rows {
 		batch = append(batch, benchEvent(rng, i, benchStart.Add(time.Duration(i)*step)))
 		if len(batch) == batchSize || i == rows-1 {
@@ -122,7 +124,7 @@ var (
 // (web servers, sshd, mail, cron, kernel, an application), with numbers,
 // addresses and names that vary, so that the FTS5 index has a realistic
 // vocabulary. One event in a thousand is a segfault report.
-func benchEvent(rng *rand.Rand, i int, at time.Time) syslog.Record {
+func benchEvent(rng *rand.Rand, i int, at time.Time) ingest.Record {
 	host := fmt.Sprintf("web-%02d", rng.IntN(40))
 	ip := fmt.Sprintf("%d.%d.%d.%d", 10+rng.IntN(200), rng.IntN(256), rng.IntN(256), 1+rng.IntN(254))
 	user := benchUsers[rng.IntN(len(benchUsers))]
@@ -164,7 +166,7 @@ func benchEvent(rng *rand.Rand, i int, at time.Time) syslog.Record {
 		host, app, fac, sev = fmt.Sprintf("db-%02d", rng.IntN(20)), "postgres", 3, syslog.Severity(2+rng.IntN(3))
 		text = fmt.Sprintf("connection to %s refused: too many clients already (max_connections=%d)", ip, 100*(1+rng.IntN(5)))
 	}
-	return syslog.Record{
+	return ingest.Record{
 		ReceivedAt: at,
 		Message: syslog.Message{
 			Priority: syslog.NewPriority(fac, sev), Timestamp: at.Add(-time.Duration(rng.IntN(1000)) * time.Millisecond),
@@ -178,7 +180,7 @@ func benchEvent(rng *rand.Rand, i int, at time.Time) syslog.Record {
 func BenchmarkSearch(b *testing.B) {
 	path := benchDatabase(b)
 	ctx := context.Background()
-	r, err := OpenReadOnly(ctx, path)
+	r, err := OpenReader(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -186,22 +188,22 @@ func BenchmarkSearch(b *testing.B) {
 	mid := benchStart.AddDate(0, 1, 14) // the middle of the middle month
 	tests := []struct {
 		name  string
-		q     Query
+		q     search.Query
 		count bool
 	}{
-		{"fts-selective-limit100", Query{Match: benchRareWord, Limit: 100}, false},
-		{"fts-common-limit100", Query{Match: "GET", Limit: 100}, false},
-		{"fts-phrase-limit100", Query{Match: `"Failed password" root`, Limit: 100}, false},
-		{"fts-prefix-oldest-limit100", Query{Match: "segf*", Limit: 100, Oldest: true}, false},
-		{"fts-selective-1day-limit100", Query{Match: benchRareWord, Since: mid, Until: mid.Add(24 * time.Hour), Limit: 100}, false},
-		{"fts-selective-severity-limit100", Query{Match: benchRareWord, Severity: ptr(syslog.Severity(3)), Limit: 100}, false},
-		{"time-range-1h-limit100", Query{Since: mid, Until: mid.Add(time.Hour), Limit: 100}, false},
-		{"time-range-1h-oldest-limit100", Query{Since: mid, Until: mid.Add(time.Hour), Limit: 100, Oldest: true}, false},
-		{"time-range-since-7d-limit100", Query{Since: benchStart.AddDate(0, benchMonths, -7), Limit: 100}, false},
-		{"newest-limit100", Query{Limit: 100}, false},
-		{"host-limit100", Query{Host: "db-07", Limit: 100}, false},
-		{"count-fts-selective", Query{Match: benchRareWord}, true},
-		{"count-time-range-1h", Query{Since: mid, Until: mid.Add(time.Hour)}, true},
+		{"fts-selective-limit100", search.Query{Match: benchRareWord, Limit: 100}, false},
+		{"fts-common-limit100", search.Query{Match: "GET", Limit: 100}, false},
+		{"fts-phrase-limit100", search.Query{Match: `"Failed password" root`, Limit: 100}, false},
+		{"fts-prefix-oldest-limit100", search.Query{Match: "segf*", Limit: 100, Order: search.OldestFirst}, false},
+		{"fts-selective-1day-limit100", search.Query{Match: benchRareWord, Since: mid, Until: mid.Add(24 * time.Hour), Limit: 100}, false},
+		{"fts-selective-severity-limit100", search.Query{Match: benchRareWord, Severity: ptr(syslog.Severity(3)), Limit: 100}, false},
+		{"time-range-1h-limit100", search.Query{Since: mid, Until: mid.Add(time.Hour), Limit: 100}, false},
+		{"time-range-1h-oldest-limit100", search.Query{Since: mid, Until: mid.Add(time.Hour), Limit: 100, Order: search.OldestFirst}, false},
+		{"time-range-since-7d-limit100", search.Query{Since: benchStart.AddDate(0, benchMonths, -7), Limit: 100}, false},
+		{"newest-limit100", search.Query{Limit: 100}, false},
+		{"host-limit100", search.Query{Host: "db-07", Limit: 100}, false},
+		{"count-fts-selective", search.Query{Match: benchRareWord}, true},
+		{"count-time-range-1h", search.Query{Since: mid, Until: mid.Add(time.Hour)}, true},
 	}
 	for _, tt := range tests {
 		b.Run(tt.name, func(b *testing.B) {
@@ -209,12 +211,12 @@ func BenchmarkSearch(b *testing.B) {
 			for b.Loop() {
 				found = 0
 				if tt.count {
-					if found, err = Count(ctx, r, tt.q); err != nil {
+					if found, err = r.Count(ctx, tt.q); err != nil {
 						b.Fatal(err)
 					}
 					continue
 				}
-				if err := Search(ctx, r, tt.q, func(Event) error { found++; return nil }); err != nil {
+				if err := r.Search(ctx, tt.q, func(search.Event) error { found++; return nil }); err != nil {
 					b.Fatal(err)
 				}
 			}

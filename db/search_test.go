@@ -13,11 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // searchEvent is a record with the fields search filters on.
-func searchEvent(at string, host, app string, f syslog.Facility, s syslog.Severity, text string) syslog.Record {
+func searchEvent(at string, host, app string, f syslog.Facility, s syslog.Severity, text string) ingest.Record {
 	t, err := time.Parse("2006-01-02 15:04:05.999999", at)
 	if err != nil {
 		panic(err)
@@ -29,7 +31,7 @@ func searchEvent(at string, host, app string, f syslog.Facility, s syslog.Severi
 
 // searchFixture is three months of events, in order of arrival; the tests
 // name them by their Message.
-var searchFixture = []syslog.Record{
+var searchFixture = []ingest.Record{
 	searchEvent("2026-09-10 08:00:00", "web1", "sshd", 4, 6, "Accepted password for alice from 10.0.0.5"),
 	searchEvent("2026-09-20 09:00:00", "db1", "postgres", 3, 3, "connection refused on port 5432"),
 	searchEvent("2026-10-01 00:00:00", "web2", "nginx", 16, 4, "GET /index.html 200"),
@@ -41,7 +43,7 @@ var searchFixture = []syslog.Record{
 }
 
 // openSearchFixture writes searchFixture and opens the database read-only.
-func openSearchFixture(t *testing.T) *sql.DB {
+func openSearchFixture(t *testing.T) *Reader {
 	t.Helper()
 	s, path := openTestStore(t)
 	if err := s.Write(context.Background(), searchFixture); err != nil {
@@ -50,9 +52,9 @@ func openSearchFixture(t *testing.T) *sql.DB {
 	return openReader(t, path)
 }
 
-func openReader(t *testing.T, path string) *sql.DB {
+func openReader(t *testing.T, path string) *Reader {
 	t.Helper()
-	r, err := OpenReadOnly(context.Background(), path)
+	r, err := OpenReader(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,12 +73,12 @@ func utc(s string) time.Time {
 func ptr[T any](v T) *T { return &v }
 
 // searchTexts runs Search and returns the Messages found, in order.
-func searchTexts(t *testing.T, dbtx DBTX, q Query) []string {
+func searchTexts(t *testing.T, dbtx DBTX, q search.Query) []string {
 	t.Helper()
 	var got []string
-	err := Search(context.Background(), dbtx, q, func(e Event) error {
-		if MonthOf(utc(e.ReceivedAt)) != e.Month {
-			t.Errorf("event %q received %s reported in month %s", e.Message, e.ReceivedAt, e.Month)
+	err := searchEvents(context.Background(), dbtx, q, func(e search.Event) error {
+		if MonthOf(e.ReceivedAt).Table() != e.Table {
+			t.Errorf("event %q received %s reported in table %s", e.Message, e.ReceivedAt, e.Table)
 		}
 		got = append(got, e.Message)
 		return nil
@@ -101,56 +103,56 @@ func TestSearchFilters(t *testing.T) {
 	)
 	tests := []struct {
 		name string
-		q    Query
+		q    search.Query
 		want []string
 	}{
-		{"everything, newest first", Query{}, []string{unknown, health, admin, full, root, index, refused, alice}},
-		{"everything, oldest first", Query{Oldest: true}, []string{alice, refused, index, root, full, admin, health, unknown}},
-		{"limit within the newest month", Query{Limit: 3}, []string{unknown, health, admin}},
-		{"limit across a month boundary", Query{Limit: 4}, []string{unknown, health, admin, full}},
-		{"limit oldest first", Query{Limit: 3, Oldest: true}, []string{alice, refused, index}},
-		{"term", Query{Match: "password"}, []string{admin, root, alice}},
-		{"phrase", Query{Match: `"Failed password"`}, []string{admin, root}},
-		{"prefix", Query{Match: "pass*"}, []string{admin, root, alice}},
-		{"AND", Query{Match: "Failed AND root"}, []string{root}},
-		{"implicit AND", Query{Match: "failed root"}, []string{root}},
-		{"OR", Query{Match: "alice OR disk"}, []string{unknown, full, alice}},
-		{"NOT", Query{Match: "connection NOT refused"}, []string{unknown}},
-		{"NEAR", Query{Match: "NEAR(Failed admin, 2)"}, []string{admin}},
-		{"term, oldest first, limit", Query{Match: "password", Oldest: true, Limit: 2}, []string{alice, root}},
-		{"term, limit across a month boundary", Query{Match: "password OR disk", Limit: 3}, []string{unknown, admin, full}},
-		{"since is inclusive", Query{Since: utc("2026-10-15 12:00:00")}, []string{unknown, health, admin, full, root}},
-		{"until is exclusive", Query{Until: utc("2026-11-01 00:00:00")}, []string{full, root, index, refused, alice}},
-		{"range across months", Query{Since: utc("2026-09-20 09:00:00"), Until: utc("2026-11-01 00:00:00.000001")}, []string{admin, full, root, index, refused}},
-		{"range inside a month, oldest first", Query{Since: utc("2026-10-01 00:00:00.000001"), Until: utc("2026-10-31 23:59:59.999999"), Oldest: true}, []string{root}},
-		{"range with no event", Query{Since: utc("2026-12-01 00:00:00")}, nil},
-		{"term in a range", Query{Match: "disk", Since: utc("2026-10-31 00:00:00"), Until: utc("2026-11-03 00:00:00")}, []string{full}},
-		{"term in a range inside a month", Query{Match: "password", Since: utc("2026-10-02 00:00:00"), Until: utc("2026-10-20 00:00:00")}, []string{root}},
-		{"term in a range where it does not occur", Query{Match: "alice", Since: utc("2026-10-01 00:00:00")}, nil},
-		{"host", Query{Host: "web1"}, []string{admin, root, alice}},
-		{"host pattern", Query{Host: "web*"}, []string{health, admin, root, index, alice}},
-		{"host is exact without a wildcard", Query{Host: "web"}, nil},
-		{"tag", Query{Tag: "nginx"}, []string{health, index}},
-		{"facility", Query{Facility: ptr(syslog.Facility(4))}, []string{admin, root, alice}},
-		{"facility kern (0)", Query{Facility: ptr(syslog.Facility(0))}, []string{full}},
-		{"severity err and worse", Query{Severity: ptr(syslog.Severity(3))}, []string{admin, full, refused}},
-		{"severity warning and worse", Query{Severity: ptr(syslog.Severity(4))}, []string{admin, full, index, refused}},
-		{"severity emerg only", Query{Severity: ptr(syslog.Severity(0))}, nil},
-		{"term and severity", Query{Match: "password", Severity: ptr(syslog.Severity(5))}, []string{admin, root}},
-		{"term and host and tag", Query{Match: "200", Host: "web2", Tag: "ng*"}, []string{health, index}},
-		{"everything combined", Query{Match: "GET", Host: "web?", Tag: "nginx", Facility: ptr(syslog.Facility(16)),
+		{"everything, newest first", search.Query{}, []string{unknown, health, admin, full, root, index, refused, alice}},
+		{"everything, oldest first", search.Query{Order: search.OldestFirst}, []string{alice, refused, index, root, full, admin, health, unknown}},
+		{"limit within the newest month", search.Query{Limit: 3}, []string{unknown, health, admin}},
+		{"limit across a month boundary", search.Query{Limit: 4}, []string{unknown, health, admin, full}},
+		{"limit oldest first", search.Query{Limit: 3, Order: search.OldestFirst}, []string{alice, refused, index}},
+		{"term", search.Query{Match: "password"}, []string{admin, root, alice}},
+		{"phrase", search.Query{Match: `"Failed password"`}, []string{admin, root}},
+		{"prefix", search.Query{Match: "pass*"}, []string{admin, root, alice}},
+		{"AND", search.Query{Match: "Failed AND root"}, []string{root}},
+		{"implicit AND", search.Query{Match: "failed root"}, []string{root}},
+		{"OR", search.Query{Match: "alice OR disk"}, []string{unknown, full, alice}},
+		{"NOT", search.Query{Match: "connection NOT refused"}, []string{unknown}},
+		{"NEAR", search.Query{Match: "NEAR(Failed admin, 2)"}, []string{admin}},
+		{"term, oldest first, limit", search.Query{Match: "password", Order: search.OldestFirst, Limit: 2}, []string{alice, root}},
+		{"term, limit across a month boundary", search.Query{Match: "password OR disk", Limit: 3}, []string{unknown, admin, full}},
+		{"since is inclusive", search.Query{Since: utc("2026-10-15 12:00:00")}, []string{unknown, health, admin, full, root}},
+		{"until is exclusive", search.Query{Until: utc("2026-11-01 00:00:00")}, []string{full, root, index, refused, alice}},
+		{"range across months", search.Query{Since: utc("2026-09-20 09:00:00"), Until: utc("2026-11-01 00:00:00.000001")}, []string{admin, full, root, index, refused}},
+		{"range inside a month, oldest first", search.Query{Since: utc("2026-10-01 00:00:00.000001"), Until: utc("2026-10-31 23:59:59.999999"), Order: search.OldestFirst}, []string{root}},
+		{"range with no event", search.Query{Since: utc("2026-12-01 00:00:00")}, nil},
+		{"term in a range", search.Query{Match: "disk", Since: utc("2026-10-31 00:00:00"), Until: utc("2026-11-03 00:00:00")}, []string{full}},
+		{"term in a range inside a month", search.Query{Match: "password", Since: utc("2026-10-02 00:00:00"), Until: utc("2026-10-20 00:00:00")}, []string{root}},
+		{"term in a range where it does not occur", search.Query{Match: "alice", Since: utc("2026-10-01 00:00:00")}, nil},
+		{"host", search.Query{Host: "web1"}, []string{admin, root, alice}},
+		{"host pattern", search.Query{Host: "web*"}, []string{health, admin, root, index, alice}},
+		{"host is exact without a wildcard", search.Query{Host: "web"}, nil},
+		{"tag", search.Query{Tag: "nginx"}, []string{health, index}},
+		{"facility", search.Query{Facility: ptr(syslog.Facility(4))}, []string{admin, root, alice}},
+		{"facility kern (0)", search.Query{Facility: ptr(syslog.Facility(0))}, []string{full}},
+		{"severity err and worse", search.Query{Severity: ptr(syslog.Severity(3))}, []string{admin, full, refused}},
+		{"severity warning and worse", search.Query{Severity: ptr(syslog.Severity(4))}, []string{admin, full, index, refused}},
+		{"severity emerg only", search.Query{Severity: ptr(syslog.Severity(0))}, nil},
+		{"term and severity", search.Query{Match: "password", Severity: ptr(syslog.Severity(5))}, []string{admin, root}},
+		{"term and host and tag", search.Query{Match: "200", Host: "web2", Tag: "ng*"}, []string{health, index}},
+		{"everything combined", search.Query{Match: "GET", Host: "web?", Tag: "nginx", Facility: ptr(syslog.Facility(16)),
 			Severity: ptr(syslog.Severity(6)), Since: utc("2026-10-01 00:00:00"), Until: utc("2026-11-01 00:00:00"), Limit: 5}, []string{index}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := searchTexts(t, r, tt.q)
+			got := searchTexts(t, r.db, tt.q)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("Search:\n got %q\nwant %q", got, tt.want)
 			}
 			if tt.q.Limit != 0 {
 				return
 			}
-			n, err := Count(context.Background(), r, tt.q)
+			n, err := r.Count(context.Background(), tt.q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -202,22 +204,22 @@ func TestSearchReadsOnlyTheMonthsItNeeds(t *testing.T) {
 	r := openSearchFixture(t)
 	tests := []struct {
 		name string
-		q    Query
+		q    search.Query
 		want []string
 	}{
-		{"newest month has enough", Query{Limit: 3}, []string{"202611"}},
-		{"limit crosses into the previous month", Query{Limit: 4}, []string{"202611", "202610"}},
-		{"oldest month has enough", Query{Limit: 2, Oldest: true}, []string{"202609"}},
-		{"full text, newest month has enough", Query{Match: "password", Limit: 1}, []string{"202611"}},
-		{"full text, crosses months", Query{Match: "password", Limit: 2}, []string{"202611", "202610"}},
-		{"range skips months outside it", Query{Since: utc("2026-10-05 00:00:00"), Until: utc("2026-10-06 00:00:00")}, []string{"202610"}},
-		{"since skips older months", Query{Since: utc("2026-10-31 00:00:00"), Oldest: true}, []string{"202610", "202611"}},
-		{"until skips newer months", Query{Until: utc("2026-10-01 00:00:00"), Match: "password"}, []string{"202609"}},
-		{"no limit reads every month", Query{}, []string{"202611", "202610", "202609"}},
+		{"newest month has enough", search.Query{Limit: 3}, []string{"202611"}},
+		{"limit crosses into the previous month", search.Query{Limit: 4}, []string{"202611", "202610"}},
+		{"oldest month has enough", search.Query{Limit: 2, Order: search.OldestFirst}, []string{"202609"}},
+		{"full text, newest month has enough", search.Query{Match: "password", Limit: 1}, []string{"202611"}},
+		{"full text, crosses months", search.Query{Match: "password", Limit: 2}, []string{"202611", "202610"}},
+		{"range skips months outside it", search.Query{Since: utc("2026-10-05 00:00:00"), Until: utc("2026-10-06 00:00:00")}, []string{"202610"}},
+		{"since skips older months", search.Query{Since: utc("2026-10-31 00:00:00"), Order: search.OldestFirst}, []string{"202610", "202611"}},
+		{"until skips newer months", search.Query{Until: utc("2026-10-01 00:00:00"), Match: "password"}, []string{"202609"}},
+		{"no limit reads every month", search.Query{}, []string{"202611", "202610", "202609"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &recordingDBTX{DBTX: r}
+			rec := &recordingDBTX{DBTX: r.db}
 			searchTexts(t, rec, tt.q)
 			if got := rec.tablesRead(); !slices.Equal(got, tt.want) {
 				t.Errorf("read month tables %v, want %v\n%s", got, tt.want, strings.Join(rec.queries, "\n"))
@@ -232,7 +234,7 @@ func TestSearchPages(t *testing.T) {
 	s, path := openTestStore(t)
 	const n = 2*pageSize + 345
 	start := utc("2026-11-10 00:00:00")
-	batch := make([]syslog.Record, n)
+	batch := make([]ingest.Record, n)
 	for i := range batch {
 		// Three events per microsecond: ties the (ReceivedAt, ID) key must
 		// break.
@@ -250,21 +252,21 @@ func TestSearchPages(t *testing.T) {
 	slices.Reverse(newest)
 	tests := []struct {
 		name string
-		q    Query
+		q    search.Query
 		want []string
 	}{
-		{"newest first", Query{}, newest},
-		{"oldest first", Query{Oldest: true}, want},
-		{"full text newest first", Query{Match: "tick"}, newest},
-		{"full text oldest first", Query{Match: "tick", Oldest: true}, want},
-		{"limit above a page", Query{Limit: pageSize + 1}, newest[:pageSize+1]},
-		{"full text limit above a page, oldest first", Query{Match: "tick", Limit: pageSize + 1, Oldest: true}, want[:pageSize+1]},
-		{"range, full text", Query{Match: "tick", Since: start.Add(100 * time.Microsecond), Until: start.Add(700 * time.Microsecond), Oldest: true}, want[300:2100]},
-		{"range", Query{Since: start.Add(100 * time.Microsecond), Until: start.Add(700 * time.Microsecond)}, newest[n-2100 : n-300]},
+		{"newest first", search.Query{}, newest},
+		{"oldest first", search.Query{Order: search.OldestFirst}, want},
+		{"full text newest first", search.Query{Match: "tick"}, newest},
+		{"full text oldest first", search.Query{Match: "tick", Order: search.OldestFirst}, want},
+		{"limit above a page", search.Query{Limit: pageSize + 1}, newest[:pageSize+1]},
+		{"full text limit above a page, oldest first", search.Query{Match: "tick", Limit: pageSize + 1, Order: search.OldestFirst}, want[:pageSize+1]},
+		{"range, full text", search.Query{Match: "tick", Since: start.Add(100 * time.Microsecond), Until: start.Add(700 * time.Microsecond), Order: search.OldestFirst}, want[300:2100]},
+		{"range", search.Query{Since: start.Add(100 * time.Microsecond), Until: start.Add(700 * time.Microsecond)}, newest[n-2100 : n-300]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := searchTexts(t, r, tt.q)
+			got := searchTexts(t, r.db, tt.q)
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %d events, want %d", len(got), len(tt.want))
 			}
@@ -290,8 +292,8 @@ func TestSearchBadQuery(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			err := Search(context.Background(), r, Query{Match: tt.query}, func(Event) error { return nil })
-			var bad *BadQueryError
+			err := r.Search(context.Background(), search.Query{Match: tt.query}, func(search.Event) error { return nil })
+			var bad *search.BadQueryError
 			if !errors.As(err, &bad) {
 				t.Fatalf("Search error = %v, want a *BadQueryError", err)
 			}
@@ -301,7 +303,7 @@ func TestSearchBadQuery(t *testing.T) {
 			if want := fmt.Sprintf("bad query %q: %s", tt.query, tt.reason); err.Error() != want {
 				t.Errorf("message %q, want %q", err.Error(), want)
 			}
-			if _, err := Count(context.Background(), r, Query{Match: tt.query}); !errors.As(err, &bad) {
+			if _, err := r.Count(context.Background(), search.Query{Match: tt.query}); !errors.As(err, &bad) {
 				t.Errorf("Count error = %v, want a *BadQueryError", err)
 			}
 		})
@@ -312,7 +314,7 @@ func TestSearchStopsOnCallbackError(t *testing.T) {
 	r := openSearchFixture(t)
 	stop := errors.New("stop")
 	calls := 0
-	err := Search(context.Background(), r, Query{}, func(Event) error { calls++; return stop })
+	err := r.Search(context.Background(), search.Query{}, func(search.Event) error { calls++; return stop })
 	if !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("Search returned %v after %d calls, want the callback's error after 1", err, calls)
 	}
@@ -322,15 +324,15 @@ func TestSearchEmptyDatabase(t *testing.T) {
 	s, path := openTestStore(t)
 	_ = s // the store made the file, with no month table yet
 	r := openReader(t, path)
-	if got := searchTexts(t, r, Query{Match: "anything"}); got != nil {
+	if got := searchTexts(t, r.db, search.Query{Match: "anything"}); got != nil {
 		t.Errorf("found %q in an empty database", got)
 	}
-	if n, err := Count(context.Background(), r, Query{}); err != nil || n != 0 {
+	if n, err := r.Count(context.Background(), search.Query{}); err != nil || n != 0 {
 		t.Errorf("Count = %d, %v; want 0, nil", n, err)
 	}
 }
 
-func TestOpenReadOnlyRefuses(t *testing.T) {
+func TestOpenReaderRefuses(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.db")
 	text := filepath.Join(dir, "notes.txt")
@@ -351,25 +353,25 @@ func TestOpenReadOnlyRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before, _ := os.ReadDir(dir)
-			db, err := OpenReadOnly(context.Background(), tt.path)
+			db, err := OpenReader(context.Background(), tt.path)
 			if err == nil {
 				db.Close()
-				t.Fatalf("OpenReadOnly(%s) succeeded", tt.path)
+				t.Fatalf("OpenReader(%s) succeeded", tt.path)
 			}
 			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.path) {
 				t.Errorf("error %q does not name the path and say %q", err, tt.want)
 			}
 			if after, _ := os.ReadDir(dir); len(after) != len(before) {
-				t.Errorf("OpenReadOnly made files: %v → %v", before, after)
+				t.Errorf("OpenReader made files: %v → %v", before, after)
 			}
 		})
 	}
 }
 
-// TestOpenReadOnlyWhileWriting reads a database while its writer is open
+// TestOpenReaderWhileWriting reads a database while its writer is open
 // and writing, and after the writer closed it (when SQLite has removed the
 // -wal and -shm files), then from a path that needs escaping in a URI.
-func TestOpenReadOnlyWhileWriting(t *testing.T) {
+func TestOpenReaderWhileWriting(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "plain", "sys log.db")
@@ -401,7 +403,7 @@ func TestOpenReadOnlyWhileWriting(t *testing.T) {
 	}()
 	for range 50 {
 		n := 0
-		if err := Search(ctx, r, Query{Match: "GET", Limit: 50}, func(Event) error { n++; return nil }); err != nil {
+		if err := r.Search(ctx, search.Query{Match: "GET", Limit: 50}, func(search.Event) error { n++; return nil }); err != nil {
 			t.Fatalf("search while writing: %v", err)
 		}
 		if n != 50 {
@@ -420,7 +422,7 @@ func TestOpenReadOnlyWhileWriting(t *testing.T) {
 	r.Close()
 
 	r = openReader(t, path)
-	n, err := Count(ctx, r, Query{})
+	n, err := r.Count(ctx, search.Query{})
 	if err != nil || n != 100+50*200 {
 		t.Errorf("after the writer closed: Count = %d, %v; want %d", n, err, 100+50*200)
 	}
@@ -431,7 +433,7 @@ func TestOpenReadOnlyWhileWriting(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = openReader(t, filepath.Join(odd, "sys log.db"))
-	if n, err := Count(ctx, r, Query{}); err != nil || n != 100+50*200 {
+	if n, err := r.Count(ctx, search.Query{}); err != nil || n != 100+50*200 {
 		t.Errorf("from %s: Count = %d, %v; want %d", odd, n, err, 100+50*200)
 	}
 }
@@ -439,7 +441,7 @@ func TestOpenReadOnlyWhileWriting(t *testing.T) {
 func TestTailAndFollow(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTestStore(t)
-	write := func(rs ...syslog.Record) {
+	write := func(rs ...ingest.Record) {
 		t.Helper()
 		if err := s.Write(ctx, rs); err != nil {
 			t.Fatal(err)
@@ -451,9 +453,9 @@ func TestTailAndFollow(t *testing.T) {
 		searchEvent("2026-10-31 23:00:02", "web2", "sshd", 4, 6, "old three"),
 	)
 	r := openReader(t, path)
-	q := Query{Host: "web1"}
+	q := search.Query{Host: "web1"}
 	var tail []string
-	pos, err := Tail(ctx, r, q, 5, func(e Event) error { tail = append(tail, e.Message); return nil })
+	pos, err := r.Tail(ctx, q, 5, func(e search.Event) error { tail = append(tail, e.Message); return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -468,7 +470,7 @@ func TestTailAndFollow(t *testing.T) {
 	fctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		done <- Follow(fctx, r, q, pos, 5*time.Millisecond, func(e Event) error { got <- e.Message; return nil })
+		done <- r.Follow(fctx, q, pos, 5*time.Millisecond, func(e search.Event) error { got <- e.Message; return nil })
 	}()
 	expect := func(want ...string) {
 		t.Helper()
@@ -506,7 +508,7 @@ func TestFollowFullTextFromAnEmptyDatabase(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTestStore(t)
 	r := openReader(t, path)
-	pos, err := Tail(ctx, r, Query{Match: "error"}, 10, func(e Event) error {
+	pos, err := r.Tail(ctx, search.Query{Match: "error"}, 10, func(e search.Event) error {
 		t.Errorf("Tail printed %q from an empty database", e.Message)
 		return nil
 	})
@@ -518,9 +520,9 @@ func TestFollowFullTextFromAnEmptyDatabase(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- Follow(fctx, r, Query{Match: "error"}, pos, 5*time.Millisecond, func(e Event) error { got <- e.Message; return nil })
+		done <- r.Follow(fctx, search.Query{Match: "error"}, pos, 5*time.Millisecond, func(e search.Event) error { got <- e.Message; return nil })
 	}()
-	if err := s.Write(ctx, []syslog.Record{
+	if err := s.Write(ctx, []ingest.Record{
 		searchEvent("2026-12-01 00:00:00", "h", "a", 1, 3, "fine"),
 		searchEvent("2026-12-01 00:00:01", "h", "a", 1, 3, "an error"),
 	}); err != nil {
@@ -542,8 +544,8 @@ func TestFollowFullTextFromAnEmptyDatabase(t *testing.T) {
 
 func TestFollowBadQuery(t *testing.T) {
 	r := openSearchFixture(t)
-	err := Follow(context.Background(), r, Query{Match: "a AND"}, Position{}, time.Millisecond, func(Event) error { return nil })
-	var bad *BadQueryError
+	err := r.Follow(context.Background(), search.Query{Match: "a AND"}, Position{}, time.Millisecond, func(search.Event) error { return nil })
+	var bad *search.BadQueryError
 	if !errors.As(err, &bad) {
 		t.Errorf("Follow error = %v, want a *BadQueryError", err)
 	}
@@ -560,21 +562,22 @@ func TestSearchQueryPlans(t *testing.T) {
 		args        []any
 		want        []string // each a line of the plan, in order
 	}{
-		{"SearchDesc", searchDesc, []any{"b", 0, "a", nil, nil, nil, nil, 10},
+		{"SearchDesc", searchDesc, []any{"b", 0, "a", "b", nil, nil, nil, nil, 10},
 			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
-		{"SearchAsc", searchAsc, []any{"a", -1, "b", nil, nil, nil, nil, 10},
+		{"SearchAsc", searchAsc, []any{"a", -1, "a", "b", nil, nil, nil, nil, 10},
 			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
-		{"CountSearch", countSearch, []any{"a", "b", nil, nil, nil, nil},
-			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
+		// A count runs its (capped) search as a co-routine.
+		{"CountSearch", countSearch, []any{"b", 0, "a", "b", nil, nil, nil, nil, -1},
+			[]string{"CO-ROUTINE (subquery-1)", "SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)", "SCAN (subquery-1)"}},
 		// idxNum 192 = FTS5's "ORDER BY rowid DESC" (consumed, no sort),
 		// 64 = ascending; "M0><" = MATCH on column 0 and both rowid bounds.
 		{"SearchMatchDesc", searchMatchDesc, []any{"x", 0, 10, "a", "b", nil, nil, nil, nil, 10},
 			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 192:M0><", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"}},
 		{"SearchMatchAsc", searchMatchAsc, []any{"x", 0, 10, "a", "b", nil, nil, nil, nil, 10},
 			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 64:M0><", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"}},
-		{"CountSearchMatch", countSearchMatch, []any{"x", 0, 10, "a", "b", nil, nil, nil, nil},
-			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 0:M0><", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"}},
-		{"FollowEvents", followEvents, []any{1, 10, "a", nil, nil, nil, nil, 10},
+		{"CountSearchMatch", countSearchMatch, []any{"x", 0, 10, "a", "b", nil, nil, nil, nil, -1},
+			[]string{"CO-ROUTINE (subquery-1)", "SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 0:M0><", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)", "SCAN (subquery-1)"}},
+		{"FollowEvents", followEvents, []any{1, 10, "a", "b", nil, nil, nil, nil, 10},
 			[]string{"SEARCH e USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"}},
 		{"FirstIDSince", firstIDSince, []any{"a"},
 			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>?)"}},
@@ -589,7 +592,7 @@ func TestSearchQueryPlans(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, err := r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, tt.args...)
+			rows, err := r.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, tt.args...)
 			if err != nil {
 				t.Fatal(err)
 			}

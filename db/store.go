@@ -10,7 +10,7 @@ import (
 	"os"
 	"slices"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -23,7 +23,7 @@ const TimeLayout = "2006-01-02 15:04:05.000000"
 const sqliteHeader = "SQLite format 3\x00"
 
 // Store writes batches of records into the month tables of one SQLite
-// database. It implements syslog.Store. A Store is used by one goroutine at a
+// database. It implements ingest.Store. A Store is used by one goroutine at a
 // time.
 type Store struct {
 	db   *sql.DB
@@ -56,8 +56,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	// One connection: SQLite has one writer anyway, and the pragmas above
-	// then hold for every statement.
+	// One connection: SQLite has one writer anyway, and the pragmas of
+	// writerDSN (below) then hold for every statement.
 	db.SetMaxOpenConns(1)
 	db.SetConnMaxIdleTime(0)
 	s := &Store{db: db, path: path, known: map[Month]bool{}}
@@ -116,14 +116,12 @@ func checkSQLiteFile(path string) error {
 
 // prepare learns which month tables exist.
 func (s *Store) prepare(ctx context.Context) error {
-	names, err := New(s.db).ListMonthTables(ctx)
+	months, err := Months(ctx, s.db)
 	if err != nil {
-		return fmt.Errorf("list month tables: %w", err)
+		return err
 	}
-	for _, name := range names {
-		if m, err := ParseMonthTable(name); err == nil {
-			s.known[m] = true
-		}
+	for _, m := range months {
+		s.known[m] = true
 	}
 	return nil
 }
@@ -147,7 +145,7 @@ func (s *Store) Close() error {
 // Write stores batch in one transaction: each record in the table of the UTC
 // month it was received in, by one INSERT per month (InsertBatch), so that
 // FTS5 flushes its index once per batch, not once per row.
-func (s *Store) Write(ctx context.Context, batch []syslog.Record) (err error) {
+func (s *Store) Write(ctx context.Context, batch []ingest.Record) (err error) {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -282,7 +280,7 @@ func (s *Store) dropMonth(ctx context.Context, m Month) (err error) {
 
 // insertMonth stores the records of batch received in month into the
 // month's table, in one statement.
-func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch []syslog.Record) error {
+func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch []ingest.Record) error {
 	rows := 0
 	s.rows = append(s.rows[:0], '[')
 	for i := range batch {
@@ -319,4 +317,4 @@ func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch 
 const maxKeptRows = 16 << 20
 
 // ensure Store satisfies the interface the batcher needs.
-var _ syslog.Store = (*Store)(nil)
+var _ ingest.Store = (*Store)(nil)

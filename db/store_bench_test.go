@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // benchBatch is n records of about 200 bytes each, as a typical batch.
-func benchBatch(n int, at time.Time) []syslog.Record {
-	batch := make([]syslog.Record, n)
+func benchBatch(n int, at time.Time) []ingest.Record {
+	batch := make([]ingest.Record, n)
 	for i := range batch {
 		batch[i] = record(at, "web-frontend-01.example.com", "nginx",
 			fmt.Sprintf("192.0.2.%d - - \"GET /api/v1/items/%d HTTP/1.1\" 200 %d \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\" rt=0.%03d", i%250, i, 1000+i, i%1000))

@@ -1,11 +1,11 @@
 -- name: SearchDesc :many
 -- SearchDesc lists the events received in [since, until), newest first,
--- through the ReceivedAt index. It starts below the key (before_at,
--- before_id): (until, 0) for the first page, the last row's (ReceivedAt, ID)
--- for the next ones.
+-- through the ReceivedAt index, starting below the key (key_at, key_id):
+-- (until, 0) for the first page, the last row's (ReceivedAt, ID) for the
+-- next ones.
 SELECT * FROM SystemEvents e
-WHERE (e.ReceivedAt, e.ID) < (sqlc.arg(before_at), CAST(sqlc.arg(before_id) AS INTEGER))
-  AND e.ReceivedAt >= sqlc.arg(since)
+WHERE (e.ReceivedAt, e.ID) < (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER))
+  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
@@ -14,11 +14,11 @@ ORDER BY e.ReceivedAt DESC, e.ID DESC
 LIMIT sqlc.arg(lim);
 
 -- name: SearchAsc :many
--- SearchAsc is SearchDesc oldest first: it starts above the key (after_at,
--- after_id), which is (since, -1) for the first page.
+-- SearchAsc is SearchDesc oldest first: it starts above the key, which is
+-- (since, -1) for the first page. Its parameters are SearchDesc's.
 SELECT * FROM SystemEvents e
-WHERE (e.ReceivedAt, e.ID) > (sqlc.arg(after_at), CAST(sqlc.arg(after_id) AS INTEGER))
-  AND e.ReceivedAt < sqlc.arg(until)
+WHERE (e.ReceivedAt, e.ID) > (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER))
+  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
@@ -54,24 +54,31 @@ ORDER BY SystemEvents_FTS.rowid ASC
 LIMIT sqlc.arg(lim);
 
 -- name: CountSearch :one
--- CountSearch counts what SearchDesc would list without a limit.
-SELECT count(*) FROM SystemEvents e
-WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL);
+-- CountSearch counts what SearchDesc would list, at most lim of them (-1:
+-- all). Its parameters are SearchDesc's, so that one value serves both.
+SELECT count(*) FROM (
+  SELECT 1 FROM SystemEvents e
+  WHERE (e.ReceivedAt, e.ID) < (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER))
+    AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+    AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+    AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+    AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+    AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  LIMIT sqlc.arg(lim));
 
 -- name: CountSearchMatch :one
--- CountSearchMatch counts what SearchMatchDesc would list without a limit.
-SELECT count(*) FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
-  AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
-  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL);
+-- CountSearchMatch counts what SearchMatchDesc would list, at most lim of
+-- them (-1: all); its parameters are SearchMatchDesc's.
+SELECT count(*) FROM (
+  SELECT 1 FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+  WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+    AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+    AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+    AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+    AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+    AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+    AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  LIMIT sqlc.arg(lim));
 
 -- name: FollowEvents :many
 -- FollowEvents lists the events with IDs from min_id to max_id, in arrival
@@ -79,7 +86,7 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
 -- uses SearchMatchAsc.)
 SELECT * FROM SystemEvents e
 WHERE e.ID >= sqlc.arg(min_id) AND e.ID <= sqlc.arg(max_id)
-  AND e.ReceivedAt >= sqlc.arg(since)
+  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)

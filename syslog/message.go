@@ -1,8 +1,8 @@
-// Package syslog owns the syslog protocol: the message model, the RFC 5424
-// and RFC 3164 parsers, the RFC 5424 formatter, the UDP receiver and the
-// batcher that groups received messages for a store.
-//
-// It knows nothing of SQL: a store is anything that implements Store.
+// Package syslog owns the syslog protocol as data: the message model, the
+// RFC 5424 and RFC 3164 parsers, the RFC 5424 formatter and the converter
+// from one to the other. It does no I/O of its own and knows nothing of
+// sockets or storage: receiving is package syslog/receive's job, and the
+// way from a receiver to a store is package syslog/ingest's.
 package syslog
 
 import (

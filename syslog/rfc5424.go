@@ -32,6 +32,23 @@ func ParseRFC5424(b []byte) (Message, error) {
 	return m, nil
 }
 
+// ParseStructuredData parses s as RFC 5424 STRUCTURED-DATA on its own: "-"
+// (none, a nil result) or one or more SD-ELEMENTs and nothing after them,
+// the form in which AppendStructuredData writes it and a store keeps it.
+// The rules are ParseRFC5424's; an error is a *ParseError whose column
+// counts in s.
+func ParseStructuredData(s string) ([]SDElement, error) {
+	r := rfc5424{s: s}
+	sd, err := r.structuredData()
+	if err != nil {
+		return nil, err
+	}
+	if r.i != len(s) {
+		return nil, r.fail(`"[" or the end of STRUCTURED-DATA`)
+	}
+	return sd, nil
+}
+
 // rfc5424 is the state of one strict parse: the input and the position.
 type rfc5424 struct {
 	s string

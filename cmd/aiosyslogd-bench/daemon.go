@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"database/sql"
 	"fmt"
 	"io"
 	"net"
@@ -183,21 +182,17 @@ func (d *daemon) proc() procStats {
 // counts returns the rows stored in all month tables, and how many of them
 // the FTS5 indexes find for term.
 func counts(dbPath, term string) (rows, matches int64, err error) {
-	conn, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro&_pragma=busy_timeout(10000)")
+	r, err := db.OpenReader(bgctx, dbPath)
 	if err != nil {
 		return 0, 0, err
 	}
-	defer conn.Close()
-	tables, err := db.New(conn).ListMonthTables(bgctx)
+	defer r.Close()
+	months, err := db.Months(bgctx, r.DB())
 	if err != nil {
 		return 0, 0, err
 	}
-	for _, t := range tables {
-		m, err := db.ParseMonthTable(t)
-		if err != nil {
-			return 0, 0, err
-		}
-		q := db.ForMonth(conn, m)
+	for _, m := range months {
+		q := db.ForMonth(r.DB(), m)
 		n, err := q.CountEvents(bgctx)
 		if err != nil {
 			return 0, 0, err

@@ -8,10 +8,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"text/template"
 	"time"
 
 	"github.com/BurntSushi/toml"
 	"github.com/urfave/cli/v2"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // defaultConfigFile is read from the working directory when neither --config
@@ -19,32 +23,42 @@ import (
 // missing.
 const defaultConfigFile = "aiosyslogd.toml"
 
-// defaultConfigText is the file serve writes on first run. It must decode to
-// defaultConfig() (a test holds them together).
-const defaultConfigText = `# aiosyslogd configuration. See README.md for every key.
+// defaultConfigTemplate is the file serve writes on first run, filled
+// with defaultConfig(): each default is written once, there.
+var defaultConfigTemplate = template.Must(template.New("aiosyslogd.toml").Parse(`# aiosyslogd configuration. See README.md for every key.
 
 [server]
-bind_ip = "0.0.0.0"
-bind_port = 5140
-debug = false
-log_dump = false
-# Datagrams held in memory while the database catches up; beyond it they
-# are counted as dropped.
-queue_size = 1048576
-# Zone of RFC 3164 timestamps, which carry none: "Local", "UTC" or an IANA
-# name such as "Europe/Berlin".
-rfc3164_timezone = "Local"
+bind_ip = {{printf "%q" .Server.BindIP}}
+bind_port = {{.Server.BindPort}}
+debug = {{.Server.Debug}}
+log_dump = {{.Server.LogDump}}
+# Messages held in memory while the database catches up; beyond it UDP
+# datagrams are counted as dropped.
+queue_size = {{.Server.QueueSize}}
+# Zone of RFC 3164 timestamps, which carry none: "Local", "UTC", an IANA
+# name such as "Europe/Berlin" or an offset such as "+01:00".
+rfc3164_timezone = {{printf "%q" .Server.RFC3164Timezone}}
 
 [sqlite]
-enabled = true
-database = "syslog.db"
-batch_size = 1000
-batch_timeout = 5
-sql_dump = false
+enabled = {{.SQLite.Enabled}}
+database = {{printf "%q" .SQLite.Database}}
+batch_size = {{.SQLite.BatchSize}}
+batch_timeout = {{.SQLite.BatchTimeout}}
+sql_dump = {{.SQLite.SQLDump}}
 # Keep only the newest N month tables (0 = keep everything); older ones are
 # dropped at start and whenever a new month begins.
-retention_months = 0
-`
+retention_months = {{.SQLite.RetentionMonths}}
+`))
+
+// defaultConfigText is the text of the default configuration file.
+func defaultConfigText() string {
+	var b strings.Builder
+	cfg := defaultConfig()
+	if err := defaultConfigTemplate.Execute(&b, &cfg); err != nil {
+		panic(err) // the template and Config are compiled together; a test runs it
+	}
+	return b.String()
+}
 
 // Config is the whole configuration file.
 type Config struct {
@@ -73,10 +87,12 @@ type SQLiteConfig struct {
 	RetentionMonths int `toml:"retention_months"`
 }
 
+// defaultConfig is the configuration of a file that sets nothing.
 func defaultConfig() Config {
 	return Config{
-		Server: ServerConfig{BindIP: "0.0.0.0", BindPort: 5140, QueueSize: 1 << 20, RFC3164Timezone: "Local"},
-		SQLite: SQLiteConfig{Enabled: true, Database: "syslog.db", BatchSize: 1000, BatchTimeout: 5},
+		Server: ServerConfig{BindIP: "0.0.0.0", BindPort: 5140, QueueSize: ingest.DefaultQueueSize, RFC3164Timezone: "Local"},
+		SQLite: SQLiteConfig{Enabled: true, Database: "syslog.db", BatchSize: ingest.DefaultBatchSize,
+			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
 	}
 }
 
@@ -90,15 +106,14 @@ func (c *Config) BatchTimeout() time.Duration {
 	return time.Duration(c.SQLite.BatchTimeout * float64(time.Second))
 }
 
-// Location is the zone of RFC 3164 timestamps.
-func (c *Config) Location() (*time.Location, error) {
-	switch strings.ToLower(c.Server.RFC3164Timezone) {
-	case "", "local":
-		return time.Local, nil
-	case "utc":
-		return time.UTC, nil
+// Parser is the parser of received messages: RFC 3164 timestamps in
+// rfc3164_timezone (validated when the file was read).
+func (c *Config) Parser() syslog.Parser {
+	loc, err := syslog.LoadLocation(c.Server.RFC3164Timezone)
+	if err != nil {
+		loc = time.Local
 	}
-	return time.LoadLocation(c.Server.RFC3164Timezone)
+	return syslog.Parser{Location: loc}
 }
 
 // loadConfig reads the configuration for serve: the file named by --config
@@ -127,7 +142,7 @@ func readConfig(c *cli.Context, create bool) (Config, string, error) {
 	case errors.Is(err, os.ErrNotExist) && !create:
 		return defaultConfig(), "", nil
 	case errors.Is(err, os.ErrNotExist):
-		if err := os.WriteFile(path, []byte(defaultConfigText), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(defaultConfigText()), 0o644); err != nil {
 			return Config{}, path, fmt.Errorf("write default config %s: %w", path, err)
 		}
 	default:
@@ -186,7 +201,7 @@ func (c *Config) validate() error {
 	if c.Server.QueueSize < 1 {
 		return fmt.Errorf("server.queue_size = %d: want at least 1", c.Server.QueueSize)
 	}
-	if _, err := c.Location(); err != nil {
+	if _, err := syslog.LoadLocation(c.Server.RFC3164Timezone); err != nil {
 		return fmt.Errorf("server.rfc3164_timezone = %q: %w", c.Server.RFC3164Timezone, err)
 	}
 	if c.SQLite.BatchSize < 1 {

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"time"
 	_ "time/tzdata" // --tz works on systems without a zone database
 
 	"github.com/urfave/cli/v2"
@@ -42,7 +41,7 @@ func convertCommand() *cli.Command {
 
 // runConvert converts each input in turn to standard output.
 func runConvert(c *cli.Context) error {
-	loc, err := parseZone(c.String("tz"))
+	loc, err := syslog.LoadLocation(c.String("tz"))
 	if err != nil {
 		return cli.Exit("aiosyslogd convert: --tz: "+err.Error(), 2)
 	}
@@ -98,29 +97,4 @@ func convertFile(ctx context.Context, conv *syslog.Converter, name string, out, 
 		return fmt.Errorf("%s: %w", label, err)
 	}
 	return nil
-}
-
-// parseZone reads --tz: "Local", "UTC", an IANA zone name or a fixed offset
-// such as "+01:00", "-0530" or "Z".
-func parseZone(s string) (*time.Location, error) {
-	switch s {
-	case "", "Local", "local":
-		return time.Local, nil
-	case "Z", "UTC", "utc":
-		return time.UTC, nil
-	}
-	if s[0] == '+' || s[0] == '-' {
-		for _, layout := range []string{"-07:00", "-0700", "-07"} {
-			if t, err := time.Parse(layout, s); err == nil {
-				_, off := t.Zone()
-				return time.FixedZone(s, off), nil
-			}
-		}
-		return nil, fmt.Errorf("%q is not an offset like +01:00", s)
-	}
-	loc, err := time.LoadLocation(s)
-	if err != nil {
-		return nil, fmt.Errorf("unknown zone %q (want an IANA name like Europe/Berlin, UTC, Local or +01:00)", s)
-	}
-	return loc, nil
 }

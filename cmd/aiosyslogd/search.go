@@ -1,12 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/signal"
-	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
@@ -32,7 +32,7 @@ const followInterval = 250 * time.Millisecond
 const followBacklog = 10
 
 // searchCommand is `aiosyslogd search`: read what serve stored. The
-// searching itself is db.Search, db.Count and db.Follow.
+// searching itself is db.Reader's; here are only flags → query → printing.
 func searchCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "search",
@@ -81,14 +81,8 @@ func runSearch(c *cli.Context) error {
 	if err != nil {
 		return searchFail("%v", err)
 	}
-	follow, count := c.Bool("follow"), c.Bool("count")
-	switch {
-	case follow && count:
-		return searchFail("--follow and --count do not go together")
-	case follow && c.IsSet("until"):
-		return searchFail("--follow prints messages as they arrive: --until does not go with it")
-	case follow && c.Bool("reverse"):
-		return searchFail("--follow is always oldest first: --reverse does not go with it")
+	if err := checkSearchFlags(c); err != nil {
+		return searchFail("%v", err)
 	}
 	out, err := searchPrinter(c)
 	if err != nil {
@@ -100,45 +94,41 @@ func runSearch(c *cli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	reader, err := db.OpenReadOnly(ctx, path)
+	reader, err := db.OpenReader(ctx, path)
+	if errors.Is(err, db.ErrNoDatabase) {
+		return searchFail("database %s does not exist (is this where serve writes? see sqlite.database in the config, or --db)", path)
+	}
 	if err != nil {
 		return searchFail("%v", err)
 	}
 	defer reader.Close()
-
 	switch {
-	case count:
-		n, err := db.Count(ctx, reader, q)
-		if err != nil {
-			return searchError(err)
-		}
-		fmt.Fprintln(c.App.Writer, n)
-		if n == 0 {
-			return cli.Exit("", exitNone)
-		}
-		return nil
-	case follow:
-		n := followBacklog
-		if c.IsSet("limit") {
-			n = q.Limit
-		}
-		print := func(e db.Event) error {
-			if err := out.print(e); err != nil {
-				return err
-			}
-			return out.Flush()
-		}
-		pos, err := db.Tail(ctx, reader, q, n, print)
-		if err == nil {
-			err = db.Follow(ctx, reader, q, pos, followInterval, print)
-		}
-		if err != nil && ctx.Err() == nil {
-			return searchError(err)
-		}
-		return nil
+	case c.Bool("count"):
+		return searchCount(ctx, c, reader, q)
+	case c.Bool("follow"):
+		return searchFollow(ctx, c, reader, q, out)
 	}
+	return searchPrint(ctx, reader, q, out)
+}
+
+// checkSearchFlags refuses flags that do not go together.
+func checkSearchFlags(c *cli.Context) error {
+	follow := c.Bool("follow")
+	switch {
+	case follow && c.Bool("count"):
+		return errors.New("--follow and --count do not go together")
+	case follow && c.IsSet("until"):
+		return errors.New("--follow prints messages as they arrive: --until does not go with it")
+	case follow && c.Bool("reverse"):
+		return errors.New("--follow is always oldest first: --reverse does not go with it")
+	}
+	return nil
+}
+
+// searchPrint prints the events that match q.
+func searchPrint(ctx context.Context, reader *db.Reader, q search.Query, out *printer) error {
 	found := 0
-	err = db.Search(ctx, reader, q, func(e db.Event) error { found++; return out.print(e) })
+	err := reader.Search(ctx, q, func(e search.Event) error { found++; return out.print(&e) })
 	if ferr := out.Flush(); err == nil {
 		err = ferr
 	}
@@ -151,9 +141,46 @@ func runSearch(c *cli.Context) error {
 	return nil
 }
 
-// searchError turns an error of db into search's message and exit status.
+// searchCount prints how many events match q.
+func searchCount(ctx context.Context, c *cli.Context, reader *db.Reader, q search.Query) error {
+	n, err := reader.Count(ctx, q)
+	if err != nil {
+		return searchError(err)
+	}
+	fmt.Fprintln(c.App.Writer, n)
+	if n == 0 {
+		return cli.Exit("", exitNone)
+	}
+	return nil
+}
+
+// searchFollow prints the last events that match q, then the new ones as
+// they are stored, until ctx ends.
+func searchFollow(ctx context.Context, c *cli.Context, reader *db.Reader, q search.Query, out *printer) error {
+	n := followBacklog
+	if c.IsSet("limit") {
+		n = q.Limit
+	}
+	print := func(e search.Event) error {
+		if err := out.print(&e); err != nil {
+			return err
+		}
+		return out.Flush()
+	}
+	pos, err := reader.Tail(ctx, q, n, print)
+	if err == nil {
+		err = reader.Follow(ctx, q, pos, followInterval, print)
+	}
+	if err != nil && ctx.Err() == nil {
+		return searchError(err)
+	}
+	return nil
+}
+
+// searchError turns an error of the search into search's message and exit
+// status.
 func searchError(err error) error {
-	var bad *db.BadQueryError
+	var bad *search.BadQueryError
 	if errors.As(err, &bad) {
 		msg := bad.Error()
 		if strings.Contains(bad.Reason, "syntax error near") && !strings.HasSuffix(bad.Reason, `near ""`) {
@@ -203,8 +230,11 @@ func searchPrinter(c *cli.Context) (*printer, error) {
 
 // searchQuery reads the query and the filters from the command line; now
 // is what relative times count back from.
-func searchQuery(c *cli.Context, now time.Time) (db.Query, error) {
-	q := db.Query{Limit: c.Int("limit"), Oldest: c.Bool("reverse"), Host: c.String("host"), Tag: c.String("tag")}
+func searchQuery(c *cli.Context, now time.Time) (search.Query, error) {
+	q := search.Query{Limit: c.Int("limit"), Host: c.String("host"), Tag: c.String("tag")}
+	if c.Bool("reverse") {
+		q.Order = search.OldestFirst
+	}
 	for _, a := range c.Args().Slice() {
 		if strings.HasPrefix(a, "-") && len(a) > 1 {
 			return q, fmt.Errorf("%q after the query: flags go before QUERY (aiosyslogd search --host web1 failed)", a)
@@ -214,108 +244,46 @@ func searchQuery(c *cli.Context, now time.Time) (db.Query, error) {
 	if q.Limit < 0 {
 		return q, fmt.Errorf("--limit %d: want 0 (all) or more", q.Limit)
 	}
+	if err := searchTimes(c, now, &q); err != nil {
+		return q, err
+	}
+	return q, searchLevels(c, &q)
+}
+
+// searchTimes reads --since and --until into q.
+func searchTimes(c *cli.Context, now time.Time, q *search.Query) error {
 	var err error
 	for _, t := range []struct {
 		flag string
 		dst  *time.Time
 	}{{"since", &q.Since}, {"until", &q.Until}} {
 		if c.IsSet(t.flag) {
-			if *t.dst, err = parseTimeSpec(c.String(t.flag), now, time.Local); err != nil {
-				return q, fmt.Errorf("--%s: %w", t.flag, err)
+			if *t.dst, err = search.ParseTime(c.String(t.flag), now, time.Local); err != nil {
+				return fmt.Errorf("--%s: %w", t.flag, err)
 			}
 		}
 	}
 	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
-		return q, fmt.Errorf("--since %s is not before --until %s", q.Since.Format(time.RFC3339), q.Until.Format(time.RFC3339))
+		return fmt.Errorf("--since %s is not before --until %s", q.Since.Format(time.RFC3339), q.Until.Format(time.RFC3339))
 	}
+	return nil
+}
+
+// searchLevels reads --facility and --severity into q.
+func searchLevels(c *cli.Context, q *search.Query) error {
 	if c.IsSet("facility") {
 		f, err := syslog.ParseFacility(c.String("facility"))
 		if err != nil {
-			return q, fmt.Errorf("--facility: %w", err)
+			return fmt.Errorf("--facility: %w", err)
 		}
 		q.Facility = &f
 	}
 	if c.IsSet("severity") {
 		s, err := syslog.ParseSeverity(c.String("severity"))
 		if err != nil {
-			return q, fmt.Errorf("--severity: %w", err)
+			return fmt.Errorf("--severity: %w", err)
 		}
 		q.Severity = &s
 	}
-	return q, nil
-}
-
-// relativeTime is a time back from now: 15m, 2h, 7d, 1w, 1h30m, "-2h",
-// "2h ago".
-var relativeTime = regexp.MustCompile(`^-?((?:\d+[smhdw])+)(?: ago)?$`)
-
-var relativePart = regexp.MustCompile(`(\d+)([smhdw])`)
-
-var relativeUnits = map[string]time.Duration{
-	"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour, "w": 7 * 24 * time.Hour,
-}
-
-// absoluteLayouts are the absolute forms of a time without a zone, read in
-// local time (RFC 3339, with its zone, is tried first).
-var absoluteLayouts = []string{
-	"2006-01-02",
-	"2006-01-02 15:04",
-	"2006-01-02 15:04:05",
-	"2006-01-02T15:04",
-	"2006-01-02T15:04:05",
-}
-
-// parseTimeSpec reads a --since or --until value; now and loc are the
-// current time and the zone of times given without one.
-func parseTimeSpec(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	now = now.In(loc)
-	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	switch strings.ToLower(s) {
-	case "now":
-		return now, nil
-	case "today":
-		return midnight, nil
-	case "yesterday":
-		return midnight.AddDate(0, 0, -1), nil
-	case "tomorrow":
-		return midnight.AddDate(0, 0, 1), nil
-	}
-	if m := relativeTime.FindStringSubmatch(s); m != nil {
-		var d time.Duration
-		for _, part := range relativePart.FindAllStringSubmatch(m[1], -1) {
-			n, err := strconv.ParseInt(part[1], 10, 32)
-			if err != nil {
-				return time.Time{}, fmt.Errorf("%q: %s is too large", s, part[0])
-			}
-			d += time.Duration(n) * relativeUnits[part[2]]
-		}
-		return now.Add(-d), nil
-	}
-	if secs, ok := strings.CutPrefix(s, "@"); ok {
-		n, err := strconv.ParseInt(secs, 10, 64)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("%q: want @ and a number of seconds since 1970", s)
-		}
-		return time.Unix(n, 0).In(loc), nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse("2006-01-02 15:04:05.999999999Z07:00", s); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation("15:04", s, loc); err == nil {
-		return time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, loc), nil
-	}
-	if t, err := time.ParseInLocation("15:04:05", s, loc); err == nil {
-		return time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc), nil
-	}
-	for _, layout := range absoluteLayouts {
-		// A fraction of a second after the seconds is accepted by Parse.
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not a time: want 15m, 2h, 7d, today, 2026-11-24, \"2026-11-24 13:05\" or RFC 3339", s)
+	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // The messages that TestSearch sends to serve, oldest first, in two
@@ -337,7 +337,7 @@ func TestSearchUsageErrors(t *testing.T) {
 
 // searchFixture is stored with chosen ReceivedAt values: three months, a
 // month boundary to the microsecond, and the corners of the formats.
-var searchFixture = []syslog.Record{
+var searchFixture = []ingest.Record{
 	searchRecord("2026-09-15 12:00:00", 4, 6, "web1", "sshd", "1", "", "", "Accepted publickey for deploy"),
 	searchRecord("2026-10-31 23:59:58", 3, 3, "db1", "postgres", "777", "", "", "connection refused"),
 	searchRecord("2026-10-31 23:59:59.999999", 16, 4, "web2", "nginx", "", "access",
@@ -346,12 +346,12 @@ var searchFixture = []syslog.Record{
 	searchRecord("2026-11-01 00:00:01", 1, 5, "", "", "", "", "", "no header at all: ünïcödé"),
 }
 
-func searchRecord(at string, f syslog.Facility, s syslog.Severity, host, app, pid, msgid, sd, text string) syslog.Record {
+func searchRecord(at string, f syslog.Facility, s syslog.Severity, host, app, pid, msgid, sd, text string) ingest.Record {
 	received, err := time.Parse("2006-01-02 15:04:05.999999", at)
 	if err != nil {
 		panic(err)
 	}
-	r := syslog.Record{
+	r := ingest.Record{
 		ReceivedAt: received,
 		Source:     netip.MustParseAddrPort("192.0.2.7:514"),
 		Message: syslog.Message{
@@ -528,90 +528,6 @@ func TestSearchWhileServeWrites(t *testing.T) {
 	fmt.Sscan(stdout, &n)
 	if n < last || int64(n) > sent.Load() {
 		t.Errorf("final count %d: want between %d and %d sent", n, last, sent.Load())
-	}
-}
-
-func TestParseTimeSpec(t *testing.T) {
-	loc := time.FixedZone("X", 2*3600)
-	now := time.Date(2026, 11, 24, 13, 5, 7, 500, loc)
-	at := func(y int, mo time.Month, d, h, mi, s, ns int) time.Time {
-		return time.Date(y, mo, d, h, mi, s, ns, loc)
-	}
-	tests := []struct {
-		in   string
-		want time.Time
-		err  string
-	}{
-		{in: "now", want: now},
-		{in: "today", want: at(2026, 11, 24, 0, 0, 0, 0)},
-		{in: "Yesterday", want: at(2026, 11, 23, 0, 0, 0, 0)},
-		{in: "tomorrow", want: at(2026, 11, 25, 0, 0, 0, 0)},
-		{in: "30s", want: now.Add(-30 * time.Second)},
-		{in: "15m", want: now.Add(-15 * time.Minute)},
-		{in: "2h", want: now.Add(-2 * time.Hour)},
-		{in: "7d", want: now.AddDate(0, 0, -7)},
-		{in: "1w", want: now.AddDate(0, 0, -7)},
-		{in: "1h30m", want: now.Add(-90 * time.Minute)},
-		{in: "-2h", want: now.Add(-2 * time.Hour)},
-		{in: "2h ago", want: now.Add(-2 * time.Hour)},
-		{in: "0s", want: now},
-		{in: "2026-11-20", want: at(2026, 11, 20, 0, 0, 0, 0)},
-		{in: "2026-11-20 08:30", want: at(2026, 11, 20, 8, 30, 0, 0)},
-		{in: "2026-11-20 08:30:15", want: at(2026, 11, 20, 8, 30, 15, 0)},
-		{in: "2026-11-20 08:30:15.25", want: at(2026, 11, 20, 8, 30, 15, 250_000_000)},
-		{in: "2026-11-20T08:30", want: at(2026, 11, 20, 8, 30, 0, 0)},
-		{in: "2026-11-20T08:30:15", want: at(2026, 11, 20, 8, 30, 15, 0)},
-		{in: "2026-11-20T08:30:15Z", want: time.Date(2026, 11, 20, 8, 30, 15, 0, time.UTC)},
-		{in: "2026-11-20T08:30:15.123456789-05:00", want: time.Date(2026, 11, 20, 13, 30, 15, 123456789, time.UTC)},
-		{in: "2026-11-20 08:30:15+01:00", want: time.Date(2026, 11, 20, 7, 30, 15, 0, time.UTC)},
-		{in: "08:30", want: at(2026, 11, 24, 8, 30, 0, 0)},
-		{in: "08:30:15", want: at(2026, 11, 24, 8, 30, 15, 0)},
-		{in: "@1700000000", want: time.Unix(1700000000, 0)},
-		{in: " 2h ", want: now.Add(-2 * time.Hour)},
-		{in: "", err: `"" is not a time`},
-		{in: "2h later", err: `"2h later" is not a time`},
-		{in: "15", err: `"15" is not a time`},
-		{in: "15y", err: `"15y" is not a time`},
-		{in: "2026-13-01", err: `"2026-13-01" is not a time`},
-		{in: "2026-11-20 25:00", err: "is not a time"},
-		{in: "@soon", err: `"@soon": want @ and a number of seconds since 1970`},
-		{in: "99999999999d", err: "99999999999d is too large"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := parseTimeSpec(tt.in, now, loc)
-			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) {
-					t.Errorf("parseTimeSpec(%q) = %v, %v; want an error with %q", tt.in, got, err, tt.err)
-				}
-				return
-			}
-			if err != nil || !got.Equal(tt.want) {
-				t.Errorf("parseTimeSpec(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
-			}
-		})
-	}
-}
-
-func TestSDJSON(t *testing.T) {
-	tests := []struct{ sd, want string }{
-		{`[a x="1"]`, `{"a":{"x":"1"}}`},
-		{`[a x="1" y="2"][b@32473 z="3"]`, `{"a":{"x":"1","y":"2"},"b@32473":{"z":"3"}}`},
-		{`[a x="1" x="2" y="<&>"]`, `{"a":{"x":["1","2"],"y":"<&>"}}`},
-		{`[a x="1"][a x="2" w=""]`, `{"a":{"x":["1","2"],"w":""}}`},
-		{`[timeQuality tzKnown="1"][a v="q\"b\\s\]"]`, `{"timeQuality":{"tzKnown":"1"},"a":{"v":"q\"b\\s]"}}`},
-		{`[empty]`, `{"empty":{}}`},
-		{`[a x="ünï"]`, `{"a":{"x":"ünï"}}`},
-		{`not sd`, `"not sd"`},
-	}
-	for _, tt := range tests {
-		got := string(sdJSON(tt.sd))
-		if got != tt.want {
-			t.Errorf("sdJSON(%s) = %s, want %s", tt.sd, got, tt.want)
-		}
-		if !json.Valid([]byte(got)) {
-			t.Errorf("sdJSON(%s) = %s: not JSON", tt.sd, got)
-		}
 	}
 }
 

@@ -11,13 +11,15 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
-	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
 
 func serveCommand() *cli.Command {
@@ -38,59 +40,26 @@ func serveCommand() *cli.Command {
 	}
 }
 
+// runServe wires the configuration to the store, the ingest pipeline and
+// the receivers, runs them until a signal, then stops them in order: the
+// receivers first (they drain what they hold), then the pipeline (it
+// writes everything queued), then the store.
 func runServe(c *cli.Context) error {
-	cfg, path, err := loadConfig(c)
+	cfg, logger, err := serveConfig(c)
 	if err != nil {
 		return cli.Exit("aiosyslogd: "+err.Error(), 2)
 	}
-	applyServeFlags(c, &cfg)
-	logger := newLogger(cfg.Server.Debug)
-	limitMemory()
-	logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "enabled", cfg.SQLite.Enabled)
-
-	loc, err := cfg.Location()
-	if err != nil {
-		return cli.Exit("aiosyslogd: "+err.Error(), 2)
-	}
-	srv := &syslog.Server{
-		Addr:         cfg.Addr(),
-		BatchSize:    cfg.SQLite.BatchSize,
-		BatchTimeout: cfg.BatchTimeout(),
-		QueueSize:    cfg.Server.QueueSize,
-		Parser:       syslog.Parser{Location: loc},
-		Logger:       logger,
-	}
-	// log_dump prints every message; sql_dump prints every batch instead.
-	switch {
-	case cfg.SQLite.Enabled && cfg.SQLite.SQLDump:
-	case cfg.Server.LogDump:
-		srv.Dump = os.Stdout
-	}
-
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if cfg.SQLite.Enabled {
-		store, err := db.Open(ctx, cfg.SQLite.Database)
-		if err != nil {
-			return cli.Exit("aiosyslogd: "+err.Error(), 1)
-		}
-		defer func() {
-			if err := store.Close(); err != nil {
-				logger.Error("close database", "error", err)
-			}
-		}()
-		if cfg.SQLite.SQLDump {
-			store.SQLDump = os.Stdout
-		}
-		store.Logger = logger
-		store.RetentionMonths = cfg.SQLite.RetentionMonths
-		if _, err := store.Prune(ctx, db.MonthOf(time.Now())); err != nil {
-			return cli.Exit("aiosyslogd: "+err.Error(), 1)
-		}
-		srv.Store = store
-	}
-	conn, err := srv.Listen()
+	store, err := openStore(ctx, &cfg, logger)
 	if err != nil {
+		return cli.Exit("aiosyslogd: "+err.Error(), 1)
+	}
+	defer closeStore(store, logger)
+	p := ingest.New(pipelineConfig(&cfg, store, logger))
+	receivers, err := listen(&cfg, p, logger)
+	if err != nil {
+		p.Close()
 		return cli.Exit("aiosyslogd: "+listenHint(err), 1)
 	}
 	if addr := c.String("pprof"); addr != "" {
@@ -98,10 +67,109 @@ func runServe(c *cli.Context) error {
 	}
 	stop := handleSignals(cancel, logger)
 	defer stop()
-	if err := srv.Serve(ctx, conn); err != nil {
+	runReceivers(ctx, receivers, logger)
+	if err := p.Close(); err != nil {
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
 	return nil
+}
+
+// serveConfig reads the configuration, applies the flags over it and makes
+// the daemon's logger.
+func serveConfig(c *cli.Context) (Config, *slog.Logger, error) {
+	cfg, path, err := loadConfig(c)
+	if err != nil {
+		return cfg, nil, err
+	}
+	applyServeFlags(c, &cfg)
+	logger := newLogger(cfg.Server.Debug)
+	limitMemory()
+	logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "enabled", cfg.SQLite.Enabled)
+	return cfg, logger, nil
+}
+
+// openStore opens the database and prunes it to retention_months; nil
+// (and no error) when sqlite.enabled is false.
+func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*db.Store, error) {
+	if !cfg.SQLite.Enabled {
+		return nil, nil
+	}
+	store, err := db.Open(ctx, cfg.SQLite.Database)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.SQLite.SQLDump {
+		store.SQLDump = os.Stdout
+	}
+	store.Logger = logger
+	store.RetentionMonths = cfg.SQLite.RetentionMonths
+	if _, err := store.Prune(ctx, db.MonthOf(time.Now())); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
+func closeStore(store *db.Store, logger *slog.Logger) {
+	if store == nil {
+		return
+	}
+	if err := store.Close(); err != nil {
+		logger.Error("close database", "error", err)
+	}
+}
+
+// pipelineConfig is the ingest pipeline of cfg, writing to store (none
+// when store is nil).
+func pipelineConfig(cfg *Config, store *db.Store, logger *slog.Logger) ingest.Config {
+	pc := ingest.Config{
+		BatchSize:    cfg.SQLite.BatchSize,
+		BatchTimeout: cfg.BatchTimeout(),
+		QueueSize:    cfg.Server.QueueSize,
+		Parser:       cfg.Parser(),
+		Logger:       logger,
+	}
+	if store != nil {
+		pc.Store = store
+	}
+	// log_dump prints every message; sql_dump prints every batch instead.
+	if cfg.Server.LogDump && !(cfg.SQLite.Enabled && cfg.SQLite.SQLDump) {
+		pc.Dump = os.Stdout
+	}
+	return pc
+}
+
+// A receiver is a listener that has been bound: run serves until ctx ends
+// and returns once everything it read is in the pipeline.
+type receiver struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+// listen binds every enabled receiver of cfg to its Input of p.
+func listen(cfg *Config, p *ingest.Pipeline, logger *slog.Logger) ([]receiver, error) {
+	udp := &receive.UDP{Addr: cfg.Addr(), Input: p.Input("udp"), Logger: logger}
+	conn, err := udp.Listen()
+	if err != nil {
+		return nil, err
+	}
+	return []receiver{{"udp", func(ctx context.Context) error { return udp.Serve(ctx, conn) }}}, nil
+}
+
+// runReceivers runs every receiver until ctx ends and they have all
+// returned.
+func runReceivers(ctx context.Context, receivers []receiver, logger *slog.Logger) {
+	var wg sync.WaitGroup
+	for _, r := range receivers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.run(ctx); err != nil {
+				logger.Error("receiver stopped", "transport", r.name, "error", err)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets one.

@@ -215,8 +215,8 @@ func TestServeWritesDefaultConfigOnFirstRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("default config not written: %v", err)
 	}
-	if string(got) != defaultConfigText {
-		t.Errorf("default config =\n%s\nwant\n%s", got, defaultConfigText)
+	if string(got) != defaultConfigText() {
+		t.Errorf("default config =\n%s\nwant\n%s", got, defaultConfigText())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "test.db")); err != nil {
 		t.Errorf("database not created: %v", err)

@@ -1,4 +1,4 @@
-package syslog
+package receive
 
 import (
 	"fmt"

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package syslog
+package receive
 
 import "net"
 

@@ -1,8 +1,10 @@
-package syslog
+package ingest
 
 import (
 	"bufio"
 	"io"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
 // lineWriter writes messages as RFC 5424 lines through a buffer; the batcher
@@ -18,7 +20,7 @@ func newLineWriter(w io.Writer) *lineWriter {
 
 // WriteLine writes m and a newline. Errors are ignored: a closed stdout must
 // not stop the server from storing.
-func (l *lineWriter) WriteLine(m *Message) {
+func (l *lineWriter) WriteLine(m *syslog.Message) {
 	l.line = m.AppendRFC5424(l.line[:0])
 	l.line = append(l.line, '\n')
 	l.w.Write(l.line)

@@ -1,0 +1,10 @@
+// Package db owns the storage of aiosyslogd: the SQLite database with one
+// table per UTC month (SystemEventsYYYYMM, each with its FTS5 index), the
+// Store that writes batches into it, and the Reader that answers searches
+// (the model of which is package db/search).
+//
+// Every statement is in the .sql files under sql/, compiled by sqlc into
+// the generated files here (*.sql.go, models.go, db.go); they name the
+// template table SystemEvents, which month.go renames to a month's table at
+// run time. It knows nothing of sockets or of the command line.
+package db

@@ -1,0 +1,136 @@
+// Package search is the model of a search through stored messages, shared
+// by every front end (the search command, the HTTP API) and answered by the
+// store (package db): the Query, the Event found with its JSON form, the
+// Cursor that continues a search where a page ended, and the time specs
+// people type (15m, yesterday, 2026-11-24).
+//
+// It knows neither SQL nor HTTP nor the command line.
+package search
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog"
+)
+
+// Query says which stored events to find. The zero Query finds every
+// event, newest first.
+type Query struct {
+	// Match is a full-text query on the message, in SQLite FTS5 syntax
+	// ("sshd AND failed", "\"disk full\"", "auth*", "NEAR(a b)"); ""
+	// matches every event.
+	Match string
+	// Since (inclusive) and Until (exclusive) bound ReceivedAt; a zero time
+	// leaves that side open.
+	Since, Until time.Time
+	// Host and Tag are shell patterns (* ? [...]) on FromHost and
+	// SysLogTag ("web*"); without a wildcard they must match exactly. ""
+	// means any.
+	Host, Tag string
+	// Facility, when set, keeps the events of that facility only.
+	Facility *syslog.Facility
+	// Severity, when set, keeps the events of that severity or a more
+	// severe one (a lower number), like journalctl -p.
+	Severity *syslog.Severity
+	// Order is the order of the results: NewestFirst (the zero value) or
+	// OldestFirst.
+	Order Order
+	// Limit is the most events a search returns; 0 means no limit.
+	Limit int
+	// After, when set, continues a search after the event it points to
+	// (the last of the previous page), in Order.
+	After Cursor
+}
+
+// Order is the order in which a search returns events.
+type Order uint8
+
+// The orders of a search.
+const (
+	NewestFirst Order = iota
+	OldestFirst
+)
+
+// String returns "desc" or "asc", as ParseOrder reads them.
+func (o Order) String() string {
+	if o == OldestFirst {
+		return "asc"
+	}
+	return "desc"
+}
+
+// ParseOrder reads an order: "desc" or "newest" (NewestFirst), "asc" or
+// "oldest" (OldestFirst), or "" for NewestFirst.
+func ParseOrder(s string) (Order, error) {
+	switch strings.ToLower(s) {
+	case "", "desc", "newest":
+		return NewestFirst, nil
+	case "asc", "oldest":
+		return OldestFirst, nil
+	}
+	return 0, fmt.Errorf("order %q: want desc (newest first) or asc (oldest first)", s)
+}
+
+// Cursor points to one stored event: where the store keeps it (Table), when
+// it was received and its ID there. A search with Query.After set to the
+// Cursor of the last event of a page returns the next page. The zero Cursor
+// points nowhere.
+type Cursor struct {
+	Table      string
+	ReceivedAt time.Time
+	ID         int64
+}
+
+// IsZero reports whether c points nowhere.
+func (c Cursor) IsZero() bool { return c.Table == "" }
+
+// String returns c as an opaque token for URLs and JSON, which ParseCursor
+// reads back; "" for the zero Cursor.
+func (c Cursor) String() string {
+	if c.IsZero() {
+		return ""
+	}
+	raw := c.Table + "/" + strconv.FormatInt(c.ReceivedAt.UnixNano(), 10) + "/" + strconv.FormatInt(c.ID, 10)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// errBadCursor is what a token that no Cursor.String made is.
+var errBadCursor = errors.New("not a cursor from a previous page")
+
+// ParseCursor reads a token made by Cursor.String; "" is the zero Cursor.
+func ParseCursor(s string) (Cursor, error) {
+	if s == "" {
+		return Cursor{}, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return Cursor{}, fmt.Errorf("cursor %q: %w", s, errBadCursor)
+	}
+	parts := strings.Split(string(raw), "/")
+	if len(parts) != 3 || parts[0] == "" {
+		return Cursor{}, fmt.Errorf("cursor %q: %w", s, errBadCursor)
+	}
+	at, err1 := strconv.ParseInt(parts[1], 10, 64)
+	id, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil {
+		return Cursor{}, fmt.Errorf("cursor %q: %w", s, errBadCursor)
+	}
+	return Cursor{Table: parts[0], ReceivedAt: time.Unix(0, at).UTC(), ID: id}, nil
+}
+
+// BadQueryError is a full-text query that the store rejects.
+type BadQueryError struct {
+	Query string
+	// Reason is the store's own words: `fts5: syntax error near "."`.
+	Reason string
+}
+
+// Error says which query and why: bad query "a AND": fts5: syntax error near "".
+func (e *BadQueryError) Error() string {
+	return fmt.Sprintf("bad query %q: %s", e.Query, e.Reason)
+}

@@ -1,0 +1,89 @@
+package ingest
+
+import (
+	"fmt"
+	"time"
+)
+
+// batcher is the state of the batching goroutine: the messages parsed but
+// not yet handed to the writer, and the timer that bounds how long they
+// wait.
+type batcher struct {
+	p       *Pipeline
+	out     chan<- []Record
+	pending []Record
+	timer   *time.Timer
+	dump    *lineWriter // nil unless Config.Dump is set
+}
+
+// batch parses queued messages and hands batches to the writer: at
+// BatchSize messages, or BatchTimeout after the first pending one. After
+// Close it takes what is left in the queue, hands over the last batch and
+// closes out.
+func (p *Pipeline) batch(out chan<- []Record) {
+	b := &batcher{p: p, out: out, pending: make([]Record, 0, p.cfg.BatchSize), timer: time.NewTimer(0)}
+	b.timer.Stop()
+	if p.cfg.Dump != nil {
+		b.dump = newLineWriter(p.cfg.Dump)
+	}
+	defer b.finish()
+	for {
+		select {
+		case it := <-p.queue:
+			b.add(it)
+		case <-b.timer.C:
+			b.flush()
+		case <-p.closing:
+			// Every receiver has returned: what is queued is all there is.
+			for {
+				select {
+				case it := <-p.queue:
+					b.add(it)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// add parses one queued message into the pending batch, and hands the
+// batch over when it is full.
+func (b *batcher) add(it item) {
+	r := newRecord(&b.p.cfg.Parser, it)
+	if r.ParseErr != nil {
+		it.in.malformed.Add(1)
+		b.p.logger().Debug("malformed message, stored raw", "transport", it.in.name, "from", it.from.String(),
+			"error", r.ParseErr, "message", fmt.Sprintf("%.200q", it.data))
+	}
+	if b.dump != nil {
+		b.dump.WriteLine(&r.Message)
+	}
+	b.pending = append(b.pending, r)
+	if len(b.pending) == 1 {
+		b.timer.Reset(b.p.cfg.BatchTimeout)
+	}
+	switch {
+	case len(b.pending) >= b.p.cfg.BatchSize:
+		b.flush()
+	case b.dump != nil && len(b.p.queue) == 0:
+		b.dump.Flush() // a dump is never stale while input is idle
+	}
+}
+
+// flush hands the pending batch to the writer.
+func (b *batcher) flush() {
+	b.timer.Stop()
+	if b.dump != nil {
+		b.dump.Flush()
+	}
+	if len(b.pending) > 0 {
+		b.out <- b.pending
+		b.pending = make([]Record, 0, b.p.cfg.BatchSize)
+	}
+}
+
+func (b *batcher) finish() {
+	b.flush()
+	close(b.out)
+}

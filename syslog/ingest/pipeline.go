@@ -1,0 +1,142 @@
+// Package ingest is the way every received message goes to the store: a
+// bounded queue, the parser, the batcher, the writer that retries a failing
+// store, and the counters of each transport.
+//
+// Receivers (package syslog/receive) feed it through an Input, one per
+// transport, which has two ways in: Offer never waits and counts a drop when
+// the queue is full (UDP, which cannot push back anyway); Submit waits for
+// room (stream transports: while the queue is full the connection is not
+// read, and the kernel's window pushes back on the sender).
+//
+// It knows nothing of sockets or of SQL: a store is anything with Write.
+package ingest
+
+import (
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog"
+)
+
+// Defaults for the zero fields of a Config.
+const (
+	DefaultBatchSize     = 1000
+	DefaultBatchTimeout  = 5 * time.Second
+	DefaultQueueSize     = 1 << 20
+	DefaultStatsInterval = 10 * time.Second
+	DefaultShutdownRetry = 30 * time.Second
+)
+
+// Config says how a Pipeline parses, batches and stores. The zero value
+// parses with the zero syslog.Parser, uses the defaults above and only
+// counts what it receives (no Store).
+type Config struct {
+	Store        Store         // where batches go; nil = receive and count only
+	Parser       syslog.Parser // zone and clock of RFC 3164 timestamps
+	BatchSize    int           // write at this many pending messages; 0 = DefaultBatchSize
+	BatchTimeout time.Duration // write this long after the first pending message; 0 = DefaultBatchTimeout
+	QueueSize    int           // messages held between the receivers and the writer; 0 = DefaultQueueSize
+	Logger       *slog.Logger  // the pipeline's own log; nil = slog.Default()
+	// Dump, when set, receives every message as an RFC 5424 line.
+	Dump io.Writer
+	// StatsInterval is how often the counters are logged while traffic
+	// flows; 0 = DefaultStatsInterval.
+	StatsInterval time.Duration
+	// ShutdownRetry bounds how long, after Close, a failing store is
+	// retried before the remaining messages are given up; 0 =
+	// DefaultShutdownRetry.
+	ShutdownRetry time.Duration
+}
+
+func (c *Config) setDefaults() {
+	if c.BatchSize <= 0 {
+		c.BatchSize = DefaultBatchSize
+	}
+	if c.BatchTimeout <= 0 {
+		c.BatchTimeout = DefaultBatchTimeout
+	}
+	if c.QueueSize <= 0 {
+		c.QueueSize = DefaultQueueSize
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.StatsInterval <= 0 {
+		c.StatsInterval = DefaultStatsInterval
+	}
+	if c.ShutdownRetry <= 0 {
+		c.ShutdownRetry = DefaultShutdownRetry
+	}
+}
+
+// Pipeline takes messages from Inputs and writes them to the store in
+// batches. Its goroutines run from New until Close has written everything.
+type Pipeline struct {
+	cfg     Config
+	queue   chan item
+	closing chan struct{} // closed by Close: no more input comes
+	done    chan struct{} // closed when everything is written or given up
+	err     error         // the writer's result, set before done closes
+	once    sync.Once
+
+	mu     sync.Mutex
+	inputs []*Input // in the order they were made
+
+	writes  latencies
+	batches counter
+}
+
+// New starts a pipeline with cfg. Call Close when every receiver feeding it
+// has returned.
+func New(cfg Config) *Pipeline {
+	cfg.setDefaults()
+	p := &Pipeline{
+		cfg:     cfg,
+		queue:   make(chan item, cfg.QueueSize),
+		closing: make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	batches := make(chan []Record, 1)
+	go p.batch(batches)
+	go func() {
+		defer close(p.done)
+		p.err = p.write(batches)
+	}()
+	go p.report(time.NewTicker(cfg.StatsInterval))
+	return p
+}
+
+// Input returns the way in for the transport named name ("udp", "tcp"),
+// with its own counters; the same name gives the same Input.
+func (p *Pipeline) Input(name string) *Input {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, in := range p.inputs {
+		if in.name == name {
+			return in
+		}
+	}
+	in := &Input{name: name, p: p}
+	p.inputs = append(p.inputs, in)
+	return in
+}
+
+// Close says that no more input comes: every receiver feeding the pipeline
+// must have returned. It waits until every queued message is written (or,
+// when the store keeps failing, given up after ShutdownRetry), logs the
+// final counters and returns. The error is non-nil only when messages could
+// not be stored. Close may be called more than once; each call returns the
+// same result.
+func (p *Pipeline) Close() error {
+	p.once.Do(func() {
+		close(p.closing)
+		<-p.done
+		p.logStats("stopped", p.Stats(), slog.LevelInfo)
+	})
+	<-p.done
+	return p.err
+}
+
+func (p *Pipeline) logger() *slog.Logger { return p.cfg.Logger }

@@ -1,0 +1,146 @@
+package ingest
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Counts are the counters of one transport, or of all of them.
+type Counts struct {
+	Received  uint64 // messages read
+	Stored    uint64 // messages written to the store
+	Dropped   uint64 // messages dropped because the queue was full
+	Malformed uint64 // messages that were not well-formed syslog (stored raw)
+	Lost      uint64 // messages the store refused until the pipeline gave up
+}
+
+func (c *Counts) add(o Counts) {
+	c.Received += o.Received
+	c.Stored += o.Stored
+	c.Dropped += o.Dropped
+	c.Malformed += o.Malformed
+	c.Lost += o.Lost
+}
+
+// TransportStats are the counters of one Input.
+type TransportStats struct {
+	Transport string
+	Counts
+}
+
+// Stats is a snapshot of a Pipeline's counters.
+type Stats struct {
+	Counts                              // the sum over every transport
+	Transports    []TransportStats      // each Input's, in the order they were made
+	Batches       uint64                // batches written
+	Queued        int                   // messages waiting in the queue
+	QueueCapacity int                   // Config.QueueSize
+	// WriteP50 and WriteP99 are the median and 99th percentile of the time
+	// one batch took to write, over the last writes.
+	WriteP50, WriteP99 time.Duration
+}
+
+// counter is a counter updated by several goroutines.
+type counter = atomic.Uint64
+
+// Stats returns the pipeline's counters so far.
+func (p *Pipeline) Stats() Stats {
+	p.mu.Lock()
+	inputs := slices.Clone(p.inputs)
+	p.mu.Unlock()
+	st := Stats{Batches: p.batches.Load(), Queued: len(p.queue), QueueCapacity: cap(p.queue)}
+	for _, in := range inputs {
+		ts := TransportStats{Transport: in.name, Counts: Counts{
+			Received:  in.received.Load(),
+			Stored:    in.stored.Load(),
+			Dropped:   in.dropped.Load(),
+			Malformed: in.malformed.Load(),
+			Lost:      in.lost.Load(),
+		}}
+		st.Transports = append(st.Transports, ts)
+		st.add(ts.Counts)
+	}
+	st.WriteP50, st.WriteP99 = p.writes.percentiles()
+	return st
+}
+
+// latencies is a ring of the last latencyWindow batch write times.
+type latencies struct {
+	mu     sync.Mutex
+	writes []time.Duration
+	next   int
+}
+
+const latencyWindow = 4096
+
+func (l *latencies) record(d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.writes) < latencyWindow {
+		l.writes = append(l.writes, d)
+		return
+	}
+	l.writes[l.next] = d
+	l.next = (l.next + 1) % latencyWindow
+}
+
+func (l *latencies) percentiles() (p50, p99 time.Duration) {
+	l.mu.Lock()
+	w := slices.Clone(l.writes)
+	l.mu.Unlock()
+	if len(w) == 0 {
+		return 0, 0
+	}
+	slices.Sort(w)
+	return w[len(w)/2], w[min(len(w)-1, len(w)*99/100)]
+}
+
+// report logs the counters at every tick while anything is received or
+// dropped, until everything is written.
+func (p *Pipeline) report(t *time.Ticker) {
+	defer t.Stop()
+	var last Stats
+	for {
+		select {
+		case <-p.done:
+			return
+		case <-t.C:
+			p.reportChange(&last)
+		}
+	}
+}
+
+// reportChange logs the counters if anything was received or dropped since
+// last, which it then updates; it reports whether it logged.
+func (p *Pipeline) reportChange(last *Stats) bool {
+	st := p.Stats()
+	if st.Received == last.Received && st.Dropped == last.Dropped {
+		return false
+	}
+	*last = st
+	lvl := slog.LevelInfo
+	if st.Dropped > 0 {
+		lvl = slog.LevelWarn
+	}
+	p.logStats("stats", st, lvl)
+	return true
+}
+
+// logStats logs st as one line: the totals, the queue, the write latency,
+// then a group of counters per transport (udp.received=…).
+func (p *Pipeline) logStats(msg string, st Stats, lvl slog.Level) {
+	attrs := []any{
+		"received", st.Received, "stored", st.Stored, "dropped", st.Dropped,
+		"malformed", st.Malformed, "lost", st.Lost, "queue", st.Queued,
+		"batches", st.Batches, "write_p50", st.WriteP50, "write_p99", st.WriteP99,
+	}
+	for _, ts := range st.Transports {
+		attrs = append(attrs, slog.Group(ts.Transport,
+			"received", ts.Received, "stored", ts.Stored, "dropped", ts.Dropped, "malformed", ts.Malformed))
+	}
+	p.logger().Log(context.Background(), lvl, msg, attrs...)
+}

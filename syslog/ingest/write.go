@@ -1,0 +1,112 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Backoff between attempts to write to a failing store.
+const (
+	firstBackoff = 100 * time.Millisecond
+	maxBackoff   = 5 * time.Second
+)
+
+// write stores each batch, retrying with backoff while the store fails: the
+// batch is kept, and meanwhile the queue absorbs what arrives. After Close
+// it retries for ShutdownRetry at most. A failure is logged once when it
+// starts and once when it ends, not at every retry.
+func (p *Pipeline) write(batches <-chan []Record) error {
+	w := writer{p: p}
+	var lost uint64
+	for b := range batches {
+		if p.cfg.Store == nil {
+			countStored(b)
+			continue
+		}
+		if err := w.writeWithRetry(b); err != nil {
+			lost += uint64(len(b))
+			for i := range b {
+				if in := b[i].in; in != nil {
+					in.lost.Add(1)
+				}
+			}
+			p.logger().Error("giving up on a batch after shutdown", "messages", len(b), "error", err)
+		}
+	}
+	if lost > 0 {
+		return fmt.Errorf("%d messages could not be stored", lost)
+	}
+	return nil
+}
+
+// countStored counts each record of a stored batch on its Input.
+func countStored(b []Record) {
+	for i := range b {
+		if in := b[i].in; in != nil {
+			in.stored.Add(1)
+		}
+	}
+}
+
+// writer is the state of the writing goroutine: whether the store is
+// failing, since when, and — once closing — when to give up.
+type writer struct {
+	p            *Pipeline
+	failingSince time.Time
+	giveUpAt     time.Time // one deadline for all batches left at Close
+}
+
+func (w *writer) writeWithRetry(b []Record) error {
+	p := w.p
+	// Writes are not cancelled: the last batches come after Close.
+	ctx := context.Background()
+	backoff := firstBackoff
+	for {
+		start := time.Now()
+		err := p.cfg.Store.Write(ctx, b)
+		if err == nil {
+			p.writes.record(time.Since(start))
+			p.batches.Add(1)
+			countStored(b)
+			w.recovered()
+			return nil
+		}
+		w.failed(len(b), err, backoff)
+		if w.closing() && time.Now().After(w.giveUpAt) {
+			return err
+		}
+		time.Sleep(backoff)
+		backoff = min(backoff*2, maxBackoff)
+	}
+}
+
+func (w *writer) failed(n int, err error, backoff time.Duration) {
+	if w.failingSince.IsZero() {
+		w.failingSince = time.Now()
+		w.p.logger().Error("store failed; keeping messages in the queue and retrying", "messages", n, "error", err)
+	} else {
+		w.p.logger().Debug("store still failing", "error", err, "retry_in", backoff)
+	}
+}
+
+func (w *writer) recovered() {
+	if !w.failingSince.IsZero() {
+		w.p.logger().Info("store recovered; writing again", "failed_for", time.Since(w.failingSince).Round(time.Millisecond))
+		w.failingSince = time.Time{}
+	}
+}
+
+// closing reports whether Close has been called, and sets the deadline for
+// giving up the first time it sees so.
+func (w *writer) closing() bool {
+	select {
+	case <-w.p.closing:
+	default:
+		return false
+	}
+	if w.giveUpAt.IsZero() {
+		w.giveUpAt = time.Now().Add(w.p.cfg.ShutdownRetry)
+	}
+	return true
+}

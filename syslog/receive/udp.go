@@ -1,0 +1,123 @@
+// Package receive holds the receivers: they read syslog from the network
+// and hand each message to an ingest.Input, stamped with the time it
+// arrived and the address it came from. They know nothing of parsing or
+// storage.
+package receive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+)
+
+// Defaults for the zero fields of a UDP.
+const (
+	DefaultUDPAddr    = "0.0.0.0:5140"
+	DefaultReadBuffer = 64 << 20
+	// MaxDatagram is the largest UDP payload (IPv4: 65,535 − 8 − 20).
+	MaxDatagram = 65507
+)
+
+// UDP receives syslog datagrams (RFC 5426): one message per datagram. One
+// goroutine reads the socket and offers each datagram to Input, never
+// waiting: when the pipeline's queue is full, the datagram is counted as
+// dropped and reading goes on.
+//
+// Set the fields before calling Listen or Serve; do not change them
+// afterwards.
+type UDP struct {
+	Addr       string        // address to listen on; "" = DefaultUDPAddr
+	ReadBuffer int           // socket receive buffer to ask the kernel for; 0 = DefaultReadBuffer
+	Input      *ingest.Input // where datagrams go
+	Logger     *slog.Logger  // nil = slog.Default()
+	// Now is the clock that stamps each datagram; nil = time.Now.
+	Now func() time.Time
+}
+
+// Listen opens the UDP socket on u.Addr with the receive buffer enlarged,
+// and logs the address really bound (which tells the port when u.Addr asks
+// for port 0).
+func (u *UDP) Listen() (*net.UDPConn, error) {
+	addr := u.Addr
+	if addr == "" {
+		addr = DefaultUDPAddr
+	}
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on udp %s: %w", addr, err)
+	}
+	conn := pc.(*net.UDPConn)
+	want := u.ReadBuffer
+	if want == 0 {
+		want = DefaultReadBuffer
+	}
+	granted, err := setReadBuffer(conn, want)
+	if err != nil {
+		u.logger().Warn("could not enlarge the socket receive buffer", "requested", want, "error", err)
+	}
+	u.logger().Info("listening", "proto", "udp", "addr", conn.LocalAddr().String(),
+		"receive_buffer_requested", want, "receive_buffer_granted", granted)
+	return conn, nil
+}
+
+// drainIdle is how long the reader waits for more data after ctx ends
+// before it decides the kernel's buffer is empty; drainMax bounds the whole
+// drain against a sender that never stops.
+const (
+	drainIdle = 50 * time.Millisecond
+	drainMax  = 5 * time.Second
+)
+
+// Serve reads datagrams from conn until ctx ends, then drains what the
+// kernel already holds and returns; it closes conn. Everything it read has
+// then been offered to Input.
+func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() {
+		conn.SetReadDeadline(time.Now().Add(drainIdle)) // wake the reader: it drains, then stops
+	})
+	defer stop()
+	buf := make([]byte, MaxDatagram+1)
+	var drainUntil time.Time
+	for {
+		n, from, err := conn.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			// After ctx ends, the deadline set above ends the drain.
+			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			u.logger().Error("read from socket", "error", err)
+			time.Sleep(10 * time.Millisecond) // not a busy loop on a persistent error
+			continue
+		}
+		u.Input.Offer(ingest.Received{Data: append([]byte(nil), buf[:n]...), From: from, At: u.now()})
+		if ctx.Err() != nil { // draining: keep going while data keeps coming
+			if drainUntil.IsZero() {
+				drainUntil = time.Now().Add(drainMax)
+			}
+			if time.Now().After(drainUntil) {
+				return nil
+			}
+			conn.SetReadDeadline(time.Now().Add(drainIdle))
+		}
+	}
+}
+
+func (u *UDP) logger() *slog.Logger {
+	if u.Logger != nil {
+		return u.Logger
+	}
+	return slog.Default()
+}
+
+func (u *UDP) now() time.Time {
+	if u.Now != nil {
+		return u.Now()
+	}
+	return time.Now()
+}
