@@ -131,7 +131,7 @@ func (f *follower) month(ctx context.Context) (int64, error) {
 	}
 	args := matchArgs(m, f.q)
 	for pos < last {
-		args.MinID, args.MaxID, args.Lim = pos+1, last, pageSize
+		args.KeyID, args.BoundID, args.Lim = pos, last, pageSize
 		var rows []SystemEvent
 		if f.q.Match == "" {
 			rows, err = mq.FollowEvents(ctx, followArgs(args))
@@ -154,9 +154,9 @@ func (f *follower) month(ctx context.Context) (int64, error) {
 	return pos, nil
 }
 
-// followArgs are the parameters of a full-text search's ID window, for
+// followArgs are the parameters of a full-text search's page for
 // FollowEvents, which has no full-text query.
 func followArgs(a SearchMatchDescParams) FollowEventsParams {
-	return FollowEventsParams{MinID: a.MinID, MaxID: a.MaxID, Since: a.Since, Until: a.Until,
+	return FollowEventsParams{KeyID: a.KeyID, BoundID: a.BoundID, Since: a.Since,
 		Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, Lim: a.Lim}
 }

@@ -42,15 +42,11 @@ func OpenReader(ctx context.Context, path string) (*Reader, error) {
 	case fi.Size() == 0:
 		return nil, fmt.Errorf("database %s is empty: nothing has been stored in it yet", path)
 	}
-	if err := checkSQLiteFile(path); err != nil {
+	// One connection: a search runs one statement at a time.
+	db, err := openSQLite(path, readerDSN(path))
+	if err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite", readerDSN(path))
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	// One connection: a search runs one statement at a time.
-	db.SetMaxOpenConns(1)
 	if _, err := Months(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("read %s: %w", path, err)

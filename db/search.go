@@ -221,17 +221,20 @@ func newPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *s
 // timePager pages through the ReceivedAt index, keyed by (ReceivedAt, ID):
 // the key of the last row read, or the range's end.
 type timePager struct {
-	args   SearchDescParams // SearchAsc's are the same
-	oldest bool
+	args SearchDescParams // SearchAsc's are the same
+	page func(*Queries, context.Context, SearchDescParams) ([]SystemEvent, error)
 }
 
 func newTimePager(m Month, q *search.Query, after *search.Cursor) *timePager {
-	p := &timePager{args: timeArgs(m, q), oldest: q.Order == search.OldestFirst}
-	switch {
-	case after != nil:
-		p.args.KeyAt, p.args.KeyID = formatTime(after.ReceivedAt), after.ID
-	case p.oldest:
+	p := &timePager{args: timeArgs(m, q), page: (*Queries).SearchDesc}
+	if q.Order == search.OldestFirst {
+		p.page = func(mq *Queries, ctx context.Context, a SearchDescParams) ([]SystemEvent, error) {
+			return mq.SearchAsc(ctx, SearchAscParams(a))
+		}
 		p.args.KeyAt, p.args.KeyID = p.args.Since, -1 // (ReceivedAt, ID) > (since, -1): ReceivedAt >= since
+	}
+	if after != nil {
+		p.args.KeyAt, p.args.KeyID = formatTime(after.ReceivedAt), after.ID
 	}
 	return p
 }
@@ -248,75 +251,85 @@ func timeArgs(m Month, q *search.Query) SearchDescParams {
 
 func (p *timePager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
 	p.args.Lim = limit
-	var rows []SystemEvent
-	var err error
-	if p.oldest {
-		rows, err = mq.SearchAsc(ctx, SearchAscParams(p.args))
-	} else {
-		rows, err = mq.SearchDesc(ctx, p.args)
-	}
-	if len(rows) > 0 {
-		last := rows[len(rows)-1]
-		p.args.KeyAt, p.args.KeyID = last.ReceivedAt, last.ID
+	rows, err := p.page(mq, ctx, p.args)
+	if n := len(rows); n > 0 {
+		p.args.KeyAt, p.args.KeyID = rows[n-1].ReceivedAt, rows[n-1].ID
 	}
 	return rows, err
 }
 
-// matchPager pages through the FTS5 index in rowid (arrival) order, within
-// an ID window [MinID, MaxID] that shrinks as pages are read.
+// matchPager pages through the FTS5 index in rowid (arrival) order: each
+// page starts after KeyID (the last row read) and the walk ends at BoundID,
+// the far end of the ID window.
 type matchPager struct {
-	args   SearchMatchDescParams // SearchMatchAsc's are the same
-	oldest bool
+	args SearchMatchDescParams // SearchMatchAsc's are the same
+	page func(*Queries, context.Context, SearchMatchDescParams) ([]SystemEvent, error)
 }
 
-// newMatchPager prepares a full-text search of month m. FTS5 cannot use the
-// ReceivedAt index, so the time range becomes a window of IDs (rowids) that
-// FTS5 can seek to: the first ID received at or after since and the last
-// received before until, two lookups in the ReceivedAt index. IDs follow
-// arrival and ReceivedAt is the arrival time, so the window holds the range;
-// the rows are still checked against the range itself. A cursor narrows the
-// window to the IDs after it. ok is false when the window is empty.
+// newMatchPager prepares a full-text search of month m, within the ID
+// window of q's time range (see window), after the cursor when there is
+// one. ok is false when no ID is left to read.
 func newMatchPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor) (_ *matchPager, ok bool, err error) {
-	args, ok, err := window(ctx, dbtx, m, q)
+	w, ok, err := window(ctx, dbtx, m, q)
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	p := &matchPager{args: args, oldest: q.Order == search.OldestFirst}
-	switch {
-	case after != nil && p.oldest:
-		p.args.MinID = max(p.args.MinID, after.ID+1)
-	case after != nil:
-		p.args.MaxID = min(p.args.MaxID, after.ID-1)
-	}
-	return p, p.args.MinID <= p.args.MaxID, nil
-}
-
-// window returns the parameters of a full-text search of q in month m,
-// its ID window set from q's time range; ok is false when no event of m is
-// in the range.
-func window(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (_ SearchMatchDescParams, ok bool, err error) {
-	args := matchArgs(m, q)
-	mq := ForMonth(dbtx, m)
-	if q.Since.After(m.Start()) {
-		if args.MinID, err = mq.FirstIDSince(ctx, args.Since); err != nil {
-			return args, false, noRows(m, err)
+	p := &matchPager{args: matchArgs(m, q)}
+	if q.Order == search.OldestFirst {
+		p.page = func(mq *Queries, ctx context.Context, a SearchMatchDescParams) ([]SystemEvent, error) {
+			return mq.SearchMatchAsc(ctx, SearchMatchAscParams(a))
 		}
-	}
-	if !q.Until.IsZero() && q.Until.Before(m.Next().Start()) {
-		if args.MaxID, err = mq.LastIDBefore(ctx, args.Until); err != nil {
-			return args, false, noRows(m, err)
+		p.args.KeyID, p.args.BoundID = w.min-1, w.max
+		if after != nil {
+			p.args.KeyID = max(p.args.KeyID, after.ID)
 		}
+		return p, p.args.KeyID < p.args.BoundID, nil
 	}
-	return args, args.MinID <= args.MaxID, nil
+	p.page = (*Queries).SearchMatchDesc
+	p.args.KeyID, p.args.BoundID = w.max, w.min
+	if w.max < math.MaxInt64 {
+		p.args.KeyID++ // the key is exclusive
+	}
+	if after != nil {
+		p.args.KeyID = min(p.args.KeyID, after.ID)
+	}
+	return p, p.args.KeyID > p.args.BoundID, nil
 }
 
 // matchArgs returns the parameters of a full-text search of q in month m,
-// over every ID.
+// without its ID window.
 func matchArgs(m Month, q *search.Query) SearchMatchDescParams {
 	since, until := bounds(q, m)
 	f := filtersOf(q)
-	return SearchMatchDescParams{Query: q.Match, MinID: 0, MaxID: math.MaxInt64, Since: since, Until: until,
+	return SearchMatchDescParams{Query: q.Match, Since: since, Until: until,
 		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity}
+}
+
+// idWindow is a range of IDs, min to max inclusive.
+type idWindow struct{ min, max int64 }
+
+// window returns the IDs of month m received in q's time range. FTS5
+// cannot use the ReceivedAt index, so the time range becomes a window of
+// IDs (rowids) that FTS5 can seek to: the first ID received at or after
+// since and the last received before until, two lookups in the ReceivedAt
+// index. IDs follow arrival and ReceivedAt is the arrival time, so the
+// window holds the range; the rows are still checked against the range
+// itself. ok is false when no event of m is in the range.
+func window(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (w idWindow, ok bool, err error) {
+	w = idWindow{0, math.MaxInt64}
+	since, until := bounds(q, m)
+	mq := ForMonth(dbtx, m)
+	if q.Since.After(m.Start()) {
+		if w.min, err = mq.FirstIDSince(ctx, since); err != nil {
+			return w, false, noRows(m, err)
+		}
+	}
+	if !q.Until.IsZero() && q.Until.Before(m.Next().Start()) {
+		if w.max, err = mq.LastIDBefore(ctx, until); err != nil {
+			return w, false, noRows(m, err)
+		}
+	}
+	return w, w.min <= w.max, nil
 }
 
 // noRows is nil for sql.ErrNoRows (nothing in range), else err with the
@@ -329,20 +342,10 @@ func noRows(m Month, err error) error {
 }
 
 func (p *matchPager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
-	if p.args.MinID > p.args.MaxID {
-		return nil, nil
-	}
 	p.args.Lim = limit
-	if p.oldest {
-		rows, err := mq.SearchMatchAsc(ctx, SearchMatchAscParams(p.args))
-		if len(rows) > 0 {
-			p.args.MinID = rows[len(rows)-1].ID + 1
-		}
-		return rows, err
-	}
-	rows, err := mq.SearchMatchDesc(ctx, p.args)
-	if len(rows) > 0 {
-		p.args.MaxID = rows[len(rows)-1].ID - 1
+	rows, err := p.page(mq, ctx, p.args)
+	if n := len(rows); n > 0 {
+		p.args.KeyID = rows[n-1].ID
 	}
 	return rows, err
 }
@@ -387,19 +390,19 @@ func countMatching(ctx context.Context, dbtx DBTX, q search.Query) (int64, error
 	return total, nil
 }
 
-// countMonth counts the events of month m that match q, with the
-// parameters its search would use and no limit.
+// countMonth counts the events of month m that match q.
 func countMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (int64, error) {
 	mq := ForMonth(dbtx, m)
 	if q.Match == "" {
-		args := timeArgs(m, q)
-		args.Lim = -1
-		return mq.CountSearch(ctx, CountSearchParams(args))
+		a := timeArgs(m, q)
+		return mq.CountSearch(ctx, CountSearchParams{Since: a.Since, Until: a.Until,
+			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity})
 	}
-	args, ok, err := window(ctx, dbtx, m, q)
+	w, ok, err := window(ctx, dbtx, m, q)
 	if err != nil || !ok {
 		return 0, err
 	}
-	args.Lim = -1
-	return mq.CountSearchMatch(ctx, CountSearchMatchParams(args))
+	a := matchArgs(m, q)
+	return mq.CountSearchMatch(ctx, CountSearchMatchParams{Query: a.Query, MinID: w.min, MaxID: w.max,
+		Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity})
 }

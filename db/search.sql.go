@@ -26,42 +26,32 @@ func (q *Queries) CheckMatch(ctx context.Context, query string) (int64, error) {
 }
 
 const countSearch = `-- name: CountSearch :one
-SELECT count(*) FROM (
-  SELECT 1 FROM SystemEvents e
-  WHERE (e.ReceivedAt, e.ID) < (?1, CAST(?2 AS INTEGER))
-    AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
-    AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
-    AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
-    AND (e.Facility = ?7 OR ?7 IS NULL)
-    AND (e.Priority <= ?8 OR ?8 IS NULL)
-  LIMIT ?9)
+SELECT count(*) FROM SystemEvents e
+WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
+  AND (e.FromHost GLOB ?3 OR ?3 IS NULL)
+  AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
+  AND (e.Facility = ?5 OR ?5 IS NULL)
+  AND (e.Priority <= ?6 OR ?6 IS NULL)
 `
 
 type CountSearchParams struct {
-	KeyAt    string
-	KeyID    int64
 	Since    string
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
-	Lim      int64
 }
 
-// CountSearch counts what SearchDesc would list, at most lim of them (-1:
-// all). Its parameters are SearchDesc's, so that one value serves both.
+// CountSearch counts what SearchDesc would list without a limit.
 func (q *Queries) CountSearch(ctx context.Context, arg CountSearchParams) (int64, error) {
 	row := q.db.QueryRowContext(ctx, countSearch,
-		arg.KeyAt,
-		arg.KeyID,
 		arg.Since,
 		arg.Until,
 		arg.Host,
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
-		arg.Lim,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -69,16 +59,14 @@ func (q *Queries) CountSearch(ctx context.Context, arg CountSearchParams) (int64
 }
 
 const countSearchMatch = `-- name: CountSearchMatch :one
-SELECT count(*) FROM (
-  SELECT 1 FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-  WHERE SystemEvents_FTS.Message MATCH ?1
-    AND SystemEvents_FTS.rowid BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
-    AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
-    AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
-    AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-    AND (e.Facility = ?8 OR ?8 IS NULL)
-    AND (e.Priority <= ?9 OR ?9 IS NULL)
-  LIMIT ?10)
+SELECT count(*) FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+WHERE SystemEvents_FTS.Message MATCH ?1
+  AND SystemEvents_FTS.rowid BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
+  AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
+  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
+  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
+  AND (e.Facility = ?8 OR ?8 IS NULL)
+  AND (e.Priority <= ?9 OR ?9 IS NULL)
 `
 
 type CountSearchMatchParams struct {
@@ -91,11 +79,10 @@ type CountSearchMatchParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
-	Lim      int64
 }
 
-// CountSearchMatch counts what SearchMatchDesc would list, at most lim of
-// them (-1: all); its parameters are SearchMatchDesc's.
+// CountSearchMatch counts what SearchMatchDesc would list without a limit,
+// over the IDs from min_id to max_id.
 func (q *Queries) CountSearchMatch(ctx context.Context, arg CountSearchMatchParams) (int64, error) {
 	row := q.db.QueryRowContext(ctx, countSearchMatch,
 		arg.Query,
@@ -107,7 +94,6 @@ func (q *Queries) CountSearchMatch(ctx context.Context, arg CountSearchMatchPara
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
-		arg.Lim,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -132,41 +118,39 @@ func (q *Queries) FirstIDSince(ctx context.Context, since string) (int64, error)
 
 const followEvents = `-- name: FollowEvents :many
 SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
-WHERE e.ID >= ?1 AND e.ID <= ?2
-  AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
-  AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
-  AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
-  AND (e.Facility = ?7 OR ?7 IS NULL)
-  AND (e.Priority <= ?8 OR ?8 IS NULL)
-ORDER BY e.ID ASC
-LIMIT ?9
+WHERE e.ID > ?1 AND e.ID <= ?2
+  AND (e.FromHost GLOB ?3 OR ?3 IS NULL)
+  AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
+  AND (e.Facility = ?5 OR ?5 IS NULL)
+  AND (e.Priority <= ?6 OR ?6 IS NULL)
+  AND e.ReceivedAt >= ?7
+ORDER BY e.ID
+LIMIT ?8
 `
 
 type FollowEventsParams struct {
-	MinID    int64
-	MaxID    int64
-	Since    string
-	Until    string
+	KeyID    int64
+	BoundID  int64
 	Host     sql.NullString
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	Since    string
 	Lim      int64
 }
 
-// FollowEvents lists the events with IDs from min_id to max_id, in arrival
-// order: what `search --follow` prints next. (With a full-text query, follow
-// uses SearchMatchAsc.)
+// FollowEvents lists the events with IDs above key_id up to bound_id, in
+// arrival order: what `search --follow` prints next. (With a full-text
+// query, follow uses SearchMatchAsc.)
 func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]SystemEvent, error) {
 	rows, err := q.db.QueryContext(ctx, followEvents,
-		arg.MinID,
-		arg.MaxID,
-		arg.Since,
-		arg.Until,
+		arg.KeyID,
+		arg.BoundID,
 		arg.Host,
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.Since,
 		arg.Lim,
 	)
 	if err != nil {
@@ -240,7 +224,7 @@ WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
   AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
   AND (e.Facility = ?7 OR ?7 IS NULL)
   AND (e.Priority <= ?8 OR ?8 IS NULL)
-ORDER BY e.ReceivedAt ASC, e.ID ASC
+ORDER BY e.ReceivedAt, e.ID
 LIMIT ?9
 `
 
@@ -256,8 +240,9 @@ type SearchAscParams struct {
 	Lim      int64
 }
 
-// SearchAsc is SearchDesc oldest first: it starts above the key, which is
-// (since, -1) for the first page. Its parameters are SearchDesc's.
+// SearchAsc is SearchDesc oldest first (ascending, the default order): it
+// starts above the key, which is (since, -1) for the first page. Its
+// parameters are SearchDesc's.
 func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemEvent, error) {
 	rows, err := q.db.QueryContext(ctx, searchAsc,
 		arg.KeyAt,
@@ -383,20 +368,20 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 const searchMatchAsc = `-- name: SearchMatchAsc :many
 SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message MATCH ?1
-  AND SystemEvents_FTS.rowid BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
+  AND SystemEvents_FTS.rowid > CAST(?2 AS INTEGER) AND SystemEvents_FTS.rowid <= CAST(?3 AS INTEGER)
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
   AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
   AND (e.Facility = ?8 OR ?8 IS NULL)
   AND (e.Priority <= ?9 OR ?9 IS NULL)
-ORDER BY SystemEvents_FTS.rowid ASC
+ORDER BY SystemEvents_FTS.rowid
 LIMIT ?10
 `
 
 type SearchMatchAscParams struct {
 	Query    string
-	MinID    int64
-	MaxID    int64
+	KeyID    int64
+	BoundID  int64
 	Since    string
 	Until    string
 	Host     sql.NullString
@@ -406,12 +391,13 @@ type SearchMatchAscParams struct {
 	Lim      int64
 }
 
-// SearchMatchAsc is SearchMatchDesc oldest first.
+// SearchMatchAsc is SearchMatchDesc oldest first: the IDs above key_id, up
+// to bound_id. Its parameters are SearchMatchDesc's.
 func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) ([]SystemEvent, error) {
 	rows, err := q.db.QueryContext(ctx, searchMatchAsc,
 		arg.Query,
-		arg.MinID,
-		arg.MaxID,
+		arg.KeyID,
+		arg.BoundID,
 		arg.Since,
 		arg.Until,
 		arg.Host,
@@ -458,7 +444,7 @@ func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) 
 const searchMatchDesc = `-- name: SearchMatchDesc :many
 SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message MATCH ?1
-  AND SystemEvents_FTS.rowid BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
+  AND SystemEvents_FTS.rowid < CAST(?2 AS INTEGER) AND SystemEvents_FTS.rowid >= CAST(?3 AS INTEGER)
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
   AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
@@ -470,8 +456,8 @@ LIMIT ?10
 
 type SearchMatchDescParams struct {
 	Query    string
-	MinID    int64
-	MaxID    int64
+	KeyID    int64
+	BoundID  int64
 	Since    string
 	Until    string
 	Host     sql.NullString
@@ -482,12 +468,12 @@ type SearchMatchDescParams struct {
 }
 
 // SearchMatchDesc lists the events whose Message matches an FTS5 query,
-// newest first.
+// newest first: the IDs below key_id, down to bound_id.
 func (q *Queries) SearchMatchDesc(ctx context.Context, arg SearchMatchDescParams) ([]SystemEvent, error) {
 	rows, err := q.db.QueryContext(ctx, searchMatchDesc,
 		arg.Query,
-		arg.MinID,
-		arg.MaxID,
+		arg.KeyID,
+		arg.BoundID,
 		arg.Since,
 		arg.Until,
 		arg.Host,

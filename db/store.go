@@ -49,16 +49,12 @@ type Store struct {
 // mode. A file that exists but is not an SQLite database is an error and is
 // left untouched.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if err := checkSQLiteFile(path); err != nil {
-		return nil, err
-	}
-	db, err := sql.Open("sqlite", writerDSN(path))
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
 	// One connection: SQLite has one writer anyway, and the pragmas of
 	// writerDSN (below) then hold for every statement.
-	db.SetMaxOpenConns(1)
+	db, err := openSQLite(path, writerDSN(path))
+	if err != nil {
+		return nil, err
+	}
 	db.SetConnMaxIdleTime(0)
 	s := &Store{db: db, path: path, known: map[Month]bool{}}
 	if err := s.prepare(ctx); err != nil {
@@ -87,6 +83,20 @@ func writerDSN(path string) string {
 		// dropped months back to the file system.
 		"&_pragma=auto_vacuum(INCREMENTAL)" +
 		"&_txlock=immediate"
+}
+
+// openSQLite opens the database at path with dsn, on one connection, after
+// checking that a file already there is an SQLite database.
+func openSQLite(path, dsn string) (*sql.DB, error) {
+	if err := checkSQLiteFile(path); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
 }
 
 // checkSQLiteFile refuses a non-empty file that is not an SQLite database, so

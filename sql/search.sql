@@ -14,8 +14,9 @@ ORDER BY e.ReceivedAt DESC, e.ID DESC
 LIMIT sqlc.arg(lim);
 
 -- name: SearchAsc :many
--- SearchAsc is SearchDesc oldest first: it starts above the key, which is
--- (since, -1) for the first page. Its parameters are SearchDesc's.
+-- SearchAsc is SearchDesc oldest first (ascending, the default order): it
+-- starts above the key, which is (since, -1) for the first page. Its
+-- parameters are SearchDesc's.
 SELECT * FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) > (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER))
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
@@ -23,15 +24,15 @@ WHERE (e.ReceivedAt, e.ID) > (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
-ORDER BY e.ReceivedAt ASC, e.ID ASC
+ORDER BY e.ReceivedAt, e.ID
 LIMIT sqlc.arg(lim);
 
 -- name: SearchMatchDesc :many
 -- SearchMatchDesc lists the events whose Message matches an FTS5 query,
--- newest first.
+-- newest first: the IDs below key_id, down to bound_id.
 SELECT e.* FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
-  AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND SystemEvents_FTS.rowid < CAST(sqlc.arg(key_id) AS INTEGER) AND SystemEvents_FTS.rowid >= CAST(sqlc.arg(bound_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
@@ -41,57 +42,52 @@ ORDER BY SystemEvents_FTS.rowid DESC
 LIMIT sqlc.arg(lim);
 
 -- name: SearchMatchAsc :many
--- SearchMatchAsc is SearchMatchDesc oldest first.
+-- SearchMatchAsc is SearchMatchDesc oldest first: the IDs above key_id, up
+-- to bound_id. Its parameters are SearchMatchDesc's.
 SELECT e.* FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+  AND SystemEvents_FTS.rowid > CAST(sqlc.arg(key_id) AS INTEGER) AND SystemEvents_FTS.rowid <= CAST(sqlc.arg(bound_id) AS INTEGER)
+  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+ORDER BY SystemEvents_FTS.rowid
+LIMIT sqlc.arg(lim);
+
+-- name: CountSearch :one
+-- CountSearch counts what SearchDesc would list without a limit.
+SELECT count(*) FROM SystemEvents e
+WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL);
+
+-- name: CountSearchMatch :one
+-- CountSearchMatch counts what SearchMatchDesc would list without a limit,
+-- over the IDs from min_id to max_id.
+SELECT count(*) FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
-ORDER BY SystemEvents_FTS.rowid ASC
-LIMIT sqlc.arg(lim);
-
--- name: CountSearch :one
--- CountSearch counts what SearchDesc would list, at most lim of them (-1:
--- all). Its parameters are SearchDesc's, so that one value serves both.
-SELECT count(*) FROM (
-  SELECT 1 FROM SystemEvents e
-  WHERE (e.ReceivedAt, e.ID) < (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER))
-    AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-    AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-    AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-    AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-    AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
-  LIMIT sqlc.arg(lim));
-
--- name: CountSearchMatch :one
--- CountSearchMatch counts what SearchMatchDesc would list, at most lim of
--- them (-1: all); its parameters are SearchMatchDesc's.
-SELECT count(*) FROM (
-  SELECT 1 FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-  WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
-    AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
-    AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-    AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-    AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-    AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-    AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
-  LIMIT sqlc.arg(lim));
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL);
 
 -- name: FollowEvents :many
--- FollowEvents lists the events with IDs from min_id to max_id, in arrival
--- order: what `search --follow` prints next. (With a full-text query, follow
--- uses SearchMatchAsc.)
+-- FollowEvents lists the events with IDs above key_id up to bound_id, in
+-- arrival order: what `search --follow` prints next. (With a full-text
+-- query, follow uses SearchMatchAsc.)
 SELECT * FROM SystemEvents e
-WHERE e.ID >= sqlc.arg(min_id) AND e.ID <= sqlc.arg(max_id)
-  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+WHERE e.ID > sqlc.arg(key_id) AND e.ID <= sqlc.arg(bound_id)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
-ORDER BY e.ID ASC
+  AND e.ReceivedAt >= sqlc.arg(since)
+ORDER BY e.ID
 LIMIT sqlc.arg(lim);
 
 -- name: FirstIDSince :one
@@ -142,6 +138,7 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
 -- Full-text queries read the FTS5 table first (CROSS JOIN keeps SQLite from
 -- reordering the join) in rowid order, which is arrival order; FTS5 walks its
 -- doclists in that order itself, so ORDER BY ... LIMIT stops after LIMIT rows
--- instead of sorting every match. min_id/max_id narrow the walk to the rows
--- of the time range (see db.Search). sqlc does not know FTS5's rowid column:
--- CAST types the parameters compared with it.
+-- instead of sorting every match. key_id and bound_id narrow the walk to the
+-- rows of the time range and past the previous page (see db/search.go): a
+-- page starts after key_id and the walk ends at bound_id. sqlc does not know
+-- FTS5's rowid column: CAST types the parameters compared with it.

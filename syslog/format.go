@@ -100,9 +100,7 @@ func appendField(dst []byte, v string, max int) []byte {
 	if v == "" {
 		return append(dst, '-')
 	}
-	if len(v) > max {
-		v = v[:max]
-	}
+	v = v[:min(len(v), max)]
 	for i := 0; i < len(v); i++ {
 		if v[i]-33 > 126-33 {
 			return appendSanitised(dst, v)
@@ -199,9 +197,7 @@ func appendSDName(dst []byte, name string, id bool) []byte {
 	if name == "" {
 		return append(dst, '_')
 	}
-	if len(name) > maxSDName {
-		name = name[:maxSDName]
-	}
+	name = name[:min(len(name), maxSDName)]
 	at := -1
 	if id {
 		for i := 0; i < len(name); i++ {

@@ -7,6 +7,7 @@ package syslog
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,13 +64,8 @@ func (s Severity) String() string {
 // ParseFacility accepts a facility name ("auth", "local3") or number ("10").
 func ParseFacility(s string) (Facility, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
-	for i, n := range facilityNames {
-		if n == s {
-			return Facility(i), nil
-		}
-	}
-	if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < len(facilityNames) {
-		return Facility(n), nil
+	if i, ok := lookup(s, facilityNames[:]); ok {
+		return Facility(i), nil
 	}
 	return 0, fmt.Errorf("unknown facility %q (want a name like auth, daemon, local0 or a number 0-23)", s)
 }
@@ -90,15 +86,22 @@ func ParseSeverity(s string) (Severity, error) {
 	case "informational":
 		return 6, nil
 	}
-	for i, n := range severityNames {
-		if n == s {
-			return Severity(i), nil
-		}
-	}
-	if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < len(severityNames) {
-		return Severity(n), nil
+	if i, ok := lookup(s, severityNames[:]); ok {
+		return Severity(i), nil
 	}
 	return 0, fmt.Errorf("unknown severity %q (want emerg, alert, crit, err, warning, notice, info, debug or 0-7)", s)
+}
+
+// lookup returns the index of s in names, or s itself when it is the
+// number of one.
+func lookup(s string, names []string) (int, bool) {
+	if i := slices.Index(names, s); i >= 0 {
+		return i, true
+	}
+	if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < len(names) {
+		return n, true
+	}
+	return 0, false
 }
 
 // Message is one syslog message in the RFC 5424 model. RFC 3164 messages are

@@ -18,25 +18,11 @@ import (
 // convertCommand is `aiosyslogd convert`: syslog lines in, strict RFC 5424
 // lines out. The conversion itself is syslog.Converter's.
 func convertCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "convert",
-		Usage:     "turn syslog lines (RFC 3164 or RFC 5424) into strict RFC 5424 lines",
-		ArgsUsage: "[FILE…]",
-		Description: "Reads lines from the files, or from standard input when there are none or a FILE is \"-\",\n" +
-			"and writes one strict RFC 5424 line per input line to standard output. RFC 5424 lines\n" +
-			"pass through unchanged. A line that is not syslog at all (no <PRI> and no RFC 3164\n" +
-			"timestamp) becomes \"<13>1 NOW - - - - - LINE\"; with --strict it is reported on standard\n" +
-			"error instead, as is an RFC 5424 line the strict parser rejects, and the exit status is 1.\n" +
-			"RFC 3164 timestamps carry no zone or year: --tz and --year make the conversion deterministic.\n\n" +
-			"Exit status: 0 on success; 1 when --strict rejected lines or reading or writing failed;\n" +
-			"2 for a usage error (a bad --tz or --year, an input file that cannot be opened).",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "strict", Usage: "report lines that are not syslog on stderr and exit 1, instead of wrapping them"},
-			&cli.IntFlag{Name: "year", Usage: "year of RFC 3164 timestamps that have none; 0 infers it from the current date"},
-			&cli.StringFlag{Name: "tz", Value: "Local", Usage: "zone of RFC 3164 timestamps: an IANA name (Europe/Berlin), UTC, Local or an offset (+01:00)"},
-		},
-		Action: runConvert,
-	}
+	return newCommand("convert", "[FILE…]", runConvert,
+		&cli.BoolFlag{Name: "strict", Usage: "report lines that are not syslog on stderr and exit 1, instead of wrapping them"},
+		&cli.IntFlag{Name: "year", Usage: "year of RFC 3164 timestamps that have none; 0 infers it from the current date"},
+		&cli.StringFlag{Name: "tz", Value: "Local", Usage: "zone of RFC 3164 timestamps: an IANA name (Europe/Berlin), UTC, Local or an offset (+01:00)"},
+	)
 }
 
 // runConvert converts each input in turn to standard output.

@@ -72,6 +72,39 @@ func (d *daemon) waitLog(re string, within time.Duration) {
 	}
 }
 
+// rowCount counts the rows of every month table of the database at path;
+// 0 while there is no database yet.
+func rowCount(t *testing.T, path string) int64 {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		return 0
+	}
+	conn, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	return totalRows(t, conn)
+}
+
+// waitRows waits until the daemon's database holds at least want rows.
+func (d *daemon) waitRows(want int64, within time.Duration) {
+	d.t.Helper()
+	d.waitRowsIn(d.dbPath, want, within)
+}
+
+// waitRowsIn waits until the database at path holds at least want rows.
+func (d *daemon) waitRowsIn(path string, want int64, within time.Duration) {
+	d.t.Helper()
+	deadline := time.Now().Add(within)
+	for n := rowCount(d.t, path); n < want; n = rowCount(d.t, path) {
+		if time.Now().After(deadline) {
+			d.t.Fatalf("database holds %d rows after %s, want %d:\n%s", n, within, want, d.Stderr())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // stoppedCount reads a counter from the daemon's final "stopped" line.
 func (d *daemon) stoppedCount(name string) int64 {
 	d.t.Helper()
@@ -194,7 +227,7 @@ func TestServeStoresHostileDatagrams(t *testing.T) {
 	}
 	conn.Close()
 	d.send("<13>1 - host app - - - still alive after the junk")
-	time.Sleep(300 * time.Millisecond)
+	d.waitRows(int64(len(datagrams)+1), 30*time.Second)
 	d.Stop()
 	c := openDB(t, d.dbPath)
 	if n := totalRows(t, c); n != int64(len(datagrams)+1) {
@@ -242,17 +275,24 @@ func holdWriteLock(t *testing.T, path string) (release func()) {
 	return release
 }
 
-// Another process holding the write lock makes the daemon wait, not lose.
+// Another process holding the write lock makes the daemon wait, not lose:
+// nothing is written while the lock is held (the writer's busy timeout runs
+// out and it says it keeps the messages), everything after.
 func TestServeWaitsForBusyDatabase(t *testing.T) {
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "batch_size = 10") })
 	d.send("<13>1 - h app - - - before the lock")
-	time.Sleep(400 * time.Millisecond)
+	d.waitRows(1, 30*time.Second)
 	release := holdWriteLock(t, d.dbPath)
 	for i := range 50 {
 		d.send(fmt.Sprintf("<13>1 - h app - - - during the lock %d", i))
 	}
-	time.Sleep(1500 * time.Millisecond)
+	d.waitLog("store failed; keeping messages in the queue and retrying", 60*time.Second)
+	if n := rowCount(t, d.dbPath); n != 1 {
+		t.Errorf("%d rows while another process held the write lock, want the 1 from before", n)
+	}
 	release()
+	d.waitLog("store recovered", 60*time.Second)
+	d.waitRows(51, 30*time.Second)
 	d.Stop()
 	c := openDB(t, d.dbPath)
 	if n := len(findRows(t, c, "during the lock")); n != 50 {
@@ -265,7 +305,7 @@ func TestServeWaitsForBusyDatabase(t *testing.T) {
 func TestServeSecondSignalForcesExit(t *testing.T) {
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
 	d.send("<13>1 - h app - - - first")
-	time.Sleep(400 * time.Millisecond)
+	d.waitRows(1, 30*time.Second)
 	holdWriteLock(t, d.dbPath)
 	d.send("<13>1 - h app - - - stuck behind the lock")
 	d.cmd.Process.Signal(syscall.SIGTERM)
@@ -324,8 +364,10 @@ func TestServeSIGTERMUnderLoad(t *testing.T) {
 	// Bounded, so that a race-detector build of the daemon drains it in time.
 	sent, stop := d.flood("load", 60000, 0)
 	defer stop()
-	for sent.Load() < 20000 {
-		time.Sleep(5 * time.Millisecond)
+	for deadline := time.Now().Add(60 * time.Second); sent.Load() < 20000; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("sent only %d datagrams in 60s", sent.Load())
+		}
 	}
 	d.Stop() // while the sender is still sending
 	stop()
@@ -344,7 +386,7 @@ func TestServeSurvivesKill9(t *testing.T) {
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "batch_size = 200") })
 	_, stop := d.flood("kill nine", 1000000, 100)
 	defer stop()
-	time.Sleep(1500 * time.Millisecond)
+	d.waitRows(1000, 60*time.Second) // several batches committed, more in flight
 	d.cmd.Process.Kill()
 	stop()
 	<-d.done
@@ -361,7 +403,7 @@ func TestServeSurvivesKill9(t *testing.T) {
 	cfg := filepath.Join(d.dir, "test.toml")
 	d2 := startDaemonWithConfigFile(t, cfg)
 	d2.send("<13>1 - h app - - - after the crash")
-	time.Sleep(300 * time.Millisecond)
+	d2.waitRowsIn(d.dbPath, before+1, 30*time.Second)
 	d2.Stop()
 	c2 := openDB(t, d.dbPath)
 	if after := totalRows(t, c2); after != before+1 {

@@ -7,9 +7,11 @@
 package main
 
 import (
+	"embed"
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -46,6 +48,29 @@ func newApp() *cli.App {
 			convertCommand(),
 		},
 		HideHelpCommand: true,
+	}
+}
+
+// help holds what each command's --help says: help/NAME.txt, its one-line
+// usage, a blank line, then its description.
+//
+//go:embed help/*.txt
+var help embed.FS
+
+// newCommand makes one subcommand of the app, with its text from help/. Its
+// usage errors (an unknown flag, a value of the wrong type) end as every
+// user mistake does: one line that names the command, and exit status 2.
+func newCommand(name, args string, action cli.ActionFunc, flags ...cli.Flag) *cli.Command {
+	text, err := help.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		panic(err) // embedded at build time; a test runs every command's --help
+	}
+	usage, description, _ := strings.Cut(strings.TrimSpace(string(text)), "\n\n")
+	return &cli.Command{
+		Name: name, ArgsUsage: args, Usage: usage, Description: description, Flags: flags, Action: action,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return cli.Exit("aiosyslogd "+name+": "+err.Error(), 2)
+		},
 	}
 }
 

@@ -34,41 +34,22 @@ const followBacklog = 10
 // searchCommand is `aiosyslogd search`: read what serve stored. The
 // searching itself is db.Reader's; here are only flags → query → printing.
 func searchCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "search",
-		Usage:     "search what serve stored: full text, time range, fields; --follow for new messages",
-		ArgsUsage: "[QUERY…]",
-		Description: "QUERY is an SQLite FTS5 query on the message text: words (all must occur), \"a phrase\",\n" +
-			"prefix*, AND, OR, NOT, NEAR(a b, 5), parentheses. Quote terms with punctuation:\n" +
-			"'\"10.0.0.1\"'. Several arguments are joined by spaces. Without QUERY every message\n" +
-			"in range matches. Flags go before QUERY.\n\n" +
-			"Times (--since, --until): 15m, 2h, 7d, 1w, 30s (ago; also 1h30m), now, today, yesterday,\n" +
-			"2026-11-24, \"2026-11-24 13:05[:07]\", 13:05 (today), RFC 3339 (2026-11-24T13:05:07Z),\n" +
-			"@UNIXSECONDS. Without a zone, local time. --since is inclusive, --until exclusive.\n\n" +
-			"The database is opened read-only and never created; searching never blocks serve.\n\n" +
-			"Exit status: 0 when something matched (or --follow ended by Ctrl-C), 1 when nothing\n" +
-			"matched, 2 for a usage error, a bad query or a database that cannot be read.",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "db", Aliases: []string{"database"}, Usage: "search the SQLite database `PATH` (default: sqlite.database of the configuration)", EnvVars: []string{"AIOSYSLOGD_DATABASE"}},
-			&cli.StringFlag{Name: "since", Aliases: []string{"S"}, Usage: "only messages received at or after `TIME`"},
-			&cli.StringFlag{Name: "until", Aliases: []string{"U"}, Usage: "only messages received before `TIME`"},
-			&cli.StringFlag{Name: "host", Usage: "only messages from `HOST` (FromHost); wildcards * ? [] as in the shell"},
-			&cli.StringFlag{Name: "tag", Aliases: []string{"t"}, Usage: "only messages with `TAG` (SysLogTag, the APP-NAME); wildcards as --host"},
-			&cli.StringFlag{Name: "facility", Usage: "only messages of `FACILITY`: a name (auth, daemon, local0) or 0-23"},
-			&cli.StringFlag{Name: "severity", Aliases: []string{"p"}, Usage: "only messages of `LEVEL` or more severe: emerg, alert, crit, err, warning, notice, info, debug or 0-7"},
-			&cli.IntFlag{Name: "limit", Aliases: []string{"n"}, Value: 100, Usage: "print at most `N` messages, 0 for all (--follow: N before following, default 10)"},
-			&cli.BoolFlag{Name: "reverse", Aliases: []string{"r"}, Usage: "oldest first (default: newest first)"},
-			&cli.BoolFlag{Name: "count", Aliases: []string{"c"}, Usage: "print only the number of matching messages"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "`FORMAT`: text, json (one object per line) or rfc5424 (lines for convert and other tools)"},
-			&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "print the last messages, then new ones as serve stores them, until Ctrl-C"},
-			&cli.StringFlag{Name: "color", Value: "auto", Usage: "`WHEN` to colour -o text by severity: auto (on a terminal, unless NO_COLOR is set), always, never"},
-			&cli.BoolFlag{Name: "utc", Usage: "show -o text times in UTC instead of local time"},
-		},
-		Action: runSearch,
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return cli.Exit("aiosyslogd search: "+err.Error(), exitTrouble)
-		},
-	}
+	return newCommand("search", "[QUERY…]", runSearch,
+		&cli.StringFlag{Name: "db", Aliases: []string{"database"}, Usage: "search the SQLite database `PATH` (default: sqlite.database of the configuration)", EnvVars: []string{"AIOSYSLOGD_DATABASE"}},
+		&cli.StringFlag{Name: "since", Aliases: []string{"S"}, Usage: "only messages received at or after `TIME`"},
+		&cli.StringFlag{Name: "until", Aliases: []string{"U"}, Usage: "only messages received before `TIME`"},
+		&cli.StringFlag{Name: "host", Usage: "only messages from `HOST` (FromHost); wildcards * ? [] as in the shell"},
+		&cli.StringFlag{Name: "tag", Aliases: []string{"t"}, Usage: "only messages with `TAG` (SysLogTag, the APP-NAME); wildcards as --host"},
+		&cli.StringFlag{Name: "facility", Usage: "only messages of `FACILITY`: a name (auth, daemon, local0) or 0-23"},
+		&cli.StringFlag{Name: "severity", Aliases: []string{"p"}, Usage: "only messages of `LEVEL` or more severe: emerg, alert, crit, err, warning, notice, info, debug or 0-7"},
+		&cli.IntFlag{Name: "limit", Aliases: []string{"n"}, Value: 100, Usage: "print at most `N` messages, 0 for all (--follow: N before following, default 10)"},
+		&cli.BoolFlag{Name: "reverse", Aliases: []string{"r"}, Usage: "oldest first (default: newest first)"},
+		&cli.BoolFlag{Name: "count", Aliases: []string{"c"}, Usage: "print only the number of matching messages"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "`FORMAT`: text, json (one object per line) or rfc5424 (lines for convert and other tools)"},
+		&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "print the last messages, then new ones as serve stores them, until Ctrl-C"},
+		&cli.StringFlag{Name: "color", Value: "auto", Usage: "`WHEN` to colour -o text by severity: auto (on a terminal, unless NO_COLOR is set), always, never"},
+		&cli.BoolFlag{Name: "utc", Usage: "show -o text times in UTC instead of local time"},
+	)
 }
 
 // searchFail ends search with a message and exit status 2.

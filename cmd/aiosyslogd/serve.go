@@ -22,22 +22,15 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
 
+// serveCommand is `aiosyslogd serve`: the daemon.
 func serveCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "serve",
-		Usage: "receive syslog over UDP and store it in SQLite",
-		Description: "Flags override the configuration file; see README.md for the keys.\n" +
-			"SIGINT or SIGTERM stops reading, writes everything received and exits 0;\n" +
-			"a second signal exits at once.",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "bind-ip", Usage: "address to listen on (server.bind_ip)", EnvVars: []string{"AIOSYSLOGD_BIND_IP"}},
-			&cli.IntFlag{Name: "bind-port", Usage: "UDP port, 0 for any free one (server.bind_port)", EnvVars: []string{"AIOSYSLOGD_BIND_PORT"}},
-			&cli.StringFlag{Name: "database", Usage: "SQLite database file (sqlite.database)", EnvVars: []string{"AIOSYSLOGD_DATABASE"}},
-			&cli.BoolFlag{Name: "debug", Usage: "log parse and database errors verbosely (server.debug)", EnvVars: []string{"AIOSYSLOGD_DEBUG"}},
-			&cli.StringFlag{Name: "pprof", Usage: "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060"},
-		},
-		Action: runServe,
-	}
+	return newCommand("serve", "", runServe,
+		&cli.StringFlag{Name: "bind-ip", Usage: "address to listen on (server.bind_ip)", EnvVars: []string{"AIOSYSLOGD_BIND_IP"}},
+		&cli.IntFlag{Name: "bind-port", Usage: "UDP port, 0 for any free one (server.bind_port)", EnvVars: []string{"AIOSYSLOGD_BIND_PORT"}},
+		&cli.StringFlag{Name: "database", Usage: "SQLite database file (sqlite.database)", EnvVars: []string{"AIOSYSLOGD_DATABASE"}},
+		&cli.BoolFlag{Name: "debug", Usage: "log parse and database errors verbosely (server.debug)", EnvVars: []string{"AIOSYSLOGD_DEBUG"}},
+		&cli.StringFlag{Name: "pprof", Usage: "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060"},
+	)
 }
 
 // runServe wires the configuration to the store, the ingest pipeline and
@@ -51,6 +44,9 @@ func runServe(c *cli.Context) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// Before anything is bound: a signal from then on is a clean stop.
+	stop := handleSignals(cancel, logger)
+	defer stop()
 	store, err := openStore(ctx, &cfg, logger)
 	if err != nil {
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
@@ -65,8 +61,6 @@ func runServe(c *cli.Context) error {
 	if addr := c.String("pprof"); addr != "" {
 		go servePprof(ctx, addr, logger)
 	}
-	stop := handleSignals(cancel, logger)
-	defer stop()
 	runReceivers(ctx, receivers, logger)
 	if err := p.Close(); err != nil {
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)

@@ -115,7 +115,7 @@ func TestServeStoresMessagesFromLoggerAndGo(t *testing.T) {
 		`<34>Oct 11 22:14:15 mymachine su[230]: 'su root' failed go zebra-3164`,
 		"not syslog at all zebra-raw",
 	)
-	time.Sleep(300 * time.Millisecond) // let the batch timeout pass once
+	d.waitRows(5, 30*time.Second)
 	d.Stop()
 
 	conn := openDB(t, d.dbPath)
@@ -185,6 +185,18 @@ func TestServeShutdownStoresEverythingReceived(t *testing.T) {
 	}
 	if n := ftsCount(t, dbc, "burst"); n != total {
 		t.Errorf("FTS index has %d of %d messages", n, total)
+	}
+}
+
+// waitStdout waits until the daemon has printed want on stdout.
+func (d *daemon) waitStdout(want string, within time.Duration) {
+	d.t.Helper()
+	deadline := time.Now().Add(within)
+	for !strings.Contains(d.Stdout(), want) {
+		if time.Now().After(deadline) {
+			d.t.Fatalf("daemon did not print %q within %s:\n%s", want, within, d.Stdout())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -343,7 +355,7 @@ func TestServeDumpsAndDatabaseless(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := startDaemon(t, func(p string) string { return testConfig(p, tt.server, tt.sqlite) })
 			d.send(msg)
-			time.Sleep(300 * time.Millisecond)
+			d.waitStdout(tt.wantOut[0], 30*time.Second)
 			d.Stop()
 			out := d.Stdout()
 			for _, w := range tt.wantOut {

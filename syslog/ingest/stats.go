@@ -34,11 +34,11 @@ type TransportStats struct {
 
 // Stats is a snapshot of a Pipeline's counters.
 type Stats struct {
-	Counts                              // the sum over every transport
-	Transports    []TransportStats      // each Input's, in the order they were made
-	Batches       uint64                // batches written
-	Queued        int                   // messages waiting in the queue
-	QueueCapacity int                   // Config.QueueSize
+	Counts                         // the sum over every transport
+	Transports    []TransportStats // each Input's, in the order they were made
+	Batches       uint64           // batches written
+	Queued        int              // messages waiting in the queue
+	QueueCapacity int              // Config.QueueSize
 	// WriteP50 and WriteP99 are the median and 99th percentile of the time
 	// one batch took to write, over the last writes.
 	WriteP50, WriteP99 time.Duration
