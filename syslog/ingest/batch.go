@@ -1,8 +1,13 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
+	"net/netip"
 	"time"
+	"unicode/utf8"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
 // batcher is the state of the batching goroutine: the messages parsed but
@@ -86,4 +91,36 @@ func (b *batcher) flush() {
 func (b *batcher) finish() {
 	b.flush()
 	close(b.out)
+}
+
+// Record is one received message as it is handed to a Store: the parsed
+// message, when and from where it came, and — when it did not parse cleanly
+// or is not valid UTF-8 — the exact bytes received.
+type Record struct {
+	ReceivedAt time.Time
+	Source     netip.AddrPort // the sender's address
+	Message    syslog.Message
+	// Raw is the message as received when it was not well-formed syslog or
+	// not valid UTF-8 text (or held NUL bytes); nil otherwise. With it,
+	// nothing a sender sent is ever lost, however malformed.
+	Raw []byte
+	// ParseErr says why the message was not well-formed; nil when it was.
+	ParseErr error
+
+	in *Input // counts the record once stored; nil for records made by NewRecord
+}
+
+// NewRecord parses r with p into a Record. r.Data is kept (not copied) as
+// Raw when the record needs it.
+func NewRecord(p *syslog.Parser, r Received) Record {
+	return newRecord(p, item{data: r.Data, from: r.From, at: r.At.UnixNano()})
+}
+
+func newRecord(p *syslog.Parser, it item) Record {
+	msg, err := p.Parse(it.data)
+	rec := Record{ReceivedAt: time.Unix(0, it.at), Source: it.from, Message: msg, ParseErr: err, in: it.in}
+	if err != nil || !utf8.Valid(it.data) || bytes.IndexByte(it.data, 0) >= 0 {
+		rec.Raw = it.data
+	}
+	return rec
 }

@@ -6,6 +6,13 @@ import (
 	"time"
 )
 
+// Store is where the pipeline writes. Write must store the whole batch or
+// return an error (the batch is then retried); it must be safe to call
+// again with the same batch. Write is called from one goroutine at a time.
+type Store interface {
+	Write(ctx context.Context, batch []Record) error
+}
+
 // Backoff between attempts to write to a failing store.
 const (
 	firstBackoff = 100 * time.Millisecond
