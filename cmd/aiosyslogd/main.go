@@ -46,6 +46,7 @@ func newApp() *cli.App {
 			serveCommand(),
 			searchCommand(),
 			convertCommand(),
+			userCommand(),
 		},
 		HideHelpCommand: true,
 	}

@@ -382,7 +382,8 @@ func (s *Store) AuthenticateToken(token string) (User, error) {
 }
 
 // checkName accepts the names a person can type and read back: 1 to 64
-// bytes of UTF-8 with no control characters and no space at either end.
+// bytes of UTF-8 with no control characters, no space at either end and no
+// leading "-".
 func checkName(name string) error {
 	switch {
 	case name == "" || len(name) > maxNameBytes:
@@ -391,6 +392,8 @@ func checkName(name string) error {
 		return fmt.Errorf("%w: %q has control characters or is not UTF-8", ErrInvalidName, name)
 	case strings.TrimSpace(name) != name:
 		return fmt.Errorf("%w: %q starts or ends with a space", ErrInvalidName, name)
+	case name[0] == '-':
+		return fmt.Errorf("%w: %q starts with -, which reads as a flag", ErrInvalidName, name)
 	}
 	return nil
 }

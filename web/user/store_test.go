@@ -246,6 +246,7 @@ func TestAddRejects(t *testing.T) {
 		{"", "long enough", ErrInvalidName},
 		{" bob", "long enough", ErrInvalidName},
 		{"bob\n", "long enough", ErrInvalidName},
+		{"-bob", "long enough", ErrInvalidName},
 		{"bo\x00b", "long enough", ErrInvalidName},
 		{"\xff", "long enough", ErrInvalidName},
 		{strings.Repeat("b", 65), "long enough", ErrInvalidName},
