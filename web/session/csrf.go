@@ -40,7 +40,8 @@ func (m *Manager) CheckCSRF(s Session, token string) error {
 }
 
 // CheckRequest checks the CSRF token of r, from the CSRFHeader header or
-// else the CSRFField form field, against session s.
+// else the CSRFField form field, against session s. Reading the form reads
+// the body: bound it first (http.MaxBytesReader).
 func (m *Manager) CheckRequest(r *http.Request, s Session) error {
 	token := r.Header.Get(CSRFHeader)
 	if token == "" {

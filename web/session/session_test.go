@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -152,14 +153,15 @@ func TestSessionsExpire(t *testing.T) {
 }
 
 func TestDisabledOrDeletedUserLosesSession(t *testing.T) {
-	store, err := user.Create(filepath.Join(t.TempDir(), "users.json"))
+	data, err := os.ReadFile("testdata/users.json") // alice, bob and carol
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"bob", "carol"} {
-		if err := store.Add(name, name+"-password", false); err != nil {
-			t.Fatal(err)
-		}
+	path := filepath.Join(t.TempDir(), "users.json")
+	os.WriteFile(path, data, 0o600)
+	store, err := user.Open(path)
+	if err != nil {
+		t.Fatal(err)
 	}
 	m, _ := newManager(t, 1, store)
 	var cookies []string

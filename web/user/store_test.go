@@ -524,6 +524,7 @@ func TestBrokenOrMissingFileFailsClosed(t *testing.T) {
 }
 
 func TestBootstrap(t *testing.T) {
+	cheapHashes(t)
 	path := filepath.Join(t.TempDir(), "users.json")
 	s, password, err := Bootstrap(path)
 	if err != nil {
