@@ -25,31 +25,20 @@ func userCommand() *cli.Command {
 			},
 		}
 	}
-	return &cli.Command{
-		Name:  "user",
-		Usage: "manage the web UI's users (users.json, the Python aiosyslogd's format)",
-		Description: "Passwords are read from the terminal without echo, twice, or as one line from\n" +
-			"standard input when it is not a terminal (echo \"$PW\" | aiosyslogd user passwd bob).\n\n" +
-			"Exit status: 0 on success; 2 for a usage error (no such user, a name taken, a\n" +
-			"password refused, no users file); 1 when the file cannot be read or written.",
-		Flags:           []cli.Flag{usersFileFlag([]string{"AIOSYSLOGD_USERS_FILE"})},
-		Action:          runUserUnknown,
-		HideHelpCommand: true,
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return cli.Exit("aiosyslogd user: "+err.Error(), 2)
-		},
-		Subcommands: []*cli.Command{
-			sub("add", "NAME", "add a user (asks for the password)", runUserAdd,
-				&cli.BoolFlag{Name: "admin", Usage: "the user may manage users in the web UI"}),
-			sub("passwd", "NAME", "set a user's password (asks for it)", runUserPasswd),
-			sub("disable", "NAME", "stop a user from logging in; ends their sessions and token", runUserEnabled(false)),
-			sub("enable", "NAME", "let a disabled user log in again", runUserEnabled(true)),
-			sub("del", "NAME", "delete a user, and their token", runUserDel),
-			sub("list", "", "list the users", runUserList),
-			sub("token", "NAME", "make an API token for scripts (shown once; replaces the old one)", runUserToken,
-				&cli.BoolFlag{Name: "revoke", Usage: "remove the user's token instead"}),
-		},
+	cmd := newCommand("user", "", runUserUnknown, usersFileFlag([]string{"AIOSYSLOGD_USERS_FILE"}))
+	cmd.HideHelpCommand = true
+	cmd.Subcommands = []*cli.Command{
+		sub("add", "NAME", "add a user (asks for the password)", runUserAdd,
+			&cli.BoolFlag{Name: "admin", Usage: "the user may manage users in the web UI"}),
+		sub("passwd", "NAME", "set a user's password (asks for it)", runUserPasswd),
+		sub("disable", "NAME", "stop a user from logging in; ends their sessions and token", runUserEnabled(false)),
+		sub("enable", "NAME", "let a disabled user log in again", runUserEnabled(true)),
+		sub("del", "NAME", "delete a user, and their token", runUserDel),
+		sub("list", "", "list the users", runUserList),
+		sub("token", "NAME", "make an API token for scripts (shown once; replaces the old one)", runUserToken,
+			&cli.BoolFlag{Name: "revoke", Usage: "remove the user's token instead"}),
 	}
+	return cmd
 }
 
 // usersFileFlag is --users-file. Each subcommand has it too, so that it
