@@ -33,6 +33,20 @@ func (q *Queries) CountMatches(ctx context.Context, query string) (int64, error)
 	return count, err
 }
 
+const hasHostIndex = `-- name: HasHostIndex :one
+SELECT count(*) FROM sqlite_schema
+WHERE type = 'index' AND name = 'SystemEvents_FromHost'
+`
+
+// HasHostIndex reports whether a month table has its FromHost index: those
+// made before it existed gain it when the store opens.
+func (q *Queries) HasHostIndex(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, hasHostIndex)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const insertBatch = `-- name: InsertBatch :execrows
 INSERT INTO SystemEvents (
     Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -152,6 +153,10 @@ func bounds(q *search.Query, m Month) (since, until string) {
 type filters struct {
 	host, tag          sql.NullString
 	facility, severity sql.NullInt64
+	// notHosts and notTags are JSON arrays of patterns; excluded has bit s
+	// set for an excluded severity s, and bit 8+f for a facility f.
+	notHosts, notTags sql.NullString
+	excluded          int64
 }
 
 func filtersOf(q *search.Query) filters {
@@ -168,7 +173,23 @@ func filtersOf(q *search.Query) filters {
 	if q.Severity != nil {
 		f.severity = sql.NullInt64{Int64: int64(*q.Severity), Valid: true}
 	}
+	f.notHosts, f.notTags = jsonList(q.Not.Hosts), jsonList(q.Not.Tags)
+	for _, s := range q.Not.Severities {
+		f.excluded |= 1 << (s & 7)
+	}
+	for _, fac := range q.Not.Facilities {
+		f.excluded |= 256 << (fac % 24)
+	}
 	return f
+}
+
+// jsonList is patterns as a JSON array, for json_each; NULL when empty.
+func jsonList(patterns []string) sql.NullString {
+	if len(patterns) == 0 {
+		return sql.NullString{}
+	}
+	b, _ := json.Marshal(patterns) // strings always encode
+	return sql.NullString{String: string(b), Valid: true}
 }
 
 // searchMonth runs q on month m's table, page by page, from after (nil:
@@ -208,14 +229,24 @@ type pager interface {
 	next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error)
 }
 
-// newPager returns the pager for q in month m: through the ReceivedAt index
-// without a full-text query, through the FTS5 index with one. ok is false
-// when no event of m can match.
+// newPager returns the pager for q in month m: through the FTS5 index with
+// a full-text query; without one, through the FromHost or SysLogTag index
+// for --host or --tag when it can serve the pattern (see field.go), else
+// through the ReceivedAt index. ok is false when no event of m can match.
 func newPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor) (_ pager, ok bool, err error) {
-	if q.Match == "" {
-		return newTimePager(m, q, after), true, nil
+	if q.Match != "" {
+		return newMatchPager(ctx, dbtx, m, q, after)
 	}
-	return newMatchPager(ctx, dbtx, m, q, after)
+	if q.Host != "" || q.Tag != "" {
+		p, use, ok, err := newFieldPager(ctx, dbtx, m, q, after)
+		if err != nil || use && !ok {
+			return nil, false, err
+		}
+		if use {
+			return p, true, nil
+		}
+	}
+	return newTimePager(m, q, after), true, nil
 }
 
 // timePager pages through the ReceivedAt index, keyed by (ReceivedAt, ID):
@@ -246,7 +277,7 @@ func timeArgs(m Month, q *search.Query) SearchDescParams {
 	since, until := bounds(q, m)
 	f := filtersOf(q)
 	return SearchDescParams{KeyAt: until, KeyID: 0, Since: since, Until: until,
-		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity}
+		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity, NotHosts: f.notHosts, NotTags: f.notTags, Excluded: f.excluded}
 }
 
 func (p *timePager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
@@ -302,7 +333,7 @@ func matchArgs(m Month, q *search.Query) SearchMatchDescParams {
 	since, until := bounds(q, m)
 	f := filtersOf(q)
 	return SearchMatchDescParams{Query: q.Match, Since: since, Until: until,
-		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity}
+		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity, NotHosts: f.notHosts, NotTags: f.notTags, Excluded: f.excluded}
 }
 
 // idWindow is a range of IDs, min to max inclusive.
@@ -396,7 +427,7 @@ func countMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (int64
 	if q.Match == "" {
 		a := timeArgs(m, q)
 		return mq.CountSearch(ctx, CountSearchParams{Since: a.Since, Until: a.Until,
-			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity})
+			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 	}
 	w, ok, err := window(ctx, dbtx, m, q)
 	if err != nil || !ok {
@@ -404,5 +435,5 @@ func countMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (int64
 	}
 	a := matchArgs(m, q)
 	return mq.CountSearchMatch(ctx, CountSearchMatchParams{Query: a.Query, MinID: w.min, MaxID: w.max,
-		Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity})
+		Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 }

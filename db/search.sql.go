@@ -32,6 +32,9 @@ WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
   AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
   AND (e.Facility = ?5 OR ?5 IS NULL)
   AND (e.Priority <= ?6 OR ?6 IS NULL)
+  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 `
 
 type CountSearchParams struct {
@@ -41,6 +44,9 @@ type CountSearchParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 }
 
 // CountSearch counts what SearchDesc would list without a limit.
@@ -52,6 +58,9 @@ func (q *Queries) CountSearch(ctx context.Context, arg CountSearchParams) (int64
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -67,6 +76,9 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
   AND (e.Facility = ?8 OR ?8 IS NULL)
   AND (e.Priority <= ?9 OR ?9 IS NULL)
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 `
 
 type CountSearchMatchParams struct {
@@ -79,6 +91,9 @@ type CountSearchMatchParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 }
 
 // CountSearchMatch counts what SearchMatchDesc would list without a limit,
@@ -94,10 +109,166 @@ func (q *Queries) CountSearchMatch(ctx context.Context, arg CountSearchMatchPara
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 	)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const facetMatch = `-- name: FacetMatch :many
+SELECT CAST(CASE CAST(?1 AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
+FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+WHERE SystemEvents_FTS.Message MATCH ?2
+  AND SystemEvents_FTS.rowid BETWEEN CAST(?3 AS INTEGER) AND CAST(?4 AS INTEGER)
+  AND e.ReceivedAt >= ?5 AND e.ReceivedAt < ?6
+  AND (e.FromHost GLOB ?7 OR ?7 IS NULL)
+  AND (e.SysLogTag GLOB ?8 OR ?8 IS NULL)
+  AND (e.Facility = ?9 OR ?9 IS NULL)
+  AND (e.Priority <= ?10 OR ?10 IS NULL)
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?12 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?12 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?13 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT ?14
+`
+
+type FacetMatchParams struct {
+	Field    int64
+	Query    string
+	MinID    int64
+	MaxID    int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+	Lim      int64
+}
+
+type FacetMatchRow struct {
+	Value string
+	N     int64
+}
+
+// FacetMatch is FacetTime for a full-text query, over the IDs from min_id
+// to max_id.
+func (q *Queries) FacetMatch(ctx context.Context, arg FacetMatchParams) ([]FacetMatchRow, error) {
+	rows, err := q.db.QueryContext(ctx, facetMatch,
+		arg.Field,
+		arg.Query,
+		arg.MinID,
+		arg.MaxID,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FacetMatchRow
+	for rows.Next() {
+		var i FacetMatchRow
+		if err := rows.Scan(&i.Value, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const facetTime = `-- name: FacetTime :many
+SELECT CAST(CASE CAST(?1 AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
+FROM SystemEvents e
+WHERE e.ReceivedAt >= ?2 AND e.ReceivedAt < ?3
+  AND (e.FromHost GLOB ?4 OR ?4 IS NULL)
+  AND (e.SysLogTag GLOB ?5 OR ?5 IS NULL)
+  AND (e.Facility = ?6 OR ?6 IS NULL)
+  AND (e.Priority <= ?7 OR ?7 IS NULL)
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT ?11
+`
+
+type FacetTimeParams struct {
+	Field    int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+	Lim      int64
+}
+
+type FacetTimeRow struct {
+	Value string
+	N     int64
+}
+
+// FacetTime counts what SearchDesc would list per value of one field
+// (field 0: FromHost, 1: SysLogTag, 2: Priority, 3: Facility), most
+// frequent first, at most lim values.
+func (q *Queries) FacetTime(ctx context.Context, arg FacetTimeParams) ([]FacetTimeRow, error) {
+	rows, err := q.db.QueryContext(ctx, facetTime,
+		arg.Field,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FacetTimeRow
+	for rows.Next() {
+		var i FacetTimeRow
+		if err := rows.Scan(&i.Value, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const firstIDSince = `-- name: FirstIDSince :one
@@ -123,9 +294,12 @@ WHERE e.ID > ?1 AND e.ID <= ?2
   AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
   AND (e.Facility = ?5 OR ?5 IS NULL)
   AND (e.Priority <= ?6 OR ?6 IS NULL)
-  AND e.ReceivedAt >= ?7
+  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND e.ReceivedAt >= ?10
 ORDER BY e.ID
-LIMIT ?8
+LIMIT ?11
 `
 
 type FollowEventsParams struct {
@@ -135,6 +309,9 @@ type FollowEventsParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 	Since    string
 	Lim      int64
 }
@@ -150,6 +327,9 @@ func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]S
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 		arg.Since,
 		arg.Lim,
 	)
@@ -175,6 +355,154 @@ func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]S
 			&i.Message,
 			&i.RawMessage,
 		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const histogramMatch = `-- name: HistogramMatch :many
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(?1 AS INTEGER)) / CAST(?2 AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+WHERE SystemEvents_FTS.Message MATCH ?3
+  AND SystemEvents_FTS.rowid BETWEEN CAST(?4 AS INTEGER) AND CAST(?5 AS INTEGER)
+  AND e.ReceivedAt >= ?6 AND e.ReceivedAt < ?7
+  AND (e.FromHost GLOB ?8 OR ?8 IS NULL)
+  AND (e.SysLogTag GLOB ?9 OR ?9 IS NULL)
+  AND (e.Facility = ?10 OR ?10 IS NULL)
+  AND (e.Priority <= ?11 OR ?11 IS NULL)
+  AND (CAST(?12 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?12 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?13 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?13 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?14 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY bucket
+`
+
+type HistogramMatchParams struct {
+	Origin   int64
+	Step     int64
+	Query    string
+	MinID    int64
+	MaxID    int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+}
+
+type HistogramMatchRow struct {
+	Bucket int64
+	N      int64
+}
+
+// HistogramMatch is HistogramTime for a full-text query, over the IDs from
+// min_id to max_id, as CountSearchMatch.
+func (q *Queries) HistogramMatch(ctx context.Context, arg HistogramMatchParams) ([]HistogramMatchRow, error) {
+	rows, err := q.db.QueryContext(ctx, histogramMatch,
+		arg.Origin,
+		arg.Step,
+		arg.Query,
+		arg.MinID,
+		arg.MaxID,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []HistogramMatchRow
+	for rows.Next() {
+		var i HistogramMatchRow
+		if err := rows.Scan(&i.Bucket, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const histogramTime = `-- name: HistogramTime :many
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(?1 AS INTEGER)) / CAST(?2 AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+FROM SystemEvents e
+WHERE e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
+  AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
+  AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
+  AND (e.Facility = ?7 OR ?7 IS NULL)
+  AND (e.Priority <= ?8 OR ?8 IS NULL)
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY bucket
+`
+
+type HistogramTimeParams struct {
+	Origin   int64
+	Step     int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+}
+
+type HistogramTimeRow struct {
+	Bucket int64
+	N      int64
+}
+
+// HistogramTime counts what SearchDesc would list, per bucket of step
+// seconds from origin (Unix seconds): bucket i starts at origin + i*step.
+func (q *Queries) HistogramTime(ctx context.Context, arg HistogramTimeParams) ([]HistogramTimeRow, error) {
+	rows, err := q.db.QueryContext(ctx, histogramTime,
+		arg.Origin,
+		arg.Step,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []HistogramTimeRow
+	for rows.Next() {
+		var i HistogramTimeRow
+		if err := rows.Scan(&i.Bucket, &i.N); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -216,6 +544,86 @@ func (q *Queries) LastIDBefore(ctx context.Context, until string) (int64, error)
 	return id, err
 }
 
+const newestReceivedAt = `-- name: NewestReceivedAt :one
+SELECT e.ReceivedAt FROM SystemEvents e ORDER BY e.ReceivedAt DESC LIMIT 1
+`
+
+// NewestReceivedAt is when the newest event of a month table was received
+// (sql.ErrNoRows when it is empty).
+func (q *Queries) NewestReceivedAt(ctx context.Context) (string, error) {
+	row := q.db.QueryRowContext(ctx, newestReceivedAt)
+	var receivedat string
+	err := row.Scan(&receivedat)
+	return receivedat, err
+}
+
+const nextHost = `-- name: NextHost :one
+SELECT e.FromHost, CAST(e.FromHost GLOB ?1 AS INTEGER) AS matches FROM SystemEvents e
+WHERE e.FromHost >= ?2 AND e.FromHost < ?3
+ORDER BY e.FromHost
+LIMIT 1
+`
+
+type NextHostParams struct {
+	Pattern string
+	From    string
+	Below   string
+}
+
+type NextHostRow struct {
+	FromHost string
+	Matches  int64
+}
+
+// NextHost returns the first FromHost from from and below below, in the
+// FromHost index's order, and whether it matches pattern (GLOB): one seek
+// per distinct value (sql.ErrNoRows after the last).
+func (q *Queries) NextHost(ctx context.Context, arg NextHostParams) (NextHostRow, error) {
+	row := q.db.QueryRowContext(ctx, nextHost, arg.Pattern, arg.From, arg.Below)
+	var i NextHostRow
+	err := row.Scan(&i.FromHost, &i.Matches)
+	return i, err
+}
+
+const nextTag = `-- name: NextTag :one
+SELECT e.SysLogTag, CAST(e.SysLogTag GLOB ?1 AS INTEGER) AS matches FROM SystemEvents e
+WHERE e.SysLogTag >= ?2 AND e.SysLogTag < ?3
+ORDER BY e.SysLogTag
+LIMIT 1
+`
+
+type NextTagParams struct {
+	Pattern string
+	From    string
+	Below   string
+}
+
+type NextTagRow struct {
+	SysLogTag string
+	Matches   int64
+}
+
+// NextTag is NextHost for SysLogTag.
+func (q *Queries) NextTag(ctx context.Context, arg NextTagParams) (NextTagRow, error) {
+	row := q.db.QueryRowContext(ctx, nextTag, arg.Pattern, arg.From, arg.Below)
+	var i NextTagRow
+	err := row.Scan(&i.SysLogTag, &i.Matches)
+	return i, err
+}
+
+const oldestReceivedAt = `-- name: OldestReceivedAt :one
+SELECT e.ReceivedAt FROM SystemEvents e ORDER BY e.ReceivedAt LIMIT 1
+`
+
+// OldestReceivedAt is when the oldest event of a month table was received
+// (sql.ErrNoRows when it is empty).
+func (q *Queries) OldestReceivedAt(ctx context.Context) (string, error) {
+	row := q.db.QueryRowContext(ctx, oldestReceivedAt)
+	var receivedat string
+	err := row.Scan(&receivedat)
+	return receivedat, err
+}
+
 const searchAsc = `-- name: SearchAsc :many
 SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
@@ -224,8 +632,11 @@ WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
   AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
   AND (e.Facility = ?7 OR ?7 IS NULL)
   AND (e.Priority <= ?8 OR ?8 IS NULL)
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY e.ReceivedAt, e.ID
-LIMIT ?9
+LIMIT ?12
 `
 
 type SearchAscParams struct {
@@ -237,6 +648,9 @@ type SearchAscParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 	Lim      int64
 }
 
@@ -253,6 +667,9 @@ func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemE
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 		arg.Lim,
 	)
 	if err != nil {
@@ -298,8 +715,11 @@ WHERE (e.ReceivedAt, e.ID) < (?1, CAST(?2 AS INTEGER))
   AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
   AND (e.Facility = ?7 OR ?7 IS NULL)
   AND (e.Priority <= ?8 OR ?8 IS NULL)
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY e.ReceivedAt DESC, e.ID DESC
-LIMIT ?9
+LIMIT ?12
 `
 
 type SearchDescParams struct {
@@ -311,6 +731,9 @@ type SearchDescParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 	Lim      int64
 }
 
@@ -328,6 +751,180 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SystemEvent
+	for rows.Next() {
+		var i SystemEvent
+		if err := rows.Scan(
+			&i.ID,
+			&i.Facility,
+			&i.Priority,
+			&i.FromHost,
+			&i.InfoUnitID,
+			&i.ReceivedAt,
+			&i.DeviceReportedTime,
+			&i.SysLogTag,
+			&i.ProcessID,
+			&i.MsgID,
+			&i.StructuredData,
+			&i.Message,
+			&i.RawMessage,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchHostAsc = `-- name: SearchHostAsc :many
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
+WHERE e.FromHost = ?1
+  AND e.ID > CAST(?2 AS INTEGER) AND e.ID <= CAST(?3 AS INTEGER)
+  AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
+  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
+  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
+  AND (e.Facility = ?8 OR ?8 IS NULL)
+  AND (e.Priority <= ?9 OR ?9 IS NULL)
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+ORDER BY e.ID
+LIMIT ?13
+`
+
+type SearchHostAscParams struct {
+	Value    string
+	KeyID    int64
+	BoundID  int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+	Lim      int64
+}
+
+// SearchHostAsc is SearchHostDesc oldest first: the IDs above key_id, up to
+// bound_id. Its parameters are SearchHostDesc's.
+func (q *Queries) SearchHostAsc(ctx context.Context, arg SearchHostAscParams) ([]SystemEvent, error) {
+	rows, err := q.db.QueryContext(ctx, searchHostAsc,
+		arg.Value,
+		arg.KeyID,
+		arg.BoundID,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SystemEvent
+	for rows.Next() {
+		var i SystemEvent
+		if err := rows.Scan(
+			&i.ID,
+			&i.Facility,
+			&i.Priority,
+			&i.FromHost,
+			&i.InfoUnitID,
+			&i.ReceivedAt,
+			&i.DeviceReportedTime,
+			&i.SysLogTag,
+			&i.ProcessID,
+			&i.MsgID,
+			&i.StructuredData,
+			&i.Message,
+			&i.RawMessage,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchHostDesc = `-- name: SearchHostDesc :many
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
+WHERE e.FromHost = ?1
+  AND e.ID < CAST(?2 AS INTEGER) AND e.ID >= CAST(?3 AS INTEGER)
+  AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
+  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
+  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
+  AND (e.Facility = ?8 OR ?8 IS NULL)
+  AND (e.Priority <= ?9 OR ?9 IS NULL)
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+ORDER BY e.ID DESC
+LIMIT ?13
+`
+
+type SearchHostDescParams struct {
+	Value    string
+	KeyID    int64
+	BoundID  int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+	Lim      int64
+}
+
+// SearchHostDesc lists the events whose FromHost is value (exactly), newest
+// first, through the FromHost index: the IDs below key_id, down to
+// bound_id. The plan of a --host search (db/search.go).
+func (q *Queries) SearchHostDesc(ctx context.Context, arg SearchHostDescParams) ([]SystemEvent, error) {
+	rows, err := q.db.QueryContext(ctx, searchHostDesc,
+		arg.Value,
+		arg.KeyID,
+		arg.BoundID,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 		arg.Lim,
 	)
 	if err != nil {
@@ -374,8 +971,11 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
   AND (e.Facility = ?8 OR ?8 IS NULL)
   AND (e.Priority <= ?9 OR ?9 IS NULL)
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY SystemEvents_FTS.rowid
-LIMIT ?10
+LIMIT ?13
 `
 
 type SearchMatchAscParams struct {
@@ -388,6 +988,9 @@ type SearchMatchAscParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 	Lim      int64
 }
 
@@ -404,6 +1007,9 @@ func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) 
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 		arg.Lim,
 	)
 	if err != nil {
@@ -450,8 +1056,11 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
   AND (e.Facility = ?8 OR ?8 IS NULL)
   AND (e.Priority <= ?9 OR ?9 IS NULL)
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY SystemEvents_FTS.rowid DESC
-LIMIT ?10
+LIMIT ?13
 `
 
 type SearchMatchDescParams struct {
@@ -464,6 +1073,9 @@ type SearchMatchDescParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 	Lim      int64
 }
 
@@ -480,6 +1092,180 @@ func (q *Queries) SearchMatchDesc(ctx context.Context, arg SearchMatchDescParams
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SystemEvent
+	for rows.Next() {
+		var i SystemEvent
+		if err := rows.Scan(
+			&i.ID,
+			&i.Facility,
+			&i.Priority,
+			&i.FromHost,
+			&i.InfoUnitID,
+			&i.ReceivedAt,
+			&i.DeviceReportedTime,
+			&i.SysLogTag,
+			&i.ProcessID,
+			&i.MsgID,
+			&i.StructuredData,
+			&i.Message,
+			&i.RawMessage,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchTagAsc = `-- name: SearchTagAsc :many
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
+WHERE e.SysLogTag = ?1
+  AND e.ID > CAST(?2 AS INTEGER) AND e.ID <= CAST(?3 AS INTEGER)
+  AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
+  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
+  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
+  AND (e.Facility = ?8 OR ?8 IS NULL)
+  AND (e.Priority <= ?9 OR ?9 IS NULL)
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+ORDER BY e.ID
+LIMIT ?13
+`
+
+type SearchTagAscParams struct {
+	Value    string
+	KeyID    int64
+	BoundID  int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+	Lim      int64
+}
+
+// SearchTagAsc is SearchTagDesc oldest first: the IDs above key_id, up to
+// bound_id. Its parameters are SearchTagDesc's.
+func (q *Queries) SearchTagAsc(ctx context.Context, arg SearchTagAscParams) ([]SystemEvent, error) {
+	rows, err := q.db.QueryContext(ctx, searchTagAsc,
+		arg.Value,
+		arg.KeyID,
+		arg.BoundID,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SystemEvent
+	for rows.Next() {
+		var i SystemEvent
+		if err := rows.Scan(
+			&i.ID,
+			&i.Facility,
+			&i.Priority,
+			&i.FromHost,
+			&i.InfoUnitID,
+			&i.ReceivedAt,
+			&i.DeviceReportedTime,
+			&i.SysLogTag,
+			&i.ProcessID,
+			&i.MsgID,
+			&i.StructuredData,
+			&i.Message,
+			&i.RawMessage,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchTagDesc = `-- name: SearchTagDesc :many
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
+WHERE e.SysLogTag = ?1
+  AND e.ID < CAST(?2 AS INTEGER) AND e.ID >= CAST(?3 AS INTEGER)
+  AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
+  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
+  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
+  AND (e.Facility = ?8 OR ?8 IS NULL)
+  AND (e.Priority <= ?9 OR ?9 IS NULL)
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+ORDER BY e.ID DESC
+LIMIT ?13
+`
+
+type SearchTagDescParams struct {
+	Value    string
+	KeyID    int64
+	BoundID  int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+	Lim      int64
+}
+
+// SearchTagDesc lists the events whose SysLogTag is value (exactly), newest
+// first, through the SysLogTag index: the IDs below key_id, down to
+// bound_id. The plan of a --tag search, as SearchHostDesc's.
+func (q *Queries) SearchTagDesc(ctx context.Context, arg SearchTagDescParams) ([]SystemEvent, error) {
+	rows, err := q.db.QueryContext(ctx, searchTagDesc,
+		arg.Value,
+		arg.KeyID,
+		arg.BoundID,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 		arg.Lim,
 	)
 	if err != nil {

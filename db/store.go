@@ -124,13 +124,26 @@ func checkSQLiteFile(path string) error {
 	return nil
 }
 
-// prepare learns which month tables exist.
+// prepare learns which month tables exist, and brings those made by an
+// older schema up to date: the template's statements are all idempotent,
+// so running them on an existing month adds only what it lacks (the
+// FromHost and SysLogTag indexes).
 func (s *Store) prepare(ctx context.Context) error {
 	months, err := Months(ctx, s.db)
 	if err != nil {
 		return err
 	}
 	for _, m := range months {
+		n, err := ForMonth(s.db, m).HasHostIndex(ctx)
+		if err != nil {
+			return fmt.Errorf("indexes of %s: %w", m.Table(), err)
+		}
+		if n == 0 {
+			s.logger().Info("indexing FromHost and SysLogTag (once; a large month takes a while)", "table", m.Table())
+			if err := CreateMonth(ctx, s.db, m); err != nil {
+				return err
+			}
+		}
 		s.known[m] = true
 	}
 	return nil

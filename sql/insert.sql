@@ -32,3 +32,9 @@ SELECT count(*) FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message MATCH sqlc.
 SELECT name FROM sqlite_schema
 WHERE type = 'table' AND name GLOB 'SystemEvents[0-9][0-9][0-9][0-9][0-9][0-9]'
 ORDER BY name DESC;
+
+-- name: HasHostIndex :one
+-- HasHostIndex reports whether a month table has its FromHost index: those
+-- made before it existed gain it when the store opens.
+SELECT count(*) FROM sqlite_schema
+WHERE type = 'index' AND name = 'SystemEvents_FromHost';

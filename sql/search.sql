@@ -10,6 +10,9 @@ WHERE (e.ReceivedAt, e.ID) < (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY e.ReceivedAt DESC, e.ID DESC
 LIMIT sqlc.arg(lim);
 
@@ -24,6 +27,9 @@ WHERE (e.ReceivedAt, e.ID) > (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY e.ReceivedAt, e.ID
 LIMIT sqlc.arg(lim);
 
@@ -38,6 +44,9 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY SystemEvents_FTS.rowid DESC
 LIMIT sqlc.arg(lim);
 
@@ -52,6 +61,9 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY SystemEvents_FTS.rowid
 LIMIT sqlc.arg(lim);
 
@@ -62,7 +74,10 @@ WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL);
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0;
 
 -- name: CountSearchMatch :one
 -- CountSearchMatch counts what SearchMatchDesc would list without a limit,
@@ -74,7 +89,10 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL);
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0;
 
 -- name: FollowEvents :many
 -- FollowEvents lists the events with IDs above key_id up to bound_id, in
@@ -86,6 +104,9 @@ WHERE e.ID > sqlc.arg(key_id) AND e.ID <= sqlc.arg(bound_id)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
   AND e.ReceivedAt >= sqlc.arg(since)
 ORDER BY e.ID
 LIMIT sqlc.arg(lim);
@@ -116,6 +137,171 @@ SELECT CAST(coalesce(max(e.ID), 0) AS INTEGER) FROM SystemEvents e;
 SELECT count(*) FROM SystemEvents_FTS
 WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid = CAST(0 AS INTEGER);
+
+-- name: SearchHostDesc :many
+-- SearchHostDesc lists the events whose FromHost is value (exactly), newest
+-- first, through the FromHost index: the IDs below key_id, down to
+-- bound_id. The plan of a --host search (db/search.go).
+SELECT * FROM SystemEvents e
+WHERE e.FromHost = sqlc.arg(value)
+  AND e.ID < CAST(sqlc.arg(key_id) AS INTEGER) AND e.ID >= CAST(sqlc.arg(bound_id) AS INTEGER)
+  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+ORDER BY e.ID DESC
+LIMIT sqlc.arg(lim);
+
+-- name: SearchHostAsc :many
+-- SearchHostAsc is SearchHostDesc oldest first: the IDs above key_id, up to
+-- bound_id. Its parameters are SearchHostDesc's.
+SELECT * FROM SystemEvents e
+WHERE e.FromHost = sqlc.arg(value)
+  AND e.ID > CAST(sqlc.arg(key_id) AS INTEGER) AND e.ID <= CAST(sqlc.arg(bound_id) AS INTEGER)
+  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+ORDER BY e.ID
+LIMIT sqlc.arg(lim);
+
+-- name: NextHost :one
+-- NextHost returns the first FromHost from from and below below, in the
+-- FromHost index's order, and whether it matches pattern (GLOB): one seek
+-- per distinct value (sql.ErrNoRows after the last).
+SELECT e.FromHost, CAST(e.FromHost GLOB sqlc.arg(pattern) AS INTEGER) AS matches FROM SystemEvents e
+WHERE e.FromHost >= sqlc.arg(from) AND e.FromHost < sqlc.arg(below)
+ORDER BY e.FromHost
+LIMIT 1;
+
+-- name: SearchTagDesc :many
+-- SearchTagDesc lists the events whose SysLogTag is value (exactly), newest
+-- first, through the SysLogTag index: the IDs below key_id, down to
+-- bound_id. The plan of a --tag search, as SearchHostDesc's.
+SELECT * FROM SystemEvents e
+WHERE e.SysLogTag = sqlc.arg(value)
+  AND e.ID < CAST(sqlc.arg(key_id) AS INTEGER) AND e.ID >= CAST(sqlc.arg(bound_id) AS INTEGER)
+  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+ORDER BY e.ID DESC
+LIMIT sqlc.arg(lim);
+
+-- name: SearchTagAsc :many
+-- SearchTagAsc is SearchTagDesc oldest first: the IDs above key_id, up to
+-- bound_id. Its parameters are SearchTagDesc's.
+SELECT * FROM SystemEvents e
+WHERE e.SysLogTag = sqlc.arg(value)
+  AND e.ID > CAST(sqlc.arg(key_id) AS INTEGER) AND e.ID <= CAST(sqlc.arg(bound_id) AS INTEGER)
+  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+ORDER BY e.ID
+LIMIT sqlc.arg(lim);
+
+-- name: NextTag :one
+-- NextTag is NextHost for SysLogTag.
+SELECT e.SysLogTag, CAST(e.SysLogTag GLOB sqlc.arg(pattern) AS INTEGER) AS matches FROM SystemEvents e
+WHERE e.SysLogTag >= sqlc.arg(from) AND e.SysLogTag < sqlc.arg(below)
+ORDER BY e.SysLogTag
+LIMIT 1;
+
+-- name: HistogramTime :many
+-- HistogramTime counts what SearchDesc would list, per bucket of step
+-- seconds from origin (Unix seconds): bucket i starts at origin + i*step.
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(sqlc.arg(origin) AS INTEGER)) / CAST(sqlc.arg(step) AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+FROM SystemEvents e
+WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY bucket;
+
+-- name: HistogramMatch :many
+-- HistogramMatch is HistogramTime for a full-text query, over the IDs from
+-- min_id to max_id, as CountSearchMatch.
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(sqlc.arg(origin) AS INTEGER)) / CAST(sqlc.arg(step) AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+  AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY bucket;
+
+-- name: FacetTime :many
+-- FacetTime counts what SearchDesc would list per value of one field
+-- (field 0: FromHost, 1: SysLogTag, 2: Priority, 3: Facility), most
+-- frequent first, at most lim values.
+SELECT CAST(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
+FROM SystemEvents e
+WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT sqlc.arg(lim);
+
+-- name: FacetMatch :many
+-- FacetMatch is FacetTime for a full-text query, over the IDs from min_id
+-- to max_id.
+SELECT CAST(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
+FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+  AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT sqlc.arg(lim);
+
+-- name: OldestReceivedAt :one
+-- OldestReceivedAt is when the oldest event of a month table was received
+-- (sql.ErrNoRows when it is empty).
+SELECT e.ReceivedAt FROM SystemEvents e ORDER BY e.ReceivedAt LIMIT 1;
+
+-- name: NewestReceivedAt :one
+-- NewestReceivedAt is when the newest event of a month table was received
+-- (sql.ErrNoRows when it is empty).
+SELECT e.ReceivedAt FROM SystemEvents e ORDER BY e.ReceivedAt DESC LIMIT 1;
 
 -- Notes on every query above (here, not at the top, because sqlc would copy
 -- a leading comment into the first query's doc comment).
