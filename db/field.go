@@ -31,6 +31,8 @@ type fieldIndex struct {
 	next func(mq *Queries, ctx context.Context, from, below, pattern string) (value string, matches bool, err error)
 	desc func(mq *Queries, ctx context.Context, a SearchHostDescParams) ([]SystemEvent, error)
 	asc  func(mq *Queries, ctx context.Context, a SearchHostDescParams) ([]SystemEvent, error)
+	// count counts one value's events in a window of IDs.
+	count func(mq *Queries, ctx context.Context, value string, w idWindow) (int64, error)
 }
 
 var hostIndex = fieldIndex{
@@ -41,6 +43,9 @@ var hostIndex = fieldIndex{
 	desc: (*Queries).SearchHostDesc,
 	asc: func(mq *Queries, ctx context.Context, a SearchHostDescParams) ([]SystemEvent, error) {
 		return mq.SearchHostAsc(ctx, SearchHostAscParams(a))
+	},
+	count: func(mq *Queries, ctx context.Context, value string, w idWindow) (int64, error) {
+		return mq.CountHostInWindow(ctx, CountHostInWindowParams{Value: value, MinID: w.min, MaxID: w.max})
 	},
 }
 
@@ -54,6 +59,9 @@ var tagIndex = fieldIndex{
 	},
 	asc: func(mq *Queries, ctx context.Context, a SearchHostDescParams) ([]SystemEvent, error) {
 		return mq.SearchTagAsc(ctx, SearchTagAscParams(a))
+	},
+	count: func(mq *Queries, ctx context.Context, value string, w idWindow) (int64, error) {
+		return mq.CountTagInWindow(ctx, CountTagInWindowParams{Value: value, MinID: w.min, MaxID: w.max})
 	},
 }
 
@@ -223,4 +231,35 @@ func (p *fieldPager) fill(ctx context.Context, mq *Queries, s *fieldStream, n in
 	}
 	s.buf, s.done = rows, int64(len(rows)) < n
 	return nil
+}
+
+// maxIndexFacetValues is how many distinct values indexFacet counts one by
+// one at most; a field with more is counted by one pass over the rows.
+const maxIndexFacetValues = 2000
+
+// indexFacet counts the events of each value of idx's field with IDs in
+// w, from the index alone: one seek to each distinct value and a walk over
+// its entries in the window. ok is false when the field has too many
+// distinct values in the month for that to be the cheaper way.
+func indexFacet(ctx context.Context, mq *Queries, idx fieldIndex, w idWindow) (counts map[string]int64, ok bool, err error) {
+	counts = map[string]int64{}
+	from, below := "", "\xff\xff\xff\xff"
+	for range maxIndexFacetValues {
+		v, _, err := idx.next(mq, ctx, from, below, "*")
+		if errors.Is(err, sql.ErrNoRows) {
+			return counts, true, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		n, err := idx.count(mq, ctx, v, w)
+		if err != nil {
+			return nil, false, err
+		}
+		if n > 0 {
+			counts[v] = n
+		}
+		from = v + "\x00"
+	}
+	return nil, false, nil
 }

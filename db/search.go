@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -139,14 +140,20 @@ func afterCursor(o search.Order, m, cursor Month) bool {
 // row of m's table is inside [m.Start(), m.Next().Start()), so the clamped
 // range always bounds the ReceivedAt index.
 func bounds(q *search.Query, m Month) (since, until string) {
-	s, u := m.Start(), m.Next().Start()
-	if q.Since.After(s) {
-		s = q.Since
-	}
-	if !q.Until.IsZero() && q.Until.Before(u) {
-		u = q.Until
-	}
+	s, u := boundTimes(q, m)
 	return formatTime(s), formatTime(u)
+}
+
+// boundTimes is bounds as times.
+func boundTimes(q *search.Query, m Month) (since, until time.Time) {
+	since, until = m.Start(), m.Next().Start()
+	if q.Since.After(since) {
+		since = q.Since
+	}
+	if !q.Until.IsZero() && q.Until.Before(until) {
+		until = q.Until
+	}
+	return since, until
 }
 
 // filters are the optional field filters of q as query parameters.

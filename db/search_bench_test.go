@@ -275,3 +275,43 @@ func TestBenchEventIsRealistic(t *testing.T) {
 		t.Errorf("%d distinct apps, want the whole mix", len(apps))
 	}
 }
+
+// BenchmarkSummary measures what the web page asks besides the events:
+// the histogram and each facet over 24 hours, without and with a
+// full-text query, on the generated database.
+func BenchmarkSummary(b *testing.B) {
+	path := benchDatabase(b)
+	ctx := context.Background()
+	r, err := OpenReader(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	mid := benchStart.AddDate(0, 1, 14)
+	day := search.Query{Since: mid, Until: mid.Add(24 * time.Hour)}
+	term := day
+	term.Match = "password"
+	for _, q := range []struct {
+		name string
+		q    search.Query
+	}{{"24h", day}, {"24h-fts", term}} {
+		b.Run("histogram-"+q.name, func(b *testing.B) {
+			for b.Loop() {
+				if h, err := r.Histogram(ctx, q.q, 60); err != nil || h.Total == 0 {
+					b.Fatal(h.Total, err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/query")
+		})
+		for _, f := range []search.Field{search.FieldHost, search.FieldTag, search.FieldSeverity, search.FieldFacility} {
+			b.Run("facet-"+f.String()+"-"+q.name, func(b *testing.B) {
+				for b.Loop() {
+					if v, err := r.Facets(ctx, q.q, f, 10); err != nil || len(v) == 0 {
+						b.Fatal(v, err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/query")
+			})
+		}
+	}
+}

@@ -47,14 +47,27 @@ func (r *Reader) Histogram(ctx context.Context, q search.Query, n int) (search.H
 // bucketCount is one row of HistogramTime or HistogramMatch.
 type bucketCount struct{ bucket, n int64 }
 
+// plain reports whether q has no filter but its time range: its counts
+// need no row, only the ReceivedAt index.
+func plain(q *search.Query) bool {
+	return q.Match == "" && q.Host == "" && q.Tag == "" && q.Facility == nil && q.Severity == nil && q.Not.IsZero()
+}
+
 // histogramMonth adds the counts of month m to h.
 func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, h *search.Histogram) error {
 	mq := ForMonth(dbtx, m)
+	if plain(q) {
+		return plainHistogramMonth(ctx, mq, m, q, h)
+	}
 	a := matchArgs(m, q)
 	origin, step := h.Start.Unix(), int64(h.Step/time.Second)
+	w, ok, err := window(ctx, dbtx, m, q)
+	if err != nil || !ok {
+		return err
+	}
 	var counts []bucketCount
 	if q.Match == "" {
-		rows, err := mq.HistogramTime(ctx, HistogramTimeParams{Origin: origin, Step: step, Since: a.Since, Until: a.Until,
+		rows, err := mq.HistogramTime(ctx, HistogramTimeParams{Origin: origin, Step: step, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until,
 			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 		if err != nil {
 			return err
@@ -63,10 +76,6 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, h 
 			counts = append(counts, bucketCount{r.Bucket, r.N})
 		}
 	} else {
-		w, ok, err := window(ctx, dbtx, m, q)
-		if err != nil || !ok {
-			return err
-		}
 		rows, err := mq.HistogramMatch(ctx, HistogramMatchParams{Origin: origin, Step: step, Query: a.Query, MinID: w.min, MaxID: w.max,
 			Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 		if err != nil {
@@ -81,6 +90,33 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, h 
 			h.Counts[c.bucket] += c.n
 			h.Total += c.n
 		}
+	}
+	return nil
+}
+
+// plainHistogramMonth counts each bucket's part of month m in the
+// ReceivedAt index: a few index seeks and a walk over index entries, no
+// row read and nothing sorted.
+func plainHistogramMonth(ctx context.Context, mq *Queries, m Month, q *search.Query, h *search.Histogram) error {
+	lo, hi := boundTimes(q, m)
+	for i := range h.Counts {
+		start := h.Start.Add(time.Duration(i) * h.Step)
+		since, until := start, start.Add(h.Step)
+		if lo.After(since) {
+			since = lo
+		}
+		if hi.Before(until) {
+			until = hi
+		}
+		if !since.Before(until) {
+			continue
+		}
+		n, err := mq.CountTimeRange(ctx, CountTimeRangeParams{Since: formatTime(since), Until: formatTime(until)})
+		if err != nil {
+			return err
+		}
+		h.Counts[i] += n
+		h.Total += n
 	}
 	return nil
 }
@@ -121,16 +157,28 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, field 
 	mq := ForMonth(dbtx, m)
 	a := matchArgs(m, q)
 	f := int64(field)
-	if q.Match == "" {
-		rows, err := mq.FacetTime(ctx, FacetTimeParams{Field: f, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
-			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+	w, ok, err := window(ctx, dbtx, m, q)
+	if err != nil || !ok {
+		return err
+	}
+	if plain(q) && (field == search.FieldHost || field == search.FieldTag) {
+		if done, err := indexFacetMonth(ctx, mq, field, w, counts); err != nil || done {
+			return err
+		}
+	}
+	if plain(q) {
+		rows, err := mq.FacetPlain(ctx, FacetPlainParams{Field: f, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth})
 		for _, r := range rows {
 			counts[r.Value] += r.N
 		}
 		return err
 	}
-	w, ok, err := window(ctx, dbtx, m, q)
-	if err != nil || !ok {
+	if q.Match == "" {
+		rows, err := mq.FacetTime(ctx, FacetTimeParams{Field: f, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
+			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+		for _, r := range rows {
+			counts[r.Value] += r.N
+		}
 		return err
 	}
 	rows, err := mq.FacetMatch(ctx, FacetMatchParams{Field: f, Query: a.Query, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
@@ -139,6 +187,24 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, field 
 		counts[r.Value] += r.N
 	}
 	return err
+}
+
+// indexFacetMonth counts the host or tag facet of a query without filters
+// from the field's index (indexFacet); done is false when the month has
+// no such index or too many values, and the rows must be counted.
+func indexFacetMonth(ctx context.Context, mq *Queries, field search.Field, w idWindow, counts map[string]int64) (done bool, err error) {
+	if n, err := mq.HasHostIndex(ctx); err != nil || n == 0 {
+		return false, err
+	}
+	idx := hostIndex
+	if field == search.FieldTag {
+		idx = tagIndex
+	}
+	byValue, ok, err := indexFacet(ctx, mq, idx, w)
+	for v, n := range byValue {
+		counts[v] += n
+	}
+	return ok, err
 }
 
 // Newest returns when the newest stored event was received; ok is false
@@ -180,4 +246,25 @@ func (r *Reader) edge(ctx context.Context, newest bool) (time.Time, bool, error)
 func (r *Reader) SetMaxConns(n int) {
 	r.db.SetMaxOpenConns(max(n, 1))
 	r.db.SetMaxIdleConns(max(n, 1))
+}
+
+// Event returns the event with ID id in the month table called table (as
+// in search.Event.Table); ok is false when there is no such event.
+func (r *Reader) Event(ctx context.Context, table string, id int64) (e search.Event, ok bool, err error) {
+	m, err := ParseMonthTable(table)
+	if err != nil {
+		return e, false, nil
+	}
+	months, err := Months(ctx, r.db)
+	if err != nil || !slices.Contains(months, m) {
+		return e, false, err
+	}
+	row, err := ForMonth(r.db, m).GetEvent(ctx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, false, nil
+	}
+	if err != nil {
+		return e, false, fmt.Errorf("read event %d of %s: %w", id, table, err)
+	}
+	return eventOf(m, &row), true, nil
 }

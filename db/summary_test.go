@@ -49,17 +49,26 @@ func TestSearchWithoutTheFieldIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := searchTexts(t, s.DB(), search.Query{Host: "web*"})
+	ctx := context.Background()
+	wantFacets, err := (&Reader{db: s.DB()}).Facets(ctx, search.Query{}, search.FieldHost, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, m := range []string{"202609", "202610", "202611"} {
 		if _, err := s.DB().Exec("DROP INDEX SystemEvents" + m + "_FromHost"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got := searchTexts(t, openReader(t, path).db, search.Query{Host: "web*"}); !slices.Equal(got, want) {
+	r := openReader(t, path)
+	if got := searchTexts(t, r.db, search.Query{Host: "web*"}); !slices.Equal(got, want) {
 		t.Errorf("without the index: %q, want %q", got, want)
+	}
+	if got, err := r.Facets(ctx, search.Query{}, search.FieldHost, 10); err != nil || !slices.Equal(got, wantFacets) {
+		t.Errorf("host facet without the index: %v, %v; want %v", got, err, wantFacets)
 	}
 	// Opening the store again gives every month its indexes back.
 	s.Close()
-	s, err := Open(context.Background(), path)
+	s, err = Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -227,9 +227,13 @@ LIMIT 1;
 -- name: HistogramTime :many
 -- HistogramTime counts what SearchDesc would list, per bucket of step
 -- seconds from origin (Unix seconds): bucket i starts at origin + i*step.
+-- It reads the table itself over the ID window of the time range (the
+-- rows in storage order, as FTS5 queries do), not the ReceivedAt index:
+-- every row is read anyway, and in order it is several times faster.
 SELECT CAST((unixepoch(e.ReceivedAt) - CAST(sqlc.arg(origin) AS INTEGER)) / CAST(sqlc.arg(step) AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
 FROM SystemEvents e
-WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
@@ -259,10 +263,12 @@ GROUP BY bucket;
 -- name: FacetTime :many
 -- FacetTime counts what SearchDesc would list per value of one field
 -- (field 0: FromHost, 1: SysLogTag, 2: Priority, 3: Facility), most
--- frequent first, at most lim values.
+-- frequent first, at most lim values. It reads the ID window as
+-- HistogramTime does.
 SELECT CAST(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
 FROM SystemEvents e
-WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
@@ -293,6 +299,36 @@ GROUP BY value
 ORDER BY n DESC, value
 LIMIT sqlc.arg(lim);
 
+-- name: CountTimeRange :one
+-- CountTimeRange counts the events received in [since, until): the
+-- histogram's bucket of a query without filters, read from the ReceivedAt
+-- index alone (no row is read).
+SELECT count(*) FROM SystemEvents e
+WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until);
+
+-- name: FacetPlain :many
+-- FacetPlain is FacetTime for a query without filters, which it spares
+-- evaluating on every row.
+SELECT CAST(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
+FROM SystemEvents e
+WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT sqlc.arg(lim);
+
+-- name: CountHostInWindow :one
+-- CountHostInWindow counts the events from host value with IDs from
+-- min_id to max_id, in the FromHost index alone: the host facet of a
+-- query without filters, one value at a time (see NextHost).
+SELECT count(*) FROM SystemEvents e
+WHERE e.FromHost = sqlc.arg(value) AND e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER);
+
+-- name: CountTagInWindow :one
+-- CountTagInWindow is CountHostInWindow for SysLogTag.
+SELECT count(*) FROM SystemEvents e
+WHERE e.SysLogTag = sqlc.arg(value) AND e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER);
+
 -- name: OldestReceivedAt :one
 -- OldestReceivedAt is when the oldest event of a month table was received
 -- (sql.ErrNoRows when it is empty).
@@ -302,6 +338,10 @@ SELECT e.ReceivedAt FROM SystemEvents e ORDER BY e.ReceivedAt LIMIT 1;
 -- NewestReceivedAt is when the newest event of a month table was received
 -- (sql.ErrNoRows when it is empty).
 SELECT e.ReceivedAt FROM SystemEvents e ORDER BY e.ReceivedAt DESC LIMIT 1;
+
+-- name: GetEvent :one
+-- GetEvent returns the event with ID id (sql.ErrNoRows when there is none).
+SELECT * FROM SystemEvents e WHERE e.ID = sqlc.arg(id);
 
 -- Notes on every query above (here, not at the top, because sqlc would copy
 -- a leading comment into the first query's doc comment).
