@@ -48,6 +48,24 @@ sql_dump = {{.SQLite.SQLDump}}
 # Keep only the newest N month tables (0 = keep everything); older ones are
 # dropped at start and whenever a new month begins.
 retention_months = {{.SQLite.RetentionMonths}}
+
+# aiosyslogd web: the browser UI and HTTP API (the Python aiosyslogd-web's
+# section). It reads the database above, read-only.
+[web_server]
+bind_ip = {{printf "%q" .Web.BindIP}}
+bind_port = {{.Web.BindPort}}
+debug = {{.Web.Debug}}
+# Mask IPv4/IPv6/MAC addresses and user=… values in what the page and the
+# API show.
+redact = {{.Web.Redact}}
+# Users and their password hashes (aiosyslogd user …); made with one admin
+# and a random password, printed once, when missing. session.key, the
+# key that signs sessions, is kept beside it.
+users_file = {{printf "%q" .Web.UsersFile}}
+session_hours = {{.Web.SessionHours}}
+# Both set: HTTPS.
+cert_file = {{printf "%q" .Web.CertFile}}
+key_file = {{printf "%q" .Web.KeyFile}}
 `))
 
 // defaultConfigText is the text of the default configuration file.
@@ -64,6 +82,20 @@ func defaultConfigText() string {
 type Config struct {
 	Server ServerConfig `toml:"server"`
 	SQLite SQLiteConfig `toml:"sqlite"`
+	Web    WebConfig    `toml:"web_server"`
+}
+
+// WebConfig is the [web_server] table: where aiosyslogd web listens, its
+// users and sessions, and HTTPS.
+type WebConfig struct {
+	BindIP       string `toml:"bind_ip"`
+	BindPort     int    `toml:"bind_port"`
+	Debug        bool   `toml:"debug"`
+	Redact       bool   `toml:"redact"`
+	UsersFile    string `toml:"users_file"`
+	SessionHours int    `toml:"session_hours"`
+	CertFile     string `toml:"cert_file"`
+	KeyFile      string `toml:"key_file"`
 }
 
 // ServerConfig is the [server] table: where to listen and what to log.
@@ -93,6 +125,7 @@ func defaultConfig() Config {
 		Server: ServerConfig{BindIP: "0.0.0.0", BindPort: 5140, QueueSize: ingest.DefaultQueueSize, RFC3164Timezone: "Local"},
 		SQLite: SQLiteConfig{Enabled: true, Database: "syslog.db", BatchSize: ingest.DefaultBatchSize,
 			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
+		Web: WebConfig{BindIP: "0.0.0.0", BindPort: 5141, UsersFile: "users.json", SessionHours: 12},
 	}
 }
 
@@ -174,6 +207,9 @@ func parseConfigFile(path string) (Config, error) {
 			path, keyLine(string(text), undecoded[0][len(undecoded[0])-1]), key)
 	}
 	if err := cfg.validate(); err != nil {
+		if line := validationLine(string(text), err); line > 0 {
+			return Config{}, fmt.Errorf("config %s: line %d: %w", path, line, err)
+		}
 		return Config{}, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
@@ -185,6 +221,33 @@ func keyLine(text, key string) int {
 	re := regexp.MustCompile(`^\s*(\[\s*)?"?` + regexp.QuoteMeta(key) + `"?\s*(=|\])`)
 	for i, line := range strings.Split(text, "\n") {
 		if re.MatchString(line) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// validatedKey is the TABLE.KEY that a validation error starts with.
+var validatedKey = regexp.MustCompile(`^([a-z_]+)\.([a-z0-9_]+)`)
+
+// validationLine is the line of text that sets the key a validation
+// error names; 0 when the file does not set it (a default is wrong, or the
+// error names no key).
+func validationLine(text string, err error) int {
+	m := validatedKey.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0
+	}
+	table := regexp.MustCompile(`^\s*\[\s*` + regexp.QuoteMeta(m[1]) + `\s*\]`)
+	key := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(m[2]) + `"?\s*=`)
+	in := false
+	for i, line := range strings.Split(text, "\n") {
+		switch {
+		case table.MatchString(line):
+			in = true
+		case strings.HasPrefix(strings.TrimSpace(line), "["):
+			in = false
+		case in && key.MatchString(line):
 			return i + 1
 		}
 	}
@@ -213,8 +276,32 @@ func (c *Config) validate() error {
 	if c.SQLite.RetentionMonths < 0 {
 		return fmt.Errorf("sqlite.retention_months = %d: want 0 (keep all) or more", c.SQLite.RetentionMonths)
 	}
+	if err := c.Web.validate(); err != nil {
+		return err
+	}
 	if c.SQLite.Enabled && c.SQLite.Database == "" {
 		return errors.New("sqlite.database is empty: name the database file, or set sqlite.enabled = false")
 	}
 	return nil
+}
+
+func (w *WebConfig) validate() error {
+	switch {
+	case w.BindPort < 0 || w.BindPort > 65535:
+		return fmt.Errorf("web_server.bind_port = %d: want 0-65535", w.BindPort)
+	case net.ParseIP(w.BindIP) == nil && w.BindIP != "" && w.BindIP != "localhost":
+		return fmt.Errorf("web_server.bind_ip = %q: not an IP address", w.BindIP)
+	case w.UsersFile == "":
+		return errors.New("web_server.users_file is empty: name the users file (users.json)")
+	case w.SessionHours <= 0:
+		return fmt.Errorf("web_server.session_hours = %d: want a number of hours above 0", w.SessionHours)
+	case (w.CertFile == "") != (w.KeyFile == ""):
+		return errors.New("web_server.cert_file and key_file go together: set both for HTTPS, or neither")
+	}
+	return nil
+}
+
+// WebAddr is the TCP address aiosyslogd web listens on.
+func (c *Config) WebAddr() string {
+	return net.JoinHostPort(c.Web.BindIP, strconv.Itoa(c.Web.BindPort))
 }

@@ -4,6 +4,8 @@
 //	aiosyslogd serve            receive syslog over UDP and store it
 //	aiosyslogd search [QUERY]   search what serve stored
 //	aiosyslogd convert [FILE…]  turn RFC 3164 lines into RFC 5424 lines
+//	aiosyslogd user …           manage the web UI's users
+//	aiosyslogd web              the browser UI and HTTP API
 package main
 
 import (
@@ -47,6 +49,7 @@ func newApp() *cli.App {
 			searchCommand(),
 			convertCommand(),
 			userCommand(),
+			webCommand(),
 		},
 		HideHelpCommand: true,
 	}

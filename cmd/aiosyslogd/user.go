@@ -53,7 +53,8 @@ func usersFileFlag(env []string) cli.Flag {
 }
 
 // usersFilePath is the users file the user commands work on: --users-file
-// or AIOSYSLOGD_USERS_FILE, else users.json in the working directory.
+// or AIOSYSLOGD_USERS_FILE, else web_server.users_file of the
+// configuration (users.json by default), as aiosyslogd web reads it.
 func usersFilePath(c *cli.Context) (string, error) {
 	// c.Lineage() is the subcommand, then user: each String reads the
 	// nearest command that defines the flag, which is that command itself.
@@ -62,8 +63,11 @@ func usersFilePath(c *cli.Context) (string, error) {
 			return p, nil
 		}
 	}
-	// TODO(merge): web_server.users_file from the configuration
-	return "users.json", nil
+	cfg, _, err := loadConfigNoCreate(c)
+	if err != nil {
+		return "", cli.Exit("aiosyslogd user: "+err.Error(), 2)
+	}
+	return cfg.Web.UsersFile, nil
 }
 
 // runUserUnknown runs for `aiosyslogd user` without a known subcommand.
