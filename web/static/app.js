@@ -13,6 +13,15 @@
 
   if (tz && !params.get("tz")) $("tz").value = tz;
 
+  // The from/until inputs show only for a custom range.
+  const custom = document.querySelector(".query .custom");
+  const showCustom = () => { custom.hidden = $("range").value !== "custom"; };
+  $("range").addEventListener("change", () => {
+    showCustom();
+    if ($("range").value === "custom") custom.querySelector("input").focus();
+  });
+  showCustom();
+
   // The API's parameters: the page's, with the browser's time zone for
   // times typed without one.
   function apiParams(extra) {
