@@ -6,7 +6,7 @@ SQLC         := $(GOBIN)/sqlc
 BIN          := bin/aiosyslogd
 FUZZTIME     ?= 10s
 
-.PHONY: help build test generate verify run fuzz bench bench-search tools clean
+.PHONY: help build test generate verify run fuzz bench bench-search bench-web tools clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -49,6 +49,10 @@ bench: build ## drive the real daemon (Go load, loggen if installed), then the G
 
 bench-search: ## search benchmarks on a generated 10-million-row database (made once, minutes, ~4 GB)
 	go test -run '^$$' -bench BenchmarkSearch -benchtime 200x ./db/
+
+bench-web: bench-search ## histogram, facets, the API and the page in Chromium, on the same database
+	go test -run '^$$' -bench BenchmarkSummary -benchtime 20x ./db/
+	go test -run '^$$' -bench . -benchtime 20x ./web/
 
 tools: $(SQLC) ## install the pinned sqlc
 
