@@ -2,68 +2,39 @@ package db
 
 import (
 	"context"
-	"database/sql"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
-// A search with --host or --tag and no full-text query reads the FromHost
-// (SysLogTag) index, whatever share of the rows match: a rare host's
-// newest events are a short range of the index, where the time index would
-// be walked to its end. Those indexes end with the rowid, so within one
-// value the rows come in ID (arrival) order, newest first or oldest first,
-// with no sort. A pattern ("web1*") becomes the few distinct values it
-// matches, each read as a range and merged by ID. The plan falls back to
-// walking the time index when the pattern starts with a wildcard (no range
-// of the index holds its values) or matches more than maxFieldValues
-// values, and for month tables without the index (made by an older
-// version, before serve added it).
+// A search with --host or --tag and no full-text query reads where each
+// host and tag is (SystemEvents_Batches, sql/schema.sql), not the time
+// index: the newest batches that name the host give the IDs of its
+// events, which are then read by ID, whatever share of the rows they are;
+// a host that no batch names costs one pass over the batches' rows (one
+// per stored batch, some thousands a month). A pattern ("web1*") first
+// becomes the distinct values it matches (SystemEvents_Values), at most
+// maxFieldValues of them. Every row found is checked against every filter
+// again. The plan falls back to walking the time index when a pattern
+// matches more than maxFieldValues values or a value that a JSON path
+// cannot name (one with " or \), and for month tables made by an older
+// version before serve gave them SystemEvents_Batches.
 
-// maxFieldValues is how many distinct values the index plan merges at most.
+// maxFieldValues is how many values the batch plan looks up at most.
 const maxFieldValues = 64
 
-// fieldIndex is the statements of one field's index.
-type fieldIndex struct {
-	next func(mq *Queries, ctx context.Context, from, below, pattern string) (value string, matches bool, err error)
-	desc func(mq *Queries, ctx context.Context, a SearchHostDescParams) ([]SystemEvent, error)
-	asc  func(mq *Queries, ctx context.Context, a SearchHostDescParams) ([]SystemEvent, error)
-	// count counts one value's events in a window of IDs.
-	count func(mq *Queries, ctx context.Context, value string, w idWindow) (int64, error)
-}
+// field is a column that SystemEvents_Batches and SystemEvents_Values
+// record, by their Field code.
+type field int64
 
-var hostIndex = fieldIndex{
-	next: func(mq *Queries, ctx context.Context, from, below, pattern string) (string, bool, error) {
-		r, err := mq.NextHost(ctx, NextHostParams{Pattern: pattern, From: from, Below: below})
-		return r.FromHost, r.Matches == 1, err
-	},
-	desc: (*Queries).SearchHostDesc,
-	asc: func(mq *Queries, ctx context.Context, a SearchHostDescParams) ([]SystemEvent, error) {
-		return mq.SearchHostAsc(ctx, SearchHostAscParams(a))
-	},
-	count: func(mq *Queries, ctx context.Context, value string, w idWindow) (int64, error) {
-		return mq.CountHostInWindow(ctx, CountHostInWindowParams{Value: value, MinID: w.min, MaxID: w.max})
-	},
-}
-
-var tagIndex = fieldIndex{
-	next: func(mq *Queries, ctx context.Context, from, below, pattern string) (string, bool, error) {
-		r, err := mq.NextTag(ctx, NextTagParams{Pattern: pattern, From: from, Below: below})
-		return r.SysLogTag, r.Matches == 1, err
-	},
-	desc: func(mq *Queries, ctx context.Context, a SearchHostDescParams) ([]SystemEvent, error) {
-		return mq.SearchTagDesc(ctx, SearchTagDescParams(a))
-	},
-	asc: func(mq *Queries, ctx context.Context, a SearchHostDescParams) ([]SystemEvent, error) {
-		return mq.SearchTagAsc(ctx, SearchTagAscParams(a))
-	},
-	count: func(mq *Queries, ctx context.Context, value string, w idWindow) (int64, error) {
-		return mq.CountTagInWindow(ctx, CountTagInWindowParams{Value: value, MinID: w.min, MaxID: w.max})
-	},
-}
+const (
+	hostField field = 0
+	tagField  field = 1
+)
 
 // literalPrefix is the part of a GLOB pattern before its first wildcard.
 func literalPrefix(pattern string) string {
@@ -86,180 +57,176 @@ func successor(prefix string) (string, bool) {
 	return "", false
 }
 
-// fieldValues returns the distinct values of idx's field that pattern
-// matches, in month mq's table. ok is false when the index cannot serve
-// the pattern: no literal prefix, or more than maxFieldValues values (or
-// four times as many values in the prefix's range, matching or not).
-func fieldValues(ctx context.Context, mq *Queries, idx fieldIndex, pattern string) (values []string, ok bool, err error) {
-	prefix := literalPrefix(pattern)
-	if prefix == pattern {
-		return []string{pattern}, true, nil
+// anyString is above every host and tag: the end of a range without one.
+const anyString = "\xff\xff\xff\xff"
+
+// fieldPaths returns the JSON paths ('$."web-07"') of the values of f that
+// pattern matches in month mq's table, as a JSON array. ok is false when
+// the batch plan cannot serve the pattern; an empty array matches nothing.
+func fieldPaths(ctx context.Context, mq *Queries, f field, pattern string) (paths string, ok bool, err error) {
+	// The month's values that pattern matches; for an exact value, the
+	// value itself if the month has it (a value it lacks costs nothing).
+	from, below := literalPrefix(pattern), anyString
+	if from == pattern {
+		below = pattern + "\x00"
+	} else if b, ok := successor(from); ok {
+		below = b
 	}
-	below, ok := successor(prefix)
-	if prefix == "" || !ok {
-		return nil, false, nil
+	values, err := mq.FieldValues(ctx, FieldValuesParams{Field: int64(f), From: from, Below: below, Pattern: pattern, Lim: maxFieldValues + 1})
+	if err != nil || len(values) > maxFieldValues {
+		return "", false, err
 	}
-	from := prefix
-	for range 4 * maxFieldValues {
-		v, matches, err := idx.next(mq, ctx, from, below, pattern)
-		if errors.Is(err, sql.ErrNoRows) {
-			return values, true, nil
+	list := make([]string, 0, len(values))
+	for _, v := range values {
+		if strings.ContainsAny(v, `"\`) {
+			return "", false, nil
 		}
-		if err != nil {
-			return nil, false, err
-		}
-		if matches {
-			if len(values) == maxFieldValues {
-				return nil, false, nil
-			}
-			values = append(values, v)
-		}
-		from = v + "\x00" // the least string above v
+		list = append(list, `$."`+v+`"`)
 	}
-	return nil, false, nil
+	b, _ := json.Marshal(list) // strings always encode
+	return string(b), true, nil
 }
 
-// fieldPager merges the index ranges of a field's values by ID.
+// fieldPager reads the events of the batches that name a field's values,
+// a few batches at a time, in ID order.
 type fieldPager struct {
-	idx     fieldIndex
-	args    SearchHostDescParams
+	batches FieldBatchesDescParams // FieldBatchesAsc's are the same
+	events  EventsByIDParams
 	oldest  bool // OldestFirst: ascending IDs
-	streams []fieldStream
+	lo, hi  int64
+	buf     []SystemEvent
+	done    bool
 }
 
-// fieldStream is one value's range: the rows read and not yet passed on,
-// the ID to continue after, and whether the range is exhausted.
-type fieldStream struct {
-	value string
-	key   int64
-	buf   []SystemEvent
-	done  bool
-}
-
-// newFieldPager returns the index plan for q in month m when it has one
+// newFieldPager returns the batch plan for q in month m when it has one
 // (use is false otherwise); ok is false when no event of m can match.
 func newFieldPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor) (p *fieldPager, use, ok bool, err error) {
 	mq := ForMonth(dbtx, m)
-	if n, err := mq.HasHostIndex(ctx); err != nil || n == 0 {
+	if n, err := mq.HasFieldIndex(ctx); err != nil || n == 0 {
 		return nil, false, false, err
 	}
-	idx, pattern := hostIndex, q.Host
+	f, pattern := hostField, q.Host
 	if pattern == "" {
-		idx, pattern = tagIndex, q.Tag
+		f, pattern = tagField, q.Tag
 	}
-	values, use, err := fieldValues(ctx, mq, idx, pattern)
+	paths, use, err := fieldPaths(ctx, mq, f, pattern)
 	if err != nil || !use {
 		return nil, false, false, err
 	}
 	w, ok, err := window(ctx, dbtx, m, q)
-	if err != nil || !ok || len(values) == 0 {
+	if err != nil || !ok || paths == "[]" {
 		return nil, true, false, err
 	}
 	a := matchArgs(m, q)
-	p = &fieldPager{idx: idx, oldest: q.Order == search.OldestFirst, args: SearchHostDescParams{
-		Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity,
-		NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded}}
-	key := w.max
-	if key < math.MaxInt64 {
-		key++ // exclusive
-	}
-	if after != nil {
-		key = min(key, after.ID)
-	}
-	p.args.BoundID = w.min
-	if p.oldest {
-		key, p.args.BoundID = w.min-1, w.max
-		if after != nil {
-			key = max(key, after.ID)
+	p = &fieldPager{oldest: q.Order == search.OldestFirst, lo: w.min, hi: w.max,
+		batches: FieldBatchesDescParams{Field: int64(f), Paths: paths, Lim: 4},
+		events: EventsByIDParams{Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility,
+			Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded}}
+	if after != nil { // the window ends at the cursor, which is excluded
+		if p.oldest {
+			p.lo = max(p.lo, after.ID+1)
+		} else {
+			p.hi = min(p.hi, after.ID-1)
 		}
 	}
-	for _, v := range values {
-		p.streams = append(p.streams, fieldStream{value: v, key: key})
+	p.batches.KeyID, p.batches.BoundID = satAdd(p.hi, 1), p.lo
+	if p.oldest {
+		p.batches.KeyID, p.batches.BoundID = p.lo-1, p.hi
 	}
-	return p, true, true, nil
+	return p, true, p.lo <= p.hi, nil
 }
 
-// next returns the next limit rows of the merged ranges, in ID order.
+// satAdd is a+b without overflow past math.MaxInt64.
+func satAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+// next returns the next limit rows, in the pager's order.
 func (p *fieldPager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
-	chunk := min(max(16, limit/int64(len(p.streams))+1), pageSize)
 	var out []SystemEvent
 	for int64(len(out)) < limit {
-		best := -1
-		for i := range p.streams {
-			s := &p.streams[i]
-			if len(s.buf) == 0 && !s.done {
-				if err := p.fill(ctx, mq, s, chunk); err != nil {
-					return out, err
-				}
+		if len(p.buf) == 0 {
+			if p.done {
+				break
 			}
-			if len(s.buf) > 0 && (best < 0 || p.first(s.buf[0].ID, p.streams[best].buf[0].ID)) {
-				best = i
+			if err := p.fill(ctx, mq); err != nil {
+				return out, err
 			}
+			continue
 		}
-		if best < 0 {
-			break
-		}
-		s := &p.streams[best]
-		out = append(out, s.buf[0])
-		s.buf = s.buf[1:]
+		n := min(int64(len(p.buf)), limit-int64(len(out)))
+		out = append(out, p.buf[:n]...)
+		p.buf = p.buf[n:]
 	}
 	return out, nil
 }
 
-// first reports whether ID a comes before ID b in the pager's order.
-func (p *fieldPager) first(a, b int64) bool {
+// fill reads the events of the next few batches that name the values,
+// and asks for twice as many batches the next time (up to 256): a rare
+// value takes few round trips, a common one reads no more than it needs.
+func (p *fieldPager) fill(ctx context.Context, mq *Queries) error {
+	var rows []FieldBatchesDescRow
+	var err error
 	if p.oldest {
-		return a < b
+		var asc []FieldBatchesAscRow
+		asc, err = mq.FieldBatchesAsc(ctx, FieldBatchesAscParams(p.batches))
+		for _, r := range asc {
+			rows = append(rows, FieldBatchesDescRow(r))
+		}
+	} else {
+		rows, err = mq.FieldBatchesDesc(ctx, p.batches)
 	}
-	return a > b
-}
-
-// fill reads up to n more rows of stream s.
-func (p *fieldPager) fill(ctx context.Context, mq *Queries, s *fieldStream, n int64) error {
-	a := p.args
-	a.Value, a.KeyID, a.Lim = s.value, s.key, n
-	page := p.idx.desc
-	if p.oldest {
-		page = p.idx.asc
-	}
-	rows, err := page(mq, ctx, a)
 	if err != nil {
-		return fmt.Errorf("search %q: %w", s.value, err)
+		return fmt.Errorf("batches of %s: %w", p.batches.Paths, err)
 	}
-	if len(rows) > 0 {
-		s.key = rows[len(rows)-1].ID
+	if int64(len(rows)) < p.batches.Lim {
+		p.done = true
 	}
-	s.buf, s.done = rows, int64(len(rows)) < n
+	if len(rows) == 0 {
+		return nil
+	}
+	ids, err := p.ids(rows)
+	if err != nil {
+		return err
+	}
+	p.batches.Lim = min(p.batches.Lim*2, 256)
+	events := p.events
+	events.IDs = ids
+	if p.buf, err = mq.EventsByID(ctx, events); err != nil {
+		return fmt.Errorf("events of %s: %w", p.batches.Paths, err)
+	}
+	if !p.oldest {
+		slices.Reverse(p.buf)
+	}
 	return nil
 }
 
-// maxIndexFacetValues is how many distinct values indexFacet counts one by
-// one at most; a field with more is counted by one pass over the rows.
-const maxIndexFacetValues = 2000
-
-// indexFacet counts the events of each value of idx's field with IDs in
-// w, from the index alone: one seek to each distinct value and a walk over
-// its entries in the window. ok is false when the field has too many
-// distinct values in the month for that to be the cheaper way.
-func indexFacet(ctx context.Context, mq *Queries, idx fieldIndex, w idWindow) (counts map[string]int64, ok bool, err error) {
-	counts = map[string]int64{}
-	from, below := "", "\xff\xff\xff\xff"
-	for range maxIndexFacetValues {
-		v, _, err := idx.next(mq, ctx, from, below, "*")
-		if errors.Is(err, sql.ErrNoRows) {
-			return counts, true, nil
+// ids collects the IDs of rows' lists inside the window, as a JSON array,
+// and moves the batch key past the last batch.
+func (p *fieldPager) ids(rows []FieldBatchesDescRow) (string, error) {
+	var all []int64
+	for _, r := range rows {
+		var lists [][]int64
+		if err := json.Unmarshal([]byte(r.IDs), &lists); err != nil {
+			return "", fmt.Errorf("batch %d: %w", r.ID, err)
 		}
-		if err != nil {
-			return nil, false, err
+		for _, l := range lists {
+			for _, offset := range l {
+				if id := r.ID + offset; id >= p.lo && id <= p.hi {
+					all = append(all, id)
+				}
+			}
 		}
-		n, err := idx.count(mq, ctx, v, w)
-		if err != nil {
-			return nil, false, err
-		}
-		if n > 0 {
-			counts[v] = n
-		}
-		from = v + "\x00"
 	}
-	return nil, false, nil
+	// The next batches: below the last one's first ID, or (oldest first)
+	// past its last ID.
+	p.batches.KeyID = rows[len(rows)-1].ID
+	if p.oldest {
+		p.batches.KeyID = rows[len(rows)-1].LastID
+	}
+	b, _ := json.Marshal(all)
+	return string(b), nil
 }

@@ -237,8 +237,8 @@ type pager interface {
 }
 
 // newPager returns the pager for q in month m: through the FTS5 index with
-// a full-text query; without one, through the FromHost or SysLogTag index
-// for --host or --tag when it can serve the pattern (see field.go), else
+// a full-text query; without one, by where each host and tag is for
+// --host or --tag when that can serve the pattern (see field.go), else
 // through the ReceivedAt index. ok is false when no event of m can match.
 func newPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor) (_ pager, ok bool, err error) {
 	if q.Match != "" {

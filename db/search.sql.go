@@ -25,27 +25,6 @@ func (q *Queries) CheckMatch(ctx context.Context, query string) (int64, error) {
 	return count, err
 }
 
-const countHostInWindow = `-- name: CountHostInWindow :one
-SELECT count(*) FROM SystemEvents e
-WHERE e.FromHost = ?1 AND e.ID BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
-`
-
-type CountHostInWindowParams struct {
-	Value string
-	MinID int64
-	MaxID int64
-}
-
-// CountHostInWindow counts the events from host value with IDs from
-// min_id to max_id, in the FromHost index alone: the host facet of a
-// query without filters, one value at a time (see NextHost).
-func (q *Queries) CountHostInWindow(ctx context.Context, arg CountHostInWindowParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countHostInWindow, arg.Value, arg.MinID, arg.MaxID)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
-}
-
 const countSearch = `-- name: CountSearch :one
 SELECT count(*) FROM SystemEvents e
 WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
@@ -139,25 +118,6 @@ func (q *Queries) CountSearchMatch(ctx context.Context, arg CountSearchMatchPara
 	return count, err
 }
 
-const countTagInWindow = `-- name: CountTagInWindow :one
-SELECT count(*) FROM SystemEvents e
-WHERE e.SysLogTag = ?1 AND e.ID BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
-`
-
-type CountTagInWindowParams struct {
-	Value string
-	MinID int64
-	MaxID int64
-}
-
-// CountTagInWindow is CountHostInWindow for SysLogTag.
-func (q *Queries) CountTagInWindow(ctx context.Context, arg CountTagInWindowParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countTagInWindow, arg.Value, arg.MinID, arg.MaxID)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
-}
-
 const countTimeRange = `-- name: CountTimeRange :one
 SELECT count(*) FROM SystemEvents e
 WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
@@ -176,6 +136,82 @@ func (q *Queries) CountTimeRange(ctx context.Context, arg CountTimeRangeParams) 
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const eventsByID = `-- name: EventsByID :many
+SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage FROM json_each(CAST(?1 AS TEXT)) i CROSS JOIN SystemEvents e ON e.ID = i.value
+WHERE +e.ReceivedAt >= ?2 AND +e.ReceivedAt < ?3
+  AND (e.FromHost GLOB ?4 OR ?4 IS NULL)
+  AND (e.SysLogTag GLOB ?5 OR ?5 IS NULL)
+  AND (e.Facility = ?6 OR ?6 IS NULL)
+  AND (e.Priority <= ?7 OR ?7 IS NULL)
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+ORDER BY e.ID
+`
+
+type EventsByIDParams struct {
+	IDs      string
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+}
+
+// EventsByID returns the events of ids (a JSON array of IDs) that match the
+// filters, in ID order.
+func (q *Queries) EventsByID(ctx context.Context, arg EventsByIDParams) ([]SystemEvent, error) {
+	rows, err := q.db.QueryContext(ctx, eventsByID,
+		arg.IDs,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SystemEvent
+	for rows.Next() {
+		var i SystemEvent
+		if err := rows.Scan(
+			&i.ID,
+			&i.Facility,
+			&i.Priority,
+			&i.FromHost,
+			&i.InfoUnitID,
+			&i.ReceivedAt,
+			&i.DeviceReportedTime,
+			&i.SysLogTag,
+			&i.ProcessID,
+			&i.MsgID,
+			&i.StructuredData,
+			&i.Message,
+			&i.RawMessage,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const facetMatch = `-- name: FacetMatch :many
@@ -383,6 +419,259 @@ func (q *Queries) FacetTime(ctx context.Context, arg FacetTimeParams) ([]FacetTi
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const fieldBatchesAsc = `-- name: FieldBatchesAsc :many
+SELECT b.ID, b.LastID, CAST(json_group_array(json(CASE CAST(?1 AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END -> p.value)) AS TEXT) AS ids
+FROM SystemEvents_Batches b CROSS JOIN json_each(CAST(?2 AS TEXT)) p
+WHERE b.LastID > CAST(?3 AS INTEGER) AND b.ID <= CAST(?4 AS INTEGER)
+  AND (CASE CAST(?1 AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END -> p.value) IS NOT NULL
+GROUP BY b.ID
+ORDER BY b.ID
+LIMIT ?5
+`
+
+type FieldBatchesAscParams struct {
+	Field   int64
+	Paths   string
+	KeyID   int64
+	BoundID int64
+	Lim     int64
+}
+
+type FieldBatchesAscRow struct {
+	ID     int64
+	LastID int64
+	IDs    string
+}
+
+// FieldBatchesAsc is FieldBatchesDesc oldest first: the batches whose last
+// ID is above key_id and whose first ID is at most bound_id.
+func (q *Queries) FieldBatchesAsc(ctx context.Context, arg FieldBatchesAscParams) ([]FieldBatchesAscRow, error) {
+	rows, err := q.db.QueryContext(ctx, fieldBatchesAsc,
+		arg.Field,
+		arg.Paths,
+		arg.KeyID,
+		arg.BoundID,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FieldBatchesAscRow
+	for rows.Next() {
+		var i FieldBatchesAscRow
+		if err := rows.Scan(&i.ID, &i.LastID, &i.IDs); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const fieldBatchesDesc = `-- name: FieldBatchesDesc :many
+SELECT b.ID, b.LastID, CAST(json_group_array(json(CASE CAST(?1 AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END -> p.value)) AS TEXT) AS ids
+FROM SystemEvents_Batches b CROSS JOIN json_each(CAST(?2 AS TEXT)) p
+WHERE b.ID < CAST(?3 AS INTEGER) AND b.LastID >= CAST(?4 AS INTEGER)
+  AND (CASE CAST(?1 AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END -> p.value) IS NOT NULL
+GROUP BY b.ID
+ORDER BY b.ID DESC
+LIMIT ?5
+`
+
+type FieldBatchesDescParams struct {
+	Field   int64
+	Paths   string
+	KeyID   int64
+	BoundID int64
+	Lim     int64
+}
+
+type FieldBatchesDescRow struct {
+	ID     int64
+	LastID int64
+	IDs    string
+}
+
+// FieldBatchesDesc lists the batches, newest first, whose first ID is below
+// key_id and whose last ID is at least bound_id, that hold a value of
+// field at one of paths (a JSON array of JSON paths, '$."web-07"'), at
+// most lim, each with the lists of those values (a JSON array of arrays
+// of offsets from the batch's first ID). CROSS JOIN keeps the batches the outer loop, in ID order, so
+// that LIMIT stops the walk.
+func (q *Queries) FieldBatchesDesc(ctx context.Context, arg FieldBatchesDescParams) ([]FieldBatchesDescRow, error) {
+	rows, err := q.db.QueryContext(ctx, fieldBatchesDesc,
+		arg.Field,
+		arg.Paths,
+		arg.KeyID,
+		arg.BoundID,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FieldBatchesDescRow
+	for rows.Next() {
+		var i FieldBatchesDescRow
+		if err := rows.Scan(&i.ID, &i.LastID, &i.IDs); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const fieldCounts = `-- name: FieldCounts :many
+SELECT CAST(j.key AS TEXT) AS value, CAST(sum(j.value) AS INTEGER) AS n
+FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(?1 AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END) j
+WHERE b.ID BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
+  AND b.LastID <= CAST(?3 AS INTEGER)
+GROUP BY j.key
+`
+
+type FieldCountsParams struct {
+	Field int64
+	MinID int64
+	MaxID int64
+}
+
+type FieldCountsRow struct {
+	Value string
+	N     int64
+}
+
+// FieldCounts counts the events of each value of field in the batches
+// that lie inside the IDs min_id to max_id, from their counts alone: the
+// host and tag facets of a query without filters (FieldCountsAtEdges adds
+// the batches across the window's edges).
+func (q *Queries) FieldCounts(ctx context.Context, arg FieldCountsParams) ([]FieldCountsRow, error) {
+	rows, err := q.db.QueryContext(ctx, fieldCounts, arg.Field, arg.MinID, arg.MaxID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FieldCountsRow
+	for rows.Next() {
+		var i FieldCountsRow
+		if err := rows.Scan(&i.Value, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const fieldCountsAtEdges = `-- name: FieldCountsAtEdges :many
+SELECT CAST(j.key AS TEXT) AS value,
+       CAST((SELECT count(*) FROM json_each(j.value) i
+             WHERE b.ID + i.value BETWEEN CAST(?1 AS INTEGER) AND CAST(?2 AS INTEGER)) AS INTEGER) AS n
+FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(?3 AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END) j
+WHERE b.ID <= CAST(?2 AS INTEGER) AND b.LastID >= CAST(?1 AS INTEGER)
+  AND (b.ID < CAST(?1 AS INTEGER) OR b.LastID > CAST(?2 AS INTEGER))
+`
+
+type FieldCountsAtEdgesParams struct {
+	MinID int64
+	MaxID int64
+	Field int64
+}
+
+type FieldCountsAtEdgesRow struct {
+	Value string
+	N     int64
+}
+
+// FieldCountsAtEdges is FieldCounts for the two batches at most that cross
+// an edge of the window: the offsets of their lists inside it.
+func (q *Queries) FieldCountsAtEdges(ctx context.Context, arg FieldCountsAtEdgesParams) ([]FieldCountsAtEdgesRow, error) {
+	rows, err := q.db.QueryContext(ctx, fieldCountsAtEdges, arg.MinID, arg.MaxID, arg.Field)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FieldCountsAtEdgesRow
+	for rows.Next() {
+		var i FieldCountsAtEdgesRow
+		if err := rows.Scan(&i.Value, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const fieldValues = `-- name: FieldValues :many
+SELECT v.Value FROM SystemEvents_Values v
+WHERE v.Field = ?1 AND v.Value >= ?2 AND v.Value < ?3
+  AND v.Value GLOB ?4
+ORDER BY v.Value
+LIMIT ?5
+`
+
+type FieldValuesParams struct {
+	Field   int64
+	From    string
+	Below   string
+	Pattern string
+	Lim     int64
+}
+
+// FieldValues lists the distinct values of field (0: FromHost, 1:
+// SysLogTag) from from and below below that match pattern, in order, at
+// most lim: the values of a --host or --tag pattern (db/field.go).
+func (q *Queries) FieldValues(ctx context.Context, arg FieldValuesParams) ([]string, error) {
+	rows, err := q.db.QueryContext(ctx, fieldValues,
+		arg.Field,
+		arg.From,
+		arg.Below,
+		arg.Pattern,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var value string
+		if err := rows.Scan(&value); err != nil {
+			return nil, err
+		}
+		items = append(items, value)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err
@@ -713,60 +1002,6 @@ func (q *Queries) NewestReceivedAt(ctx context.Context) (string, error) {
 	return receivedat, err
 }
 
-const nextHost = `-- name: NextHost :one
-SELECT e.FromHost, CAST(e.FromHost GLOB ?1 AS INTEGER) AS matches FROM SystemEvents e
-WHERE e.FromHost >= ?2 AND e.FromHost < ?3
-ORDER BY e.FromHost
-LIMIT 1
-`
-
-type NextHostParams struct {
-	Pattern string
-	From    string
-	Below   string
-}
-
-type NextHostRow struct {
-	FromHost string
-	Matches  int64
-}
-
-// NextHost returns the first FromHost from from and below below, in the
-// FromHost index's order, and whether it matches pattern (GLOB): one seek
-// per distinct value (sql.ErrNoRows after the last).
-func (q *Queries) NextHost(ctx context.Context, arg NextHostParams) (NextHostRow, error) {
-	row := q.db.QueryRowContext(ctx, nextHost, arg.Pattern, arg.From, arg.Below)
-	var i NextHostRow
-	err := row.Scan(&i.FromHost, &i.Matches)
-	return i, err
-}
-
-const nextTag = `-- name: NextTag :one
-SELECT e.SysLogTag, CAST(e.SysLogTag GLOB ?1 AS INTEGER) AS matches FROM SystemEvents e
-WHERE e.SysLogTag >= ?2 AND e.SysLogTag < ?3
-ORDER BY e.SysLogTag
-LIMIT 1
-`
-
-type NextTagParams struct {
-	Pattern string
-	From    string
-	Below   string
-}
-
-type NextTagRow struct {
-	SysLogTag string
-	Matches   int64
-}
-
-// NextTag is NextHost for SysLogTag.
-func (q *Queries) NextTag(ctx context.Context, arg NextTagParams) (NextTagRow, error) {
-	row := q.db.QueryRowContext(ctx, nextTag, arg.Pattern, arg.From, arg.Below)
-	var i NextTagRow
-	err := row.Scan(&i.SysLogTag, &i.Matches)
-	return i, err
-}
-
 const oldestReceivedAt = `-- name: OldestReceivedAt :one
 SELECT e.ReceivedAt FROM SystemEvents e ORDER BY e.ReceivedAt LIMIT 1
 `
@@ -947,177 +1182,6 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 	return items, nil
 }
 
-const searchHostAsc = `-- name: SearchHostAsc :many
-SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
-WHERE e.FromHost = ?1
-  AND e.ID > CAST(?2 AS INTEGER) AND e.ID <= CAST(?3 AS INTEGER)
-  AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
-  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
-  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (e.Facility = ?8 OR ?8 IS NULL)
-  AND (e.Priority <= ?9 OR ?9 IS NULL)
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-ORDER BY e.ID
-LIMIT ?13
-`
-
-type SearchHostAscParams struct {
-	Value    string
-	KeyID    int64
-	BoundID  int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Lim      int64
-}
-
-// SearchHostAsc is SearchHostDesc oldest first: the IDs above key_id, up to
-// bound_id. Its parameters are SearchHostDesc's.
-func (q *Queries) SearchHostAsc(ctx context.Context, arg SearchHostAscParams) ([]SystemEvent, error) {
-	rows, err := q.db.QueryContext(ctx, searchHostAsc,
-		arg.Value,
-		arg.KeyID,
-		arg.BoundID,
-		arg.Since,
-		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.Facility,
-		arg.Severity,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Lim,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []SystemEvent
-	for rows.Next() {
-		var i SystemEvent
-		if err := rows.Scan(
-			&i.ID,
-			&i.Facility,
-			&i.Priority,
-			&i.FromHost,
-			&i.InfoUnitID,
-			&i.ReceivedAt,
-			&i.DeviceReportedTime,
-			&i.SysLogTag,
-			&i.ProcessID,
-			&i.MsgID,
-			&i.StructuredData,
-			&i.Message,
-			&i.RawMessage,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const searchHostDesc = `-- name: SearchHostDesc :many
-SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
-WHERE e.FromHost = ?1
-  AND e.ID < CAST(?2 AS INTEGER) AND e.ID >= CAST(?3 AS INTEGER)
-  AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
-  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
-  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (e.Facility = ?8 OR ?8 IS NULL)
-  AND (e.Priority <= ?9 OR ?9 IS NULL)
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-ORDER BY e.ID DESC
-LIMIT ?13
-`
-
-type SearchHostDescParams struct {
-	Value    string
-	KeyID    int64
-	BoundID  int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Lim      int64
-}
-
-// SearchHostDesc lists the events whose FromHost is value (exactly), newest
-// first, through the FromHost index: the IDs below key_id, down to
-// bound_id. The plan of a --host search (db/search.go).
-func (q *Queries) SearchHostDesc(ctx context.Context, arg SearchHostDescParams) ([]SystemEvent, error) {
-	rows, err := q.db.QueryContext(ctx, searchHostDesc,
-		arg.Value,
-		arg.KeyID,
-		arg.BoundID,
-		arg.Since,
-		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.Facility,
-		arg.Severity,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Lim,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []SystemEvent
-	for rows.Next() {
-		var i SystemEvent
-		if err := rows.Scan(
-			&i.ID,
-			&i.Facility,
-			&i.Priority,
-			&i.FromHost,
-			&i.InfoUnitID,
-			&i.ReceivedAt,
-			&i.DeviceReportedTime,
-			&i.SysLogTag,
-			&i.ProcessID,
-			&i.MsgID,
-			&i.StructuredData,
-			&i.Message,
-			&i.RawMessage,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const searchMatchAsc = `-- name: SearchMatchAsc :many
 SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message MATCH ?1
@@ -1240,177 +1304,6 @@ type SearchMatchDescParams struct {
 func (q *Queries) SearchMatchDesc(ctx context.Context, arg SearchMatchDescParams) ([]SystemEvent, error) {
 	rows, err := q.db.QueryContext(ctx, searchMatchDesc,
 		arg.Query,
-		arg.KeyID,
-		arg.BoundID,
-		arg.Since,
-		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.Facility,
-		arg.Severity,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Lim,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []SystemEvent
-	for rows.Next() {
-		var i SystemEvent
-		if err := rows.Scan(
-			&i.ID,
-			&i.Facility,
-			&i.Priority,
-			&i.FromHost,
-			&i.InfoUnitID,
-			&i.ReceivedAt,
-			&i.DeviceReportedTime,
-			&i.SysLogTag,
-			&i.ProcessID,
-			&i.MsgID,
-			&i.StructuredData,
-			&i.Message,
-			&i.RawMessage,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const searchTagAsc = `-- name: SearchTagAsc :many
-SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
-WHERE e.SysLogTag = ?1
-  AND e.ID > CAST(?2 AS INTEGER) AND e.ID <= CAST(?3 AS INTEGER)
-  AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
-  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
-  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (e.Facility = ?8 OR ?8 IS NULL)
-  AND (e.Priority <= ?9 OR ?9 IS NULL)
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-ORDER BY e.ID
-LIMIT ?13
-`
-
-type SearchTagAscParams struct {
-	Value    string
-	KeyID    int64
-	BoundID  int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Lim      int64
-}
-
-// SearchTagAsc is SearchTagDesc oldest first: the IDs above key_id, up to
-// bound_id. Its parameters are SearchTagDesc's.
-func (q *Queries) SearchTagAsc(ctx context.Context, arg SearchTagAscParams) ([]SystemEvent, error) {
-	rows, err := q.db.QueryContext(ctx, searchTagAsc,
-		arg.Value,
-		arg.KeyID,
-		arg.BoundID,
-		arg.Since,
-		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.Facility,
-		arg.Severity,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Lim,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []SystemEvent
-	for rows.Next() {
-		var i SystemEvent
-		if err := rows.Scan(
-			&i.ID,
-			&i.Facility,
-			&i.Priority,
-			&i.FromHost,
-			&i.InfoUnitID,
-			&i.ReceivedAt,
-			&i.DeviceReportedTime,
-			&i.SysLogTag,
-			&i.ProcessID,
-			&i.MsgID,
-			&i.StructuredData,
-			&i.Message,
-			&i.RawMessage,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const searchTagDesc = `-- name: SearchTagDesc :many
-SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
-WHERE e.SysLogTag = ?1
-  AND e.ID < CAST(?2 AS INTEGER) AND e.ID >= CAST(?3 AS INTEGER)
-  AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
-  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
-  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (e.Facility = ?8 OR ?8 IS NULL)
-  AND (e.Priority <= ?9 OR ?9 IS NULL)
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-ORDER BY e.ID DESC
-LIMIT ?13
-`
-
-type SearchTagDescParams struct {
-	Value    string
-	KeyID    int64
-	BoundID  int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Lim      int64
-}
-
-// SearchTagDesc lists the events whose SysLogTag is value (exactly), newest
-// first, through the SysLogTag index: the IDs below key_id, down to
-// bound_id. The plan of a --tag search, as SearchHostDesc's.
-func (q *Queries) SearchTagDesc(ctx context.Context, arg SearchTagDescParams) ([]SystemEvent, error) {
-	rows, err := q.db.QueryContext(ctx, searchTagDesc,
-		arg.Value,
 		arg.KeyID,
 		arg.BoundID,
 		arg.Since,

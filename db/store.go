@@ -43,6 +43,7 @@ type Store struct {
 	rows   []byte         // the JSON rows of one month of a batch, reused
 	sd     []byte         // scratch for one row's structured data, reused
 	ckpt   *checkpointer  // copies the WAL into the database file
+	fields fieldRecord    // where each host and tag of recent rows is
 }
 
 // Open opens (creating if needed) the database at path for writing, in WAL
@@ -127,24 +128,44 @@ func checkSQLiteFile(path string) error {
 // prepare learns which month tables exist, and brings those made by an
 // older schema up to date: the template's statements are all idempotent,
 // so running them on an existing month adds only what it lacks (the
-// FromHost and SysLogTag indexes).
+// index of FromHost and SysLogTag).
 func (s *Store) prepare(ctx context.Context) error {
 	months, err := Months(ctx, s.db)
 	if err != nil {
 		return err
 	}
 	for _, m := range months {
-		n, err := ForMonth(s.db, m).HasHostIndex(ctx)
+		n, err := ForMonth(s.db, m).HasFieldIndex(ctx)
 		if err != nil {
 			return fmt.Errorf("indexes of %s: %w", m.Table(), err)
 		}
 		if n == 0 {
-			s.logger().Info("indexing FromHost and SysLogTag (once; a large month takes a while)", "table", m.Table())
-			if err := CreateMonth(ctx, s.db, m); err != nil {
+			s.logger().Info("recording where each host and tag is (once; seconds per million rows)", "table", m.Table())
+			if err := s.upgradeMonth(ctx, m); err != nil {
 				return err
 			}
 		}
 		s.known[m] = true
+	}
+	return nil
+}
+
+// upgradeMonth gives month m's table, made by an older version, what the
+// template has now, and fills it, in one transaction.
+func (s *Store) upgradeMonth(ctx context.Context, m Month) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("upgrade %s: %w", m.Table(), err)
+	}
+	defer tx.Rollback()
+	if err := CreateMonth(ctx, tx, m); err != nil {
+		return err
+	}
+	if err := fillBatchFields(ctx, tx, m); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("upgrade %s: %w", m.Table(), err)
 	}
 	return nil
 }
@@ -179,6 +200,7 @@ func (s *Store) Write(ctx context.Context, batch []ingest.Record) (err error) {
 	defer func() {
 		if err != nil {
 			tx.Rollback()
+			s.forgetFields()
 		}
 	}()
 	s.months = s.months[:0]
@@ -292,8 +314,13 @@ func (s *Store) dropMonth(ctx context.Context, m Month) (err error) {
 		}
 	}()
 	q := ForMonth(tx, m)
-	if err := q.DropMonthFTS(ctx); err != nil {
-		return fmt.Errorf("drop %s_FTS: %w", m.Table(), err)
+	for _, drop := range []struct {
+		name string
+		exec func(*Queries, context.Context) error
+	}{{"_FTS", (*Queries).DropMonthFTS}, {"_Batches", (*Queries).DropMonthBatches}, {"_Values", (*Queries).DropMonthValues}} {
+		if err := drop.exec(q, ctx); err != nil {
+			return fmt.Errorf("drop %s%s: %w", m.Table(), drop.name, err)
+		}
 	}
 	if err := q.DropMonthTable(ctx); err != nil {
 		return fmt.Errorf("drop %s: %w", m.Table(), err)
@@ -329,6 +356,9 @@ func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch 
 	}
 	if n != int64(rows) {
 		return fmt.Errorf("insert into %s: stored %d rows of %d", month.Table(), n, rows)
+	}
+	if err := s.writeBatchFields(ctx, tx, month, batch, n); err != nil {
+		return err
 	}
 	if cap(s.rows) > maxKeptRows {
 		s.rows = nil // one huge batch does not pin its buffer for good

@@ -190,21 +190,34 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, field 
 }
 
 // indexFacetMonth counts the host or tag facet of a query without filters
-// from the field's index (indexFacet); done is false when the month has
-// no such index or too many values, and the rows must be counted.
-func indexFacetMonth(ctx context.Context, mq *Queries, field search.Field, w idWindow, counts map[string]int64) (done bool, err error) {
-	if n, err := mq.HasHostIndex(ctx); err != nil || n == 0 {
+// from SystemEvents_Batches alone; done is false when the month has none.
+// A value with more than facetsPerMonth others in the month is not left
+// out: they are all counted.
+func indexFacetMonth(ctx context.Context, mq *Queries, f search.Field, w idWindow, counts map[string]int64) (done bool, err error) {
+	if n, err := mq.HasFieldIndex(ctx); err != nil || n == 0 {
 		return false, err
 	}
-	idx := hostIndex
-	if field == search.FieldTag {
-		idx = tagIndex
+	which := hostField
+	if f == search.FieldTag {
+		which = tagField
 	}
-	byValue, ok, err := indexFacet(ctx, mq, idx, w)
-	for v, n := range byValue {
-		counts[v] += n
+	inside, err := mq.FieldCounts(ctx, FieldCountsParams{Field: int64(which), MinID: w.min, MaxID: w.max})
+	if err != nil {
+		return false, err
 	}
-	return ok, err
+	edges, err := mq.FieldCountsAtEdges(ctx, FieldCountsAtEdgesParams{Field: int64(which), MinID: w.min, MaxID: w.max})
+	if err != nil {
+		return false, err
+	}
+	for _, r := range inside {
+		counts[r.Value] += r.N
+	}
+	for _, r := range edges {
+		if r.N > 0 {
+			counts[r.Value] += r.N
+		}
+	}
+	return true, nil
 }
 
 // Newest returns when the newest stored event was received; ok is false

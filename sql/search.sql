@@ -138,14 +138,47 @@ SELECT count(*) FROM SystemEvents_FTS
 WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid = CAST(0 AS INTEGER);
 
--- name: SearchHostDesc :many
--- SearchHostDesc lists the events whose FromHost is value (exactly), newest
--- first, through the FromHost index: the IDs below key_id, down to
--- bound_id. The plan of a --host search (db/search.go).
-SELECT * FROM SystemEvents e
-WHERE e.FromHost = sqlc.arg(value)
-  AND e.ID < CAST(sqlc.arg(key_id) AS INTEGER) AND e.ID >= CAST(sqlc.arg(bound_id) AS INTEGER)
-  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
+-- name: FieldValues :many
+-- FieldValues lists the distinct values of field (0: FromHost, 1:
+-- SysLogTag) from from and below below that match pattern, in order, at
+-- most lim: the values of a --host or --tag pattern (db/field.go).
+SELECT v.Value FROM SystemEvents_Values v
+WHERE v.Field = sqlc.arg(field) AND v.Value >= sqlc.arg(from) AND v.Value < sqlc.arg(below)
+  AND v.Value GLOB sqlc.arg(pattern)
+ORDER BY v.Value
+LIMIT sqlc.arg(lim);
+
+-- name: FieldBatchesDesc :many
+-- FieldBatchesDesc lists the batches, newest first, whose first ID is below
+-- key_id and whose last ID is at least bound_id, that hold a value of
+-- field at one of paths (a JSON array of JSON paths, '$."web-07"'), at
+-- most lim, each with the lists of those values (a JSON array of arrays
+-- of offsets from the batch's first ID). CROSS JOIN keeps the batches the outer loop, in ID order, so
+-- that LIMIT stops the walk.
+SELECT b.ID, b.LastID, CAST(json_group_array(json(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END -> p.value)) AS TEXT) AS ids
+FROM SystemEvents_Batches b CROSS JOIN json_each(CAST(sqlc.arg(paths) AS TEXT)) p
+WHERE b.ID < CAST(sqlc.arg(key_id) AS INTEGER) AND b.LastID >= CAST(sqlc.arg(bound_id) AS INTEGER)
+  AND (CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END -> p.value) IS NOT NULL
+GROUP BY b.ID
+ORDER BY b.ID DESC
+LIMIT sqlc.arg(lim);
+
+-- name: FieldBatchesAsc :many
+-- FieldBatchesAsc is FieldBatchesDesc oldest first: the batches whose last
+-- ID is above key_id and whose first ID is at most bound_id.
+SELECT b.ID, b.LastID, CAST(json_group_array(json(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END -> p.value)) AS TEXT) AS ids
+FROM SystemEvents_Batches b CROSS JOIN json_each(CAST(sqlc.arg(paths) AS TEXT)) p
+WHERE b.LastID > CAST(sqlc.arg(key_id) AS INTEGER) AND b.ID <= CAST(sqlc.arg(bound_id) AS INTEGER)
+  AND (CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END -> p.value) IS NOT NULL
+GROUP BY b.ID
+ORDER BY b.ID
+LIMIT sqlc.arg(lim);
+
+-- name: EventsByID :many
+-- EventsByID returns the events of ids (a JSON array of IDs) that match the
+-- filters, in ID order.
+SELECT e.* FROM json_each(CAST(sqlc.arg(ids) AS TEXT)) i CROSS JOIN SystemEvents e ON e.ID = i.value
+WHERE +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
@@ -153,76 +186,28 @@ WHERE e.FromHost = sqlc.arg(value)
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-ORDER BY e.ID DESC
-LIMIT sqlc.arg(lim);
+ORDER BY e.ID;
 
--- name: SearchHostAsc :many
--- SearchHostAsc is SearchHostDesc oldest first: the IDs above key_id, up to
--- bound_id. Its parameters are SearchHostDesc's.
-SELECT * FROM SystemEvents e
-WHERE e.FromHost = sqlc.arg(value)
-  AND e.ID > CAST(sqlc.arg(key_id) AS INTEGER) AND e.ID <= CAST(sqlc.arg(bound_id) AS INTEGER)
-  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-ORDER BY e.ID
-LIMIT sqlc.arg(lim);
+-- name: FieldCounts :many
+-- FieldCounts counts the events of each value of field in the batches
+-- that lie inside the IDs min_id to max_id, from their counts alone: the
+-- host and tag facets of a query without filters (FieldCountsAtEdges adds
+-- the batches across the window's edges).
+SELECT CAST(j.key AS TEXT) AS value, CAST(sum(j.value) AS INTEGER) AS n
+FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END) j
+WHERE b.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND b.LastID <= CAST(sqlc.arg(max_id) AS INTEGER)
+GROUP BY j.key;
 
--- name: NextHost :one
--- NextHost returns the first FromHost from from and below below, in the
--- FromHost index's order, and whether it matches pattern (GLOB): one seek
--- per distinct value (sql.ErrNoRows after the last).
-SELECT e.FromHost, CAST(e.FromHost GLOB sqlc.arg(pattern) AS INTEGER) AS matches FROM SystemEvents e
-WHERE e.FromHost >= sqlc.arg(from) AND e.FromHost < sqlc.arg(below)
-ORDER BY e.FromHost
-LIMIT 1;
-
--- name: SearchTagDesc :many
--- SearchTagDesc lists the events whose SysLogTag is value (exactly), newest
--- first, through the SysLogTag index: the IDs below key_id, down to
--- bound_id. The plan of a --tag search, as SearchHostDesc's.
-SELECT * FROM SystemEvents e
-WHERE e.SysLogTag = sqlc.arg(value)
-  AND e.ID < CAST(sqlc.arg(key_id) AS INTEGER) AND e.ID >= CAST(sqlc.arg(bound_id) AS INTEGER)
-  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-ORDER BY e.ID DESC
-LIMIT sqlc.arg(lim);
-
--- name: SearchTagAsc :many
--- SearchTagAsc is SearchTagDesc oldest first: the IDs above key_id, up to
--- bound_id. Its parameters are SearchTagDesc's.
-SELECT * FROM SystemEvents e
-WHERE e.SysLogTag = sqlc.arg(value)
-  AND e.ID > CAST(sqlc.arg(key_id) AS INTEGER) AND e.ID <= CAST(sqlc.arg(bound_id) AS INTEGER)
-  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-ORDER BY e.ID
-LIMIT sqlc.arg(lim);
-
--- name: NextTag :one
--- NextTag is NextHost for SysLogTag.
-SELECT e.SysLogTag, CAST(e.SysLogTag GLOB sqlc.arg(pattern) AS INTEGER) AS matches FROM SystemEvents e
-WHERE e.SysLogTag >= sqlc.arg(from) AND e.SysLogTag < sqlc.arg(below)
-ORDER BY e.SysLogTag
-LIMIT 1;
+-- name: FieldCountsAtEdges :many
+-- FieldCountsAtEdges is FieldCounts for the two batches at most that cross
+-- an edge of the window: the offsets of their lists inside it.
+SELECT CAST(j.key AS TEXT) AS value,
+       CAST((SELECT count(*) FROM json_each(j.value) i
+             WHERE b.ID + i.value BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)) AS INTEGER) AS n
+FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END) j
+WHERE b.ID <= CAST(sqlc.arg(max_id) AS INTEGER) AND b.LastID >= CAST(sqlc.arg(min_id) AS INTEGER)
+  AND (b.ID < CAST(sqlc.arg(min_id) AS INTEGER) OR b.LastID > CAST(sqlc.arg(max_id) AS INTEGER));
 
 -- name: HistogramTime :many
 -- HistogramTime counts what SearchDesc would list, per bucket of step
@@ -316,18 +301,6 @@ WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) A
 GROUP BY value
 ORDER BY n DESC, value
 LIMIT sqlc.arg(lim);
-
--- name: CountHostInWindow :one
--- CountHostInWindow counts the events from host value with IDs from
--- min_id to max_id, in the FromHost index alone: the host facet of a
--- query without filters, one value at a time (see NextHost).
-SELECT count(*) FROM SystemEvents e
-WHERE e.FromHost = sqlc.arg(value) AND e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER);
-
--- name: CountTagInWindow :one
--- CountTagInWindow is CountHostInWindow for SysLogTag.
-SELECT count(*) FROM SystemEvents e
-WHERE e.SysLogTag = sqlc.arg(value) AND e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER);
 
 -- name: OldestReceivedAt :one
 -- OldestReceivedAt is when the oldest event of a month table was received

@@ -7,3 +7,4 @@ CREATE TABLE sqlite_schema (
     rootpage INTEGER NOT NULL,
     sql      TEXT
 );
+

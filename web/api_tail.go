@@ -61,7 +61,7 @@ func (s *Server) apiTail(w http.ResponseWriter, r *http.Request) {
 		}
 		pos = &p
 	}
-	s.stream(r.Context(), reader, q, *pos, st)
+	s.stream(r.Context(), currentUser(r).Name, reader, q, *pos, st)
 }
 
 func parseBacklog(v string) (int, error) {
@@ -112,10 +112,10 @@ func (s *Server) streamFailed(st *sseWriter, err error) {
 	st.send("event: failure\ndata: " + strings.ReplaceAll(err.Error(), "\n", " ") + "\n\n")
 }
 
-// stream sends the events Follow finds, and a comment whenever the stream
-// has been quiet for tailHeartbeat, until the client goes or the server
-// shuts down.
-func (s *Server) stream(ctx context.Context, reader *db.Reader, q search.Query, pos db.Position, st *sseWriter) {
+// stream sends the events Follow finds, and a comment every
+// tailHeartbeat, until the client goes, the server shuts down or the user
+// called name may no longer log in.
+func (s *Server) stream(ctx context.Context, name string, reader *db.Reader, q search.Query, pos db.Position, st *sseWriter) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -128,7 +128,8 @@ func (s *Server) stream(ctx context.Context, reader *db.Reader, q search.Query, 
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-				if st.send(": ping\n\n") != nil {
+				// A user disabled or deleted meanwhile loses the stream.
+				if _, err := s.cfg.Users.Active(name); err != nil || st.send(": ping\n\n") != nil {
 					cancel()
 					return
 				}

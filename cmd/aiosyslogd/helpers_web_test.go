@@ -34,7 +34,10 @@ type webProc struct {
 // there, the users file there, any free port; extra is added to
 // [web_server].
 func webConfig(dbPath, extra string) string {
-	return testConfig(dbPath, "", "") + "\n[web_server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n" + extra + "\n"
+	if !strings.Contains(extra, "bind_port") {
+		extra += "\nbind_port = 0"
+	}
+	return testConfig(dbPath, "", "") + "\n[web_server]\nbind_ip = \"127.0.0.1\"\n" + extra + "\n"
 }
 
 // pythonUsers copies web/testdata/users.json, made by the Python
@@ -104,6 +107,12 @@ func startWeb(t *testing.T, dir, config string) *webProc {
 		t.Fatalf("web did not listen within 60s:\n%s", w.Stderr())
 	}
 	return w
+}
+
+// port is the port web listens on.
+func (w *webProc) port() string {
+	_, port, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(w.url, "https://"), "http://"), ":")
+	return port
 }
 
 func (w *webProc) Stderr() string { w.mu.Lock(); defer w.mu.Unlock(); return w.stderr.String() }

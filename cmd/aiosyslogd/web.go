@@ -110,19 +110,6 @@ func newWebServer(c *cli.Context, cfg *Config, logger *slog.Logger) (*web.Server
 }
 
 func applyWebFlags(c *cli.Context, cfg *Config) {
-	if c.IsSet("bind-ip") {
-		cfg.Web.BindIP = c.String("bind-ip")
-	}
-	if c.IsSet("bind-port") {
-		cfg.Web.BindPort = c.Int("bind-port")
-	}
-	if c.IsSet("database") {
-		cfg.SQLite.Database = c.String("database")
-	}
-	if c.IsSet("users-file") {
-		cfg.Web.UsersFile = c.String("users-file")
-	}
-	if c.IsSet("debug") {
-		cfg.Web.Debug = c.Bool("debug")
-	}
+	applyFlags(c, map[string]any{"bind-ip": &cfg.Web.BindIP, "bind-port": &cfg.Web.BindPort,
+		"database": &cfg.SQLite.Database, "users-file": &cfg.Web.UsersFile, "debug": &cfg.Web.Debug})
 }

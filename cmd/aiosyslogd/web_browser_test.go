@@ -135,6 +135,32 @@ func TestWebInBrowser(t *testing.T) {
 		run(t, ctx, "new row", chromedp.WaitVisible(`//td[@class="msg" and text()="sent after the page opened"]`))
 	})
 	t.Run("export", func(t *testing.T) { browserExport(t, ctx, w, 4) })
+	t.Run("bad query in place", func(t *testing.T) {
+		run(t, ctx, "bad query", chromedp.Navigate(w.url+"/?since=1h&q=a+AND"), loaded, chromedp.WaitVisible("#error"))
+		if msg := get(t, ctx, "error", chromedp.Text("#error")); msg != `bad query "a AND": fts5: syntax error near ""` {
+			t.Errorf("the error shown: %q", msg)
+		}
+	})
+	t.Run("click a bar to zoom", func(t *testing.T) {
+		run(t, ctx, "zoom", chromedp.Navigate(w.url+"/?since=1h"), loaded,
+			chromedp.Click(`//*[local-name()="rect" and @data-count!="0"][last()]`), loaded)
+		url := get(t, ctx, "location", chromedp.Location())
+		if !strings.Contains(url, "since=20") || !strings.Contains(url, "until=20") {
+			t.Errorf("after a click on a bar: %s", url)
+		}
+		if n := get(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll("#results tbody tr").length`)); n == 0 {
+			t.Error("the zoomed range shows nothing")
+		}
+	})
+	t.Run("live tail survives a restart of web", func(t *testing.T) {
+		run(t, ctx, "open", chromedp.Navigate(w.url+"/?since=1h&live=1"), loaded,
+			chromedp.WaitVisible(`//span[@id="live-status" and text()="live"]`))
+		w.Stop()
+		run(t, ctx, "lost", chromedp.WaitVisible(`//span[@id="live-status" and text()="reconnecting…"]`))
+		w = startWeb(t, d.dir, webConfig(d.dbPath, "bind_port = "+w.port()))
+		logger("-t", "browsertest", "sent while web restarted")
+		run(t, ctx, "again", chromedp.WaitVisible(`//td[@class="msg" and text()="sent while web restarted"]`))
+	})
 	t.Run("logout", func(t *testing.T) {
 		run(t, ctx, "logout", chromedp.Navigate(w.url+"/?since=1h"), loaded, chromedp.Click("#logout"),
 			chromedp.WaitVisible(`input[name="username"]`), chromedp.Navigate(w.url+"/?since=1h"),
