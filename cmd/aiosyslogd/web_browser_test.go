@@ -115,6 +115,7 @@ func TestWebInBrowser(t *testing.T) {
 		`<11>1 - xsshost app - - - "><img src=x onerror=alert(2)>`)
 	d.waitRows(3, 30*time.Second)
 	w := startWeb(t, d.dir, webConfig(d.dbPath, ""))
+	outer := t
 
 	t.Run("login", func(t *testing.T) { browserLogin(t, ctx, w) })
 	t.Run("results", func(t *testing.T) {
@@ -157,7 +158,7 @@ func TestWebInBrowser(t *testing.T) {
 			chromedp.WaitVisible(`//span[@id="live-status" and text()="live"]`))
 		w.Stop()
 		run(t, ctx, "lost", chromedp.WaitVisible(`//span[@id="live-status" and text()="reconnecting…"]`))
-		w = startWeb(t, d.dir, webConfig(d.dbPath, "bind_port = "+w.port()))
+		w = startWeb(outer, d.dir, webConfig(d.dbPath, "bind_port = "+w.port())) // lives until the test ends
 		logger("-t", "browsertest", "sent while web restarted")
 		run(t, ctx, "again", chromedp.WaitVisible(`//td[@class="msg" and text()="sent while web restarted"]`))
 	})

@@ -132,10 +132,10 @@ func TestWebHTTPS(t *testing.T) {
 func TestWebConfigErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ extra, stderr string }{
-		{"cert_file = \"a.pem\"", `line 13: web_server.cert_file and key_file go together`},
-		{"session_hours = 0", `line 13: web_server.session_hours = 0`},
-		{"redact = \"yes\"", "line 13 (last key \"web_server.redact\")"},
-		{"colour = true", `line 13: unknown key "web_server.colour"`},
+		{"cert_file = \"a.pem\"", `line 12: web_server.cert_file and key_file go together`},
+		{"session_hours = 0", `line 12: web_server.session_hours = 0`},
+		{"redact = \"yes\"", "line 12 (last key \"web_server.redact\")"},
+		{"colour = true", `line 12: unknown key "web_server.colour"`},
 	} {
 		cfg := filepath.Join(dir, "bad.toml")
 		os.WriteFile(cfg, []byte(webConfig(filepath.Join(dir, "syslog.db"), c.extra)), 0o644)
