@@ -94,8 +94,9 @@ type fieldPager struct {
 	events  EventsByIDParams
 	oldest  bool // OldestFirst: ascending IDs
 	lo, hi  int64
+	pending []int64 // IDs named by the batches read, in the pager's order, not yet read
 	buf     []SystemEvent
-	done    bool
+	done    bool // no batch is left
 }
 
 // newFieldPager returns the batch plan for q in month m when it has one
@@ -149,10 +150,10 @@ func (p *fieldPager) next(ctx context.Context, mq *Queries, limit int64) ([]Syst
 	var out []SystemEvent
 	for int64(len(out)) < limit {
 		if len(p.buf) == 0 {
-			if p.done {
+			if len(p.pending) == 0 && p.done {
 				break
 			}
-			if err := p.fill(ctx, mq); err != nil {
+			if err := p.fill(ctx, mq, limit-int64(len(out))); err != nil {
 				return out, err
 			}
 			continue
@@ -164,10 +165,34 @@ func (p *fieldPager) next(ctx context.Context, mq *Queries, limit int64) ([]Syst
 	return out, nil
 }
 
-// fill reads the events of the next few batches that name the values,
-// and asks for twice as many batches the next time (up to 256): a rare
-// value takes few round trips, a common one reads no more than it needs.
-func (p *fieldPager) fill(ctx context.Context, mq *Queries) error {
+// fill reads the events of the next want IDs (at least 64), first taking
+// the IDs of the next batches that name the values when none are pending.
+func (p *fieldPager) fill(ctx context.Context, mq *Queries, want int64) error {
+	if len(p.pending) == 0 {
+		if err := p.readBatches(ctx, mq); err != nil || len(p.pending) == 0 {
+			return err
+		}
+	}
+	n := min(len(p.pending), int(max(want, 64)))
+	ids, _ := json.Marshal(p.pending[:n]) // numbers always encode
+	p.pending = p.pending[n:]
+	events := p.events
+	events.IDs = string(ids)
+	var err error
+	if p.buf, err = mq.EventsByID(ctx, events); err != nil {
+		return fmt.Errorf("events of %s: %w", p.batches.Paths, err)
+	}
+	if !p.oldest {
+		slices.Reverse(p.buf)
+	}
+	return nil
+}
+
+// readBatches reads the next few batches that name the values into
+// pending, and asks for twice as many batches the next time (up to 256):
+// a rare value takes few round trips, a common one reads no more than it
+// needs.
+func (p *fieldPager) readBatches(ctx context.Context, mq *Queries) error {
 	var rows []FieldBatchesDescRow
 	var err error
 	if p.oldest {
@@ -188,38 +213,29 @@ func (p *fieldPager) fill(ctx context.Context, mq *Queries) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	ids, err := p.ids(rows)
-	if err != nil {
-		return err
-	}
 	p.batches.Lim = min(p.batches.Lim*2, 256)
-	events := p.events
-	events.IDs = ids
-	if p.buf, err = mq.EventsByID(ctx, events); err != nil {
-		return fmt.Errorf("events of %s: %w", p.batches.Paths, err)
-	}
-	if !p.oldest {
-		slices.Reverse(p.buf)
-	}
-	return nil
+	return p.ids(rows)
 }
 
-// ids collects the IDs of rows' lists inside the window, as a JSON array,
-// and moves the batch key past the last batch.
-func (p *fieldPager) ids(rows []FieldBatchesDescRow) (string, error) {
-	var all []int64
+// ids puts the IDs of rows' lists inside the window into pending, in the
+// pager's order, and moves the batch key past the last batch.
+func (p *fieldPager) ids(rows []FieldBatchesDescRow) error {
 	for _, r := range rows {
 		var lists [][]int64
 		if err := json.Unmarshal([]byte(r.IDs), &lists); err != nil {
-			return "", fmt.Errorf("batch %d: %w", r.ID, err)
+			return fmt.Errorf("batch %d: %w", r.ID, err)
 		}
 		for _, l := range lists {
 			for _, offset := range l {
 				if id := r.ID + offset; id >= p.lo && id <= p.hi {
-					all = append(all, id)
+					p.pending = append(p.pending, id)
 				}
 			}
 		}
+	}
+	slices.Sort(p.pending)
+	if !p.oldest {
+		slices.Reverse(p.pending)
 	}
 	// The next batches: below the last one's first ID, or (oldest first)
 	// past its last ID.
@@ -227,6 +243,5 @@ func (p *fieldPager) ids(rows []FieldBatchesDescRow) (string, error) {
 	if p.oldest {
 		p.batches.KeyID = rows[len(rows)-1].LastID
 	}
-	b, _ := json.Marshal(all)
-	return string(b), nil
+	return nil
 }
