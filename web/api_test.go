@@ -401,3 +401,18 @@ func TestServeShutdownEndsTails(t *testing.T) {
 		t.Errorf("after shutdown the stream sent %q", stream.sc.Text())
 	}
 }
+
+// Exports beyond MaxExports wait for none: 429 with Retry-After.
+func TestAPIExportLimit(t *testing.T) {
+	ts := newTestServer(t, fixture, func(c *Config) { c.MaxExports = 1 })
+	c := ts.login(t, "bob")
+	ts.srv.exports <- struct{}{} // one export running
+	res, body := ts.get(t, c, "/api/export")
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || !strings.Contains(body, "exports are running") {
+		t.Errorf("a second export: %s %q", res.Status, body)
+	}
+	<-ts.srv.exports
+	if res, _ := ts.get(t, c, "/api/export"); res.StatusCode != 200 {
+		t.Errorf("once it ended: %s", res.Status)
+	}
+}

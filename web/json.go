@@ -39,6 +39,7 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 // message.
 type badRequest struct{ msg string }
 
+// Error is the message, as the client sees it.
 func (e *badRequest) Error() string { return e.msg }
 
 // fail answers err: 400 for a bad query or parameter (the same words as
