@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -103,7 +105,7 @@ type fieldPager struct {
 // (use is false otherwise); ok is false when no event of m can match.
 func newFieldPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor) (p *fieldPager, use, ok bool, err error) {
 	mq := ForMonth(dbtx, m)
-	if n, err := mq.HasFieldIndex(ctx); err != nil || n == 0 {
+	if ok, err := batchesComplete(ctx, mq); err != nil || !ok {
 		return nil, false, false, err
 	}
 	f, pattern := hostField, q.Host
@@ -135,6 +137,23 @@ func newFieldPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, aft
 		p.batches.KeyID, p.batches.BoundID = p.lo-1, p.hi
 	}
 	return p, true, p.lo <= p.hi, nil
+}
+
+// batchesComplete reports whether the month of mq has batch records for
+// all its rows: it has the table (an older version made the month, and no
+// serve of this one has opened it yet, when it does not), and the last
+// record reaches the table's last ID (another program, an older aiosyslogd
+// or the Python one, stored rows after it, when it does not).
+func batchesComplete(ctx context.Context, mq *Queries) (bool, error) {
+	if n, err := mq.HasFieldIndex(ctx); err != nil || n == 0 {
+		return false, err
+	}
+	batched, err := mq.LastBatchedID(ctx)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	last, err := mq.LastID(ctx)
+	return err == nil && last <= batched, err
 }
 
 // satAdd is a+b without overflow past math.MaxInt64.

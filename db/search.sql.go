@@ -961,6 +961,20 @@ func (q *Queries) HistogramTime(ctx context.Context, arg HistogramTimeParams) ([
 	return items, nil
 }
 
+const lastBatchedID = `-- name: LastBatchedID :one
+SELECT b.LastID FROM SystemEvents_Batches b ORDER BY b.ID DESC LIMIT 1
+`
+
+// LastBatchedID is the last ID that SystemEvents_Batches covers
+// (sql.ErrNoRows when it is empty): a table whose last ID is beyond it has
+// rows that another writer stored, and its batch records are not used.
+func (q *Queries) LastBatchedID(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, lastBatchedID)
+	var lastid int64
+	err := row.Scan(&lastid)
+	return lastid, err
+}
+
 const lastID = `-- name: LastID :one
 SELECT CAST(coalesce(max(e.ID), 0) AS INTEGER) FROM SystemEvents e
 `

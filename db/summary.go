@@ -190,11 +190,12 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, field 
 }
 
 // indexFacetMonth counts the host or tag facet of a query without filters
-// from SystemEvents_Batches alone; done is false when the month has none.
+// from SystemEvents_Batches alone; done is false when the month's records
+// are missing or incomplete (see batchesComplete).
 // A value with more than facetsPerMonth others in the month is not left
 // out: they are all counted.
 func indexFacetMonth(ctx context.Context, mq *Queries, f search.Field, w idWindow, counts map[string]int64) (done bool, err error) {
-	if n, err := mq.HasFieldIndex(ctx); err != nil || n == 0 {
+	if ok, err := batchesComplete(ctx, mq); err != nil || !ok {
 		return false, err
 	}
 	which := hostField

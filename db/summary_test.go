@@ -55,6 +55,19 @@ func TestSearchWithoutTheFieldIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Rows another program stored after the last record: the month is
+	// searched the slow way, and finds them.
+	if _, err := s.DB().Exec(`INSERT INTO SystemEvents202610 (Facility, Priority, FromHost, ReceivedAt, SysLogTag, ProcessID, Message)
+		VALUES (1, 6, 'web5', '2026-10-20 00:00:00.000000', 'other', '', 'stored by another program')`); err != nil {
+		t.Fatal(err)
+	}
+	r0 := openReader(t, path)
+	if got := searchTexts(t, r0.db, search.Query{Host: "web5"}); !slices.Equal(got, []string{"stored by another program"}) {
+		t.Errorf("a row after the last record: %q", got)
+	}
+	if _, err := s.DB().Exec(`DELETE FROM SystemEvents202610 WHERE SysLogTag = 'other'`); err != nil {
+		t.Fatal(err)
+	}
 	for _, m := range []string{"202609", "202610", "202611"} {
 		for _, drop := range []string{"TABLE SystemEvents" + m + "_Batches", "TABLE SystemEvents" + m + "_Values"} {
 			if _, err := s.DB().Exec("DROP " + drop); err != nil {

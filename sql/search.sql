@@ -148,6 +148,12 @@ WHERE v.Field = sqlc.arg(field) AND v.Value >= sqlc.arg(from) AND v.Value < sqlc
 ORDER BY v.Value
 LIMIT sqlc.arg(lim);
 
+-- name: LastBatchedID :one
+-- LastBatchedID is the last ID that SystemEvents_Batches covers
+-- (sql.ErrNoRows when it is empty): a table whose last ID is beyond it has
+-- rows that another writer stored, and its batch records are not used.
+SELECT b.LastID FROM SystemEvents_Batches b ORDER BY b.ID DESC LIMIT 1;
+
 -- name: FieldBatchesDesc :many
 -- FieldBatchesDesc lists the batches, newest first, whose first ID is below
 -- key_id and whose last ID is at least bound_id, that hold a value of
