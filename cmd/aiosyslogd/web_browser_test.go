@@ -343,6 +343,19 @@ func TestWebPageOverADay(t *testing.T) {
 	if err := os.WriteFile(path, png, 0o644); err != nil || len(png) < 10_000 {
 		t.Fatalf("screenshot of %d bytes: %v", len(png), err)
 	}
+	// Live tail holds new messages back while the reader is scrolled down,
+	// and shows them back at the top.
+	run(t, ctx, "live", chromedp.Click("#live"), chromedp.WaitVisible(`//span[@id="live-status" and text()="live"]`),
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 2000)`))
+	more := dayOfTraffic(time.Now())[:1]
+	more[0].ReceivedAt, more[0].Message.Text = time.Now(), "arrived while scrolled down"
+	searchWriteFixture(t, dbPath, more)
+	run(t, ctx, "held", chromedp.WaitVisible(`//button[@id="new-events" and text()="1 new — show"]`))
+	if n := get(t, ctx, "rows", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#results td.msg")).filter(td => td.textContent === "arrived while scrolled down").length`)); n != 0 {
+		t.Error("the new message was added while the reader was scrolled down")
+	}
+	run(t, ctx, "shown", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`),
+		chromedp.WaitVisible(`//td[@class="msg" and text()="arrived while scrolled down"]`))
 	run(t, ctx, "phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(w.url+"/?since=24h"), loaded)
 	if width := get(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); width > 390 {
 		t.Errorf("on a phone the page is %d px wide", width)
