@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,20 +16,47 @@ import (
 // objects of SystemEvents_Batches (sql/schema.sql), built from the records
 // as they are stored, with no read of the database.
 type fieldLists struct {
-	index [2]map[string]int // each field's values → their place in lists
-	order [2][]string       // each field's values in order of first use
-	lists [2][][]int64      // their IDs; kept between batches for reuse
-	buf   [4][]byte         // the objects, reused
+	index [2]map[string]int  // each field's values → their place in lists
+	order [2][]string        // each field's values in order of first use
+	lists [2][][]int64       // their IDs; kept between batches for reuse
+	codes [2]map[int64]int64 // the count of each severity and facility
+	buf   [6][]byte          // the objects, reused
 }
 
 func (f *fieldLists) reset() {
 	for i := range f.index {
 		if f.index[i] == nil {
-			f.index[i] = map[string]int{}
+			f.index[i], f.codes[i] = map[string]int{}, map[int64]int64{}
 		}
 		clear(f.index[i])
+		clear(f.codes[i])
 		f.order[i] = f.order[i][:0]
 	}
+}
+
+// addCodes counts one event of severity sev and facility fac.
+func (f *fieldLists) addCodes(sev, fac int64) {
+	f.codes[0][sev]++
+	f.codes[1][fac]++
+}
+
+// encodeCodes returns the severity and facility counts as JSON objects
+// {"6": n}, in code order.
+func (f *fieldLists) encodeCodes() (sev, fac string) {
+	for i, m := range f.codes {
+		b := append(f.buf[4+i][:0], '{')
+		for _, code := range slices.Sorted(maps.Keys(m)) {
+			if len(b) > 1 {
+				b = append(b, ',')
+			}
+			b = append(b, '"')
+			b = strconv.AppendInt(b, code, 10)
+			b = append(b, '"', ':')
+			b = strconv.AppendInt(b, m[code], 10)
+		}
+		f.buf[4+i] = append(b, '}')
+	}
+	return string(f.buf[4]), string(f.buf[5])
 }
 
 // add records that the event with ID id has value in field i (0: hosts,
@@ -79,9 +108,10 @@ func (f *fieldLists) encode(first int64) (counts, lists [2]string) {
 // write records the lists of the rows first to last in month m's tables.
 func (f *fieldLists) write(ctx context.Context, dbtx DBTX, m Month, first, last int64) error {
 	counts, lists := f.encode(first)
+	sev, fac := f.encodeCodes()
 	q := ForMonth(dbtx, m)
 	if err := q.InsertBatchFields(ctx, InsertBatchFieldsParams{FirstID: first, LastID: last,
-		HostCounts: counts[0], TagCounts: counts[1], Hosts: lists[0], Tags: lists[1]}); err != nil {
+		HostCounts: counts[0], TagCounts: counts[1], SevCounts: sev, FacCounts: fac, Hosts: lists[0], Tags: lists[1]}); err != nil {
 		return fmt.Errorf("record the hosts and tags of %s: %w", m.Table(), err)
 	}
 	if err := q.InsertFieldValues(ctx, InsertFieldValuesParams{HostCounts: counts[0], TagCounts: counts[1]}); err != nil {
@@ -131,6 +161,7 @@ func (s *Store) writeBatchFields(ctx context.Context, tx *sql.Tx, m Month, batch
 		// U+FFFD, as ToValidUTF8 does.
 		f.lists.add(0, strings.ToValidUTF8(fromHost(r), "\uFFFD"), id)
 		f.lists.add(1, strings.ToValidUTF8(r.Message.AppName, "\uFFFD"), id)
+		f.lists.addCodes(int64(r.Message.Priority.Severity()), int64(r.Message.Priority.Facility()))
 		id++
 	}
 	return f.lists.write(ctx, tx, m, f.first, f.last)
@@ -153,6 +184,7 @@ func fillBatchFields(ctx context.Context, dbtx DBTX, m Month) error {
 		for _, r := range rows {
 			f.add(0, r.FromHost, r.ID)
 			f.add(1, r.SysLogTag, r.ID)
+			f.addCodes(r.Priority, r.Facility)
 		}
 		first, last := rows[0].ID, rows[len(rows)-1].ID
 		if err := f.write(ctx, dbtx, m, first, last); err != nil {

@@ -34,7 +34,7 @@ func (q *Queries) CountMatches(ctx context.Context, query string) (int64, error)
 }
 
 const fieldsAfter = `-- name: FieldsAfter :many
-SELECT e.ID, e.FromHost, e.SysLogTag FROM SystemEvents e
+SELECT e.ID, e.FromHost, e.SysLogTag, e.Priority, e.Facility FROM SystemEvents e
 WHERE e.ID > ?1
 ORDER BY e.ID
 LIMIT ?2
@@ -49,6 +49,8 @@ type FieldsAfterRow struct {
 	ID        int64
 	FromHost  string
 	SysLogTag string
+	Priority  int64
+	Facility  int64
 }
 
 // FieldsAfter lists the hosts and tags of the rows after ID after, in ID
@@ -63,7 +65,13 @@ func (q *Queries) FieldsAfter(ctx context.Context, arg FieldsAfterParams) ([]Fie
 	var items []FieldsAfterRow
 	for rows.Next() {
 		var i FieldsAfterRow
-		if err := rows.Scan(&i.ID, &i.FromHost, &i.SysLogTag); err != nil {
+		if err := rows.Scan(
+			&i.ID,
+			&i.FromHost,
+			&i.SysLogTag,
+			&i.Priority,
+			&i.Facility,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -123,10 +131,11 @@ func (q *Queries) InsertBatch(ctx context.Context, rows interface{}) (int64, err
 }
 
 const insertBatchFields = `-- name: InsertBatchFields :exec
-INSERT OR REPLACE INTO SystemEvents_Batches (ID, LastID, HostCounts, TagCounts, Hosts, Tags)
+INSERT OR REPLACE INTO SystemEvents_Batches (ID, LastID, HostCounts, TagCounts, SevCounts, FacCounts, Hosts, Tags)
 SELECT CAST(?1 AS INTEGER), CAST(?2 AS INTEGER),
        jsonb(CAST(?3 AS TEXT)), jsonb(CAST(?4 AS TEXT)),
-       CAST(?5 AS TEXT), CAST(?6 AS TEXT)
+       jsonb(CAST(?5 AS TEXT)), jsonb(CAST(?6 AS TEXT)),
+       CAST(?7 AS TEXT), CAST(?8 AS TEXT)
 `
 
 type InsertBatchFieldsParams struct {
@@ -134,12 +143,15 @@ type InsertBatchFieldsParams struct {
 	LastID     int64
 	HostCounts string
 	TagCounts  string
+	SevCounts  string
+	FacCounts  string
 	Hosts      string
 	Tags       string
 }
 
 // InsertBatchFields records where each host and tag of stored rows is
-// (host_counts and tag_counts: JSON objects {value: count}; hosts and
+// (host_counts, tag_counts, sev_counts, fac_counts: JSON objects {value:
+// count}; hosts and
 // tags: {value: [OFFSET, ...]}), replacing the record of the same first ID:
 // small batches extend one record.
 func (q *Queries) InsertBatchFields(ctx context.Context, arg InsertBatchFieldsParams) error {
@@ -148,6 +160,8 @@ func (q *Queries) InsertBatchFields(ctx context.Context, arg InsertBatchFieldsPa
 		arg.LastID,
 		arg.HostCounts,
 		arg.TagCounts,
+		arg.SevCounts,
+		arg.FacCounts,
 		arg.Hosts,
 		arg.Tags,
 	)

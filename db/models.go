@@ -41,6 +41,8 @@ type SystemeventsBatch struct {
 	LastID     int64
 	Hostcounts []byte
 	Tagcounts  []byte
+	Sevcounts  []byte
+	Faccounts  []byte
 	Hosts      string
 	Tags       string
 }

@@ -10,6 +10,32 @@ import (
 	"database/sql"
 )
 
+const batchesInside = `-- name: BatchesInside :one
+SELECT CAST(coalesce(min(b.ID), 0) AS INTEGER) AS inside_first, CAST(coalesce(max(b.LastID), -1) AS INTEGER) AS inside_last
+FROM SystemEvents_Batches b
+WHERE b.ID BETWEEN CAST(?1 AS INTEGER) AND CAST(?2 AS INTEGER)
+  AND b.LastID <= CAST(?2 AS INTEGER)
+`
+
+type BatchesInsideParams struct {
+	MinID int64
+	MaxID int64
+}
+
+type BatchesInsideRow struct {
+	InsideFirst int64
+	InsideLast  int64
+}
+
+// BatchesInside is the first and last ID of the batches that lie inside
+// the IDs min_id to max_id (0 and -1 when none does): FieldCounts' part.
+func (q *Queries) BatchesInside(ctx context.Context, arg BatchesInsideParams) (BatchesInsideRow, error) {
+	row := q.db.QueryRowContext(ctx, batchesInside, arg.MinID, arg.MaxID)
+	var i BatchesInsideRow
+	err := row.Scan(&i.InsideFirst, &i.InsideLast)
+	return i, err
+}
+
 const checkMatch = `-- name: CheckMatch :one
 SELECT count(*) FROM SystemEvents_FTS
 WHERE SystemEvents_FTS.Message MATCH ?1
@@ -545,7 +571,8 @@ func (q *Queries) FieldBatchesDesc(ctx context.Context, arg FieldBatchesDescPara
 
 const fieldCounts = `-- name: FieldCounts :many
 SELECT CAST(j.key AS TEXT) AS value, CAST(sum(j.value) AS INTEGER) AS n
-FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(?1 AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END) j
+FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(?1 AS INTEGER)
+    WHEN 0 THEN b.HostCounts WHEN 1 THEN b.TagCounts WHEN 2 THEN b.SevCounts ELSE b.FacCounts END) j
 WHERE b.ID BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
   AND b.LastID <= CAST(?3 AS INTEGER)
 GROUP BY j.key
@@ -562,10 +589,10 @@ type FieldCountsRow struct {
 	N     int64
 }
 
-// FieldCounts counts the events of each value of field in the batches
-// that lie inside the IDs min_id to max_id, from their counts alone: the
-// host and tag facets of a query without filters (FieldCountsAtEdges adds
-// the batches across the window's edges).
+// FieldCounts counts the events of each value of field (0: FromHost, 1:
+// SysLogTag, 2: Priority, 3: Facility) in the batches that lie inside
+// the IDs min_id to max_id, from their counts alone: the facets of a query
+// without filters (the rows outside those batches are counted as rows).
 func (q *Queries) FieldCounts(ctx context.Context, arg FieldCountsParams) ([]FieldCountsRow, error) {
 	rows, err := q.db.QueryContext(ctx, fieldCounts, arg.Field, arg.MinID, arg.MaxID)
 	if err != nil {
@@ -575,51 +602,6 @@ func (q *Queries) FieldCounts(ctx context.Context, arg FieldCountsParams) ([]Fie
 	var items []FieldCountsRow
 	for rows.Next() {
 		var i FieldCountsRow
-		if err := rows.Scan(&i.Value, &i.N); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const fieldCountsAtEdges = `-- name: FieldCountsAtEdges :many
-SELECT CAST(j.key AS TEXT) AS value,
-       CAST((SELECT count(*) FROM json_each(j.value) i
-             WHERE b.ID + i.value BETWEEN CAST(?1 AS INTEGER) AND CAST(?2 AS INTEGER)) AS INTEGER) AS n
-FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(?3 AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END) j
-WHERE b.ID <= CAST(?2 AS INTEGER) AND b.LastID >= CAST(?1 AS INTEGER)
-  AND (b.ID < CAST(?1 AS INTEGER) OR b.LastID > CAST(?2 AS INTEGER))
-`
-
-type FieldCountsAtEdgesParams struct {
-	MinID int64
-	MaxID int64
-	Field int64
-}
-
-type FieldCountsAtEdgesRow struct {
-	Value string
-	N     int64
-}
-
-// FieldCountsAtEdges is FieldCounts for the two batches at most that cross
-// an edge of the window: the offsets of their lists inside it.
-func (q *Queries) FieldCountsAtEdges(ctx context.Context, arg FieldCountsAtEdgesParams) ([]FieldCountsAtEdgesRow, error) {
-	rows, err := q.db.QueryContext(ctx, fieldCountsAtEdges, arg.MinID, arg.MaxID, arg.Field)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []FieldCountsAtEdgesRow
-	for rows.Next() {
-		var i FieldCountsAtEdgesRow
 		if err := rows.Scan(&i.Value, &i.N); err != nil {
 			return nil, err
 		}

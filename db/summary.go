@@ -161,17 +161,8 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, field 
 	if err != nil || !ok {
 		return err
 	}
-	if plain(q) && (field == search.FieldHost || field == search.FieldTag) {
-		if done, err := indexFacetMonth(ctx, mq, field, w, counts); err != nil || done {
-			return err
-		}
-	}
 	if plain(q) {
-		rows, err := mq.FacetPlain(ctx, FacetPlainParams{Field: f, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth})
-		for _, r := range rows {
-			counts[r.Value] += r.N
-		}
-		return err
+		return plainFacetMonth(ctx, mq, m, q, field, w, counts)
 	}
 	if q.Match == "" {
 		rows, err := mq.FacetTime(ctx, FacetTimeParams{Field: f, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
@@ -189,36 +180,44 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, field 
 	return err
 }
 
-// indexFacetMonth counts the host or tag facet of a query without filters
-// from SystemEvents_Batches alone; done is false when the month's records
-// are missing or incomplete (see batchesComplete).
-// A value with more than facetsPerMonth others in the month is not left
-// out: they are all counted.
-func indexFacetMonth(ctx context.Context, mq *Queries, f search.Field, w idWindow, counts map[string]int64) (done bool, err error) {
-	if ok, err := batchesComplete(ctx, mq); err != nil || !ok {
-		return false, err
+// plainFacetMonth counts the facet of a query without filters in month m
+// from the batch records' counts for the batches inside the window w, and
+// from the rows for the rest of it (the batches across its edges, and all
+// of it for a month without complete records).
+func plainFacetMonth(ctx context.Context, mq *Queries, m Month, q *search.Query, f search.Field, w idWindow, counts map[string]int64) error {
+	rest := []idWindow{w}
+	if ok, err := batchesComplete(ctx, mq); err != nil {
+		return err
+	} else if ok {
+		inside, err := mq.BatchesInside(ctx, BatchesInsideParams{MinID: w.min, MaxID: w.max})
+		if err != nil {
+			return err
+		}
+		if inside.InsideFirst <= inside.InsideLast {
+			rows, err := mq.FieldCounts(ctx, FieldCountsParams{Field: int64(f), MinID: w.min, MaxID: w.max})
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				counts[r.Value] += r.N
+			}
+			rest = []idWindow{{w.min, inside.InsideFirst - 1}, {inside.InsideLast + 1, w.max}}
+		}
 	}
-	which := hostField
-	if f == search.FieldTag {
-		which = tagField
-	}
-	inside, err := mq.FieldCounts(ctx, FieldCountsParams{Field: int64(which), MinID: w.min, MaxID: w.max})
-	if err != nil {
-		return false, err
-	}
-	edges, err := mq.FieldCountsAtEdges(ctx, FieldCountsAtEdgesParams{Field: int64(which), MinID: w.min, MaxID: w.max})
-	if err != nil {
-		return false, err
-	}
-	for _, r := range inside {
-		counts[r.Value] += r.N
-	}
-	for _, r := range edges {
-		if r.N > 0 {
+	since, until := bounds(q, m)
+	for _, part := range rest {
+		if part.min > part.max {
+			continue
+		}
+		rows, err := mq.FacetPlain(ctx, FacetPlainParams{Field: int64(f), MinID: part.min, MaxID: part.max, Since: since, Until: until, Lim: facetsPerMonth})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
 			counts[r.Value] += r.N
 		}
 	}
-	return true, nil
+	return nil
 }
 
 // Newest returns when the newest stored event was received; ok is false

@@ -42,12 +42,14 @@ WHERE type = 'table' AND name = 'SystemEvents_Batches';
 
 -- name: InsertBatchFields :exec
 -- InsertBatchFields records where each host and tag of stored rows is
--- (host_counts and tag_counts: JSON objects {value: count}; hosts and
+-- (host_counts, tag_counts, sev_counts, fac_counts: JSON objects {value:
+-- count}; hosts and
 -- tags: {value: [OFFSET, ...]}), replacing the record of the same first ID:
 -- small batches extend one record.
-INSERT OR REPLACE INTO SystemEvents_Batches (ID, LastID, HostCounts, TagCounts, Hosts, Tags)
+INSERT OR REPLACE INTO SystemEvents_Batches (ID, LastID, HostCounts, TagCounts, SevCounts, FacCounts, Hosts, Tags)
 SELECT CAST(sqlc.arg(first_id) AS INTEGER), CAST(sqlc.arg(last_id) AS INTEGER),
        jsonb(CAST(sqlc.arg(host_counts) AS TEXT)), jsonb(CAST(sqlc.arg(tag_counts) AS TEXT)),
+       jsonb(CAST(sqlc.arg(sev_counts) AS TEXT)), jsonb(CAST(sqlc.arg(fac_counts) AS TEXT)),
        CAST(sqlc.arg(hosts) AS TEXT), CAST(sqlc.arg(tags) AS TEXT);
 
 -- name: InsertFieldValues :exec
@@ -62,7 +64,7 @@ SELECT 1, key FROM json_each(CAST(sqlc.arg(tag_counts) AS TEXT));
 -- FieldsAfter lists the hosts and tags of the rows after ID after, in ID
 -- order: how the store fills SystemEvents_Batches for a month table made
 -- before it (once, when it opens).
-SELECT e.ID, e.FromHost, e.SysLogTag FROM SystemEvents e
+SELECT e.ID, e.FromHost, e.SysLogTag, e.Priority, e.Facility FROM SystemEvents e
 WHERE e.ID > sqlc.arg(after)
 ORDER BY e.ID
 LIMIT sqlc.arg(lim);

@@ -92,6 +92,10 @@ CREATE TABLE IF NOT EXISTS SystemEvents_Batches (
     -- every batch that a search walks past.
     HostCounts BLOB    NOT NULL,
     TagCounts  BLOB    NOT NULL,
+    -- JSONB {"6": count} per severity (Priority) and per facility: the
+    -- facets of a query without filters.
+    SevCounts  BLOB    NOT NULL,
+    FacCounts  BLOB    NOT NULL,
     -- JSON {FromHost: [OFFSET, ...]} and {SysLogTag: [OFFSET, ...]}: each
     -- event's ID less the first ID, ascending. Read only for the batches
     -- that hold a value searched for (the last columns, so that SQLite

@@ -195,25 +195,24 @@ WHERE +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
 ORDER BY e.ID;
 
 -- name: FieldCounts :many
--- FieldCounts counts the events of each value of field in the batches
--- that lie inside the IDs min_id to max_id, from their counts alone: the
--- host and tag facets of a query without filters (FieldCountsAtEdges adds
--- the batches across the window's edges).
+-- FieldCounts counts the events of each value of field (0: FromHost, 1:
+-- SysLogTag, 2: Priority, 3: Facility) in the batches that lie inside
+-- the IDs min_id to max_id, from their counts alone: the facets of a query
+-- without filters (the rows outside those batches are counted as rows).
 SELECT CAST(j.key AS TEXT) AS value, CAST(sum(j.value) AS INTEGER) AS n
-FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END) j
+FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(sqlc.arg(field) AS INTEGER)
+    WHEN 0 THEN b.HostCounts WHEN 1 THEN b.TagCounts WHEN 2 THEN b.SevCounts ELSE b.FacCounts END) j
 WHERE b.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
   AND b.LastID <= CAST(sqlc.arg(max_id) AS INTEGER)
 GROUP BY j.key;
 
--- name: FieldCountsAtEdges :many
--- FieldCountsAtEdges is FieldCounts for the two batches at most that cross
--- an edge of the window: the offsets of their lists inside it.
-SELECT CAST(j.key AS TEXT) AS value,
-       CAST((SELECT count(*) FROM json_each(j.value) i
-             WHERE b.ID + i.value BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)) AS INTEGER) AS n
-FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END) j
-WHERE b.ID <= CAST(sqlc.arg(max_id) AS INTEGER) AND b.LastID >= CAST(sqlc.arg(min_id) AS INTEGER)
-  AND (b.ID < CAST(sqlc.arg(min_id) AS INTEGER) OR b.LastID > CAST(sqlc.arg(max_id) AS INTEGER));
+-- name: BatchesInside :one
+-- BatchesInside is the first and last ID of the batches that lie inside
+-- the IDs min_id to max_id (0 and -1 when none does): FieldCounts' part.
+SELECT CAST(coalesce(min(b.ID), 0) AS INTEGER) AS inside_first, CAST(coalesce(max(b.LastID), -1) AS INTEGER) AS inside_last
+FROM SystemEvents_Batches b
+WHERE b.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND b.LastID <= CAST(sqlc.arg(max_id) AS INTEGER);
 
 -- name: HistogramTime :many
 -- HistogramTime counts what SearchDesc would list, per bucket of step
