@@ -371,7 +371,8 @@ func (p *Parser) fortiGate(s string, i int, m *Message) bool {
 	if _, ok := t.clock(s, j+16); !ok {
 		return false
 	}
-	if v := kvValue(s, " tz="); len(v) == 5 && (v[0] == '+' || v[0] == '-') && digitsAt(v, 1) == 4 {
+	if v := kvValue(s, " tz="); len(v) == 5 && (v[0] == '+' || v[0] == '-') && digitsAt(v, 1) == 4 &&
+		num(v[1:3]) <= 23 && num(v[3:5]) <= 59 {
 		off := num(v[1:3])*60 + num(v[3:5])
 		if v[0] == '-' {
 			off = -off

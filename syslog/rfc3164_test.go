@@ -681,6 +681,8 @@ func TestParseRFC3164FortiGate(t *testing.T) {
 		{`<189>date=2026-11-24 time=03:41:06 devname=FGT60F`, "2026-11-24T03:41:06Z", "FGT60F"},
 		{`<189>date=2026-11-24 time=03:41:06 devname="FGT60F`, "2026-11-24T03:41:06Z", ""},
 		{`<189>date=2026-11-24 time=03:41:06 tz="+01" x=1`, "2026-11-24T03:41:06Z", ""},
+		{`<189>date=2026-11-24 time=03:41:06 devname=x tz="+9999"`, "2026-11-24T03:41:06Z", "x"}, // found by FuzzParseRFC3164
+		{`<189>date=2026-11-24 time=03:41:06 devname=x tz="-2400"`, "2026-11-24T03:41:06Z", "x"},
 		{`<189>date=2026-02-30 time=03:41:06 devname=x`, "", ""},
 		{`<189>date=2026-11-24 time=3:41:06 devname=x`, "", ""},
 		{`<189>date=2026-11-24`, "", ""},
