@@ -97,6 +97,12 @@ func (p *Parser) header(s string, i int) (hdr, bool) {
 // follows them (see ciscoRest). After a HOSTNAME (a relay's header), a
 // number is required, and is a counter whatever follows it.
 func (p *Parser) cisco(s string, i int, afterHost bool) (hdr, bool) {
+	if i == len(s) || !isDigit(s[i]) && s[i] != ':' { // no counter
+		if afterHost {
+			return hdr{}, false
+		}
+		return p.ciscoRest(s, i, false)
+	}
 	j, last, nums := i, "", 0
 	if strings.HasPrefix(s[i:], ": ") { // NX-OS, or IOS with the counter off
 		j += 2
@@ -122,7 +128,9 @@ func (p *Parser) cisco(s string, i int, afterHost bool) (hdr, bool) {
 // sequenceID returns a Cisco sequence number without its leading zeros, or
 // "" when it is 0 or does not fit an int32: a counter, but not one to keep.
 func sequenceID(n string) string {
-	n = strings.TrimLeft(n, "0")
+	for len(n) > 0 && n[0] == '0' {
+		n = n[1:]
+	}
 	if n == "" || len(n) > 10 || len(n) == 10 && n > "2147483647" {
 		return ""
 	}
@@ -143,6 +151,9 @@ func (p *Parser) ciscoRest(s string, j int, counted bool) (hdr, bool) {
 	}
 	if e := strings.IndexByte(s[j:], ' '); e >= 2 && s[j+e-1] == ':' && isOrigin(s[j:j+e-1]) {
 		k := j + e + 1
+		if !counted && !maybeTimestamp(s, k) { // "myapp: hello": spare the attempt
+			return hdr{}, false
+		}
 		if h, ok := p.timestampAt(s, k); ok {
 			h.host = s[j : j+e-1]
 			return h, true
@@ -157,10 +168,24 @@ func (p *Parser) ciscoRest(s string, j int, counted bool) (hdr, bool) {
 	return p.node(s, j)
 }
 
+// maybeTimestamp reports whether a timestamp can start at k: a digit, a
+// Cisco mark, a month or a day of the week.
+func maybeTimestamp(s string, k int) bool {
+	return k < len(s) && (isDigit(s[k]) || s[k] == '*' || s[k] == '.' || monthAt(s, k) != 0 || weekdayAt(s, k))
+}
+
 // isOrigin reports whether tok can be a Cisco origin-id: a host name, not a
 // TAG with a PID or a mnemonic.
 func isOrigin(tok string) bool {
-	return len(tok) <= maxHostname && tok[0] != '%' && strings.IndexAny(tok, "[]:") < 0
+	if len(tok) > maxHostname || tok[0] == '%' {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		if c := tok[i]; c == '[' || c == ']' || c == ':' {
+			return false
+		}
+	}
+	return true
 }
 
 // node reads an IOS-XR "[host ]NODE:" and the timestamp after it.
@@ -223,11 +248,16 @@ const (
 // timestamp, which m takes.
 func (p *Parser) hostname(s string, k int, m *Message) int {
 	rest := s[k:]
-	if strings.HasPrefix(rest, repeated) || strings.HasPrefix(rest, repeated2) {
+	if rest == "" {
 		return k
 	}
-	if strings.HasPrefix(rest, forwarded) {
-		if e := strings.IndexByte(rest, ':'); e > len(forwarded) {
+	switch rest[0] {
+	case 'l', '-':
+		if strings.HasPrefix(rest, repeated) || strings.HasPrefix(rest, repeated2) {
+			return k
+		}
+	case 'M':
+		if e := strings.IndexByte(rest, ':'); e > len(forwarded) && strings.HasPrefix(rest, forwarded) {
 			m.Hostname = rest[len(forwarded):e]
 			return skipSpaces(s, k+e+1)
 		}
@@ -268,7 +298,10 @@ func hostToken(tok string) (host string, unifi bool) {
 		return "", false
 	}
 	if last := len(tok) - 1; tok[last] == ':' {
-		if strings.IndexByte(tok, ',') > 0 {
+		switch {
+		case tok[0] == '%': // a Cisco mnemonic, the commonest case
+			return "", false
+		case strings.IndexByte(tok, ',') > 0:
 			return tok[:last], true
 		}
 		if app, _, rest := tag(tok, 0, false); app != "" && rest == "" {
@@ -283,13 +316,15 @@ func hostToken(tok string) (host string, unifi bool) {
 // header) needs a space or the end after its colon, or a PID.
 func tag(s string, k int, strict bool) (app, pid, text string) {
 	j, letter := k, false
-	for ; j < len(s) && s[j] != ':' && s[j] != '[' && s[j] != ' '; j++ {
-		switch c := s[j]; {
-		case c <= ' ' || c > '~' || c == ']' || c == '"' || c == '{' || c == '}' || j-k == maxAppName:
-			return "", "", s[k:]
-		case isLetter(c):
-			letter = true
+	for ; j < len(s); j++ {
+		c := tagBytes[s[j]]
+		if c == tagEnd {
+			break
 		}
+		if c == tagBad || j-k == maxAppName {
+			return "", "", s[k:]
+		}
+		letter = letter || c == tagLetter
 	}
 	if !letter || j == len(s) || s[j] == ' ' {
 		return "", "", s[k:]
@@ -320,6 +355,30 @@ func tag(s string, k int, strict bool) (app, pid, text string) {
 	}
 	return app, pid, s[j:] // "tag:msg", "prog[12]:msg"
 }
+
+// Classes of the bytes of a TAG, in tagBytes.
+const (
+	tagOther  = iota // allowed in a TAG
+	tagLetter        // allowed, and a TAG needs one
+	tagEnd           // ends the TAG's name: ' ', ':', '['
+	tagBad           // not in a TAG: controls, non-ASCII, ']', '"', '{', '}'
+)
+
+// tagBytes classifies each byte for tag, which looks at every byte of a
+// message's first word: one table lookup is cheaper than the comparisons.
+var tagBytes = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == ' ' || c == ':' || c == '[':
+			t[c] = tagEnd
+		case c < ' ' || c > '~' || c == ']' || c == '"' || c == '{' || c == '}':
+			t[c] = tagBad
+		case isLetter(byte(c)):
+			t[c] = tagLetter
+		}
+	}
+	return t
+}()
 
 // glued reports whether a TAG's colon can be directly followed by c: not
 // when "name:" starts a URL, a path or an IPv6 address.
