@@ -68,12 +68,15 @@ func (p *Parser) parseRFC3164(s string, i int, pri bool, m *Message) (header boo
 // headerless is the message when no timestamp was recognised: the text
 // after the PRI, with its TAG and a FortiGate timestamp.
 func (p *Parser) headerless(s string, i int, pri bool, m *Message) {
-	if pri {
-		m.AppName, m.ProcID, m.Text = tag(s, i, true)
-	} else {
+	switch {
+	case !pri:
 		m.Text = s // not syslog at all: keep every byte
+		p.fortiGate(s, i, m)
+	case p.fortiGate(s, i, m):
+		m.Text = s[i:]
+	default:
+		m.AppName, m.ProcID, m.Text = tag(s, i, true)
 	}
-	p.fortiGate(s, i, m)
 }
 
 // hdr is what precedes the HOSTNAME in an RFC 3164 message.
