@@ -22,7 +22,8 @@ type batcher struct {
 }
 
 // batch parses queued messages and hands batches to the writer: at
-// BatchSize messages, or BatchTimeout after the first pending one. After
+// BatchSize messages, or BatchTimeout after the first pending one (both
+// changed by SetBatch). After
 // Close it takes what is left in the queue, hands over the last batch and
 // closes out.
 func (p *Pipeline) batch(out chan<- []Record) {
@@ -34,10 +35,17 @@ func (p *Pipeline) batch(out chan<- []Record) {
 	defer b.finish()
 	for {
 		select {
+		case <-p.changes.ready: // first, so that a change applies from the next message on
+			b.apply()
+		default:
+		}
+		select {
 		case it := <-p.queue:
 			b.add(it)
 		case <-b.timer.C:
 			b.flush()
+		case <-p.changes.ready:
+			b.apply()
 		case <-p.closing:
 			// Every receiver has returned: what is queued is all there is.
 			for {

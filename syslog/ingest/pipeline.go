@@ -84,8 +84,12 @@ type Pipeline struct {
 	mu     sync.Mutex
 	inputs []*Input // in the order they were made
 
-	writes  latencies
+	writes  writes
 	batches counter
+	// changes holds what SetBatch and SetDump asked for until the batcher
+	// takes it: after New, cfg.BatchSize, cfg.BatchTimeout and cfg.Dump
+	// are the batcher's.
+	changes changes
 }
 
 // New starts a pipeline with cfg. Call Close when every receiver feeding it
@@ -97,6 +101,7 @@ func New(cfg Config) *Pipeline {
 		queue:   make(chan item, cfg.QueueSize),
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
+		changes: changes{ready: make(chan struct{}, 1)},
 	}
 	batches := make(chan []Record, 1)
 	go p.batch(batches)

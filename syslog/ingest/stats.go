@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -42,6 +41,8 @@ type Stats struct {
 	// WriteP50 and WriteP99 are the median and 99th percentile of the time
 	// one batch took to write, over the last writes.
 	WriteP50, WriteP99 time.Duration
+	// Writer is what the writer is doing and how its writes went.
+	Writer WriterStats
 }
 
 // counter is a counter updated by several goroutines.
@@ -64,39 +65,8 @@ func (p *Pipeline) Stats() Stats {
 		st.Transports = append(st.Transports, ts)
 		st.add(ts.Counts)
 	}
-	st.WriteP50, st.WriteP99 = p.writes.percentiles()
+	p.writes.snapshot(&st)
 	return st
-}
-
-// latencies is a ring of the last latencyWindow batch write times.
-type latencies struct {
-	mu     sync.Mutex
-	writes []time.Duration
-	next   int
-}
-
-const latencyWindow = 4096
-
-func (l *latencies) record(d time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.writes) < latencyWindow {
-		l.writes = append(l.writes, d)
-		return
-	}
-	l.writes[l.next] = d
-	l.next = (l.next + 1) % latencyWindow
-}
-
-func (l *latencies) percentiles() (p50, p99 time.Duration) {
-	l.mu.Lock()
-	w := slices.Clone(l.writes)
-	l.mu.Unlock()
-	if len(w) == 0 {
-		return 0, 0
-	}
-	slices.Sort(w)
-	return w[len(w)/2], w[min(len(w)-1, len(w)*99/100)]
 }
 
 // report logs the counters at every tick while anything is received or

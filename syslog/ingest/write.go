@@ -71,14 +71,16 @@ func (w *writer) writeWithRetry(b []Record) error {
 	backoff := firstBackoff
 	for {
 		start := time.Now()
+		p.writes.started(start)
 		err := p.cfg.Store.Write(ctx, b)
 		if err == nil {
-			p.writes.record(time.Since(start))
+			p.writes.succeeded(start, time.Now())
 			p.batches.Add(1)
 			countStored(b)
 			w.recovered()
 			return nil
 		}
+		p.writes.failed(time.Now(), err)
 		w.failed(len(b), err, backoff)
 		if w.closing() && time.Now().After(w.giveUpAt) {
 			return err
