@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"sync/atomic"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 
@@ -30,10 +31,6 @@ type Store struct {
 	path string
 	// SQLDump, when set, receives each batch's SQL and its parameters.
 	SQLDump io.Writer
-	// RetentionMonths, when above 0, keeps only the newest that many month
-	// tables: older ones are dropped by Prune, and by Write whenever a new
-	// month begins.
-	RetentionMonths int
 	// Logger reports what Write does besides writing (pruning, checkpoint
 	// failures); nil = slog.Default().
 	Logger *slog.Logger
@@ -43,7 +40,23 @@ type Store struct {
 	rows   []byte         // the JSON rows of one month of a batch, reused
 	sd     []byte         // scratch for one row's structured data, reused
 	ckpt   *checkpointer  // copies the WAL into the database file
+
+	retention atomic.Int64 // SetRetentionMonths
+	reprune   atomic.Bool  // the retention changed since the last Prune
 }
+
+// SetRetentionMonths keeps only the newest n month tables when n is above
+// 0: older ones are dropped by Prune, and by Write whenever a new month
+// begins or after the retention changed. Unlike the Store's other methods,
+// it is safe to call while another goroutine writes (a reload).
+func (s *Store) SetRetentionMonths(n int) {
+	if s.retention.Swap(int64(n)) != int64(n) {
+		s.reprune.Store(true)
+	}
+}
+
+// RetentionMonths returns what SetRetentionMonths set; 0 keeps every month.
+func (s *Store) RetentionMonths() int { return int(s.retention.Load()) }
 
 // Open opens (creating if needed) the database at path for writing, in WAL
 // mode. A file that exists but is not an SQLite database is an error and is
@@ -196,10 +209,11 @@ func (s *Store) Write(ctx context.Context, batch []ingest.Record) (err error) {
 	for _, m := range created {
 		s.known[m] = true
 	}
-	if len(created) > 0 && s.RetentionMonths > 0 {
-		// A new month began: the batch is stored, so a failure here is only
-		// logged, and pruning is tried again at the next new month.
-		if _, err := s.Prune(ctx, slices.MaxFunc(created, compareMonths)); err != nil {
+	if (len(created) > 0 || s.reprune.Load()) && s.RetentionMonths() > 0 {
+		// A new month began, or the retention changed: the batch is stored,
+		// so a failure here is only logged, and pruning is tried again at
+		// the next new month.
+		if _, err := s.Prune(ctx, slices.MaxFunc(s.months, compareMonths)); err != nil {
 			s.logger().Error("prune old months", "error", err)
 		}
 	}
@@ -232,7 +246,9 @@ const incrementalVacuum = "PRAGMA incremental_vacuum"
 // newest of current and the existing tables, and gives their space back to
 // the file system. It returns the months dropped.
 func (s *Store) Prune(ctx context.Context, current Month) ([]Month, error) {
-	if s.RetentionMonths <= 0 {
+	s.reprune.Store(false)
+	retention := s.RetentionMonths()
+	if retention <= 0 {
 		return nil, nil
 	}
 	newest := current
@@ -242,7 +258,7 @@ func (s *Store) Prune(ctx context.Context, current Month) ([]Month, error) {
 		}
 	}
 	oldestKept := newest
-	for range s.RetentionMonths - 1 {
+	for range retention - 1 {
 		oldestKept = oldestKept.Prev()
 	}
 	var dropped []Month
@@ -260,7 +276,7 @@ func (s *Store) Prune(ctx context.Context, current Month) ([]Month, error) {
 			return nil, err
 		}
 		delete(s.known, m)
-		s.logger().Info("dropped month past retention", "table", m.Table(), "retention_months", s.RetentionMonths)
+		s.logger().Info("dropped month past retention", "table", m.Table(), "retention_months", retention)
 	}
 	if _, err := s.db.ExecContext(ctx, incrementalVacuum); err != nil {
 		return dropped, fmt.Errorf("give space back after dropping %d months: %w", len(dropped), err)

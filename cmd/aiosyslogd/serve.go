@@ -96,7 +96,7 @@ func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*db.Store
 		store.SQLDump = os.Stdout
 	}
 	store.Logger = logger
-	store.RetentionMonths = cfg.SQLite.RetentionMonths
+	store.SetRetentionMonths(cfg.SQLite.RetentionMonths)
 	if _, err := store.Prune(ctx, db.MonthOf(time.Now())); err != nil {
 		store.Close()
 		return nil, err
