@@ -31,6 +31,9 @@ var defaultConfigTemplate = template.Must(template.New("aiosyslogd.toml").Parse(
 bind_ip = {{printf "%q" .Server.BindIP}}
 bind_port = {{.Server.BindPort}}
 debug = {{.Server.Debug}}
+# The daemon's own log on stderr: "text" (key=value) or "json", one object
+# a line. Under systemd it carries no timestamps: journald adds them.
+log_format = {{printf "%q" .Server.LogFormat}}
 log_dump = {{.Server.LogDump}}
 # Messages held in memory while the database catches up; beyond it UDP
 # datagrams are counted as dropped.
@@ -48,6 +51,13 @@ sql_dump = {{.SQLite.SQLDump}}
 # Keep only the newest N month tables (0 = keep everything); older ones are
 # dropped at start and whenever a new month begins.
 retention_months = {{.SQLite.RetentionMonths}}
+
+# Prometheus metrics (GET /metrics) and health checks (GET /healthz, /readyz)
+# over HTTP. Keep them on loopback, or behind a firewall: they need no login.
+[metrics]
+enabled = {{.Metrics.Enabled}}
+bind_ip = {{printf "%q" .Metrics.BindIP}}
+bind_port = {{.Metrics.BindPort}}
 `))
 
 // defaultConfigText is the text of the default configuration file.
@@ -62,8 +72,9 @@ func defaultConfigText() string {
 
 // Config is the whole configuration file.
 type Config struct {
-	Server ServerConfig `toml:"server"`
-	SQLite SQLiteConfig `toml:"sqlite"`
+	Server  ServerConfig  `toml:"server"`
+	SQLite  SQLiteConfig  `toml:"sqlite"`
+	Metrics MetricsConfig `toml:"metrics"`
 }
 
 // ServerConfig is the [server] table: where to listen and what to log.
@@ -71,6 +82,7 @@ type ServerConfig struct {
 	BindIP          string `toml:"bind_ip"`
 	BindPort        int    `toml:"bind_port"`
 	Debug           bool   `toml:"debug"`
+	LogFormat       string `toml:"log_format"` // "text" or "json"
 	LogDump         bool   `toml:"log_dump"`
 	QueueSize       int    `toml:"queue_size"`
 	RFC3164Timezone string `toml:"rfc3164_timezone"`
@@ -87,18 +99,33 @@ type SQLiteConfig struct {
 	RetentionMonths int `toml:"retention_months"`
 }
 
+// MetricsConfig is the [metrics] table: where serve answers Prometheus and
+// health checks.
+type MetricsConfig struct {
+	Enabled  bool   `toml:"enabled"`
+	BindIP   string `toml:"bind_ip"`
+	BindPort int    `toml:"bind_port"`
+}
+
 // defaultConfig is the configuration of a file that sets nothing.
 func defaultConfig() Config {
 	return Config{
-		Server: ServerConfig{BindIP: "0.0.0.0", BindPort: 5140, QueueSize: ingest.DefaultQueueSize, RFC3164Timezone: "Local"},
+		Server: ServerConfig{BindIP: "0.0.0.0", BindPort: 5140, LogFormat: "text", QueueSize: ingest.DefaultQueueSize,
+			RFC3164Timezone: "Local"},
 		SQLite: SQLiteConfig{Enabled: true, Database: "syslog.db", BatchSize: ingest.DefaultBatchSize,
 			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
+		Metrics: MetricsConfig{BindIP: "127.0.0.1", BindPort: 9140},
 	}
 }
 
 // Addr is the UDP address to listen on.
 func (c *Config) Addr() string {
 	return net.JoinHostPort(c.Server.BindIP, strconv.Itoa(c.Server.BindPort))
+}
+
+// MetricsAddr is the address of the metrics and health server.
+func (c *Config) MetricsAddr() string {
+	return net.JoinHostPort(c.Metrics.BindIP, strconv.Itoa(c.Metrics.BindPort))
 }
 
 // BatchTimeout is batch_timeout as a duration.
@@ -169,52 +196,91 @@ func parseConfigFile(path string) (Config, error) {
 		return Config{}, fmt.Errorf("config %s: %w", path, err)
 	}
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		key := undecoded[0].String()
+		key := undecoded[0]
 		return Config{}, fmt.Errorf("config %s: line %d: unknown key %q (known keys are listed in README.md)",
-			path, keyLine(string(text), undecoded[0][len(undecoded[0])-1]), key)
+			path, keyLine(string(text), key), key.String())
 	}
 	if err := cfg.validate(); err != nil {
+		var ke *keyError
+		if errors.As(err, &ke) {
+			if line := keyLine(string(text), strings.Split(ke.key, ".")); line > 0 {
+				return Config{}, fmt.Errorf("config %s: line %d: %w", path, line, err)
+			}
+		}
 		return Config{}, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
 }
 
-// keyLine finds the line where key is assigned (or its table opens), for
-// error messages; 0 when not found.
-func keyLine(text, key string) int {
-	re := regexp.MustCompile(`^\s*(\[\s*)?"?` + regexp.QuoteMeta(key) + `"?\s*(=|\])`)
+var tableLine = regexp.MustCompile(`^\s*\[\s*"?([^"\]]*)"?\s*\]`)
+
+// keyLine finds the line where key is assigned, in its table, or where
+// the table named by key opens, for error messages; 0 when not found.
+func keyLine(text string, key toml.Key) int {
+	table, name := strings.Join(key[:len(key)-1], "."), key[len(key)-1]
+	assign := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(name) + `"?\s*=`)
+	current := ""
 	for i, line := range strings.Split(text, "\n") {
-		if re.MatchString(line) {
+		if m := tableLine.FindStringSubmatch(line); m != nil {
+			current = m[1]
+			if current == key.String() {
+				return i + 1
+			}
+			continue
+		}
+		if current == table && assign.MatchString(line) {
 			return i + 1
 		}
 	}
 	return 0
 }
 
+// keyError is an invalid value of one key: its text starts with the key.
+type keyError struct{ key, problem string }
+
+func (e *keyError) Error() string { return e.key + e.problem }
+
+// invalid returns the keyError of key; format and args say what is wrong,
+// as in " = 0: want at least 1".
+func invalid(key, format string, args ...any) error {
+	return &keyError{key: key, problem: fmt.Sprintf(format, args...)}
+}
+
 func (c *Config) validate() error {
-	if c.Server.BindPort < 0 || c.Server.BindPort > 65535 {
-		return fmt.Errorf("server.bind_port = %d: want 0-65535", c.Server.BindPort)
+	if err := validateAddr("server", c.Server.BindIP, c.Server.BindPort); err != nil {
+		return err
 	}
-	if net.ParseIP(c.Server.BindIP) == nil && c.Server.BindIP != "" && c.Server.BindIP != "localhost" {
-		return fmt.Errorf("server.bind_ip = %q: not an IP address", c.Server.BindIP)
+	if c.Server.LogFormat != "text" && c.Server.LogFormat != "json" {
+		return invalid("server.log_format", " = %q: want \"text\" or \"json\"", c.Server.LogFormat)
 	}
 	if c.Server.QueueSize < 1 {
-		return fmt.Errorf("server.queue_size = %d: want at least 1", c.Server.QueueSize)
+		return invalid("server.queue_size", " = %d: want at least 1", c.Server.QueueSize)
 	}
 	if _, err := syslog.LoadLocation(c.Server.RFC3164Timezone); err != nil {
-		return fmt.Errorf("server.rfc3164_timezone = %q: %w", c.Server.RFC3164Timezone, err)
+		return invalid("server.rfc3164_timezone", " = %q: %v", c.Server.RFC3164Timezone, err)
 	}
 	if c.SQLite.BatchSize < 1 {
-		return fmt.Errorf("sqlite.batch_size = %d: want at least 1", c.SQLite.BatchSize)
+		return invalid("sqlite.batch_size", " = %d: want at least 1", c.SQLite.BatchSize)
 	}
 	if c.SQLite.BatchTimeout <= 0 {
-		return fmt.Errorf("sqlite.batch_timeout = %v: want a number of seconds above 0", c.SQLite.BatchTimeout)
+		return invalid("sqlite.batch_timeout", " = %v: want a number of seconds above 0", c.SQLite.BatchTimeout)
 	}
 	if c.SQLite.RetentionMonths < 0 {
-		return fmt.Errorf("sqlite.retention_months = %d: want 0 (keep all) or more", c.SQLite.RetentionMonths)
+		return invalid("sqlite.retention_months", " = %d: want 0 (keep all) or more", c.SQLite.RetentionMonths)
 	}
 	if c.SQLite.Enabled && c.SQLite.Database == "" {
-		return errors.New("sqlite.database is empty: name the database file, or set sqlite.enabled = false")
+		return invalid("sqlite.database", " is empty: name the database file, or set sqlite.enabled = false")
+	}
+	return validateAddr("metrics", c.Metrics.BindIP, c.Metrics.BindPort)
+}
+
+// validateAddr checks the bind_ip and bind_port of table.
+func validateAddr(table, ip string, port int) error {
+	if port < 0 || port > 65535 {
+		return invalid(table+".bind_port", " = %d: want 0-65535", port)
+	}
+	if net.ParseIP(ip) == nil && ip != "" && ip != "localhost" {
+		return invalid(table+".bind_ip", " = %q: not an IP address", ip)
 	}
 	return nil
 }
