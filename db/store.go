@@ -112,6 +112,10 @@ func openSQLite(path, dsn string) (*sql.DB, error) {
 	return db, nil
 }
 
+// CheckFile returns the error Open gives for the file at path when it is
+// not an SQLite database; nil when it is one, is empty or does not exist.
+func CheckFile(path string) error { return checkSQLiteFile(path) }
+
 // checkSQLiteFile refuses a non-empty file that is not an SQLite database, so
 // that a wrong path never gets overwritten.
 func checkSQLiteFile(path string) error {

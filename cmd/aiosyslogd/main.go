@@ -4,21 +4,17 @@
 //	aiosyslogd serve            receive syslog over UDP and store it
 //	aiosyslogd search [QUERY]   search what serve stored
 //	aiosyslogd convert [FILE…]  turn RFC 3164 lines into RFC 5424 lines
+//	aiosyslogd check            check the configuration without starting
 package main
 
 import (
 	"embed"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 )
-
-// version is set at build time with -ldflags "-X main.version=…"; otherwise
-// it comes from the module's build information.
-var version = ""
 
 func main() {
 	if err := newApp().Run(os.Args); err != nil {
@@ -30,10 +26,14 @@ func main() {
 }
 
 func newApp() *cli.App {
+	cli.VersionPrinter = printVersion
 	return &cli.App{
 		Name:    "aiosyslogd",
 		Usage:   "a syslog server that stores messages in SQLite, with full-text search",
 		Version: buildVersion(),
+		// The hidden --generate-bash-completion flag that the scripts of
+		// `aiosyslogd completion` call.
+		EnableBashCompletion: true,
 		Flags: []cli.Flag{
 			&cli.StringFlag{
 				Name:    "config",
@@ -47,6 +47,8 @@ func newApp() *cli.App {
 			searchCommand(),
 			convertCommand(),
 			userCommand(),
+			checkCommand(),
+			completionCommand(),
 		},
 		HideHelpCommand: true,
 	}
@@ -73,14 +75,4 @@ func newCommand(name, args string, action cli.ActionFunc, flags ...cli.Flag) *cl
 			return cli.Exit("aiosyslogd "+name+": "+err.Error(), 2)
 		},
 	}
-}
-
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
 }
