@@ -69,6 +69,9 @@ func checkDatabase(cfg *Config) error {
 	path := cfg.SQLite.Database
 	dir := filepath.Dir(path)
 	if _, err := os.Stat(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("sqlite.database = %q: directory %s does not exist (serve does not make it; systemd makes a unit's StateDirectory when it starts it)", path, dir)
+		}
 		return fmt.Errorf("sqlite.database = %q: %w", path, err)
 	}
 	probe, err := os.CreateTemp(dir, ".aiosyslogd-check-*")
