@@ -424,11 +424,7 @@ func startDaemonWithConfigFile(t *testing.T, cfg string) *daemon {
 // A full disk makes the daemon keep messages and retry; when space comes
 // back it writes them all, without a restart. One error line says so.
 func TestServeRecoversFromFullDisk(t *testing.T) {
-	mnt := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
-		t.Fatalf("mount a 1 MiB tmpfs (the test needs root): %v\n%s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
+	mnt := tinyTmpfs(t)
 	dbPath := filepath.Join(mnt, "full.db")
 	d := startDaemon(t, func(string) string { return testConfig(dbPath, "", "batch_size = 100") })
 	const total = 3000
@@ -440,9 +436,7 @@ func TestServeRecoversFromFullDisk(t *testing.T) {
 		}
 	}
 	d.waitLog(`store failed.*(full|space)`, 30*time.Second)
-	if out, err := exec.Command("mount", "-o", "remount,size=256m", mnt).CombinedOutput(); err != nil {
-		t.Fatalf("grow the tmpfs: %v\n%s", err, out)
-	}
+	growTmpfs(t, mnt)
 	d.waitLog(`store recovered`, 60*time.Second)
 	d.Stop()
 	c := openDB(t, dbPath)

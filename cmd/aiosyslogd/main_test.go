@@ -80,6 +80,12 @@ database = %q
 // there; it returns once the daemon logged the address it bound.
 func startDaemon(t *testing.T, config func(dbPath string) string, args ...string) *daemon {
 	t.Helper()
+	return startDaemonEnv(t, nil, config, args...)
+}
+
+// startDaemonEnv is startDaemon with env added to the daemon's environment.
+func startDaemonEnv(t *testing.T, env []string, config func(dbPath string) string, args ...string) *daemon {
+	t.Helper()
 	dir := t.TempDir()
 	d := &daemon{t: t, dir: dir, dbPath: filepath.Join(dir, "syslog.db"), done: make(chan struct{})}
 	cfgPath := filepath.Join(dir, "test.toml")
@@ -88,7 +94,7 @@ func startDaemon(t *testing.T, config func(dbPath string) string, args ...string
 	}
 	d.cmd = exec.Command(binPath, append([]string{"--config", cfgPath, "serve"}, args...)...)
 	d.cmd.Dir = dir
-	d.cmd.Env = cleanEnv()
+	d.cmd.Env = append(cleanEnv(), env...)
 	stderr, err := d.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -103,13 +109,14 @@ func startDaemon(t *testing.T, config func(dbPath string) string, args ...string
 		defer func() { d.waitErr = d.cmd.Wait() }()
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		re := regexp.MustCompile(`msg=listening .*addr=(\S+)`)
+		// The UDP listener's line, in the text or the JSON log format.
+		re := regexp.MustCompile(`msg=listening .*addr=(\S+)|"msg":"listening".*"addr":"([^"]+)"`)
 		for sc.Scan() {
 			d.mu.Lock()
 			d.stderr.WriteString(sc.Text() + "\n")
 			d.mu.Unlock()
 			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				bound <- m[1]
+				bound <- m[1] + m[2]
 			}
 		}
 	}()
