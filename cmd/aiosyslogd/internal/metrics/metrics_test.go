@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -117,5 +118,28 @@ func TestServeStopsWithItsContext(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve did not return within 10 s of the context's end")
+	}
+}
+
+type nopStore struct{}
+
+func (nopStore) Write(context.Context, []ingest.Record) error { return nil }
+
+// BenchmarkScrape is the cost of one scrape of a busy pipeline (its ring
+// of write times full), the Go and process collectors included.
+func BenchmarkScrape(b *testing.B) {
+	p := ingest.New(ingest.Config{Store: nopStore{}, BatchSize: 1, Logger: slog.New(slog.DiscardHandler)})
+	defer p.Close()
+	in := p.Input("udp")
+	for range 5000 {
+		in.Submit(context.Background(), ingest.Received{Data: []byte("<13>x"), At: time.Now()})
+	}
+	reg := NewRegistry()
+	reg.MustRegister(&PipelineCollector{Pipeline: p})
+	b.ResetTimer()
+	for range b.N {
+		if _, err := reg.Gather(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
