@@ -17,7 +17,7 @@ import (
 // checkCommand is `aiosyslogd check`: the configuration as serve would
 // take it, without starting.
 func checkCommand() *cli.Command {
-	return newCommand("check", "", runCheck,
+	return newCommand("check", "", runCheck, configFlag(),
 		&cli.BoolFlag{Name: "no-bind", Usage: "do not try the ports (the running server holds them)"},
 	)
 }

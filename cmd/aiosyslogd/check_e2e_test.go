@@ -29,12 +29,17 @@ func TestCheck(t *testing.T) {
 		name    string
 		file    string // %DIR% is the test's directory
 		args    []string
+		after   bool // --config after check, as in `aiosyslogd check --config PATH`
 		code    int
 		want    []string
 		asServe bool // serve prints the same error for this file
 	}{
 		{name: "good", file: "[server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n[sqlite]\ndatabase = \"%DIR%/x.db\"\n",
 			code: 0, want: []string{"cfg.toml: ok"}},
+		{name: "good, --config after check", file: "[server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n[sqlite]\ndatabase = \"%DIR%/x.db\"\n",
+			after: true, code: 0, want: []string{"cfg.toml: ok"}},
+		{name: "unknown key, --config after check", file: "[server]\nbind_prot = 0\n", after: true,
+			code: 2, want: []string{"cfg.toml: line 2: unknown key \"server.bind_prot\""}},
 		{name: "unknown key", file: "[server]\nbind_port = 0\n[metrics]\nenabeld = true\n",
 			code: 2, want: []string{"cfg.toml: line 4: unknown key \"metrics.enabeld\""}, asServe: true},
 		{name: "wrong type", file: "[metrics]\nenabled = \"yes\"\n", code: 2, want: []string{"line 2", "metrics.enabled"}, asServe: true},
@@ -58,7 +63,11 @@ func TestCheck(t *testing.T) {
 			dir := t.TempDir()
 			os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("precious notes\n"), 0o644)
 			os.WriteFile(filepath.Join(dir, "cfg.toml"), []byte(strings.ReplaceAll(tt.file, "%DIR%", dir)), 0o644)
-			stdout, stderr, code := runBinary(t, dir, nil, append([]string{"--config", "cfg.toml", "check"}, tt.args...)...)
+			args := append([]string{"--config", "cfg.toml", "check"}, tt.args...)
+			if tt.after {
+				args = append([]string{"check", "--config", "cfg.toml"}, tt.args...)
+			}
+			stdout, stderr, code := runBinary(t, dir, nil, args...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
 			}

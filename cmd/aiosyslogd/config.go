@@ -157,7 +157,7 @@ func loadConfigNoCreate(c *cli.Context) (Config, string, error) {
 }
 
 func readConfig(c *cli.Context, create bool) (Config, string, error) {
-	path, named := c.String("config"), c.IsSet("config")
+	path, named := configFlagValue(c)
 	if !named {
 		path = defaultConfigFile
 	}
@@ -177,6 +177,20 @@ func readConfig(c *cli.Context, create bool) (Config, string, error) {
 	}
 	cfg, err := parseConfigFile(path)
 	return cfg, path, err
+}
+
+// configFlagValue is --config as given before the command or after it
+// (check), else from AIOSYSLOGD_CONFIG; named is false when neither says.
+// Both contexts define the flag, and c.String reads the nearest, set or not.
+func configFlagValue(c *cli.Context) (path string, named bool) {
+	for _, ctx := range c.Lineage() {
+		for _, name := range ctx.LocalFlagNames() {
+			if name == "config" || name == "c" {
+				return ctx.String("config"), true
+			}
+		}
+	}
+	return c.String("config"), c.IsSet("config")
 }
 
 // parseConfigFile decodes path over the defaults, so that a key left out

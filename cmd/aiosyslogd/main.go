@@ -34,14 +34,7 @@ func newApp() *cli.App {
 		// The hidden --generate-bash-completion flag that the scripts of
 		// `aiosyslogd completion` call.
 		EnableBashCompletion: true,
-		Flags: []cli.Flag{
-			&cli.StringFlag{
-				Name:    "config",
-				Aliases: []string{"c"},
-				Usage:   "configuration file (default ./aiosyslogd.toml, written with defaults when missing)",
-				EnvVars: []string{"AIOSYSLOGD_CONFIG"},
-			},
-		},
+		Flags:                []cli.Flag{configFlag()},
 		Commands: []*cli.Command{
 			serveCommand(),
 			searchCommand(),
@@ -51,6 +44,17 @@ func newApp() *cli.App {
 			completionCommand(),
 		},
 		HideHelpCommand: true,
+	}
+}
+
+// configFlag is --config, of the app and of the commands that take it
+// after their name as well (aiosyslogd check --config PATH).
+func configFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:    "config",
+		Aliases: []string{"c"},
+		Usage:   "configuration file (default ./aiosyslogd.toml, written with defaults when missing)",
+		EnvVars: []string{"AIOSYSLOGD_CONFIG"},
 	}
 }
 
