@@ -89,18 +89,32 @@ func (s *server) start(ctx context.Context) error {
 	s.store = store
 	s.p = ingest.New(pipelineConfig(&s.cfg, store, s.logger))
 	s.health.p = s.p
-	if s.cfg.Metrics.Enabled {
-		if s.metrics, err = net.Listen("tcp", s.cfg.MetricsAddr()); err != nil {
-			s.p.Close()
-			closeStore(store, s.logger)
-			return cli.Exit("aiosyslogd: "+listenHint(fmt.Errorf("listen on tcp %s: %w", s.cfg.MetricsAddr(), err), "metrics.bind_port"), 1)
-		}
-	}
-	if s.receivers, err = listen(&s.cfg, s.p, s.logger); err != nil {
+	if err := s.bind(); err != nil {
 		s.p.Close()
 		closeStore(store, s.logger)
-		return cli.Exit("aiosyslogd: "+listenHint(err, "server.bind_port"), 1)
+		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
+	return nil
+}
+
+// bind binds the metrics server's listener, when enabled, then every
+// receiver; an error says the usual way out.
+func (s *server) bind() error {
+	if s.cfg.Metrics.Enabled {
+		ln, err := net.Listen("tcp", s.cfg.MetricsAddr())
+		if err != nil {
+			return errors.New(listenHint(fmt.Errorf("listen on tcp %s: %w", s.cfg.MetricsAddr(), err), "metrics.bind_port"))
+		}
+		s.metrics = ln
+	}
+	receivers, err := listen(&s.cfg, s.p, s.logger)
+	if err != nil {
+		if s.metrics != nil {
+			s.metrics.Close()
+		}
+		return errors.New(listenHint(err, "server.bind_port"))
+	}
+	s.receivers = receivers
 	return nil
 }
 
