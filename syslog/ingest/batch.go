@@ -23,9 +23,8 @@ type batcher struct {
 
 // batch parses queued messages and hands batches to the writer: at
 // BatchSize messages, or BatchTimeout after the first pending one (both
-// changed by SetBatch). After
-// Close it takes what is left in the queue, hands over the last batch and
-// closes out.
+// changed by SetBatch). After Close it takes what is left in the queue,
+// hands over the last batch and closes out.
 func (p *Pipeline) batch(out chan<- []Record) {
 	b := &batcher{p: p, out: out, pending: make([]Record, 0, p.cfg.BatchSize), timer: time.NewTimer(0)}
 	b.timer.Stop()
