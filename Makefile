@@ -75,7 +75,8 @@ install: build ## install the binary, the systemd units, completions and /etc/ai
 	  $(DESTDIR)$(SHAREDIR)/zsh/vendor-completions $(DESTDIR)$(SHAREDIR)/fish/vendor_completions.d
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/aiosyslogd
 	for unit in aiosyslogd.service aiosyslogd-web.service; do \
-	  sed 's|/usr/bin/aiosyslogd|$(BINDIR)/aiosyslogd|' dist/$$unit >$(DESTDIR)$(UNITDIR)/$$unit; \
+	  sed -e 's|/usr/bin/aiosyslogd|$(BINDIR)/aiosyslogd|' -e 's|/usr/share/doc/|$(SHAREDIR)/doc/|' \
+	    dist/$$unit >$(DESTDIR)$(UNITDIR)/$$unit; \
 	  chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit; \
 	done
 	[ -e $(DESTDIR)$(SYSCONFDIR)/aiosyslogd/aiosyslogd.toml ] || \
