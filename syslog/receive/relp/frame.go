@@ -10,6 +10,7 @@ package relp
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -49,17 +50,9 @@ type Reader struct {
 }
 
 // NewReader returns a Reader of r whose frames keep at most maxData bytes
-// of DATA (0 = no limit but DATALEN's nine digits). When r is a
-// *bufio.Reader it is read directly.
-func NewReader(r io.Reader, maxData int) *Reader {
-	br, ok := r.(*bufio.Reader)
-	if !ok {
-		br = bufio.NewReader(r)
-	}
-	if maxData <= 0 {
-		maxData = MaxTxnr
-	}
-	return &Reader{r: br, max: maxData}
+// of DATA (0 = no limit but DATALEN's nine digits).
+func NewReader(r *bufio.Reader, maxData int) *Reader {
+	return &Reader{r: r, max: cmp.Or(max(maxData, 0), MaxTxnr)}
 }
 
 // Next reads the next frame. A malformed frame is a *FrameError; any other

@@ -1,6 +1,7 @@
 package relp_test
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -21,7 +22,7 @@ func FuzzSession(f *testing.F) {
 		if max < 0 || max > 1<<20 {
 			return
 		}
-		r := relp.NewReader(bytes.NewReader(in), max)
+		r := relp.NewReader(bufio.NewReader(bytes.NewReader(in)), max)
 		s := relp.Session{}
 		for range len(in) + 1 { // each frame takes at least 6 bytes
 			fr, err := r.Next()
@@ -60,7 +61,7 @@ func FuzzFrameRoundTrip(f *testing.F) {
 				return
 			}
 		}
-		got, err := relp.NewReader(bytes.NewReader(relp.AppendFrame(nil, txnr, cmd, data)), 0).Next()
+		got, err := relp.NewReader(bufio.NewReader(bytes.NewReader(relp.AppendFrame(nil, txnr, cmd, data))), 0).Next()
 		if err != nil || got.Txnr != txnr || got.Command != cmd || !bytes.Equal(got.Data, data) {
 			t.Errorf("read back %+v, %v; want %d %s %q", got, err, txnr, cmd, data)
 		}

@@ -1,6 +1,7 @@
 package relp_test
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"strings"
@@ -55,7 +56,7 @@ func TestReader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := relp.NewReader(iotest.OneByteReader(strings.NewReader(tt.in)), tt.max)
+			r := relp.NewReader(bufio.NewReader(iotest.OneByteReader(strings.NewReader(tt.in))), tt.max)
 			var got []want
 			var err error
 			for range 10 {
@@ -86,7 +87,7 @@ func TestReader(t *testing.T) {
 // A malformed frame says which transaction it was, when it got that far,
 // so that the 500 answers it.
 func TestFrameErrorCarriesTheTxnr(t *testing.T) {
-	_, err := relp.NewReader(strings.NewReader("42 syslog x\n"), 0).Next()
+	_, err := relp.NewReader(bufio.NewReader(strings.NewReader("42 syslog x\n")), 0).Next()
 	var fe *relp.FrameError
 	if !errors.As(err, &fe) || fe.Txnr != 42 {
 		t.Errorf("err = %#v, want a FrameError for txnr 42", err)

@@ -46,8 +46,10 @@ type Session struct {
 
 // Step says what the server does with one frame.
 type Step struct {
-	// Message, for a syslog command, is the message to store; acknowledge
-	// it (AppendOK with Txnr) only once it is stored.
+	// Syslog is set for a syslog command: Message is the message to store
+	// (possibly empty); acknowledge it (AppendOK with Txnr) only once it
+	// is stored.
+	Syslog  bool
 	Message []byte
 	Cut     bool // the message was longer than the Reader's limit
 	Txnr    int
@@ -80,7 +82,7 @@ func (s *Session) Receive(f Frame) (Step, error) {
 		if !s.open {
 			return s.fail(f, "syslog before open")
 		}
-		return Step{Message: f.Data, Cut: f.Cut, Txnr: f.Txnr}, nil
+		return Step{Syslog: true, Message: f.Data, Cut: f.Cut, Txnr: f.Txnr}, nil
 	case "close":
 		return Step{Txnr: f.Txnr, Reply: AppendFrame(nil, f.Txnr, "rsp", nil), End: true}, nil
 	}
