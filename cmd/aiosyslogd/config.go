@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
 
 // defaultConfigFile is read from the working directory when neither --config
@@ -33,11 +33,45 @@ bind_port = {{.Server.BindPort}}
 debug = {{.Server.Debug}}
 log_dump = {{.Server.LogDump}}
 # Messages held in memory while the database catches up; beyond it UDP
-# datagrams are counted as dropped.
+# datagrams are counted as dropped, and stream senders are slowed down.
 queue_size = {{.Server.QueueSize}}
 # Zone of RFC 3164 timestamps, which carry none: "Local", "UTC", an IANA
 # name such as "Europe/Berlin" or an offset such as "+01:00".
 rfc3164_timezone = {{printf "%q" .Server.RFC3164Timezone}}
+
+# TCP (RFC 6587): octet-counted or LF-framed messages, decided per frame.
+[tcp]
+enabled = {{.TCP.Enabled}}
+# bind_ip and bind_port default to those of [server]: TCP listens where UDP does.
+# bind_ip = "0.0.0.0"
+# bind_port = 5140
+# Connections at once; more are refused (and counted). The limits of [tcp]
+# hold for [tls] and [relp] too, each listener counting its own.
+max_connections = {{.TCP.MaxConnections}}
+# Seconds a connection may take to send one whole message; a connection
+# idle (or trickling bytes) that long is closed.
+idle_timeout = {{.TCP.IdleTimeout}}
+# Bytes; a longer message is stored cut to this size, counted and logged.
+max_message_size = {{.TCP.MaxMessageSize}}
+# Each connection starts with a PROXY protocol (v1/v2) header naming the
+# client, as load balancers send it; connections without one are refused.
+proxy_protocol = {{.TCP.ProxyProtocol}}
+
+# Syslog over TLS (RFC 5425). SIGHUP re-reads cert_file and key_file.
+[tls]
+enabled = {{.TLS.Enabled}}
+bind_ip = {{printf "%q" .TLS.BindIP}}
+bind_port = {{.TLS.BindPort}}
+cert_file = {{printf "%q" .TLS.CertFile}}
+key_file = {{printf "%q" .TLS.KeyFile}}
+# When set, clients must present a certificate signed by this CA (mutual TLS).
+client_ca_file = {{printf "%q" .TLS.ClientCAFile}}
+
+# RELP (rsyslog's omrelp): each message acknowledged once it is stored.
+[relp]
+enabled = {{.RELP.Enabled}}
+bind_ip = {{printf "%q" .RELP.BindIP}}
+bind_port = {{.RELP.BindPort}}
 
 [sqlite]
 enabled = {{.SQLite.Enabled}}
@@ -63,6 +97,9 @@ func defaultConfigText() string {
 // Config is the whole configuration file.
 type Config struct {
 	Server ServerConfig `toml:"server"`
+	TCP    TCPConfig    `toml:"tcp"`
+	TLS    TLSConfig    `toml:"tls"`
+	RELP   RELPConfig   `toml:"relp"`
 	SQLite SQLiteConfig `toml:"sqlite"`
 }
 
@@ -75,6 +112,41 @@ type ServerConfig struct {
 	QueueSize       int    `toml:"queue_size"`
 	RFC3164Timezone string `toml:"rfc3164_timezone"`
 }
+
+// TCPConfig is the [tcp] table: syslog over TCP, and the limits of every
+// stream listener.
+type TCPConfig struct {
+	Enabled bool `toml:"enabled"`
+	// BindIP and BindPort are nil when left out: TCP then listens where
+	// UDP does ([server]'s, and UDP's port when that is 0).
+	BindIP         *string `toml:"bind_ip"`
+	BindPort       *int    `toml:"bind_port"`
+	MaxConnections int     `toml:"max_connections"`
+	IdleTimeout    int     `toml:"idle_timeout"` // seconds
+	MaxMessageSize int     `toml:"max_message_size"`
+	ProxyProtocol  bool    `toml:"proxy_protocol"`
+}
+
+// TLSConfig is the [tls] table: syslog over TLS.
+type TLSConfig struct {
+	Enabled      bool   `toml:"enabled"`
+	BindIP       string `toml:"bind_ip"`
+	BindPort     int    `toml:"bind_port"`
+	CertFile     string `toml:"cert_file"`
+	KeyFile      string `toml:"key_file"`
+	ClientCAFile string `toml:"client_ca_file"`
+}
+
+// RELPConfig is the [relp] table: syslog over RELP.
+type RELPConfig struct {
+	Enabled  bool   `toml:"enabled"`
+	BindIP   string `toml:"bind_ip"`
+	BindPort int    `toml:"bind_port"`
+}
+
+// inheritedKeys are the keys that default to another key's value; they
+// are left out of the default file (commented) and of defaultConfig.
+var inheritedKeys = map[string]string{"tcp.bind_ip": "server.bind_ip", "tcp.bind_port": "server.bind_port"}
 
 // SQLiteConfig is the [sqlite] table: where and how messages are stored.
 type SQLiteConfig struct {
@@ -91,6 +163,10 @@ type SQLiteConfig struct {
 func defaultConfig() Config {
 	return Config{
 		Server: ServerConfig{BindIP: "0.0.0.0", BindPort: 5140, QueueSize: ingest.DefaultQueueSize, RFC3164Timezone: "Local"},
+		TCP: TCPConfig{Enabled: true, MaxConnections: receive.DefaultMaxConnections,
+			IdleTimeout: int(receive.DefaultIdleTimeout.Seconds()), MaxMessageSize: receive.DefaultMaxMessageSize},
+		TLS:  TLSConfig{BindIP: "0.0.0.0", BindPort: 6514, CertFile: "server.crt", KeyFile: "server.key"},
+		RELP: RELPConfig{BindIP: "0.0.0.0", BindPort: 2514},
 		SQLite: SQLiteConfig{Enabled: true, Database: "syslog.db", BatchSize: ingest.DefaultBatchSize,
 			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
 	}
@@ -100,6 +176,23 @@ func defaultConfig() Config {
 func (c *Config) Addr() string {
 	return net.JoinHostPort(c.Server.BindIP, strconv.Itoa(c.Server.BindPort))
 }
+
+// TCPAddr is the TCP address to listen on, udpPort being the port UDP
+// listens on (the one bound, when server.bind_port is 0).
+func (c *Config) TCPAddr(udpPort int) string {
+	ip, port := c.Server.BindIP, udpPort
+	if c.TCP.BindIP != nil {
+		ip = *c.TCP.BindIP
+	}
+	if c.TCP.BindPort != nil {
+		port = *c.TCP.BindPort
+	}
+	return net.JoinHostPort(ip, strconv.Itoa(port))
+}
+
+// TCPFollowsUDP reports whether TCP takes whatever port UDP was given
+// (bind_port left out of [tcp] and server.bind_port 0).
+func (c *Config) TCPFollowsUDP() bool { return c.TCP.BindPort == nil && c.Server.BindPort == 0 }
 
 // BatchTimeout is batch_timeout as a duration.
 func (c *Config) BatchTimeout() time.Duration {
@@ -171,50 +264,14 @@ func parseConfigFile(path string) (Config, error) {
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
 		key := undecoded[0].String()
 		return Config{}, fmt.Errorf("config %s: line %d: unknown key %q (known keys are listed in README.md)",
-			path, keyLine(string(text), undecoded[0][len(undecoded[0])-1]), key)
+			path, keyLine(string(text), key), key)
 	}
 	if err := cfg.validate(); err != nil {
+		var ce *configError
+		if errors.As(err, &ce) && keyLine(string(text), ce.key) > 0 {
+			return Config{}, fmt.Errorf("config %s: line %d: %w", path, keyLine(string(text), ce.key), err)
+		}
 		return Config{}, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
-}
-
-// keyLine finds the line where key is assigned (or its table opens), for
-// error messages; 0 when not found.
-func keyLine(text, key string) int {
-	re := regexp.MustCompile(`^\s*(\[\s*)?"?` + regexp.QuoteMeta(key) + `"?\s*(=|\])`)
-	for i, line := range strings.Split(text, "\n") {
-		if re.MatchString(line) {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-func (c *Config) validate() error {
-	if c.Server.BindPort < 0 || c.Server.BindPort > 65535 {
-		return fmt.Errorf("server.bind_port = %d: want 0-65535", c.Server.BindPort)
-	}
-	if net.ParseIP(c.Server.BindIP) == nil && c.Server.BindIP != "" && c.Server.BindIP != "localhost" {
-		return fmt.Errorf("server.bind_ip = %q: not an IP address", c.Server.BindIP)
-	}
-	if c.Server.QueueSize < 1 {
-		return fmt.Errorf("server.queue_size = %d: want at least 1", c.Server.QueueSize)
-	}
-	if _, err := syslog.LoadLocation(c.Server.RFC3164Timezone); err != nil {
-		return fmt.Errorf("server.rfc3164_timezone = %q: %w", c.Server.RFC3164Timezone, err)
-	}
-	if c.SQLite.BatchSize < 1 {
-		return fmt.Errorf("sqlite.batch_size = %d: want at least 1", c.SQLite.BatchSize)
-	}
-	if c.SQLite.BatchTimeout <= 0 {
-		return fmt.Errorf("sqlite.batch_timeout = %v: want a number of seconds above 0", c.SQLite.BatchTimeout)
-	}
-	if c.SQLite.RetentionMonths < 0 {
-		return fmt.Errorf("sqlite.retention_months = %d: want 0 (keep all) or more", c.SQLite.RetentionMonths)
-	}
-	if c.SQLite.Enabled && c.SQLite.Database == "" {
-		return errors.New("sqlite.database is empty: name the database file, or set sqlite.enabled = false")
-	}
-	return nil
 }

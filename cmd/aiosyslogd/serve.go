@@ -19,7 +19,6 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
-	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
 
 // serveCommand is `aiosyslogd serve`: the daemon.
@@ -44,8 +43,10 @@ func runServe(c *cli.Context) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// Before anything is bound: a signal from then on is a clean stop.
-	stop := handleSignals(cancel, logger)
+	// Before anything is bound: a signal from then on is a clean stop, and
+	// SIGHUP never kills the daemon.
+	var reload reloader
+	stop := handleSignals(cancel, &reload, logger)
 	defer stop()
 	store, err := openStore(ctx, &cfg, logger)
 	if err != nil {
@@ -53,7 +54,7 @@ func runServe(c *cli.Context) error {
 	}
 	defer closeStore(store, logger)
 	p := ingest.New(pipelineConfig(&cfg, store, logger))
-	receivers, err := listen(&cfg, p, logger)
+	receivers, err := listen(&cfg, p, &reload, logger)
 	if err != nil {
 		p.Close()
 		return cli.Exit("aiosyslogd: "+listenHint(err), 1)
@@ -133,23 +134,6 @@ func pipelineConfig(cfg *Config, store *db.Store, logger *slog.Logger) ingest.Co
 	return pc
 }
 
-// A receiver is a listener that has been bound: run serves until ctx ends
-// and returns once everything it read is in the pipeline.
-type receiver struct {
-	name string
-	run  func(ctx context.Context) error
-}
-
-// listen binds every enabled receiver of cfg to its Input of p.
-func listen(cfg *Config, p *ingest.Pipeline, logger *slog.Logger) ([]receiver, error) {
-	udp := &receive.UDP{Addr: cfg.Addr(), Input: p.Input("udp"), Logger: logger}
-	conn, err := udp.Listen()
-	if err != nil {
-		return nil, err
-	}
-	return []receiver{{"udp", func(ctx context.Context) error { return udp.Serve(ctx, conn) }}}, nil
-}
-
 // runReceivers runs every receiver until ctx ends and they have all
 // returned.
 func runReceivers(ctx context.Context, receivers []receiver, logger *slog.Logger) {
@@ -206,31 +190,39 @@ func listenHint(err error) string {
 	case errors.Is(err, syscall.EACCES):
 		return err.Error() + " (ports below 1024 need root: forward from rsyslog on 514, see README, or grant CAP_NET_BIND_SERVICE)"
 	case errors.Is(err, syscall.EADDRINUSE):
-		return err.Error() + " (another process listens there; pick another server.bind_port)"
+		return err.Error() + " (another process listens there: pick another bind_port, in [server] for UDP and TCP, or in the transport's table)"
 	}
 	return err.Error()
 }
 
 // handleSignals cancels on the first SIGINT/SIGTERM, so that the server
-// writes what it received and exits; a second signal exits at once. The
-// returned function stops the handler.
-func handleSignals(cancel context.CancelFunc, logger *slog.Logger) (stop func()) {
+// writes what it received and exits; a second signal exits at once. SIGHUP
+// calls reload (the TLS certificate is read again). The returned function
+// stops the handler.
+func handleSignals(cancel context.CancelFunc, reload *reloader, logger *slog.Logger) (stop func()) {
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	go func() {
-		select {
-		case sig := <-sigs:
-			logger.Info("shutting down: writing everything received (signal again to force)", "signal", sig.String())
-			cancel()
-		case <-done:
-			return
-		}
-		select {
-		case sig := <-sigs:
-			logger.Error("forced exit: messages not yet written are lost", "signal", sig.String())
-			os.Exit(130)
-		case <-done:
+		stopping := false
+		for {
+			var sig os.Signal
+			select {
+			case sig = <-sigs:
+			case <-done:
+				return
+			}
+			switch {
+			case sig == syscall.SIGHUP:
+				reload.run(logger)
+			case !stopping:
+				logger.Info("shutting down: writing everything received (signal again to force)", "signal", sig.String())
+				stopping = true
+				cancel()
+			default:
+				logger.Error("forced exit: messages not yet written are lost", "signal", sig.String())
+				os.Exit(130)
+			}
 		}
 	}()
 	return func() { signal.Stop(sigs); close(done) }

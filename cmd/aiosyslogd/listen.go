@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
+)
+
+// A receiver is a listener that has been bound: run serves until ctx ends
+// and returns once everything it read is in the pipeline; close releases
+// it when the daemon does not start after all.
+type receiver struct {
+	name  string
+	run   func(ctx context.Context) error
+	close func()
+}
+
+// listen binds every enabled receiver of cfg to its Input of p: UDP, then
+// TCP where UDP listens (unless [tcp] says otherwise), TLS and RELP. What
+// SIGHUP reloads is set in reload. On error nothing stays bound.
+func listen(cfg *Config, p *ingest.Pipeline, reload *reloader, logger *slog.Logger) (rs []receiver, err error) {
+	defer func() {
+		if err != nil {
+			for _, r := range rs {
+				r.close()
+			}
+			rs = nil
+		}
+	}()
+	if rs, err = listenUDPAndTCP(cfg, p, logger); err != nil {
+		return rs, err
+	}
+	if cfg.TLS.Enabled {
+		r, err := listenTLS(cfg, p, reload, logger)
+		if err != nil {
+			return rs, err
+		}
+		rs = append(rs, r)
+	}
+	if cfg.RELP.Enabled {
+		r, err := listenRELP(cfg, p, logger)
+		if err != nil {
+			return rs, err
+		}
+		rs = append(rs, r)
+	}
+	return rs, nil
+}
+
+// followAttempts bounds the tries to bind TCP on the free port UDP was
+// given (server.bind_port = 0), which TCP may find taken.
+const followAttempts = 10
+
+// listenUDPAndTCP binds UDP and, when enabled, TCP.
+func listenUDPAndTCP(cfg *Config, p *ingest.Pipeline, logger *slog.Logger) ([]receiver, error) {
+	for attempt := 1; ; attempt++ {
+		udp := &receive.UDP{Addr: cfg.Addr(), Input: p.Input("udp"), Logger: logger}
+		conn, err := udp.Listen()
+		if err != nil {
+			return nil, err
+		}
+		rs := []receiver{{"udp", func(ctx context.Context) error { return udp.Serve(ctx, conn) }, func() { conn.Close() }}}
+		if !cfg.TCP.Enabled {
+			return rs, nil
+		}
+		tcp := streamReceiver(cfg, p.StreamInput("tcp"), logger)
+		tcp.Addr, tcp.ProxyProtocol = cfg.TCPAddr(conn.LocalAddr().(*net.UDPAddr).Port), cfg.TCP.ProxyProtocol
+		ln, err := tcp.Listen()
+		if err == nil {
+			return append(rs, serving("tcp", tcp, ln)), nil
+		}
+		conn.Close()
+		if !cfg.TCPFollowsUDP() || !errors.Is(err, syscall.EADDRINUSE) || attempt == followAttempts {
+			return nil, err
+		}
+	}
+}
+
+// streamReceiver is a TCP receiver with the limits of [tcp].
+func streamReceiver(cfg *Config, in *ingest.Input, logger *slog.Logger) *receive.TCP {
+	return &receive.TCP{Input: in, Logger: logger, MaxConnections: cfg.TCP.MaxConnections,
+		IdleTimeout: time.Duration(cfg.TCP.IdleTimeout) * time.Second, MaxMessageSize: cfg.TCP.MaxMessageSize}
+}
+
+// listener is what TCP and RELP receivers have in common.
+type listener interface {
+	Serve(ctx context.Context, ln net.Listener) error
+}
+
+func serving(name string, l listener, ln net.Listener) receiver {
+	return receiver{name, func(ctx context.Context) error { return l.Serve(ctx, ln) }, func() { ln.Close() }}
+}
+
+// listenTLS loads the certificate, which SIGHUP loads again, and binds the
+// TLS listener.
+func listenTLS(cfg *Config, p *ingest.Pipeline, reload *reloader, logger *slog.Logger) (receiver, error) {
+	kp, err := receive.LoadKeyPair(cfg.TLS.CertFile, cfg.TLS.KeyFile)
+	if err != nil {
+		return receiver{}, fmt.Errorf("%w (tls.cert_file, tls.key_file)", err)
+	}
+	logCertificate(logger, "TLS certificate loaded", kp)
+	tlsConfig, err := receive.ServerTLSConfig(kp, cfg.TLS.ClientCAFile)
+	if err != nil {
+		return receiver{}, fmt.Errorf("%w (tls.client_ca_file)", err)
+	}
+	tls := streamReceiver(cfg, p.StreamInput("tls"), logger)
+	tls.Addr = net.JoinHostPort(cfg.TLS.BindIP, fmt.Sprint(cfg.TLS.BindPort))
+	tls.TLSConfig = tlsConfig
+	ln, err := tls.Listen()
+	if err != nil {
+		return receiver{}, err
+	}
+	reload.set(func() {
+		if err := kp.Reload(); err != nil {
+			logger.Error("SIGHUP: TLS certificate not reloaded, keeping the one in use", "error", err)
+			return
+		}
+		logCertificate(logger, "SIGHUP: TLS certificate reloaded", kp)
+	})
+	return serving("tls", tls, ln), nil
+}
+
+func logCertificate(logger *slog.Logger, msg string, kp *receive.KeyPair) {
+	leaf := kp.Leaf()
+	logger.Info(msg, "file", kp.CertFile, "subject", leaf.Subject.String(), "not_after", leaf.NotAfter.UTC())
+	if time.Now().After(leaf.NotAfter) {
+		logger.Warn("the TLS certificate has expired: clients will refuse it", "file", kp.CertFile, "not_after", leaf.NotAfter.UTC())
+	}
+}
+
+// listenRELP binds the RELP listener, with the limits of [tcp].
+func listenRELP(cfg *Config, p *ingest.Pipeline, logger *slog.Logger) (receiver, error) {
+	relp := &receive.RELP{
+		Addr:  net.JoinHostPort(cfg.RELP.BindIP, fmt.Sprint(cfg.RELP.BindPort)),
+		Input: p.StreamInput("relp"), Logger: logger, MaxConnections: cfg.TCP.MaxConnections,
+		IdleTimeout: time.Duration(cfg.TCP.IdleTimeout) * time.Second, MaxMessageSize: cfg.TCP.MaxMessageSize,
+	}
+	ln, err := relp.Listen()
+	if err != nil {
+		return receiver{}, err
+	}
+	return serving("relp", relp, ln), nil
+}
+
+// reloader is what SIGHUP does; nothing until a listener sets it.
+type reloader struct {
+	mu sync.Mutex
+	fn func()
+}
+
+func (r *reloader) set(fn func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.fn = fn
+}
+
+func (r *reloader) run(logger *slog.Logger) {
+	r.mu.Lock()
+	fn := r.fn
+	r.mu.Unlock()
+	if fn == nil {
+		logger.Info("SIGHUP: nothing to reload (TLS is off)")
+		return
+	}
+	fn()
+}
