@@ -35,15 +35,21 @@ func listen(cfg *Config, p *ingest.Pipeline, reload *reloader, logger *slog.Logg
 			rs = nil
 		}
 	}()
+	var tlsRcv *receive.TCP
+	if cfg.TLS.Enabled { // its files first: nothing is bound if they are unusable
+		if tlsRcv, err = loadTLS(cfg, p, reload, logger); err != nil {
+			return nil, err
+		}
+	}
 	if rs, err = listenUDPAndTCP(cfg, p, logger); err != nil {
 		return rs, err
 	}
-	if cfg.TLS.Enabled {
-		r, err := listenTLS(cfg, p, reload, logger)
+	if tlsRcv != nil {
+		ln, err := tlsRcv.Listen()
 		if err != nil {
 			return rs, err
 		}
-		rs = append(rs, r)
+		rs = append(rs, serving("tls", tlsRcv, ln))
 	}
 	if cfg.RELP.Enabled {
 		r, err := listenRELP(cfg, p, logger)
@@ -99,25 +105,24 @@ func serving(name string, l listener, ln net.Listener) receiver {
 	return receiver{name, func(ctx context.Context) error { return l.Serve(ctx, ln) }, func() { ln.Close() }}
 }
 
-// listenTLS loads the certificate, which SIGHUP loads again, and binds the
-// TLS listener.
-func listenTLS(cfg *Config, p *ingest.Pipeline, reload *reloader, logger *slog.Logger) (receiver, error) {
+// loadTLS loads the certificate, which SIGHUP loads again, and makes the
+// TLS receiver.
+func loadTLS(cfg *Config, p *ingest.Pipeline, reload *reloader, logger *slog.Logger) (*receive.TCP, error) {
 	kp, err := receive.LoadKeyPair(cfg.TLS.CertFile, cfg.TLS.KeyFile)
 	if err != nil {
-		return receiver{}, fmt.Errorf("%w (tls.cert_file, tls.key_file)", err)
+		return nil, fmt.Errorf("%w (tls.cert_file, tls.key_file)", err)
 	}
-	logCertificate(logger, "TLS certificate loaded", kp)
 	tlsConfig, err := receive.ServerTLSConfig(kp, cfg.TLS.ClientCAFile)
 	if err != nil {
-		return receiver{}, fmt.Errorf("%w (tls.client_ca_file)", err)
+		return nil, fmt.Errorf("%w (tls.client_ca_file)", err)
 	}
+	logCertificate(logger, "TLS certificate loaded", kp)
 	tls := streamReceiver(cfg, p.StreamInput("tls"), logger)
 	tls.Addr = net.JoinHostPort(cfg.TLS.BindIP, fmt.Sprint(cfg.TLS.BindPort))
 	tls.TLSConfig = tlsConfig
-	ln, err := tls.Listen()
-	if err != nil {
-		return receiver{}, err
-	}
+	// A handshake holds a connection slot: it gets idle_timeout too, if
+	// that is shorter.
+	tls.HandshakeTimeout = min(receive.DefaultHandshakeTimeout, tls.IdleTimeout)
 	reload.set(func() {
 		if err := kp.Reload(); err != nil {
 			logger.Error("SIGHUP: TLS certificate not reloaded, keeping the one in use", "error", err)
@@ -125,7 +130,7 @@ func listenTLS(cfg *Config, p *ingest.Pipeline, reload *reloader, logger *slog.L
 		}
 		logCertificate(logger, "SIGHUP: TLS certificate reloaded", kp)
 	})
-	return serving("tls", tls, ln), nil
+	return tls, nil
 }
 
 func logCertificate(logger *slog.Logger, msg string, kp *receive.KeyPair) {

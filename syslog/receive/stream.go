@@ -19,7 +19,7 @@ const (
 	DefaultMaxConnections = 1000
 	DefaultIdleTimeout    = 300 * time.Second
 	DefaultMaxMessageSize = 64 << 10
-	DefaultDrainTimeout   = 5 * time.Second
+	DefaultDrainTimeout   = 2 * time.Second
 )
 
 // streamDrainIdle is how long a connection is read after ctx ends without

@@ -55,7 +55,7 @@ func Read(r *bufio.Reader) (Header, error) {
 }
 
 // readV1 reads "PROXY TCP4|TCP6 SRC DST SPORT DPORT\r\n" or
-// "PROXY UNKNOWN …\r\n".
+// "PROXY UNKNOWN …\r\n"; a lone LF ends the line too.
 func readV1(r *bufio.Reader) (Header, error) {
 	var buf [v1MaxLen]byte
 	line := buf[:0]
@@ -72,10 +72,8 @@ func readV1(r *bufio.Reader) (Header, error) {
 			return Header{}, fmt.Errorf("%w: v1 header longer than %d bytes", ErrNoHeader, v1MaxLen)
 		}
 	}
-	text, ok := bytes.CutSuffix(line, []byte("\r\n"))
-	if !ok {
-		return Header{}, fmt.Errorf("%w: v1 header %q does not end with CR LF", ErrNoHeader, line)
-	}
+	// The specification wants CR LF; syslog-ng's loggen sends LF alone.
+	text := bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
 	return parseV1(string(text))
 }
 

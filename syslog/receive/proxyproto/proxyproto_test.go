@@ -59,7 +59,7 @@ func TestRead(t *testing.T) {
 		{name: "v2 UDP over IPv4", in: v2(1, 0x12, addrBlock(src4, dst4), 0), want: proxyproto.Header{Version: 2, Source: src4, Destination: dst4}},
 
 		{name: "no header", in: "<13>hello\n", wantErr: "no PROXY protocol header"},
-		{name: "v1 without CR", in: "PROXY TCP4 192.0.2.10 198.51.100.1 51234 514\n", wantErr: "CR LF"},
+		{name: "v1 with LF alone, as loggen sends it", in: "PROXY TCP4 192.0.2.10 198.51.100.1 51234 514\n", want: proxyproto.Header{Version: 1, Source: src4, Destination: dst4}},
 		{name: "v1 too long", in: "PROXY TCP4 " + strings.Repeat("1", 200) + "\r\n", wantErr: "longer than 107"},
 		{name: "v1 family mismatch", in: "PROXY TCP4 2001:db8::10 198.51.100.1 1 2\r\n", wantErr: "not an TCP4 address"},
 		{name: "v1 bad port", in: "PROXY TCP4 192.0.2.10 198.51.100.1 65536 514\r\n", wantErr: "not a port"},
