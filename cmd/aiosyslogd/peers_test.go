@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/internal/testcert"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive/relp"
 )
 
@@ -321,5 +322,33 @@ func TestServeRELPBadFrameAndServerClose(t *testing.T) {
 	}
 	if got := d.stoppedCount("relp.broken"); got != 1 {
 		t.Errorf("relp.broken = %d, want 1", got)
+	}
+}
+
+// rsyslog's omfwd with the gtls driver, as README's recipe has it: mutual
+// TLS against the test CA, octet-counted, all messages stored.
+func TestRsyslogOmfwdOverTLS(t *testing.T) {
+	tt := newTestTLS(t, true)
+	d := startDaemon(t, func(p string) string { return testConfig(p, tt.table, "") })
+	_, port := splitAddr(t, d.addrOf("tls"))
+	certPEM, keyPEM, err := tt.ca.Issue(testcert.Cert{Name: "rsyslog.example", Client: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	clientCert, clientKey := filepath.Join(dir, "client.crt"), filepath.Join(dir, "client.key")
+	writeTestFile(t, clientCert, certPEM)
+	writeTestFile(t, clientKey, keyPEM)
+	rs := startRsyslog(t, fmt.Sprintf(`global(DefaultNetstreamDriverCAFile=%q DefaultNetstreamDriverCertFile=%q DefaultNetstreamDriverKeyFile=%q)`,
+		tt.clientCA, clientCert, clientKey),
+		fmt.Sprintf(`action(type="omfwd" target="127.0.0.1" port=%q protocol="tcp" TCP_Framing="octet-counted"
+       StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name" StreamDriverPermittedPeers="127.0.0.1"
+       template="RSYSLOG_SyslogProtocol23Format" action.resumeRetryCount="-1" action.resumeInterval="1")`, port))
+	rs.feed("tls", 0, 500)
+	counts := waitSeqs(t, d.dbPath, "tls", 0, 500, time.Minute)
+	d.Stop()
+	checkAllOnce(t, counts, 0, 500)
+	if got := d.stoppedCount("tls.received"); got < 500 {
+		t.Errorf("tls.received = %d, want 500", got)
 	}
 }
