@@ -35,6 +35,12 @@ func listen(cfg *Config, p *ingest.Pipeline, reload *reloader, logger *slog.Logg
 			rs = nil
 		}
 	}()
+	// The stats lines list the transports in the order their Inputs were
+	// made: udp, tcp, tls, relp.
+	p.Input("udp")
+	if cfg.TCP.Enabled {
+		p.StreamInput("tcp")
+	}
 	var tlsRcv *receive.TCP
 	if cfg.TLS.Enabled { // its files first: nothing is bound if they are unusable
 		if tlsRcv, err = loadTLS(cfg, p, reload, logger); err != nil {
