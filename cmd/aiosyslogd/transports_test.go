@@ -351,15 +351,16 @@ func TestServeTCPSenderWaitsForBusyDatabase(t *testing.T) {
 	d.send("<13>1 - h app - - - before the lock")
 	d.waitRows(1, 30*time.Second)
 	release := holdWriteLock(t, d.dbPath)
-	const total = 12000 // 12 MB: more than the socket buffers hold
-	line := fmt.Sprintf("<13>1 - h app - - - busy %s\n", strings.Repeat("x", 980))
+	// 12 MB in 8 KB messages: more than the socket buffers hold, in few rows.
+	const total = 1500
+	line := fmt.Sprintf("<13>1 - h app - - - busy %s\n", strings.Repeat("x", 8<<10-26))
 	stream := []byte(strings.Repeat(line, total))
 	c, err := net.Dial("tcp", d.addrOf("tcp"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	c.SetWriteDeadline(time.Now().Add(3 * time.Second))
+	c.SetWriteDeadline(time.Now().Add(time.Second))
 	n, err := c.Write(stream)
 	if err == nil {
 		t.Fatalf("the whole %d bytes went through while the database was locked", len(stream))

@@ -68,14 +68,13 @@ type streamServer struct {
 func (s *streamServer) serve(ctx context.Context, ln net.Listener) error {
 	hard, hardCancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer hardCancel()
-	stop := context.AfterFunc(ctx, func() {
-		ln.Close()
-		time.AfterFunc(s.drain, hardCancel)
-	})
-	defer stop()
+	defer context.AfterFunc(ctx, func() { ln.Close() })()
 	defer context.AfterFunc(hard, s.closeAll)()
 	s.conns = map[net.Conn]struct{}{}
 	err := s.acceptLoop(ctx, hard, ln)
+	// Accepting is over (ctx ended): the connections drain, within a bound.
+	drained := time.AfterFunc(s.drain, hardCancel)
+	defer drained.Stop()
 	s.wg.Wait()
 	return err
 }
