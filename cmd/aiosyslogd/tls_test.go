@@ -264,3 +264,14 @@ func TestServeCutsOffSlowPeers(t *testing.T) {
 		}
 	}
 }
+
+// SIGHUP without TLS reloads nothing and stops nothing (Go's default for
+// it would kill the daemon).
+func TestServeSIGHUPWithoutTLS(t *testing.T) {
+	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
+	syscall.Kill(d.cmd.Process.Pid, syscall.SIGHUP)
+	d.waitLog(`SIGHUP: nothing to reload`, 10*time.Second)
+	d.send("<13>1 - h app - - - zebra-after-sighup")
+	d.waitRows(1, 30*time.Second)
+	d.Stop() // exits 0
+}

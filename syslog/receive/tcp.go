@@ -198,4 +198,5 @@ type bufferedConn struct {
 	r *bufio.Reader
 }
 
+// Read reads from the buffer first, then from the connection.
 func (b *bufferedConn) Read(p []byte) (int, error) { return b.r.Read(p) }
