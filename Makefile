@@ -55,14 +55,15 @@ fuzz: ## run each fuzzer for FUZZTIME (10s)
 	  done; \
 	done
 
-bench: build ## drive the real daemon (Go load, loggen if installed), then the Go benchmarks
+bench: build ## drive the real daemon (Go load; loggen over UDP and TCP if installed), then the Go benchmarks
 	go build -o bin/aiosyslogd-bench ./cmd/aiosyslogd-bench
 	./bin/aiosyslogd-bench -bin $(BIN) -scenario idle
 	./bin/aiosyslogd-bench -bin $(BIN) -scenario sustained -rate 60000 -duration 60s
 	./bin/aiosyslogd-bench -bin $(BIN) -scenario burst -rate 150000 -count 1000000
 	@if command -v loggen >/dev/null; then \
 	  ./bin/aiosyslogd-bench -bin $(BIN) -scenario loggen -rate 60000 -duration 60s; \
-	else echo "loggen not installed (Debian: apt-get install syslog-ng-core): skipping its run"; fi
+	  ./bin/aiosyslogd-bench -bin $(BIN) -scenario loggen-tcp -rate 100000 -duration 30s; \
+	else echo "loggen not installed (.ci/install-syslog-ng unpacks it): skipping its runs"; fi
 	go test -run '^$$' -bench . -benchmem ./syslog/
 	go test -run '^$$' -bench WriteBatch -benchmem ./db/
 

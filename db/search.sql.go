@@ -117,7 +117,7 @@ func (q *Queries) FirstIDSince(ctx context.Context, since string) (int64, error)
 }
 
 const followEvents = `-- name: FollowEvents :many
-SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e
 WHERE e.ID > ?1 AND e.ID <= ?2
   AND (e.FromHost GLOB ?3 OR ?3 IS NULL)
   AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
@@ -174,6 +174,7 @@ func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]S
 			&i.StructuredData,
 			&i.Message,
 			&i.RawMessage,
+			&i.FromHostIP,
 		); err != nil {
 			return nil, err
 		}
@@ -217,7 +218,7 @@ func (q *Queries) LastIDBefore(ctx context.Context, until string) (int64, error)
 }
 
 const searchAsc = `-- name: SearchAsc :many
-SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
   AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
   AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
@@ -276,6 +277,7 @@ func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemE
 			&i.StructuredData,
 			&i.Message,
 			&i.RawMessage,
+			&i.FromHostIP,
 		); err != nil {
 			return nil, err
 		}
@@ -291,7 +293,7 @@ func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemE
 }
 
 const searchDesc = `-- name: SearchDesc :many
-SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) < (?1, CAST(?2 AS INTEGER))
   AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
   AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
@@ -351,6 +353,7 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 			&i.StructuredData,
 			&i.Message,
 			&i.RawMessage,
+			&i.FromHostIP,
 		); err != nil {
 			return nil, err
 		}
@@ -366,7 +369,7 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 }
 
 const searchMatchAsc = `-- name: SearchMatchAsc :many
-SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage, e.fromhostip FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message MATCH ?1
   AND SystemEvents_FTS.rowid > CAST(?2 AS INTEGER) AND SystemEvents_FTS.rowid <= CAST(?3 AS INTEGER)
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
@@ -427,6 +430,7 @@ func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) 
 			&i.StructuredData,
 			&i.Message,
 			&i.RawMessage,
+			&i.FromHostIP,
 		); err != nil {
 			return nil, err
 		}
@@ -442,7 +446,7 @@ func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) 
 }
 
 const searchMatchDesc = `-- name: SearchMatchDesc :many
-SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage, e.fromhostip FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message MATCH ?1
   AND SystemEvents_FTS.rowid < CAST(?2 AS INTEGER) AND SystemEvents_FTS.rowid >= CAST(?3 AS INTEGER)
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
@@ -503,6 +507,7 @@ func (q *Queries) SearchMatchDesc(ctx context.Context, arg SearchMatchDescParams
 			&i.StructuredData,
 			&i.Message,
 			&i.RawMessage,
+			&i.FromHostIP,
 		); err != nil {
 			return nil, err
 		}

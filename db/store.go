@@ -141,14 +141,34 @@ func checkSQLiteFile(path string) error {
 	return nil
 }
 
-// prepare learns which month tables exist.
+// prepare learns which month tables exist, and upgrades those an older
+// schema made.
 func (s *Store) prepare(ctx context.Context) error {
 	months, err := Months(ctx, s.db)
 	if err != nil {
 		return err
 	}
 	for _, m := range months {
+		if err := upgradeMonth(ctx, s.db, m); err != nil {
+			return err
+		}
 		s.known[m] = true
+	}
+	return nil
+}
+
+// upgradeMonth adds to month's table what the current schema has and it
+// lacks (FromHostIP).
+func upgradeMonth(ctx context.Context, db DBTX, m Month) error {
+	q := ForMonth(db, m)
+	n, err := q.HasFromHostIP(ctx)
+	if err != nil {
+		return fmt.Errorf("columns of %s: %w", m.Table(), err)
+	}
+	if n == 0 {
+		if err := q.AddFromHostIP(ctx); err != nil {
+			return fmt.Errorf("add FromHostIP to %s: %w", m.Table(), err)
+		}
 	}
 	return nil
 }

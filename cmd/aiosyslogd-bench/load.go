@@ -17,9 +17,9 @@ import (
 
 var bgctx = context.Background()
 
-// sender offers o.count messages at o.rate to addr and returns how many it
-// sent.
-type sender func(o options, addr string) (int64, error)
+// sender offers o.count messages at o.rate to the daemon and returns how
+// many it sent.
+type sender func(o options, d *daemon) (int64, error)
 
 // runLoad starts a daemon, offers the load, waits for the last flush,
 // stops the daemon and prints the report.
@@ -38,7 +38,7 @@ func runLoad(name string, o options, send sender) error {
 		profiled <- nil
 	}
 	start := time.Now()
-	sent, err := send(o, d.addr)
+	sent, err := send(o, d)
 	sendTime := time.Since(start)
 	if perr := <-profiled; perr != nil {
 		fmt.Fprintln(os.Stderr, "aiosyslogd-bench:", perr)
@@ -124,7 +124,8 @@ func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 // goSender is the built-in load generator: o.senders goroutines, each with
 // its own socket, pacing themselves to share o.rate.
-func goSender(o options, addr string) (int64, error) {
+func goSender(o options, d *daemon) (int64, error) {
+	addr := d.addr
 	var sent atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, o.senders)
@@ -255,19 +256,34 @@ func (g *generator) next() []byte {
 	return b
 }
 
-// loggenSender runs syslog-ng's loggen (Debian: syslog-ng-core) against the
-// daemon and returns the count it reports.
-func loggenSender(o options, addr string) (int64, error) {
+// loggenSender runs syslog-ng's loggen against the daemon over UDP and
+// returns the count it reports.
+func loggenSender(o options, d *daemon) (int64, error) {
+	return runLoggen(o, d.addr, o.rate, "--inet", "--dgram")
+}
+
+// loggenTCPSender runs loggen --stream over TCP, LF-framed, with o.senders
+// connections sharing o.rate. TCP pushes back: when the daemon cannot keep
+// up (its queue full), loggen is slowed down, and its achieved rate says by
+// how much.
+func loggenTCPSender(o options, d *daemon) (int64, error) {
+	conns := max(o.senders, 1)
+	return runLoggen(o, d.tcpAddr, max(1, o.rate/conns), "--inet", "--stream", "--active-connections", strconv.Itoa(conns))
+}
+
+// runLoggen runs loggen with transport's flags, at rate per connection,
+// for as long as o asks, and returns the count it reports.
+func runLoggen(o options, addr string, rate int, transport ...string) (int64, error) {
 	host, port, _ := net.SplitHostPort(addr)
 	if _, err := exec.LookPath("loggen"); err != nil {
-		return 0, fmt.Errorf("loggen is not installed (Debian: apt-get install syslog-ng-core)")
+		return 0, fmt.Errorf("loggen is not installed (.ci/install-syslog-ng unpacks it)")
 	}
 	secs := int(o.duration.Seconds())
 	if o.rate > 0 && o.count > 0 {
 		secs = max(1, o.count/o.rate)
 	}
-	cmd := exec.Command("loggen", "--inet", "--dgram", "--rate", strconv.Itoa(o.rate),
-		"--interval", strconv.Itoa(secs), "--size", strconv.Itoa(o.size), host, port)
+	args := append(transport, "--rate", strconv.Itoa(rate), "--interval", strconv.Itoa(secs), "--size", strconv.Itoa(o.size), host, port)
+	cmd := exec.Command("loggen", args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {

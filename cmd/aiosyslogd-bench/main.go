@@ -1,5 +1,5 @@
 // Command aiosyslogd-bench drives a real aiosyslogd daemon with syslog load
-// over UDP on 127.0.0.1 and reports what it stored, how fast, and at what
+// over UDP or TCP on 127.0.0.1 and reports what it stored, how fast, and at what
 // cost: offered rate, sent, stored, lost, stored msgs/s, CPU seconds, peak
 // RSS, the FTS5 index's completeness and the daemon's batch write latency.
 //
@@ -7,8 +7,11 @@
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario burst -rate 150000 -count 1000000
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario idle
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario loggen -rate 60000 -duration 60s
+//	aiosyslogd-bench -bin bin/aiosyslogd -scenario loggen-tcp -rate 100000 -duration 30s
 //
-// Every byte goes to 127.0.0.1; every loop is bounded by -count or -duration.
+// loggen-tcp sends over TCP (loggen --stream, -senders connections), where
+// back-pressure slows loggen down instead of losing messages. Every byte
+// goes to 127.0.0.1; every loop is bounded by -count or -duration.
 package main
 
 import (
@@ -40,7 +43,7 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.bin, "bin", "bin/aiosyslogd", "the aiosyslogd binary to drive")
-	flag.StringVar(&o.scenario, "scenario", "sustained", "sustained, burst, idle or loggen; or several, comma-separated")
+	flag.StringVar(&o.scenario, "scenario", "sustained", "sustained, burst, idle, loggen or loggen-tcp; or several, comma-separated")
 	flag.IntVar(&o.rate, "rate", 60000, "messages per second to offer (0 = as fast as possible)")
 	flag.DurationVar(&o.duration, "duration", 60*time.Second, "how long to send (when -count is 0)")
 	flag.IntVar(&o.count, "count", 0, "messages to send in all (0 = rate × duration)")
@@ -62,10 +65,12 @@ func main() {
 			err = runLoad(sc, o, goSender)
 		case "loggen":
 			err = runLoad(sc, o, loggenSender)
+		case "loggen-tcp":
+			err = runLoad(sc, o, loggenTCPSender)
 		case "idle":
 			err = runIdle(o)
 		default:
-			err = fmt.Errorf("unknown scenario %q (want sustained, burst, idle or loggen)", sc)
+			err = fmt.Errorf("unknown scenario %q (want sustained, burst, idle, loggen or loggen-tcp)", sc)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "aiosyslogd-bench:", err)

@@ -7,11 +7,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
 
 // checkCommand is `aiosyslogd check`: the configuration as serve would
@@ -57,6 +59,23 @@ func runCheck(c *cli.Context) error {
 // them. A key that names a file (a TLS certificate) adds its check here.
 var fileChecks = []func(cfg *Config) error{
 	checkDatabase,
+	checkTLSFiles,
+}
+
+// checkTLSFiles loads the TLS certificate, key and client CA as serve
+// does, when TLS is on.
+func checkTLSFiles(cfg *Config) error {
+	if !cfg.TLS.Enabled {
+		return nil
+	}
+	kp, err := receive.LoadKeyPair(cfg.TLS.CertFile, cfg.TLS.KeyFile)
+	if err != nil {
+		return fmt.Errorf("%w (tls.cert_file, tls.key_file)", err)
+	}
+	if _, err := receive.ServerTLSConfig(kp, cfg.TLS.ClientCAFile); err != nil {
+		return fmt.Errorf("%w (tls.client_ca_file)", err)
+	}
+	return nil
 }
 
 // checkDatabase checks that serve can open or create sqlite.database: its
@@ -97,6 +116,19 @@ type listenSpec struct {
 // own here.
 func listenSpecs(cfg *Config) []listenSpec {
 	specs := []listenSpec{{"server.bind_port", "udp", cfg.Addr()}}
+	if cfg.TCP.Enabled && !cfg.TCPFollowsUDP() {
+		key := "server.bind_port"
+		if cfg.TCP.BindPort != nil {
+			key = "tcp.bind_port"
+		}
+		specs = append(specs, listenSpec{key, "tcp", cfg.TCPAddr(cfg.Server.BindPort)})
+	}
+	if cfg.TLS.Enabled {
+		specs = append(specs, listenSpec{"tls.bind_port", "tcp", net.JoinHostPort(cfg.TLS.BindIP, strconv.Itoa(cfg.TLS.BindPort))})
+	}
+	if cfg.RELP.Enabled {
+		specs = append(specs, listenSpec{"relp.bind_port", "tcp", net.JoinHostPort(cfg.RELP.BindIP, strconv.Itoa(cfg.RELP.BindPort))})
+	}
 	if cfg.Metrics.Enabled {
 		specs = append(specs, listenSpec{"metrics.bind_port", "tcp", cfg.MetricsAddr()})
 	}

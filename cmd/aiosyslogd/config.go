@@ -16,6 +16,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
 
 // defaultConfigFile is read from the working directory when neither --config
@@ -36,11 +37,45 @@ debug = {{.Server.Debug}}
 log_format = {{printf "%q" .Server.LogFormat}}
 log_dump = {{.Server.LogDump}}
 # Messages held in memory while the database catches up; beyond it UDP
-# datagrams are counted as dropped.
+# datagrams are counted as dropped, and stream senders are slowed down.
 queue_size = {{.Server.QueueSize}}
 # Zone of RFC 3164 timestamps, which carry none: "Local", "UTC", an IANA
 # name such as "Europe/Berlin" or an offset such as "+01:00".
 rfc3164_timezone = {{printf "%q" .Server.RFC3164Timezone}}
+
+# TCP (RFC 6587): octet-counted or LF-framed messages, decided per frame.
+[tcp]
+enabled = {{.TCP.Enabled}}
+# bind_ip and bind_port default to those of [server]: TCP listens where UDP does.
+# bind_ip = "0.0.0.0"
+# bind_port = 5140
+# Connections at once; more are refused (and counted). The limits of [tcp]
+# hold for [tls] and [relp] too, each listener counting its own.
+max_connections = {{.TCP.MaxConnections}}
+# Seconds a connection may take to send one whole message; a connection
+# idle (or trickling bytes) that long is closed.
+idle_timeout = {{.TCP.IdleTimeout}}
+# Bytes; a longer message is stored cut to this size, counted and logged.
+max_message_size = {{.TCP.MaxMessageSize}}
+# Each connection starts with a PROXY protocol (v1/v2) header naming the
+# client, as load balancers send it; connections without one are refused.
+proxy_protocol = {{.TCP.ProxyProtocol}}
+
+# Syslog over TLS (RFC 5425). SIGHUP re-reads cert_file and key_file.
+[tls]
+enabled = {{.TLS.Enabled}}
+bind_ip = {{printf "%q" .TLS.BindIP}}
+bind_port = {{.TLS.BindPort}}
+cert_file = {{printf "%q" .TLS.CertFile}}
+key_file = {{printf "%q" .TLS.KeyFile}}
+# When set, clients must present a certificate signed by this CA (mutual TLS).
+client_ca_file = {{printf "%q" .TLS.ClientCAFile}}
+
+# RELP (rsyslog's omrelp): each message acknowledged once it is stored.
+[relp]
+enabled = {{.RELP.Enabled}}
+bind_ip = {{printf "%q" .RELP.BindIP}}
+bind_port = {{.RELP.BindPort}}
 
 [sqlite]
 enabled = {{.SQLite.Enabled}}
@@ -73,6 +108,9 @@ func defaultConfigText() string {
 // Config is the whole configuration file.
 type Config struct {
 	Server  ServerConfig  `toml:"server"`
+	TCP     TCPConfig     `toml:"tcp"`
+	TLS     TLSConfig     `toml:"tls"`
+	RELP    RELPConfig    `toml:"relp"`
 	SQLite  SQLiteConfig  `toml:"sqlite"`
 	Metrics MetricsConfig `toml:"metrics"`
 }
@@ -87,6 +125,41 @@ type ServerConfig struct {
 	QueueSize       int    `toml:"queue_size"`
 	RFC3164Timezone string `toml:"rfc3164_timezone"`
 }
+
+// TCPConfig is the [tcp] table: syslog over TCP, and the limits of every
+// stream listener.
+type TCPConfig struct {
+	Enabled bool `toml:"enabled"`
+	// BindIP and BindPort are nil when left out: TCP then listens where
+	// UDP does ([server]'s, and UDP's port when that is 0).
+	BindIP         *string `toml:"bind_ip"`
+	BindPort       *int    `toml:"bind_port"`
+	MaxConnections int     `toml:"max_connections"`
+	IdleTimeout    int     `toml:"idle_timeout"` // seconds
+	MaxMessageSize int     `toml:"max_message_size"`
+	ProxyProtocol  bool    `toml:"proxy_protocol"`
+}
+
+// TLSConfig is the [tls] table: syslog over TLS.
+type TLSConfig struct {
+	Enabled      bool   `toml:"enabled"`
+	BindIP       string `toml:"bind_ip"`
+	BindPort     int    `toml:"bind_port"`
+	CertFile     string `toml:"cert_file"`
+	KeyFile      string `toml:"key_file"`
+	ClientCAFile string `toml:"client_ca_file"`
+}
+
+// RELPConfig is the [relp] table: syslog over RELP.
+type RELPConfig struct {
+	Enabled  bool   `toml:"enabled"`
+	BindIP   string `toml:"bind_ip"`
+	BindPort int    `toml:"bind_port"`
+}
+
+// inheritedKeys are the keys that default to another key's value; they
+// are left out of the default file (commented) and of defaultConfig.
+var inheritedKeys = map[string]string{"tcp.bind_ip": "server.bind_ip", "tcp.bind_port": "server.bind_port"}
 
 // SQLiteConfig is the [sqlite] table: where and how messages are stored.
 type SQLiteConfig struct {
@@ -112,6 +185,10 @@ func defaultConfig() Config {
 	return Config{
 		Server: ServerConfig{BindIP: "0.0.0.0", BindPort: 5140, LogFormat: "text", QueueSize: ingest.DefaultQueueSize,
 			RFC3164Timezone: "Local"},
+		TCP: TCPConfig{Enabled: true, MaxConnections: receive.DefaultMaxConnections,
+			IdleTimeout: int(receive.DefaultIdleTimeout.Seconds()), MaxMessageSize: receive.DefaultMaxMessageSize},
+		TLS:  TLSConfig{BindIP: "0.0.0.0", BindPort: 6514, CertFile: "server.crt", KeyFile: "server.key"},
+		RELP: RELPConfig{BindIP: "0.0.0.0", BindPort: 2514},
 		SQLite: SQLiteConfig{Enabled: true, Database: "syslog.db", BatchSize: ingest.DefaultBatchSize,
 			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
 		Metrics: MetricsConfig{BindIP: "127.0.0.1", BindPort: 9140},
@@ -127,6 +204,23 @@ func (c *Config) Addr() string {
 func (c *Config) MetricsAddr() string {
 	return net.JoinHostPort(c.Metrics.BindIP, strconv.Itoa(c.Metrics.BindPort))
 }
+
+// TCPAddr is the TCP address to listen on, udpPort being the port UDP
+// listens on (the one bound, when server.bind_port is 0).
+func (c *Config) TCPAddr(udpPort int) string {
+	ip, port := c.Server.BindIP, udpPort
+	if c.TCP.BindIP != nil {
+		ip = *c.TCP.BindIP
+	}
+	if c.TCP.BindPort != nil {
+		port = *c.TCP.BindPort
+	}
+	return net.JoinHostPort(ip, strconv.Itoa(port))
+}
+
+// TCPFollowsUDP reports whether TCP takes whatever port UDP was given
+// (bind_port left out of [tcp] and server.bind_port 0).
+func (c *Config) TCPFollowsUDP() bool { return c.TCP.BindPort == nil && c.Server.BindPort == 0 }
 
 // BatchTimeout is batch_timeout as a duration.
 func (c *Config) BatchTimeout() time.Duration {
@@ -247,54 +341,4 @@ func keyLine(text string, key toml.Key) int {
 		}
 	}
 	return 0
-}
-
-// keyError is an invalid value of one key: its text starts with the key.
-type keyError struct{ key, problem string }
-
-func (e *keyError) Error() string { return e.key + e.problem }
-
-// invalid returns the keyError of key; format and args say what is wrong,
-// as in " = 0: want at least 1".
-func invalid(key, format string, args ...any) error {
-	return &keyError{key: key, problem: fmt.Sprintf(format, args...)}
-}
-
-func (c *Config) validate() error {
-	if err := validateAddr("server", c.Server.BindIP, c.Server.BindPort); err != nil {
-		return err
-	}
-	if c.Server.LogFormat != "text" && c.Server.LogFormat != "json" {
-		return invalid("server.log_format", " = %q: want \"text\" or \"json\"", c.Server.LogFormat)
-	}
-	if c.Server.QueueSize < 1 {
-		return invalid("server.queue_size", " = %d: want at least 1", c.Server.QueueSize)
-	}
-	if _, err := syslog.LoadLocation(c.Server.RFC3164Timezone); err != nil {
-		return invalid("server.rfc3164_timezone", " = %q: %v", c.Server.RFC3164Timezone, err)
-	}
-	if c.SQLite.BatchSize < 1 {
-		return invalid("sqlite.batch_size", " = %d: want at least 1", c.SQLite.BatchSize)
-	}
-	if c.SQLite.BatchTimeout <= 0 {
-		return invalid("sqlite.batch_timeout", " = %v: want a number of seconds above 0", c.SQLite.BatchTimeout)
-	}
-	if c.SQLite.RetentionMonths < 0 {
-		return invalid("sqlite.retention_months", " = %d: want 0 (keep all) or more", c.SQLite.RetentionMonths)
-	}
-	if c.SQLite.Enabled && c.SQLite.Database == "" {
-		return invalid("sqlite.database", " is empty: name the database file, or set sqlite.enabled = false")
-	}
-	return validateAddr("metrics", c.Metrics.BindIP, c.Metrics.BindPort)
-}
-
-// validateAddr checks the bind_ip and bind_port of table.
-func validateAddr(table, ip string, port int) error {
-	if port < 0 || port > 65535 {
-		return invalid(table+".bind_port", " = %d: want 0-65535", port)
-	}
-	if net.ParseIP(ip) == nil && ip != "" && ip != "localhost" {
-		return invalid(table+".bind_ip", " = %q: not an IP address", ip)
-	}
-	return nil
 }

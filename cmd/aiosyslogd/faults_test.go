@@ -105,10 +105,12 @@ func (d *daemon) waitRowsIn(path string, want int64, within time.Duration) {
 	}
 }
 
-// stoppedCount reads a counter from the daemon's final "stopped" line.
+// stoppedCount reads a counter from the daemon's final "stopped" line:
+// a total ("received") or a transport's ("tcp.cut").
 func (d *daemon) stoppedCount(name string) int64 {
 	d.t.Helper()
-	m := regexp.MustCompile(`msg=stopped .*\b` + name + `=(\d+)`).FindStringSubmatch(d.Stderr())
+	// " name=": "received" is not "tcp.received".
+	m := regexp.MustCompile(`msg=stopped.*? ` + regexp.QuoteMeta(name) + `=(\d+)`).FindStringSubmatch(d.Stderr())
 	if m == nil {
 		d.t.Fatalf("no %s in the stopped line:\n%s", name, d.Stderr())
 	}

@@ -1,7 +1,7 @@
 // Command aiosyslogd is a syslog server that stores messages in SQLite with
 // a full-text index, and the tools to search and convert them.
 //
-//	aiosyslogd serve            receive syslog over UDP and store it
+//	aiosyslogd serve            receive syslog (UDP, TCP, TLS, RELP) and store it
 //	aiosyslogd search [QUERY]   search what serve stored
 //	aiosyslogd convert [FILE…]  turn RFC 3164 lines into RFC 5424 lines
 //	aiosyslogd check            check the configuration without starting

@@ -42,7 +42,28 @@ func (s *server) reloadables() []reloadable {
 			s.store.SetRetentionMonths(cfg.SQLite.RetentionMonths)
 		})})
 	}
+	if s.keyPair != nil {
+		r = append(r, s.tlsReloadable())
+	}
 	return r
+}
+
+// tlsReloadable reads the TLS certificate and key again at every reload
+// (renewed files under the same names; new names need a restart). A pair
+// that does not load is logged and the one in use kept, without holding
+// back the rest of the reload.
+func (s *server) tlsReloadable() reloadable {
+	return reloadable{prepare: func(*Config) (func(), error) {
+		cert, err := s.keyPair.Read()
+		if err != nil {
+			s.logger.Error("SIGHUP: TLS certificate not reloaded, keeping the one in use", "error", err)
+			return func() {}, nil
+		}
+		return func() {
+			s.keyPair.Use(cert)
+			logCertificate(s.logger, "SIGHUP: TLS certificate reloaded", s.keyPair)
+		}, nil
+	}}
 }
 
 // reloadOnHUP reloads the configuration at each signal from hups until

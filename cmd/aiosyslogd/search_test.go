@@ -358,6 +358,9 @@ func searchRecord(at string, f syslog.Facility, s syslog.Severity, host, app, pi
 			Priority: syslog.NewPriority(f, s), Hostname: host, AppName: app, ProcID: pid, MsgID: msgid, Text: text,
 		},
 	}
+	if host == "db1" { // a sender over IPv6
+		r.Source = netip.MustParseAddrPort("[2001:db8::1]:514")
+	}
 	if host != "" {
 		r.Message.Timestamp = received.Add(-1500 * time.Millisecond).In(time.FixedZone("", 3600))
 	} else {

@@ -76,7 +76,8 @@ type server struct {
 	store     *db.Store // nil when sqlite.enabled is false
 	p         *ingest.Pipeline
 	receivers []receiver
-	metrics   net.Listener // nil unless metrics.enabled
+	keyPair   *receive.KeyPair // the TLS certificate; nil unless tls.enabled
+	metrics   net.Listener     // nil unless metrics.enabled
 	health    health
 }
 
@@ -107,14 +108,14 @@ func (s *server) bind() error {
 		}
 		s.metrics = ln
 	}
-	receivers, err := listen(&s.cfg, s.p, s.logger)
+	receivers, keyPair, err := listen(&s.cfg, s.p, s.logger)
 	if err != nil {
 		if s.metrics != nil {
 			s.metrics.Close()
 		}
-		return errors.New(listenHint(err, "server.bind_port"))
+		return errors.New(listenHint(err, portKey(err)))
 	}
-	s.receivers = receivers
+	s.receivers, s.keyPair = receivers, keyPair
 	return nil
 }
 
@@ -240,23 +241,6 @@ func dumpTarget(cfg *Config) io.Writer {
 		return os.Stdout
 	}
 	return nil
-}
-
-// A receiver is a listener that has been bound: run serves until ctx ends
-// and returns once everything it read is in the pipeline.
-type receiver struct {
-	name string
-	run  func(ctx context.Context) error
-}
-
-// listen binds every enabled receiver of cfg to its Input of p.
-func listen(cfg *Config, p *ingest.Pipeline, logger *slog.Logger) ([]receiver, error) {
-	udp := &receive.UDP{Addr: cfg.Addr(), Input: p.Input("udp"), Logger: logger}
-	conn, err := udp.Listen()
-	if err != nil {
-		return nil, err
-	}
-	return []receiver{{"udp", func(ctx context.Context) error { return udp.Serve(ctx, conn) }}}, nil
 }
 
 // runReceivers runs every receiver until ctx ends and they have all

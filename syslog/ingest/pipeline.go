@@ -113,17 +113,28 @@ func New(cfg Config) *Pipeline {
 	return p
 }
 
-// Input returns the way in for the transport named name ("udp", "tcp"),
+// Input returns the way in for the datagram transport named name ("udp"),
 // with its own counters; the same name gives the same Input.
 func (p *Pipeline) Input(name string) *Input {
+	return p.input(name, false)
+}
+
+// StreamInput is Input for a stream transport ("tcp", "tls", "relp"):
+// its counters include its connections (Input.Conns), and the stats lines
+// show them.
+func (p *Pipeline) StreamInput(name string) *Input {
+	return p.input(name, true)
+}
+
+func (p *Pipeline) input(name string, stream bool) *Input {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, in := range p.inputs {
 		if in.name == name {
-			return in
+			return in // made by the first call, Input or StreamInput
 		}
 	}
-	in := &Input{name: name, p: p}
+	in := &Input{name: name, p: p, stream: stream}
 	p.inputs = append(p.inputs, in)
 	return in
 }

@@ -29,6 +29,19 @@ func (c *Counts) add(o Counts) {
 type TransportStats struct {
 	Transport string
 	Counts
+	// Stream is set for a stream transport (made by StreamInput); the
+	// counters below are only counted for those.
+	Stream bool
+	ConnCounts
+}
+
+// ConnCounts are the connection counters of a stream transport.
+type ConnCounts struct {
+	Open     int64  // connections open now
+	Refused  uint64 // connections turned away (limit, TLS handshake, PROXY header)
+	Timeouts uint64 // connections closed by the idle timeout
+	Broken   uint64 // connections closed for a protocol error
+	Cut      uint64 // messages stored cut (over the size limit, or ended by the connection's end)
 }
 
 // Stats is a snapshot of a Pipeline's counters.
@@ -61,7 +74,11 @@ func (p *Pipeline) Stats() Stats {
 			Dropped:   in.dropped.Load(),
 			Malformed: in.malformed.Load(),
 			Lost:      in.lost.Load(),
-		}}
+		}, Stream: in.stream}
+		if in.stream {
+			ts.ConnCounts = ConnCounts{Open: in.conns.open.Load(), Refused: in.conns.refused.Load(),
+				Timeouts: in.conns.timeouts.Load(), Broken: in.conns.broken.Load(), Cut: in.conns.cut.Load()}
+		}
 		st.Transports = append(st.Transports, ts)
 		st.add(ts.Counts)
 	}
@@ -109,8 +126,12 @@ func (p *Pipeline) logStats(msg string, st Stats, lvl slog.Level) {
 		"batches", st.Batches, "write_p50", st.WriteP50, "write_p99", st.WriteP99,
 	}
 	for _, ts := range st.Transports {
-		attrs = append(attrs, slog.Group(ts.Transport,
-			"received", ts.Received, "stored", ts.Stored, "dropped", ts.Dropped, "malformed", ts.Malformed))
+		group := []any{"received", ts.Received, "stored", ts.Stored, "dropped", ts.Dropped, "malformed", ts.Malformed}
+		if ts.Stream {
+			group = append(group, "open", ts.Open, "refused", ts.Refused, "timeouts", ts.Timeouts,
+				"broken", ts.Broken, "cut", ts.Cut)
+		}
+		attrs = append(attrs, slog.Group(ts.Transport, group...))
 	}
 	p.logger().Log(context.Background(), lvl, msg, attrs...)
 }

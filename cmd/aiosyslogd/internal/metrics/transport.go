@@ -8,8 +8,8 @@ import "github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 // become aiosyslogd_messages_truncated_total and aiosyslogd_connections.
 
 // truncated is the number of messages the transport stored cut short.
-func truncated(ts ingest.TransportStats) uint64 { return 0 }
+func truncated(ts ingest.TransportStats) uint64 { return ts.Cut }
 
 // connections is the number of connections the transport has open, and
 // whether it is a stream transport at all.
-func connections(ts ingest.TransportStats) (open int64, ok bool) { return 0, false }
+func connections(ts ingest.TransportStats) (open int64, ok bool) { return ts.Open, ts.Stream }
