@@ -155,9 +155,11 @@ type procStats struct {
 	readFailed error
 }
 
-func (d *daemon) proc() procStats {
+func (d *daemon) proc() procStats { return procOf(d.cmd.Process.Pid) }
+
+// procOf reads the resource use of process pid.
+func procOf(pid int) procStats {
 	var ps procStats
-	pid := d.cmd.Process.Pid
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		ps.readFailed = err

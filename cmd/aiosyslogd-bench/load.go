@@ -22,11 +22,11 @@ var bgctx = context.Background()
 type sender func(o options, d *daemon) (int64, error)
 
 // runLoad starts a daemon, offers the load, waits for the last flush,
-// stops the daemon and prints the report.
-func runLoad(name string, o options, send sender) error {
+// stops the daemon and returns the report.
+func runLoad(name string, o options, send sender) (report, error) {
 	d, err := startDaemon(o)
 	if err != nil {
-		return err
+		return report{}, err
 	}
 	defer d.cleanup(o.keep)
 	before := d.proc()
@@ -45,17 +45,17 @@ func runLoad(name string, o options, send sender) error {
 	}
 	if err != nil {
 		d.stop()
-		return err
+		return report{}, err
 	}
 	stored := waitStored(d.dbPath, sent, 15*time.Second)
 	drainTime := time.Since(start)
 	after := d.proc()
 	if err := d.stop(); err != nil {
-		return err
+		return report{}, err
 	}
 	rows, matches, err := counts(d.dbPath, "seq")
 	if err != nil {
-		return fmt.Errorf("read the database: %w", err)
+		return report{}, fmt.Errorf("read the database: %w", err)
 	}
 	if rows < stored {
 		rows = stored
@@ -66,8 +66,7 @@ func runLoad(name string, o options, send sender) error {
 		cpu: after.cpu - before.cpu, hwm: after.hwm,
 		stopLine: d.lastStop,
 	}
-	r.print(o)
-	return nil
+	return r, nil
 }
 
 // runIdle starts a daemon and measures it doing nothing for 10 s.
@@ -94,6 +93,7 @@ func runIdle(o options) error {
 
 type report struct {
 	name                     string
+	noIndex                  bool // a peer without a full-text index
 	offered                  int
 	sent, stored, matches    int64
 	sendTime, drainTime, cpu time.Duration
@@ -114,10 +114,17 @@ func (r report) print(o options) {
 	fmt.Printf("stored        %d\n", r.stored)
 	fmt.Printf("lost          %d (%.3f%%)  [daemon: dropped=%s lost=%s]\n", r.sent-r.stored, 100*float64(r.sent-r.stored)/float64(max(r.sent, 1)), fields["dropped"], fields["lost"])
 	fmt.Printf("stored rate   %.0f msgs/s (first send to last row stored: %.1f s)\n", float64(r.stored)/r.drainTime.Seconds(), r.drainTime.Seconds())
-	fmt.Printf("fts index     %d of %d rows found by MATCH 'seq'\n", r.matches, r.stored)
+	if r.noIndex {
+		fmt.Printf("fts index     none\n")
+	} else {
+		fmt.Printf("fts index     %d of %d rows found by MATCH 'seq'\n", r.matches, r.stored)
+	}
 	fmt.Printf("cpu           %.1f s (daemon, user+system)\n", r.cpu.Seconds())
 	fmt.Printf("peak rss      %.1f MiB\n", mib(r.hwm))
-	fmt.Printf("batch write   p50 %s, p99 %s\n\n", fields["write_p50"], fields["write_p99"])
+	if !r.noIndex {
+		fmt.Printf("batch write   p50 %s, p99 %s\n", fields["write_p50"], fields["write_p99"])
+	}
+	fmt.Println()
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
