@@ -167,18 +167,19 @@ func seqCounts(t *testing.T, path, tag string) map[int]int {
 // when its connection broke; that is allowed and counted, a loss is not.
 func checkAllOnce(t *testing.T, counts map[int]int, from, n int) {
 	t.Helper()
-	missing, dups := 0, 0
+	var missing []int
+	dups := 0
 	for i := from; i < from+n; i++ {
 		switch c := counts[i]; {
 		case c == 0:
-			missing++
+			missing = append(missing, i)
 		case c > 1:
 			dups += c - 1
 		}
 	}
-	t.Logf("%d of %d messages stored, %d duplicates", n-missing, n, dups)
-	if missing > 0 {
-		t.Errorf("%d of %d messages lost", missing, n)
+	t.Logf("%d of %d messages stored, %d duplicates", n-len(missing), n, dups)
+	if len(missing) > 0 {
+		t.Errorf("%d of %d messages lost: %v", len(missing), n, missing[:min(len(missing), 20)])
 	}
 }
 
