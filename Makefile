@@ -34,7 +34,7 @@ build: ## build bin/aiosyslogd (static, with the version and commit)
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/aiosyslogd
 
 test: ## run every test, with the race detector
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 30m ./...
 
 generate: $(SQLC) ## regenerate db/ from sql/ with sqlc
 	$(SQLC) generate
