@@ -6,16 +6,35 @@ SQLC         := $(GOBIN)/sqlc
 BIN          := bin/aiosyslogd
 FUZZTIME     ?= 10s
 
-.PHONY: help build test generate verify run fuzz bench bench-search bench-web tools clean
+# What --version says: the nearest tag (or the commit) and the commit.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+
+# make install: PREFIX for the program, /etc for its configuration.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     := $(PREFIX)/bin
+UNITDIR    := $(PREFIX)/lib/systemd/system
+SHAREDIR   := $(PREFIX)/share
+SYSCONFDIR ?= /etc
+
+# make deb: a Debian version from the tag (v1.2.3 → 1.2.3) or the commit.
+DEB_VERSION ?= $(shell v=$$(git describe --tags --exact-match 2>/dev/null | sed 's/^v//'); \
+  [ -n "$$v" ] || v=0.0~git$$(git log -1 --format=%cd --date=format:%Y%m%d%H%M%S 2>/dev/null).$$(git rev-parse --short HEAD 2>/dev/null); echo "$$v")
+DEB_ARCH    ?= $(shell dpkg --print-architecture 2>/dev/null || go env GOARCH)
+DEB         := bin/aiosyslogd_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+.PHONY: help build test generate verify verify-units run fuzz bench bench-search bench-web tools install deb clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-build: ## build bin/aiosyslogd
-	go build -o $(BIN) ./cmd/aiosyslogd
+build: ## build bin/aiosyslogd (static, with the version and commit)
+	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/aiosyslogd
 
 test: ## run every test, with the race detector
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 30m ./...
 
 generate: $(SQLC) ## regenerate db/ from sql/ with sqlc
 	$(SQLC) generate
@@ -36,14 +55,15 @@ fuzz: ## run each fuzzer for FUZZTIME (10s)
 	  done; \
 	done
 
-bench: build ## drive the real daemon (Go load, loggen if installed), then the Go benchmarks
+bench: build ## drive the real daemon (Go load; loggen over UDP and TCP if installed), then the Go benchmarks
 	go build -o bin/aiosyslogd-bench ./cmd/aiosyslogd-bench
 	./bin/aiosyslogd-bench -bin $(BIN) -scenario idle
 	./bin/aiosyslogd-bench -bin $(BIN) -scenario sustained -rate 60000 -duration 60s
 	./bin/aiosyslogd-bench -bin $(BIN) -scenario burst -rate 150000 -count 1000000
 	@if command -v loggen >/dev/null; then \
 	  ./bin/aiosyslogd-bench -bin $(BIN) -scenario loggen -rate 60000 -duration 60s; \
-	else echo "loggen not installed (Debian: apt-get install syslog-ng-core): skipping its run"; fi
+	  ./bin/aiosyslogd-bench -bin $(BIN) -scenario loggen-tcp -rate 100000 -duration 30s; \
+	else echo "loggen not installed (.ci/install-syslog-ng unpacks it): skipping its runs"; fi
 	go test -run '^$$' -bench . -benchmem ./syslog/
 	go test -run '^$$' -bench WriteBatch -benchmem ./db/
 
@@ -53,6 +73,42 @@ bench-search: ## search benchmarks on a generated 10-million-row database (made 
 bench-web: bench-search ## histogram, facets, the API and the page in Chromium, on the same database
 	go test -run '^$$' -bench BenchmarkSummary -benchtime 20x ./db/
 	go test -run '^$$' -bench . -benchtime 20x ./web/
+
+install: build ## install the binary, the systemd units, completions and /etc/aiosyslogd/aiosyslogd.toml (kept if present) under DESTDIR, PREFIX
+	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/aiosyslogd \
+	  $(DESTDIR)$(SHAREDIR)/doc/aiosyslogd $(DESTDIR)$(SHAREDIR)/bash-completion/completions \
+	  $(DESTDIR)$(SHAREDIR)/zsh/vendor-completions $(DESTDIR)$(SHAREDIR)/fish/vendor_completions.d
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/aiosyslogd
+	for unit in aiosyslogd.service aiosyslogd-web.service; do \
+	  sed -e 's|/usr/bin/aiosyslogd|$(BINDIR)/aiosyslogd|' -e 's|/usr/share/doc/|$(SHAREDIR)/doc/|' \
+	    dist/$$unit >$(DESTDIR)$(UNITDIR)/$$unit; \
+	  chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit; \
+	done
+	[ -e $(DESTDIR)$(SYSCONFDIR)/aiosyslogd/aiosyslogd.toml ] || \
+	  install -m 0644 dist/aiosyslogd.toml $(DESTDIR)$(SYSCONFDIR)/aiosyslogd/aiosyslogd.toml
+	install -m 0644 README.md $(DESTDIR)$(SHAREDIR)/doc/aiosyslogd/README.md
+	$(BIN) completion bash >$(DESTDIR)$(SHAREDIR)/bash-completion/completions/aiosyslogd
+	$(BIN) completion zsh >$(DESTDIR)$(SHAREDIR)/zsh/vendor-completions/_aiosyslogd
+	$(BIN) completion fish >$(DESTDIR)$(SHAREDIR)/fish/vendor_completions.d/aiosyslogd.fish
+	chmod 0644 $(DESTDIR)$(SHAREDIR)/bash-completion/completions/aiosyslogd \
+	  $(DESTDIR)$(SHAREDIR)/zsh/vendor-completions/_aiosyslogd $(DESTDIR)$(SHAREDIR)/fish/vendor_completions.d/aiosyslogd.fish
+
+deb: ## build bin/aiosyslogd_VERSION_ARCH.deb with dpkg-deb: the files of make install, PREFIX=/usr
+	rm -rf bin/deb
+	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/bin/deb VERSION=$(DEB_VERSION)
+	install -d -m 0755 bin/deb/DEBIAN
+	sed -e 's/@VERSION@/$(DEB_VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+	  -e "s/@SIZE@/$$(du -sk --exclude=DEBIAN bin/deb | cut -f1)/" dist/debian/control >bin/deb/DEBIAN/control
+	install -m 0644 dist/debian/conffiles bin/deb/DEBIAN/conffiles
+	dpkg-deb --root-owner-group -Zxz --build bin/deb $(DEB)
+	@echo "built $(DEB)"
+
+verify-units: build ## systemd-analyze verify on both units, run from bin/aiosyslogd
+	rm -rf bin/units && mkdir -p bin/units
+	for unit in aiosyslogd.service aiosyslogd-web.service; do \
+	  sed 's|/usr/bin/aiosyslogd|$(CURDIR)/$(BIN)|' dist/$$unit >bin/units/$$unit; \
+	done
+	systemd-analyze verify bin/units/aiosyslogd.service bin/units/aiosyslogd-web.service
 
 tools: $(SQLC) ## install the pinned sqlc
 

@@ -8,6 +8,17 @@ import (
 	"database/sql"
 )
 
+type PragmaTableInfo struct {
+	Cid       int64
+	Name      string
+	Type      string
+	Notnull   int64
+	DfltValue sql.NullString
+	Pk        int64
+	Arg       string
+	Schema    sql.NullString
+}
+
 type SQLiteSchema struct {
 	Type     string
 	Name     string
@@ -30,6 +41,7 @@ type SystemEvent struct {
 	StructuredData     sql.NullString
 	Message            string
 	RawMessage         []byte
+	FromHostIP         sql.NullString
 }
 
 type SystemEventsFTS struct {

@@ -47,11 +47,31 @@ func OpenReader(ctx context.Context, path string) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := Months(ctx, db); err != nil {
+	if err := checkMonths(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return &Reader{db: db, path: path}, nil
+}
+
+// checkMonths checks that every month table has the current schema's
+// columns: a Reader does not write, and a table made by an older version
+// is upgraded when serve opens the database.
+func checkMonths(ctx context.Context, db DBTX) error {
+	months, err := Months(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, m := range months {
+		n, err := ForMonth(db, m).HasFromHostIP(ctx)
+		if err != nil {
+			return fmt.Errorf("columns of %s: %w", m.Table(), err)
+		}
+		if n == 0 {
+			return fmt.Errorf("table %s was made by an older aiosyslogd (no FromHostIP column); run `aiosyslogd serve` on the database once to upgrade it", m.Table())
+		}
+	}
+	return nil
 }
 
 // readerDSN opens path read-only (mode=ro: SQLite never creates or writes
@@ -97,6 +117,7 @@ func eventOf(m Month, r *SystemEvent) search.Event {
 		FromHost: r.FromHost, InfoUnitID: r.InfoUnitID,
 		SysLogTag: r.SysLogTag, ProcessID: r.ProcessID, MsgID: r.MsgID,
 		StructuredData: r.StructuredData.String, Message: r.Message, RawMessage: r.RawMessage,
+		FromHostIP: r.FromHostIP.String,
 	}
 	e.ReceivedAt, _ = ParseTime(r.ReceivedAt)
 	if r.DeviceReportedTime.Valid {

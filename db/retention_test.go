@@ -33,7 +33,7 @@ func pragmaInt(t *testing.T, s *Store, name string) int64 {
 // its pages go back to the file system.
 func TestRetentionAcrossASimulatedYear(t *testing.T) {
 	s, _ := openTestStore(t)
-	s.RetentionMonths = 3
+	s.SetRetentionMonths(3)
 	s.Logger = slog.New(slog.DiscardHandler)
 	if got := pragmaInt(t, s, "auto_vacuum"); got != 2 {
 		t.Fatalf("auto_vacuum = %d, want 2 (incremental)", got)
@@ -81,7 +81,7 @@ func TestRetentionAcrossASimulatedYear(t *testing.T) {
 
 func TestPruneAtOpenWithNothingToDo(t *testing.T) {
 	s, _ := openTestStore(t)
-	s.RetentionMonths = 2
+	s.SetRetentionMonths(2)
 	at := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
 	if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "a", "x")}); err != nil {
 		t.Fatal(err)
@@ -91,8 +91,40 @@ func TestPruneAtOpenWithNothingToDo(t *testing.T) {
 		t.Errorf("Prune = %v, %v; want nothing dropped", dropped, err)
 	}
 	// Retention 0 keeps everything, however old.
-	s.RetentionMonths = 0
+	s.SetRetentionMonths(0)
 	if dropped, err := s.Prune(context.Background(), Month{2030, 1}); err != nil || dropped != nil {
 		t.Errorf("Prune with retention 0 = %v, %v", dropped, err)
+	}
+}
+
+// A retention lowered on a running store (a reload) drops the months past
+// it at the next write, without waiting for a new month.
+func TestSetRetentionMonthsPrunesAtTheNextWrite(t *testing.T) {
+	s, _ := openTestStore(t)
+	s.Logger = slog.New(slog.DiscardHandler)
+	at := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+	for m := range 4 {
+		if err := s.Write(context.Background(), []ingest.Record{record(at.AddDate(0, -m, 0), "h", "a", "x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		retention  int
+		wantTables int
+	}{
+		{0, 4}, // unchanged: nothing pruned
+		{3, 3},
+		{3, 3},
+		{1, 1},
+		{0, 1}, // keeping all brings nothing back
+	}
+	for _, st := range steps {
+		s.SetRetentionMonths(st.retention)
+		if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "a", "y")}); err != nil {
+			t.Fatal(err)
+		}
+		if got := monthTables(t, s); len(got) != st.wantTables || got[0] != MonthOf(at).Table() {
+			t.Errorf("retention %d: tables %v, want the newest %d", st.retention, got, st.wantTables)
+		}
 	}
 }

@@ -11,7 +11,8 @@ import (
 
 // appendRow appends r to buf as the JSON array InsertBatch reads one row
 // from: [Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
-// SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage as hex].
+// SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage as hex,
+// FromHostIP].
 // sd is scratch space for the structured data; the grown slice is returned
 // for reuse. Writing the JSON by hand keeps the hot path free of reflection
 // and of per-field allocations.
@@ -55,6 +56,14 @@ func appendRow(buf, sd []byte, r *ingest.Record) (_, _ []byte) {
 		buf = append(buf, '"')
 		buf = hex.AppendEncode(buf, r.Raw)
 		buf = append(buf, '"')
+	}
+	buf = append(buf, ',')
+	if r.Source.IsValid() {
+		buf = append(buf, '"')
+		buf = r.Source.Addr().Unmap().AppendTo(buf)
+		buf = append(buf, '"')
+	} else {
+		buf = append(buf, "null"...)
 	}
 	return append(buf, ']'), sd
 }

@@ -64,17 +64,17 @@ func TestAppendRow(t *testing.T) {
 	r.Message.StructuredData = []syslog.SDElement{{ID: "a@1", Params: []syslog.SDParam{{Name: "k", Value: `v"]`}}}}
 	r.Raw = []byte{0, 0xff}
 	got, _ := appendRow(nil, nil, &r)
-	want := `[4,6,"host","2026-11-24 02:41:06.123456","2026-11-24 02:41:05.123456","app","42","ID7","[a@1 k=\"v\\\"\\]\"]","say \"hi\"","00ff"]`
+	want := `[4,6,"host","2026-11-24 02:41:06.123456","2026-11-24 02:41:05.123456","app","42","ID7","[a@1 k=\"v\\\"\\]\"]","say \"hi\"","00ff","192.0.2.7"]`
 	if string(got) != want {
 		t.Errorf("appendRow =\n%s\nwant\n%s", got, want)
 	}
 	var cols []any
-	if err := json.Unmarshal(got, &cols); err != nil || len(cols) != 11 {
+	if err := json.Unmarshal(got, &cols); err != nil || len(cols) != 12 {
 		t.Fatalf("appendRow made %s: %d columns, %v", got, len(cols), err)
 	}
 	bare := ingest.Record{ReceivedAt: at, Source: sender, Message: syslog.Message{Priority: syslog.DefaultPriority}}
 	got, _ = appendRow(nil, nil, &bare)
-	want = `[1,5,"192.0.2.7","2026-11-24 02:41:06.123456",null,"","","",null,"",null]`
+	want = `[1,5,"192.0.2.7","2026-11-24 02:41:06.123456",null,"","","",null,"",null,"192.0.2.7"]`
 	if string(got) != want {
 		t.Errorf("appendRow of a bare record =\n%s\nwant\n%s", got, want)
 	}

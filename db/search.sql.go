@@ -165,7 +165,7 @@ func (q *Queries) CountTimeRange(ctx context.Context, arg CountTimeRangeParams) 
 }
 
 const eventsByID = `-- name: EventsByID :many
-SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage FROM json_each(CAST(?1 AS TEXT)) i CROSS JOIN SystemEvents e ON e.ID = i.value
+SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage, e.fromhostip FROM json_each(CAST(?1 AS TEXT)) i CROSS JOIN SystemEvents e ON e.ID = i.value
 WHERE +e.ReceivedAt >= ?2 AND +e.ReceivedAt < ?3
   AND (e.FromHost GLOB ?4 OR ?4 IS NULL)
   AND (e.SysLogTag GLOB ?5 OR ?5 IS NULL)
@@ -226,6 +226,7 @@ func (q *Queries) EventsByID(ctx context.Context, arg EventsByIDParams) ([]Syste
 			&i.StructuredData,
 			&i.Message,
 			&i.RawMessage,
+			&i.FromHostIP,
 		); err != nil {
 			return nil, err
 		}
@@ -681,7 +682,7 @@ func (q *Queries) FirstIDSince(ctx context.Context, since string) (int64, error)
 }
 
 const followEvents = `-- name: FollowEvents :many
-SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e
 WHERE e.ID > ?1 AND e.ID <= ?2
   AND (e.FromHost GLOB ?3 OR ?3 IS NULL)
   AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
@@ -747,6 +748,7 @@ func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]S
 			&i.StructuredData,
 			&i.Message,
 			&i.RawMessage,
+			&i.FromHostIP,
 		); err != nil {
 			return nil, err
 		}
@@ -762,7 +764,7 @@ func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]S
 }
 
 const getEvent = `-- name: GetEvent :one
-SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e WHERE e.ID = ?1
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e WHERE e.ID = ?1
 `
 
 // GetEvent returns the event with ID id (sql.ErrNoRows when there is none).
@@ -783,6 +785,7 @@ func (q *Queries) GetEvent(ctx context.Context, id int64) (SystemEvent, error) {
 		&i.StructuredData,
 		&i.Message,
 		&i.RawMessage,
+		&i.FromHostIP,
 	)
 	return i, err
 }
@@ -1012,7 +1015,7 @@ func (q *Queries) OldestReceivedAt(ctx context.Context) (string, error) {
 }
 
 const searchAsc = `-- name: SearchAsc :many
-SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
   AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
   AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
@@ -1080,6 +1083,7 @@ func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemE
 			&i.StructuredData,
 			&i.Message,
 			&i.RawMessage,
+			&i.FromHostIP,
 		); err != nil {
 			return nil, err
 		}
@@ -1095,7 +1099,7 @@ func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemE
 }
 
 const searchDesc = `-- name: SearchDesc :many
-SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage FROM SystemEvents e
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) < (?1, CAST(?2 AS INTEGER))
   AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
   AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
@@ -1164,6 +1168,7 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 			&i.StructuredData,
 			&i.Message,
 			&i.RawMessage,
+			&i.FromHostIP,
 		); err != nil {
 			return nil, err
 		}
@@ -1179,7 +1184,7 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 }
 
 const searchMatchAsc = `-- name: SearchMatchAsc :many
-SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage, e.fromhostip FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message MATCH ?1
   AND SystemEvents_FTS.rowid > CAST(?2 AS INTEGER) AND SystemEvents_FTS.rowid <= CAST(?3 AS INTEGER)
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
@@ -1249,6 +1254,7 @@ func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) 
 			&i.StructuredData,
 			&i.Message,
 			&i.RawMessage,
+			&i.FromHostIP,
 		); err != nil {
 			return nil, err
 		}
@@ -1264,7 +1270,7 @@ func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) 
 }
 
 const searchMatchDesc = `-- name: SearchMatchDesc :many
-SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage, e.fromhostip FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message MATCH ?1
   AND SystemEvents_FTS.rowid < CAST(?2 AS INTEGER) AND SystemEvents_FTS.rowid >= CAST(?3 AS INTEGER)
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
@@ -1334,6 +1340,7 @@ func (q *Queries) SearchMatchDesc(ctx context.Context, arg SearchMatchDescParams
 			&i.StructuredData,
 			&i.Message,
 			&i.RawMessage,
+			&i.FromHostIP,
 		); err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"sync/atomic"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 
@@ -30,10 +31,6 @@ type Store struct {
 	path string
 	// SQLDump, when set, receives each batch's SQL and its parameters.
 	SQLDump io.Writer
-	// RetentionMonths, when above 0, keeps only the newest that many month
-	// tables: older ones are dropped by Prune, and by Write whenever a new
-	// month begins.
-	RetentionMonths int
 	// Logger reports what Write does besides writing (pruning, checkpoint
 	// failures); nil = slog.Default().
 	Logger *slog.Logger
@@ -44,7 +41,23 @@ type Store struct {
 	sd     []byte         // scratch for one row's structured data, reused
 	ckpt   *checkpointer  // copies the WAL into the database file
 	fields fieldRecord    // where each host and tag of recent rows is
+
+	retention atomic.Int64 // SetRetentionMonths
+	reprune   atomic.Bool  // the retention changed since the last Prune
 }
+
+// SetRetentionMonths keeps only the newest n month tables when n is above
+// 0: older ones are dropped by Prune, and by Write whenever a new month
+// begins or after the retention changed. Unlike the Store's other methods,
+// it is safe to call while another goroutine writes (a reload).
+func (s *Store) SetRetentionMonths(n int) {
+	if s.retention.Swap(int64(n)) != int64(n) {
+		s.reprune.Store(true)
+	}
+}
+
+// RetentionMonths returns what SetRetentionMonths set; 0 keeps every month.
+func (s *Store) RetentionMonths() int { return int(s.retention.Load()) }
 
 // Open opens (creating if needed) the database at path for writing, in WAL
 // mode. A file that exists but is not an SQLite database is an error and is
@@ -100,6 +113,10 @@ func openSQLite(path, dsn string) (*sql.DB, error) {
 	return db, nil
 }
 
+// CheckFile returns the error Open gives for the file at path when it is
+// not an SQLite database; nil when it is one, is empty or does not exist.
+func CheckFile(path string) error { return checkSQLiteFile(path) }
+
 // checkSQLiteFile refuses a non-empty file that is not an SQLite database, so
 // that a wrong path never gets overwritten.
 func checkSQLiteFile(path string) error {
@@ -125,23 +142,24 @@ func checkSQLiteFile(path string) error {
 	return nil
 }
 
-// prepare learns which month tables exist, and brings those made by an
-// older schema up to date: the template's statements are all idempotent,
-// so running them on an existing month adds only what it lacks (the
-// index of FromHost and SysLogTag).
+// prepare learns which month tables exist, and upgrades those an older
+// schema made: FromHostIP, and the records of where each host and tag is.
 func (s *Store) prepare(ctx context.Context) error {
 	months, err := Months(ctx, s.db)
 	if err != nil {
 		return err
 	}
 	for _, m := range months {
+		if err := upgradeMonth(ctx, s.db, m); err != nil {
+			return err
+		}
 		n, err := ForMonth(s.db, m).HasFieldIndex(ctx)
 		if err != nil {
 			return fmt.Errorf("indexes of %s: %w", m.Table(), err)
 		}
 		if n == 0 {
 			s.logger().Info("recording where each host and tag is (once; seconds per million rows)", "table", m.Table())
-			if err := s.upgradeMonth(ctx, m); err != nil {
+			if err := s.upgradeBatchFields(ctx, m); err != nil {
 				return err
 			}
 		}
@@ -150,9 +168,25 @@ func (s *Store) prepare(ctx context.Context) error {
 	return nil
 }
 
-// upgradeMonth gives month m's table, made by an older version, what the
-// template has now, and fills it, in one transaction.
-func (s *Store) upgradeMonth(ctx context.Context, m Month) error {
+// upgradeMonth adds to month's table what the current schema has and it
+// lacks (FromHostIP).
+func upgradeMonth(ctx context.Context, db DBTX, m Month) error {
+	q := ForMonth(db, m)
+	n, err := q.HasFromHostIP(ctx)
+	if err != nil {
+		return fmt.Errorf("columns of %s: %w", m.Table(), err)
+	}
+	if n == 0 {
+		if err := q.AddFromHostIP(ctx); err != nil {
+			return fmt.Errorf("add FromHostIP to %s: %w", m.Table(), err)
+		}
+	}
+	return nil
+}
+
+// upgradeBatchFields gives month m's table, made by an older version, the
+// tables of where each host and tag is, and fills them, in one transaction.
+func (s *Store) upgradeBatchFields(ctx context.Context, m Month) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("upgrade %s: %w", m.Table(), err)
@@ -231,10 +265,11 @@ func (s *Store) Write(ctx context.Context, batch []ingest.Record) (err error) {
 	for _, m := range created {
 		s.known[m] = true
 	}
-	if len(created) > 0 && s.RetentionMonths > 0 {
-		// A new month began: the batch is stored, so a failure here is only
-		// logged, and pruning is tried again at the next new month.
-		if _, err := s.Prune(ctx, slices.MaxFunc(created, compareMonths)); err != nil {
+	if (len(created) > 0 || s.reprune.Load()) && s.RetentionMonths() > 0 {
+		// A new month began, or the retention changed: the batch is stored,
+		// so a failure here is only logged, and pruning is tried again at
+		// the next new month.
+		if _, err := s.Prune(ctx, slices.MaxFunc(s.months, compareMonths)); err != nil {
 			s.logger().Error("prune old months", "error", err)
 		}
 	}
@@ -267,7 +302,9 @@ const incrementalVacuum = "PRAGMA incremental_vacuum"
 // newest of current and the existing tables, and gives their space back to
 // the file system. It returns the months dropped.
 func (s *Store) Prune(ctx context.Context, current Month) ([]Month, error) {
-	if s.RetentionMonths <= 0 {
+	s.reprune.Store(false)
+	retention := s.RetentionMonths()
+	if retention <= 0 {
 		return nil, nil
 	}
 	newest := current
@@ -277,7 +314,7 @@ func (s *Store) Prune(ctx context.Context, current Month) ([]Month, error) {
 		}
 	}
 	oldestKept := newest
-	for range s.RetentionMonths - 1 {
+	for range retention - 1 {
 		oldestKept = oldestKept.Prev()
 	}
 	var dropped []Month
@@ -295,7 +332,7 @@ func (s *Store) Prune(ctx context.Context, current Month) ([]Month, error) {
 			return nil, err
 		}
 		delete(s.known, m)
-		s.logger().Info("dropped month past retention", "table", m.Table(), "retention_months", s.RetentionMonths)
+		s.logger().Info("dropped month past retention", "table", m.Table(), "retention_months", retention)
 	}
 	if _, err := s.db.ExecContext(ctx, incrementalVacuum); err != nil {
 		return dropped, fmt.Errorf("give space back after dropping %d months: %w", len(dropped), err)

@@ -65,10 +65,10 @@ func TestWriteStoresEveryColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 	row := s.DB().QueryRow(`SELECT Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedTime,
-		SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage FROM SystemEvents202611`)
+		SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage, FromHostIP FROM SystemEvents202611`)
 	var got SystemEvent
 	err := row.Scan(&got.Facility, &got.Priority, &got.FromHost, &got.InfoUnitID, &got.ReceivedAt, &got.DeviceReportedTime,
-		&got.SysLogTag, &got.ProcessID, &got.MsgID, &got.StructuredData, &got.Message, &got.RawMessage)
+		&got.SysLogTag, &got.ProcessID, &got.MsgID, &got.StructuredData, &got.Message, &got.RawMessage, &got.FromHostIP)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +79,7 @@ func TestWriteStoresEveryColumn(t *testing.T) {
 		SysLogTag:          "sshd", ProcessID: "42", MsgID: "ID7",
 		StructuredData: sql.NullString{String: `[origin@32473 ip="1.2.3.4" q="a\"b\]c\\d"]`, Valid: true},
 		Message:        `Accepted "publickey" for root`,
+		FromHostIP:     sql.NullString{String: "192.0.2.7", Valid: true},
 	}
 	if got.RawMessage != nil {
 		t.Errorf("RawMessage = %q, want NULL for a well-formed message", got.RawMessage)

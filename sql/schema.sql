@@ -34,9 +34,16 @@ CREATE TABLE IF NOT EXISTS SystemEvents (
     -- MSG (without BOM). Invalid UTF-8 is replaced by U+FFFD here; the exact
     -- bytes are then in RawMessage.
     Message            TEXT    NOT NULL,
-    -- The whole datagram as received, kept only when it did not parse as
+    -- The whole message as received, kept only when it did not parse as
     -- syslog or was not valid UTF-8 text; NULL otherwise.
-    RawMessage         BLOB
+    RawMessage         BLOB,
+    -- The sender's IP address (rsyslog's fromhost-ip): the peer of the
+    -- socket, or the client a PROXY protocol header named; NULL when
+    -- unknown (rows stored before the column existed). Last, because month
+    -- tables made before it gain it with ALTER TABLE … ADD COLUMN
+    -- (sql/upgrade.sql), which appends: every table then has the same
+    -- column order.
+    FromHostIP         TEXT
 );
 
 CREATE INDEX IF NOT EXISTS SystemEvents_ReceivedAt ON SystemEvents (ReceivedAt);

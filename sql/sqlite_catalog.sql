@@ -8,3 +8,16 @@ CREATE TABLE sqlite_schema (
     sql      TEXT
 );
 
+-- The table-valued function behind PRAGMA table_info, with its hidden
+-- argument column arg (the table's name), so that a query can ask for a
+-- table's columns with WHERE arg = '…'.
+CREATE TABLE pragma_table_info (
+    cid        INTEGER NOT NULL,
+    name       TEXT    NOT NULL,
+    type       TEXT    NOT NULL,
+    "notnull"  INTEGER NOT NULL,
+    dflt_value TEXT,
+    pk         INTEGER NOT NULL,
+    arg        TEXT    NOT NULL,
+    schema     TEXT
+);

@@ -37,6 +37,29 @@ func ExampleParser_Parse_cisco() {
 	// Configured from console by vty0
 }
 
+// IOS-XR puts its sequence number, the host and the node before the
+// timestamp; the process and its PID are the TAG.
+func ExampleParser_Parse_iosXR() {
+	p := syslog.Parser{Location: time.UTC, Year: 2026}
+	m, _ := p.Parse([]byte("<187>94307: gw2.acy1 LC/0/2/CPU0:Jul  7 20:16:14.834 : ifmgr[214]: %PKT_INFRA-LINK-3-UPDOWN : Interface TenGigE0/2/0/4, changed state to Down"))
+	fmt.Println(m.Timestamp, m.Hostname, m.AppName, m.ProcID, m.StructuredData)
+	fmt.Println(m.Text)
+	// Output:
+	// 2026-07-07 20:16:14.834 +0000 UTC gw2.acy1 ifmgr 214 [{meta [{sequenceId 94307}]}]
+	// %PKT_INFRA-LINK-3-UPDOWN : Interface TenGigE0/2/0/4, changed state to Down
+}
+
+// A TAG needs a colon or a [PID] after it: without one, the first word is
+// the message's. The HOSTNAME is the word after the timestamp whatever its
+// characters.
+func ExampleParser_Parse_noTag() {
+	p := syslog.Parser{Location: time.UTC, Year: 2026}
+	m, _ := p.Parse([]byte("<129>Mar 10 01:00:00 Hostn@me2 tag msgnum:3"))
+	fmt.Printf("%q %q %q\n", m.Hostname, m.AppName, m.Text)
+	// Output:
+	// "Hostn@me2" "" "tag msgnum:3"
+}
+
 // Parse never loses a datagram: what does not parse is the message text,
 // and the error says why.
 func ExampleParser_Parse_notSyslog() {

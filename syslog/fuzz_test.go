@@ -54,9 +54,27 @@ func checkParseError(t *testing.T, b []byte, m Message, err error) {
 	}
 }
 
-func FuzzParseRFC3164(f *testing.F) {
+// rfc3164Seeds are the inputs of the RFC 3164 tables.
+func rfc3164Seeds() []string {
+	var in []string
 	for _, tt := range rfc3164Tests {
-		f.Add([]byte(tt.in))
+		in = append(in, tt.in)
+	}
+	for _, tt := range rfc3164Kinds {
+		in = append(in, tt.in)
+	}
+	for _, tt := range rfc3164Conventions {
+		in = append(in, tt.in)
+	}
+	for _, tt := range realWorld3164 {
+		in = append(in, tt.in)
+	}
+	return in
+}
+
+func FuzzParseRFC3164(f *testing.F) {
+	for _, in := range rfc3164Seeds() {
+		f.Add([]byte(in))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s := string(trimFraming(b))
@@ -91,8 +109,8 @@ func FuzzParseRFC3164(f *testing.F) {
 }
 
 func FuzzConvert(f *testing.F) {
-	for _, tt := range rfc3164Tests {
-		f.Add([]byte(tt.in + "\n" + tt.in))
+	for _, in := range rfc3164Seeds() {
+		f.Add([]byte(in + "\n" + in))
 	}
 	for _, tt := range rfc5424Valid[:8] {
 		f.Add([]byte(tt.in + "\r\nnot syslog\n"))

@@ -20,19 +20,22 @@ type Parser struct {
 }
 
 // Parse parses b as RFC 5424 when it starts like one ("<PRI>1 "), else as
-// RFC 3164, best effort. Trailing line feeds, carriage returns and NUL bytes
-// are framing, not content, and are ignored.
+// RFC 3164, best effort. One trailing LF or CRLF is framing and is ignored;
+// any other trailing bytes (more line ends, NULs, spaces) are the message's.
 //
 // RFC 5424 is parsed strictly, as ParseRFC5424 does. RFC 3164 is parsed as
-// real devices send it: the PRI is optional; the timestamp may be "Mmm dd
-// hh:mm:ss" (single-digit days after one or two spaces), with a year before
-// or after the time, fractional seconds, a zone abbreviation, Cisco's
-// sequence number and "*" or "." marks, or an ISO 8601 timestamp; the
-// HOSTNAME (name, IPv4 or IPv6 address) is optional; the TAG may carry a
-// "[PID]", with or without the colon after it. A timestamp without a zone is
-// read in Location, without a year gets Year or an inferred year, and is
-// returned in UTC. When no header is recognised, the whole text is the
-// message. All the fields are substrings of one copy of b.
+// real devices send it: the PRI is optional and may be followed by spaces;
+// the timestamp may be "Mmm dd hh:mm:ss" (single-digit days after one or two
+// spaces), with a year before or after the time, fractional seconds, a zone
+// abbreviation before a colon, Cisco's counters, origin-id, IOS-XR node and
+// "*" or "." marks, or an ISO 8601 timestamp; the HOSTNAME is the word after
+// the timestamp, whatever its characters, when it is not the TAG; the TAG
+// needs a ':' or a "[PID]" after it. A timestamp without a zone is read in
+// Location, without a year gets Year or an inferred year, and is returned in
+// UTC; a date that does not exist is dropped, the rest of the header kept.
+// When no header is recognised, the text after the PRI is the message, with
+// its TAG if it starts with one. All the fields are substrings of one copy
+// of b.
 //
 // Parse always returns a usable Message, never drops a byte of the text and
 // never panics. A non-nil error (a *ParseError) means b was not a
@@ -40,8 +43,8 @@ type Parser struct {
 // rejected, or a message without a valid PRI. The Message then has the
 // fields parsed before the error, Priority DefaultPriority when there was no
 // valid PRI, and Text the rest of the datagram: everything after a valid PRI
-// when no header parsed, the whole datagram when there was no valid PRI and
-// no RFC 3164 header.
+// (and its TAG) when no header parsed, the whole datagram when there was no
+// valid PRI and no RFC 3164 header.
 func (p *Parser) Parse(b []byte) (Message, error) {
 	var m Message
 	if _, err := p.parse(string(trimFraming(b)), &m); err != nil {
@@ -69,13 +72,13 @@ func (p *Parser) parse(s string, m *Message) (form, *ParseError) {
 		return formRFC5424, parseRFC5424(s, m)
 	case perr != nil:
 		m.Priority = DefaultPriority
-		if p.parseRFC3164(s, 0, m) {
+		if p.parseRFC3164(s, 0, false, m) {
 			return formRFC3164, perr
 		}
 		return formNone, perr
 	}
 	m.Priority = pri
-	p.parseRFC3164(s, n, m)
+	p.parseRFC3164(s, n, true, m)
 	return formRFC3164, nil
 }
 
@@ -85,15 +88,14 @@ func looksRFC5424(s string, n int) bool {
 	return len(s) > n+1 && s[n] == '1' && s[n+1] == ' '
 }
 
-// trimFraming removes trailing LF, CR and NUL bytes, which senders add as
-// framing.
+// trimFraming removes one trailing LF or CRLF, which senders add as
+// framing. Anything else at the end (more line ends, NULs, spaces) is the
+// message's.
 func trimFraming(b []byte) []byte {
-	for len(b) > 0 {
-		switch b[len(b)-1] {
-		case '\n', '\r', 0:
-			b = b[:len(b)-1]
-		default:
-			return b
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+		if n > 1 && b[n-2] == '\r' {
+			b = b[:n-2]
 		}
 	}
 	return b

@@ -71,8 +71,10 @@ func TestParseDispatch(t *testing.T) {
 		{"PRI not closed", "<13 text", fields{Pri: 13, SD: "-", Text: "<13 text"}, `rfc3164: column 4: expected ">" after PRI value`},
 		{"PRI of four digits", "<0013>text", fields{Pri: 13, SD: "-", Text: "<0013>text"}, `rfc3164: column 2: expected PRI value 0-191`},
 		{"empty", "", fields{Pri: 13, SD: "-"}, `rfc3164: column 1: expected PRI "<"`},
-		{"trailing framing is dropped", "<14>Nov 24 03:41:06 host app: text\r\n\x00",
+		{"one trailing CRLF is framing", "<14>Nov 24 03:41:06 host app: text\r\n",
 			fields{Pri: 14, Time: "2026-11-24T03:41:06Z", Host: "host", App: "app", SD: "-", Text: "text"}, ""},
+		{"framing is only one trailing LF or CRLF", "<14>Nov 24 03:41:06 host app: text\r\n\x00",
+			fields{Pri: 14, Time: "2026-11-24T03:41:06Z", Host: "host", App: "app", SD: "-", Text: "text\r\n\x00"}, ""},
 		{"only framing", "\n", fields{Pri: 13, SD: "-"}, `rfc3164: column 1: expected PRI "<"`},
 	}
 	for _, tt := range tests {

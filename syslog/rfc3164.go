@@ -2,44 +2,53 @@ package syslog
 
 import (
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
-// parseRFC3164 parses s from i, after any PRI, as RFC 3164, best effort,
-// into m. It reports whether a header (a timestamp) was recognised. Fields
-// are substrings of s.
+// parseRFC3164 parses s from i, after the PRI, as RFC 3164, best effort,
+// into m; pri says whether s had a valid PRI. It reports whether a header (a
+// timestamp) was recognised. Fields are substrings of s.
 //
 // RFC 3164 ("BSD syslog") only describes what senders used to send, and
-// real devices vary it. The parser below accepts, after an optional PRI:
+// real devices vary it. The parser below accepts, after an optional PRI and
+// spaces:
 //
-//	[SEQ ": " [ORIGIN ": "]] ["*" / "."] TIMESTAMP [" " ZONE] [" " YEAR] [":"] " "
-//	[HOSTNAME [" :"] " "] [TAG ["[" PID "]"] ":" " " / TAG "[" PID "]" " "] CONTENT
+//	[CISCO] ["*" / "."] TIMESTAMP [" " YEAR] [" " ZONE ":" / " :" / ":"] " "
+//	[HOSTNAME " " [CISCO [TIMESTAMP ":" " "]]] [TAG ["[" PID "]"] ":" [" "] / TAG "[" PID "]" " "] CONTENT
 //
 // where TIMESTAMP is one of
 //
 //	[Www " "] Mmm " " (dd / " " d / d) " " [yyyy " "] hh:mm:ss[.fraction]
 //	yyyy " " Mmm " " dd " " hh:mm:ss[.fraction]                (Cisco NX-OS)
-//	yyyy-mm-dd ("T" / " ") hh:mm:ss[.fraction][Z / ±hh:mm / ±hhmm / ±hh]
+//	yyyy-m[m]-d[d] ("T" / " ") hh:mm:ss[.fraction][Z / ±hh:mm / ±hhmm / ±hh]
 //
-// SEQ is a Cisco sequence number, kept as RFC 5424's [meta sequenceId]; "*"
-// and "." are Cisco's clock-not-synchronised marks. ZONE is an abbreviation
-// such as UTC or CET (see zoneAbbrev): UTC, GMT and UT mean UTC; others, being
-// ambiguous, are skipped and Parser.Location applies; "TZ-6" (RFC 3164's
-// example) is a whole-hour offset. The token after the timestamp is
-// the HOSTNAME when it looks like one (letters, digits, '.', '-', '_', or an
-// IPv6 address) and is not itself a TAG ("name:", "name[pid]"); a
-// "name,mac,version:" token (Ubiquiti UniFi) is a HOSTNAME too. A TAG is 1 to
-// 48 printable characters other than ':', '[' and ']'.
+// and CISCO is what Cisco devices put before it: a message counter and a
+// sequence number ("N: ", "N: N: ", ": N: " or ": "; the last number is
+// kept as RFC 5424's [meta sequenceId]), a logging origin-id ("host: ") or an
+// IOS-XR node ("[host ]RP/0/RSP0/CPU0:"). With a counter, the TIMESTAMP may
+// be missing and a "%FACILITY-SEVERITY-MNEMONIC" follow directly. "*" and
+// "." are Cisco's clock-not-synchronised marks. ZONE is an abbreviation such
+// as UTC or CEST (see zoneAbbrev): UTC, GMT and UT mean UTC; others, being
+// ambiguous, are skipped and Parser.Location applies.
 //
-// When no timestamp is recognised, the whole text after the PRI is the
-// message, except that a Cisco "%FACILITY-SEVERITY-MNEMONIC: " still becomes
-// the TAG, and a FortiGate "date=… time=…" line still gives its timestamp
-// (and devname its HOSTNAME) while its text stays whole.
-func (p *Parser) parseRFC3164(s string, i int, m *Message) (header bool) {
+// The HOSTNAME is the first word after the timestamp, whatever its
+// characters, unless it contains '[' or ends in ':' and is a TAG (then there
+// is none); "last message repeated …" lines have none, and AIX's "Message
+// forwarded from HOST:" names it. A TAG is 1 to 48 printable characters
+// with a letter and none of ' ', ':', '[', ']', '"', '{', '}', and needs a
+// ':' or a "[PID]" after it: a first word without either is content. One
+// space after the TAG's ':' is removed.
+//
+// When no timestamp is recognised, the text after the PRI and its spaces is
+// the CONTENT, with a TAG when it starts with one followed by ": " (a
+// Cisco "%MNEMONIC: " or "xapi: "), and a FortiGate "date=… time=…" line
+// still gives its timestamp (and devname its HOSTNAME) while its text stays
+// whole. Without a valid PRI and a timestamp, the whole of s is the content.
+func (p *Parser) parseRFC3164(s string, i int, pri bool, m *Message) (header bool) {
+	i = skipSpaces(s, i)
 	h, ok := p.header(s, i)
 	if !ok {
-		p.headerless(s, i, m)
+		p.headerless(s, i, pri, m)
 		return !m.Timestamp.IsZero()
 	}
 	m.Timestamp = h.t
@@ -47,503 +56,288 @@ func (p *Parser) parseRFC3164(s string, i int, m *Message) (header bool) {
 		m.StructuredData = metaSequence(h.seq)
 	}
 	k := h.end
-	switch {
-	case h.host != "":
+	if h.host != "" {
 		m.Hostname = h.host
-	case !h.colon:
+	} else {
 		k = p.hostname(s, k, m)
 	}
-	m.AppName, m.ProcID, m.Text = tag(s, k)
+	m.AppName, m.ProcID, m.Text = tag(s, k, false)
 	return true
 }
 
-// headerless is the message when no timestamp was recognised: the whole
-// text, with a Cisco mnemonic as its TAG and a FortiGate timestamp.
-func (p *Parser) headerless(s string, i int, m *Message) {
-	if i < len(s) && s[i] == '%' {
-		m.AppName, m.ProcID, m.Text = tag(s, i)
-		return
+// headerless is the message when no timestamp was recognised: the text
+// after the PRI, with its TAG and a FortiGate timestamp.
+func (p *Parser) headerless(s string, i int, pri bool, m *Message) {
+	switch {
+	case !pri:
+		m.Text = s // not syslog at all: keep every byte
+		p.fortiGate(s, i, m)
+	case p.fortiGate(s, i, m):
+		m.Text = s[i:]
+	default:
+		m.AppName, m.ProcID, m.Text = tag(s, i, true)
 	}
-	m.Text = s[i:]
-	p.fortiGate(s, i, m)
 }
 
 // hdr is what precedes the HOSTNAME in an RFC 3164 message.
 type hdr struct {
-	t     time.Time
-	seq   string // Cisco sequence number, without leading zeros
-	host  string // Cisco origin-id before the timestamp
-	colon bool   // the timestamp ended with ':' (Cisco): no HOSTNAME follows
-	end   int    // where the HOSTNAME or TAG starts
+	t    time.Time // zero when the date does not exist
+	seq  string    // Cisco sequence number, without leading zeros
+	host string    // Cisco origin-id or IOS-XR host before the timestamp
+	end  int       // where the HOSTNAME or TAG starts
 }
 
-// header reads the timestamp header at i, with Cisco's sequence number
-// and origin before it.
+// header reads the timestamp header at i, or Cisco's prefixes and the
+// timestamp after them.
 func (p *Parser) header(s string, i int) (hdr, bool) {
 	if h, ok := p.timestampAt(s, i); ok {
 		return h, true
 	}
-	j, seq := i, ""
-	if n := digitsAt(s, i); n > 0 && strings.HasPrefix(s[i+n:], ": ") {
-		seq = strings.TrimLeft(s[i:i+n], "0")
-		if seq == "" || len(seq) > 10 || len(seq) == 10 && seq > "2147483647" {
+	return p.cisco(s, i, false)
+}
+
+// cisco reads Cisco's message counter and sequence number at i and what
+// follows them (see ciscoRest). After a HOSTNAME (a relay's header), a
+// number is required, and is a counter whatever follows it.
+func (p *Parser) cisco(s string, i int, afterHost bool) (hdr, bool) {
+	if i == len(s) || !isDigit(s[i]) && s[i] != ':' { // no counter
+		if afterHost {
 			return hdr{}, false
 		}
-		j = i + n + 2
-	} else if strings.HasPrefix(s[i:], ": ") { // Cisco NX-OS
-		j = i + 2
-	} else {
-		return hdr{}, false
+		return p.ciscoRest(s, i, false)
 	}
-	if h, ok := p.timestampAt(s, j); ok {
-		h.seq = seq
-		return h, true
-	}
-	if seq == "" {
-		return hdr{}, false
-	}
-	// "123: router1: *Mar  1 …": the origin-id is the HOSTNAME.
-	e := strings.IndexByte(s[j:], ' ')
-	if e < 2 || s[j+e-1] != ':' || !isHostname(s[j:j+e-1]) {
-		return hdr{}, false
-	}
-	h, ok := p.timestampAt(s, j+e+1)
-	h.seq, h.host = seq, s[j:j+e-1]
-	return h, ok
-}
-
-// timestampAt reads a timestamp at i and what may follow it up to the
-// space before the HOSTNAME or TAG.
-func (p *Parser) timestampAt(s string, i int) (hdr, bool) {
-	if i < len(s) && (s[i] == '*' || s[i] == '.') {
-		i++
-	}
-	var (
-		ts  stamp
-		end int
-		ok  bool
-	)
-	if i+4 < len(s) && isDigit(s[i]) && s[i+4] == '-' {
-		end, ok = ts.iso(s, i)
-	} else {
-		end, ok = ts.bsd(s, i)
-	}
-	if !ok {
-		return hdr{}, false
-	}
-	end = ts.trailer(s, end)
-	h := hdr{end: end}
-	if end < len(s) && s[end] == ':' {
-		h.colon = true
-		end++
-	}
-	switch {
-	case end == len(s):
-	case s[end] == ' ':
-		end++
-	default:
-		return hdr{}, false
-	}
-	for end < len(s) && s[end] == ' ' {
-		end++
-	}
-	h.end = end
-	h.t, ok = p.resolve(&ts)
-	return h, ok
-}
-
-// stamp is a timestamp as read, before year inference.
-type stamp struct {
-	year, month, day, hour, min, sec, nsec int
-	loc                                    *time.Location // nil: Parser.Location
-	off                                    int            // loc's offset in seconds, when loc is set
-}
-
-// setOffset sets t's zone to a fixed offset in minutes east of UTC.
-func (t *stamp) setOffset(minutes int) {
-	t.loc, t.off = fixedZone(minutes), minutes*60
-}
-
-// zoneAbbrev reports whether z is one of the time zone abbreviations
-// recognised after an RFC 3164 time, and whether it means UTC. The others
-// are ambiguous (CST is in America and in China) and only skipped.
-func zoneAbbrev(z string) (known, utc bool) {
-	switch z {
-	case "UTC", "GMT", "UT":
-		return true, true
-	case "CET", "CEST", "EET", "EEST", "WET", "WEST", "BST", "IST", "MSK",
-		"EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT", "HST",
-		"JST", "KST", "SGT", "HKT", "AEST", "AEDT", "ACST", "AWST", "NZST", "NZDT":
-		return true, false
-	}
-	return false, false
-}
-
-// word3 returns the three letters at i, lowercased and packed, or 0.
-func word3(s string, i int) uint32 {
-	if i+3 > len(s) {
-		return 0
-	}
-	a, b, c := s[i]|0x20, s[i+1]|0x20, s[i+2]|0x20
-	if a-'a' > 25 || b-'a' > 25 || c-'a' > 25 {
-		return 0
-	}
-	return uint32(a)<<16 | uint32(b)<<8 | uint32(c)
-}
-
-// monthAt returns the month (1–12) named by the three letters at i, in any
-// case, or 0.
-func monthAt(s string, i int) int {
-	switch word3(s, i) {
-	case 'j'<<16 | 'a'<<8 | 'n':
-		return 1
-	case 'f'<<16 | 'e'<<8 | 'b':
-		return 2
-	case 'm'<<16 | 'a'<<8 | 'r':
-		return 3
-	case 'a'<<16 | 'p'<<8 | 'r':
-		return 4
-	case 'm'<<16 | 'a'<<8 | 'y':
-		return 5
-	case 'j'<<16 | 'u'<<8 | 'n':
-		return 6
-	case 'j'<<16 | 'u'<<8 | 'l':
-		return 7
-	case 'a'<<16 | 'u'<<8 | 'g':
-		return 8
-	case 's'<<16 | 'e'<<8 | 'p':
-		return 9
-	case 'o'<<16 | 'c'<<8 | 't':
-		return 10
-	case 'n'<<16 | 'o'<<8 | 'v':
-		return 11
-	case 'd'<<16 | 'e'<<8 | 'c':
-		return 12
-	}
-	return 0
-}
-
-// weekdayAt reports whether the three letters at i name a day of the week.
-func weekdayAt(s string, i int) bool {
-	switch word3(s, i) {
-	case 'm'<<16 | 'o'<<8 | 'n', 't'<<16 | 'u'<<8 | 'e', 'w'<<16 | 'e'<<8 | 'd', 't'<<16 | 'h'<<8 | 'u',
-		'f'<<16 | 'r'<<8 | 'i', 's'<<16 | 'a'<<8 | 't', 's'<<16 | 'u'<<8 | 'n':
-		return true
-	}
-	return false
-}
-
-// bsd reads "[Www ]Mmm d[d] [yyyy ]hh:mm:ss[.f]" or "yyyy Mmm dd hh:mm:ss[.f]".
-func (t *stamp) bsd(s string, i int) (int, bool) {
-	t.month = monthAt(s, i)
-	if t.month == 0 {
-		if weekdayAt(s, i) && i+3 < len(s) && s[i+3] == ' ' {
-			i += 4
-		} else if digitsAt(s, i) == 4 && i+4 < len(s) && s[i+4] == ' ' { // NX-OS
-			t.year = num(s[i : i+4])
-			i += 5
-		}
-		t.month = monthAt(s, i)
-	}
-	if t.month == 0 || i+3 >= len(s) || s[i+3] != ' ' {
-		return 0, false
-	}
-	i += 4
-	if i < len(s) && s[i] == ' ' {
-		i++
-	}
-	n := digitsAt(s, i)
-	if n < 1 || n > 2 || i+n >= len(s) || s[i+n] != ' ' {
-		return 0, false
-	}
-	t.day = num(s[i : i+n])
-	i += n + 1
-	if n := digitsAt(s, i); n == 4 && t.year == 0 && i+4 < len(s) && s[i+4] == ' ' {
-		t.year = num(s[i : i+4])
-		i += 5
-	}
-	return t.clock(s, i)
-}
-
-// iso reads "yyyy-mm-dd[T ]hh:mm:ss[.f][zone]".
-func (t *stamp) iso(s string, i int) (int, bool) {
-	if i+11 > len(s) || digitsAt(s, i) != 4 || s[i+4] != '-' || digitsAt(s, i+5) != 2 ||
-		s[i+7] != '-' || digitsAt(s, i+8) != 2 || (s[i+10] != 'T' && s[i+10] != ' ') {
-		return 0, false
-	}
-	t.year, t.month, t.day = num(s[i:i+4]), num(s[i+5:i+7]), num(s[i+8:i+10])
-	i, ok := t.clock(s, i+11)
-	if !ok || i >= len(s) {
-		return i, ok
-	}
-	switch c := s[i]; {
-	case c == 'Z':
-		t.setOffset(0)
-		return i + 1, true
-	case c == '+' || c == '-':
-		sign, j := 1, i+1
-		if c == '-' {
-			sign = -1
-		}
-		if digitsAt(s, j) < 2 {
-			return i, true
-		}
-		h, m := num(s[j:j+2]), 0
+	j, last, nums := i, "", 0
+	if strings.HasPrefix(s[i:], ": ") { // NX-OS, or IOS with the counter off
 		j += 2
-		if j+2 < len(s) && s[j] == ':' && digitsAt(s, j+1) == 2 {
-			m, j = num(s[j+1:j+3]), j+3
-		} else if digitsAt(s, j) == 2 {
-			m, j = num(s[j:j+2]), j+2
-		}
-		if h > 23 || m > 59 {
-			return 0, false
-		}
-		t.setOffset(sign * (h*60 + m))
-		return j, true
 	}
-	return i, true
+	for nums < 2 {
+		n := digitsAt(s, j)
+		if n == 0 || n > 20 || !strings.HasPrefix(s[j+n:], ": ") {
+			break
+		}
+		last, j, nums = s[j:j+n], j+n+2, nums+1
+	}
+	if afterHost && nums == 0 {
+		return hdr{}, false
+	}
+	h, ok := p.ciscoRest(s, j, j > i)
+	if !ok && afterHost { // "host 93: SSH2 0: …": a counter before the text
+		h, ok = hdr{end: j}, true
+	}
+	h.seq = sequenceID(last)
+	return h, ok
 }
 
-// clock reads "hh:mm:ss" and an optional fraction of up to 9 digits after
-// '.' or ','.
-func (t *stamp) clock(s string, i int) (int, bool) {
-	if i+8 > len(s) {
-		return 0, false
+// sequenceID returns a Cisco sequence number without its leading zeros, or
+// "" when it is 0 or does not fit an int32: a counter, but not one to keep.
+func sequenceID(n string) string {
+	for len(n) > 0 && n[0] == '0' {
+		n = n[1:]
 	}
-	c := s[i : i+8]
-	if c[2] != ':' || c[5] != ':' || c[0]-'0' > 9 || c[1]-'0' > 9 || c[3]-'0' > 9 || c[4]-'0' > 9 ||
-		c[6]-'0' > 9 || c[7]-'0' > 9 || i+8 < len(s) && isDigit(s[i+8]) {
-		return 0, false
+	if n == "" || len(n) > 10 || len(n) == 10 && n > "2147483647" {
+		return ""
 	}
-	t.hour = int(c[0]-'0')*10 + int(c[1]-'0')
-	t.min = int(c[3]-'0')*10 + int(c[4]-'0')
-	t.sec = int(c[6]-'0')*10 + int(c[7]-'0')
-	i += 8
-	if i+1 < len(s) && (s[i] == '.' || s[i] == ',') {
-		if n := digitsAt(s, i+1); n > 0 {
-			f := s[i+1 : i+1+min(n, 9)]
-			t.nsec = num(f) * pow10[9-len(f)]
-			i += 1 + n
-		}
-	}
-	return i, true
+	return n
 }
 
-// trailer reads what devices put between the time and the HOSTNAME: a zone
-// abbreviation before ':' or a year, "UTC" or "GMT", and a year.
-func (t *stamp) trailer(s string, i int) int {
-	if i+1 >= len(s) || s[i] != ' ' {
-		return i
-	}
-	j := i + 1
-	n := 0
-	for j+n < len(s) && n <= 5 && 'A' <= s[j+n] && s[j+n] <= 'Z' {
-		n++
-	}
-	ends := j+n == len(s) || s[j+n] == ' ' || s[j+n] == ':'
-	if known, utc := zoneAbbrev(s[j : j+n]); known && ends {
-		if utc && t.loc == nil {
-			t.setOffset(0)
+// ciscoRest reads what follows Cisco's counters at j: the timestamp, an
+// origin-id ("host: ") and the timestamp, or an IOS-XR node; after a
+// counter (counted), also nothing or a "%MNEMONIC".
+func (p *Parser) ciscoRest(s string, j int, counted bool) (hdr, bool) {
+	if counted {
+		if h, ok := p.timestampAt(s, j); ok {
+			return h, true
 		}
-		i = j + n
-	} else if n == 2 && s[j:j+2] == "TZ" && j+3 < len(s) && (s[j+2] == '+' || s[j+2] == '-') {
-		// "TZ-6", as in RFC 3164's example: hours east of UTC.
-		if d := digitsAt(s, j+3); (d == 1 || d == 2) && j+3+d < len(s) && s[j+3+d] == ' ' {
-			h := num(s[j+3 : j+3+d])
-			if s[j+2] == '-' {
-				h = -h
-			}
-			if h >= -23 && h <= 23 && t.loc == nil {
-				t.setOffset(h * 60)
-				i = j + 3 + d
-			}
+		if j == len(s) || s[j] == '%' { // "65536: ", "123: %SYS-5-…"
+			return hdr{end: j}, true
 		}
 	}
-	if t.year == 0 && i+6 < len(s) && s[i] == ' ' && digitsAt(s, i+1) == 4 &&
-		(s[i+5] == ' ' || s[i+5] == ':' && (i+6 == len(s) || s[i+6] == ' ')) {
-		t.year = num(s[i+1 : i+5])
-		i += 5
-	}
-	return i
-}
-
-// resolve validates t and returns it in UTC, inferring the year when t has
-// none.
-func (p *Parser) resolve(t *stamp) (time.Time, bool) {
-	if t.month < 1 || t.month > 12 || t.day < 1 || t.day > 31 || t.hour > 23 || t.min > 59 || t.sec > 60 {
-		return time.Time{}, false
-	}
-	loc, off := t.loc, t.off
-	if loc == nil {
-		loc = p.Location
-		if loc == nil {
-			loc = time.Local
+	if e := strings.IndexByte(s[j:], ' '); e >= 2 && s[j+e-1] == ':' && isOrigin(s[j:j+e-1]) {
+		k := j + e + 1
+		if !counted && !maybeTimestamp(s, k) { // "myapp: hello": spare the attempt
+			return hdr{}, false
 		}
-		if loc == time.UTC {
-			t.loc = loc
+		if h, ok := p.timestampAt(s, k); ok {
+			h.host = s[j : j+e-1]
+			return h, true
+		}
+		if counted && k < len(s) && s[k] == '%' {
+			return hdr{host: s[j : j+e-1], end: k}, true
 		}
 	}
-	year := t.year
-	switch {
-	case year != 0:
-	case p.Year != 0:
-		year = p.Year
-	default:
-		year = p.inferYear(t, loc)
+	if !counted {
+		return hdr{}, false
 	}
-	if t.day > daysIn(time.Month(t.month), year) {
-		return time.Time{}, false
-	}
-	if t.loc != nil { // a fixed offset: no zone rules to apply
-		return time.Unix(unixCivil(year, t.month, t.day, t.hour, t.min, t.sec)-int64(off), int64(t.nsec)).UTC(), true
-	}
-	return time.Date(year, time.Month(t.month), t.day, t.hour, t.min, t.sec, t.nsec, loc).UTC(), true
+	return p.node(s, j)
 }
 
-// unixCivil returns the Unix time of a date and time of day in UTC (with
-// the days-from-civil algorithm of H. Hinnant), without time.Date's
-// normalisation and zone lookups.
-func unixCivil(year, month, day, hour, min, sec int) int64 {
-	y := int64(year)
-	if month <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 {
-		era = (y - 399) / 400
-	}
-	yoe := y - era*400
-	mp := int64(month+9) % 12
-	doy := (153*mp+2)/5 + int64(day) - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	days := era*146097 + doe - 719468
-	return days*86400 + int64(hour*3600+min*60+sec)
+// maybeTimestamp reports whether a timestamp can start at k: a digit, a
+// Cisco mark, a month or a day of the week.
+func maybeTimestamp(s string, k int) bool {
+	return k < len(s) && (isDigit(s[k]) || s[k] == '*' || s[k] == '.' || monthAt(s, k) != 0 || weekdayAt(s, k))
 }
 
-// inferYear returns the current year, or the previous one when the
-// current year would put t more than a day in the future (a Dec 31 message
-// that arrives on Jan 1). A Feb 29 goes to the latest leap year.
-func (p *Parser) inferYear(t *stamp, loc *time.Location) int {
-	var now localNow
-	if p.Now != nil {
-		now = newLocalNow(p.Now(), loc)
-	} else {
-		now = currentLocalNow(loc)
+// isOrigin reports whether tok can be a Cisco origin-id: a host name, not a
+// TAG with a PID or a mnemonic.
+func isOrigin(tok string) bool {
+	if len(tok) > maxHostname || tok[0] == '%' {
+		return false
 	}
-	// Compare wall clocks: a DST change within the day of margin is noise.
-	year := now.year
-	ahead := unixCivil(year, t.month, t.day, t.hour, t.min, t.sec) - (now.at.Unix() + int64(now.off))
-	if ahead > 86400 || ahead == 86400 && t.nsec > now.at.Nanosecond() {
-		year--
-	}
-	for t.month == 2 && t.day == 29 && daysIn(time.February, year) != 29 {
-		year--
-	}
-	return year
-}
-
-// localNow is a time with what year inference needs to know of it in a
-// location, and until when that holds.
-type localNow struct {
-	at        time.Time // in any location: only its instant is used
-	loc       *time.Location
-	year, off int   // in loc
-	until     int64 // Unix time of the next change of year or UTC offset
-}
-
-// newLocalNow returns t in loc. It keeps t as it is, not t.In(loc), which
-// would drop the monotonic clock reading that time.Since needs.
-func newLocalNow(t time.Time, loc *time.Location) localNow {
-	lt := t.In(loc)
-	_, off := lt.Zone()
-	_, zoneEnd := lt.ZoneBounds()
-	until := time.Date(lt.Year()+1, time.January, 1, 0, 0, 0, 0, loc).Unix()
-	if !zoneEnd.IsZero() && zoneEnd.Unix() < until {
-		until = zoneEnd.Unix()
-	}
-	return localNow{at: t, loc: loc, year: lt.Year(), off: off, until: until}
-}
-
-// clock caches the current localNow, so that inferring a year mostly reads
-// the monotonic clock only (time.Since), which costs half of time.Now; the
-// wall clock and the zone are read again once a second.
-var clock atomic.Pointer[localNow]
-
-// currentLocalNow returns the current time in loc.
-func currentLocalNow(loc *time.Location) localNow {
-	if c := clock.Load(); c != nil && c.loc == loc {
-		if d := time.Since(c.at); d >= 0 && d < time.Second {
-			now := *c
-			now.at = c.at.Add(d)
-			if now.at.Unix() < now.until {
-				return now
-			}
+	for i := 0; i < len(tok); i++ {
+		if c := tok[i]; c == '[' || c == ']' || c == ':' {
+			return false
 		}
 	}
-	now := newLocalNow(time.Now(), loc)
-	clock.Store(&now)
-	return now
+	return true
 }
 
-// hostname reads the HOSTNAME at k into m when the token there is one, and
-// returns where the TAG starts.
+// node reads an IOS-XR "[host ]NODE:" and the timestamp after it.
+func (p *Parser) node(s string, j int) (hdr, bool) {
+	host := ""
+	n := nodeAt(s, j)
+	if n < 0 {
+		e := strings.IndexByte(s[j:], ' ')
+		if e < 1 {
+			return hdr{}, false
+		}
+		host, n = s[j:j+e], nodeAt(s, j+e+1)
+		if n < 0 || !isOrigin(host) {
+			return hdr{}, false
+		}
+	}
+	h, ok := p.timestampAt(s, n)
+	h.host = host
+	return h, ok
+}
+
+// nodeAt returns where the timestamp starts after an IOS-XR or line-card
+// node id at i ("RP/0/RSP0/CPU0:", "LC/0/2/CPU0:", "CLC 6/0: "), or -1.
+func nodeAt(s string, i int) int {
+	j := i
+	for j < len(s) && isLetter(s[j]) {
+		j++
+	}
+	if j > i && j+1 < len(s) && s[j] == ' ' && isDigit(s[j+1]) {
+		j++ // "CLC 6/0"
+	}
+	slash := false
+	for ; j < len(s) && s[j] != ':'; j++ {
+		switch c := s[j]; {
+		case c == '/':
+			slash = true
+		case !isDigit(c) && !isLetter(c):
+			return -1
+		}
+	}
+	if !slash || j == len(s) {
+		return -1
+	}
+	j++
+	if j < len(s) && s[j] == ' ' {
+		j++
+	}
+	return j
+}
+
+// Texts that start messages without a HOSTNAME or with a relayed one.
+const (
+	repeated  = "last message repeated "
+	repeated2 = "--- last message repeated "
+	forwarded = "Message forwarded from " // AIX
+)
+
+// hostname reads the HOSTNAME at k into m, and returns where the TAG
+// starts. After it may come a relayed Cisco message's counter and
+// timestamp, which m takes.
 func (p *Parser) hostname(s string, k int, m *Message) int {
-	e := strings.IndexByte(s[k:], ' ')
-	if e < 0 { // a single word is the message, not a host
+	rest := s[k:]
+	if rest == "" {
 		return k
 	}
-	tok := s[k : k+e]
-	unifi := e > 1 && tok[e-1] == ':' && strings.IndexByte(tok, ',') > 0
+	switch rest[0] {
+	case 'l', '-':
+		if strings.HasPrefix(rest, repeated) || strings.HasPrefix(rest, repeated2) {
+			return k
+		}
+	case 'M':
+		if e := strings.IndexByte(rest, ':'); e > len(forwarded) && strings.HasPrefix(rest, forwarded) {
+			m.Hostname = rest[len(forwarded):e]
+			return skipSpaces(s, k+e+1)
+		}
+	}
+	e := strings.IndexByte(rest, ' ')
+	if e < 0 {
+		e = len(rest)
+	}
+	host, unifi := hostToken(rest[:e])
+	if host == "" {
+		return k
+	}
+	m.Hostname = host
+	k = skipSpaces(s, k+e)
 	switch {
 	case unifi:
-		m.Hostname = tok[:e-1]
-	case isTag(tok) || !isHostname(tok):
-		return k
-	default:
-		m.Hostname = tok
-	}
-	k += e + 1
-	for k < len(s) && s[k] == ' ' {
-		k++
-	}
-	if strings.HasPrefix(s[k:], ": ") { // Cisco ASA: "fw01 : %ASA-…"
+	case strings.HasPrefix(s[k:], ": "): // Cisco ASA: "fw01 : %ASA-…"
 		k += 2
+	case k < len(s) && isDigit(s[k]):
+		if h, ok := p.cisco(s, k, true); ok {
+			if h.seq != "" {
+				m.StructuredData = metaSequence(h.seq)
+			}
+			if !h.t.IsZero() {
+				m.Timestamp = h.t
+			}
+			k = h.end
+		}
 	}
 	return k
 }
 
-// isTag reports whether the token tok (up to a space) is a TAG.
-func isTag(tok string) bool {
-	_, _, rest := tag(tok, 0)
-	return len(rest) < len(tok)
+// hostToken returns tok as a HOSTNAME, or "" when it is none: empty, too
+// long, with a '[' or a TAG ("name:"). A UniFi "name,mac,version:" is the
+// HOSTNAME without its colon (unifi).
+func hostToken(tok string) (host string, unifi bool) {
+	if tok == "" || len(tok) > maxHostname || strings.IndexByte(tok, '[') >= 0 {
+		return "", false
+	}
+	if last := len(tok) - 1; tok[last] == ':' {
+		switch {
+		case tok[0] == '%': // a Cisco mnemonic, the commonest case
+			return "", false
+		case strings.IndexByte(tok, ',') > 0:
+			return tok[:last], true
+		}
+		if app, _, rest := tag(tok, 0, false); app != "" && rest == "" {
+			return "", false
+		}
+	}
+	return tok, false
 }
 
 // tag splits s[k:] into a TAG, a PID and the CONTENT. Without a TAG the
-// whole of s[k:] is the content.
-func tag(s string, k int) (app, pid, text string) {
-	j := k
-	for j < len(s) && s[j] != ':' && s[j] != '[' {
-		if c := s[j]; c <= ' ' || c > '~' || c == ']' || j-k == maxAppName {
+// whole of s[k:] is the content. A strict TAG (of a message without a
+// header) needs a space or the end after its colon, or a PID.
+func tag(s string, k int, strict bool) (app, pid, text string) {
+	j, letter := k, false
+	for ; j < len(s); j++ {
+		c := tagBytes[s[j]]
+		if c == tagEnd {
+			break
+		}
+		if c == tagBad || j-k == maxAppName {
 			return "", "", s[k:]
 		}
-		j++
+		letter = letter || c == tagLetter
 	}
-	if j == k || j == len(s) {
+	if !letter || j == len(s) || s[j] == ' ' {
 		return "", "", s[k:]
 	}
 	app = s[k:j]
 	if s[j] == '[' {
-		e := j + 1
-		for e < len(s) && s[e] != ']' {
-			if c := s[e]; c <= ' ' || c > '~' || c == '[' || e-j > maxProcID {
-				return "", "", s[k:]
-			}
-			e++
-		}
-		if e == len(s) || e == j+1 {
+		var ok bool
+		if pid, j, ok = procID(s, j); !ok {
 			return "", "", s[k:]
 		}
-		pid, j = s[j+1:e], e+1
 		switch {
 		case j == len(s):
 			return app, pid, ""
@@ -559,27 +353,66 @@ func tag(s string, k int) (app, pid, text string) {
 		return app, pid, ""
 	case s[j] == ' ':
 		return app, pid, s[j+1:]
+	case pid == "" && (strict || !glued(s[j])):
+		return "", "", s[k:]
 	}
-	return "", "", s[k:]
+	return app, pid, s[j:] // "tag:msg", "prog[12]:msg"
 }
 
-// isHostname reports whether tok looks like a host name or IP address.
-func isHostname(tok string) bool {
-	if tok == "" || len(tok) > maxHostname {
-		return false
-	}
-	colons := 0
-	for i := 0; i < len(tok); i++ {
-		switch c := tok[i]; {
-		case 'a' <= c|0x20 && c|0x20 <= 'z', isDigit(c), c == '.', c == '-', c == '_':
-		case c == ':':
-			colons++
-		case c == '%' && colons >= 2: // IPv6 zone
-		default:
-			return false
+// Classes of the bytes of a TAG, in tagBytes.
+const (
+	tagOther  = iota // allowed in a TAG
+	tagLetter        // allowed, and a TAG needs one
+	tagEnd           // ends the TAG's name: ' ', ':', '['
+	tagBad           // not in a TAG: controls, non-ASCII, ']', '"', '{', '}'
+)
+
+// tagBytes classifies each byte for tag, which looks at every byte of a
+// message's first word: one table lookup is cheaper than the comparisons.
+var tagBytes = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == ' ' || c == ':' || c == '[':
+			t[c] = tagEnd
+		case c < ' ' || c > '~' || c == ']' || c == '"' || c == '{' || c == '}':
+			t[c] = tagBad
+		case isLetter(byte(c)):
+			t[c] = tagLetter
 		}
 	}
-	return colons == 0 || colons >= 2
+	return t
+}()
+
+// glued reports whether a TAG's colon can be directly followed by c: not
+// when "name:" starts a URL, a path or an IPv6 address.
+func glued(c byte) bool {
+	return c != '/' && c != '\\' && c != ':'
+}
+
+// procID reads the "[PID]" at j and returns it and where it ends.
+func procID(s string, j int) (pid string, end int, ok bool) {
+	e := j + 1
+	for ; e < len(s) && s[e] != ']'; e++ {
+		if c := s[e]; c <= ' ' || c > '~' || c == '[' || e-j > maxProcID {
+			return "", 0, false
+		}
+	}
+	if e == len(s) || e == j+1 {
+		return "", 0, false
+	}
+	return s[j+1 : e], e + 1, true
+}
+
+// isLetter reports whether c is an ASCII letter.
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// skipSpaces returns the index of the first byte at or after i that is not
+// a space.
+func skipSpaces(s string, i int) int {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return i
 }
 
 // fortiGate reads the timestamp of a FortiGate "date=YYYY-MM-DD
@@ -600,7 +433,8 @@ func (p *Parser) fortiGate(s string, i int, m *Message) bool {
 	if _, ok := t.clock(s, j+16); !ok {
 		return false
 	}
-	if v := kvValue(s, " tz="); len(v) == 5 && (v[0] == '+' || v[0] == '-') && digitsAt(v, 1) == 4 {
+	if v := kvValue(s, " tz="); len(v) == 5 && (v[0] == '+' || v[0] == '-') && digitsAt(v, 1) == 4 &&
+		num(v[1:3]) <= 23 && num(v[3:5]) <= 59 {
 		off := num(v[1:3])*60 + num(v[3:5])
 		if v[0] == '-' {
 			off = -off
@@ -645,22 +479,4 @@ func metaSequence(seq string) []SDElement {
 	b.p[0] = SDParam{Name: "sequenceId", Value: seq}
 	b.e[0] = SDElement{ID: "meta", Params: b.p[:]}
 	return b.e[:]
-}
-
-// digitsAt returns the number of decimal digits at s[i:].
-func digitsAt(s string, i int) int {
-	n := 0
-	for i+n < len(s) && isDigit(s[i+n]) {
-		n++
-	}
-	return n
-}
-
-// num converts a short string of digits.
-func num(s string) int {
-	v := 0
-	for i := 0; i < len(s); i++ {
-		v = v*10 + int(s[i]-'0')
-	}
-	return v
 }

@@ -223,7 +223,7 @@ func TestAPIExport(t *testing.T) {
 	if len(rows) != 1+2500+len(fixture) || !slices.Equal(rows[0], search.CSVHeader) {
 		t.Errorf("csv export: %d rows, header %q", len(rows), rows[0])
 	}
-	if !slices.ContainsFunc(rows, func(r []string) bool { return r[12] == script }) {
+	if !slices.ContainsFunc(rows, func(r []string) bool { return r[13] == script }) {
 		t.Errorf("the CSV lacks the message %q as it is", script)
 	}
 	_, body = ts.get(t, c, "/api/export?format=ndjson&q=bulk&limit=7")

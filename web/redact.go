@@ -47,14 +47,16 @@ func (r *redactor) text(s string) string {
 	})
 }
 
-// event masks every text field of e that a sender wrote: the host (which
-// is the sender's address when the message had no HOSTNAME), the tag, the
-// structured data, the message and the raw bytes.
+// event masks every text field of e that a sender wrote or that names it:
+// the host (the sender's address when the message had no HOSTNAME), the
+// sender's address, the tag, the structured data, the message and the raw
+// bytes.
 func (r *redactor) event(e *search.Event) {
 	if r == nil {
 		return
 	}
 	e.FromHost = r.text(e.FromHost)
+	e.FromHostIP = r.text(e.FromHostIP)
 	e.SysLogTag = r.text(e.SysLogTag)
 	e.StructuredData = r.text(e.StructuredData)
 	e.Message = r.text(e.Message)

@@ -25,7 +25,9 @@ type daemon struct {
 	cmd    *exec.Cmd
 	dir    string
 	dbPath string
-	addr   string // 127.0.0.1:port
+	addr   string // UDP's 127.0.0.1:port
+	// tcpAddr is where TCP listens (the same port: TCP follows UDP).
+	tcpAddr string
 	// pprofAddr is where serve --pprof listens; "" when not asked for.
 	pprofAddr string
 
@@ -71,10 +73,11 @@ func startDaemon(o options) (*daemon, error) {
 	if err := d.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", o.bin, err)
 	}
-	bound := make(chan string, 1)
+	bound := make(chan map[string]string, 1)
 	go d.readLog(stderr, bound)
 	select {
-	case d.addr = <-bound:
+	case addrs := <-bound:
+		d.addr, d.tcpAddr = addrs["udp"], addrs["tcp"]
 		return d, nil
 	case <-d.exited:
 		d.cmd.Wait()
@@ -85,10 +88,13 @@ func startDaemon(o options) (*daemon, error) {
 	}
 }
 
-var listening = regexp.MustCompile(`msg=listening .*addr=(\S+)`)
+var listening = regexp.MustCompile(`msg=listening proto=(\S+) .*addr=(\S+)`)
 
-func (d *daemon) readLog(r io.Reader, bound chan<- string) {
+// readLog keeps the log's tail and its stopped line; once UDP and TCP
+// listen, it sends their addresses on bound.
+func (d *daemon) readLog(r io.Reader, bound chan<- map[string]string) {
 	defer close(d.exited)
+	addrs := map[string]string{}
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
@@ -101,8 +107,12 @@ func (d *daemon) readLog(r io.Reader, bound chan<- string) {
 			d.lastStop = line
 		}
 		d.mu.Unlock()
-		if m := listening.FindStringSubmatch(line); m != nil {
-			bound <- m[1]
+		if m := listening.FindStringSubmatch(line); m != nil && addrs != nil {
+			addrs[m[1]] = m[2]
+			if addrs["udp"] != "" && addrs["tcp"] != "" {
+				bound <- addrs
+				addrs = nil // sent once
+			}
 		}
 	}
 }
@@ -145,9 +155,11 @@ type procStats struct {
 	readFailed error
 }
 
-func (d *daemon) proc() procStats {
+func (d *daemon) proc() procStats { return procOf(d.cmd.Process.Pid) }
+
+// procOf reads the resource use of process pid.
+func procOf(pid int) procStats {
 	var ps procStats
-	pid := d.cmd.Process.Pid
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		ps.readFailed = err

@@ -17,16 +17,16 @@ import (
 
 var bgctx = context.Background()
 
-// sender offers o.count messages at o.rate to addr and returns how many it
-// sent.
-type sender func(o options, addr string) (int64, error)
+// sender offers o.count messages at o.rate to the daemon and returns how
+// many it sent.
+type sender func(o options, d *daemon) (int64, error)
 
 // runLoad starts a daemon, offers the load, waits for the last flush,
-// stops the daemon and prints the report.
-func runLoad(name string, o options, send sender) error {
+// stops the daemon and returns the report.
+func runLoad(name string, o options, send sender) (report, error) {
 	d, err := startDaemon(o)
 	if err != nil {
-		return err
+		return report{}, err
 	}
 	defer d.cleanup(o.keep)
 	before := d.proc()
@@ -38,24 +38,24 @@ func runLoad(name string, o options, send sender) error {
 		profiled <- nil
 	}
 	start := time.Now()
-	sent, err := send(o, d.addr)
+	sent, err := send(o, d)
 	sendTime := time.Since(start)
 	if perr := <-profiled; perr != nil {
 		fmt.Fprintln(os.Stderr, "aiosyslogd-bench:", perr)
 	}
 	if err != nil {
 		d.stop()
-		return err
+		return report{}, err
 	}
 	stored := waitStored(d.dbPath, sent, 15*time.Second)
 	drainTime := time.Since(start)
 	after := d.proc()
 	if err := d.stop(); err != nil {
-		return err
+		return report{}, err
 	}
 	rows, matches, err := counts(d.dbPath, "seq")
 	if err != nil {
-		return fmt.Errorf("read the database: %w", err)
+		return report{}, fmt.Errorf("read the database: %w", err)
 	}
 	if rows < stored {
 		rows = stored
@@ -66,8 +66,7 @@ func runLoad(name string, o options, send sender) error {
 		cpu: after.cpu - before.cpu, hwm: after.hwm,
 		stopLine: d.lastStop,
 	}
-	r.print(o)
-	return nil
+	return r, nil
 }
 
 // runIdle starts a daemon and measures it doing nothing for 10 s.
@@ -94,6 +93,7 @@ func runIdle(o options) error {
 
 type report struct {
 	name                     string
+	noIndex                  bool // a peer without a full-text index
 	offered                  int
 	sent, stored, matches    int64
 	sendTime, drainTime, cpu time.Duration
@@ -114,17 +114,25 @@ func (r report) print(o options) {
 	fmt.Printf("stored        %d\n", r.stored)
 	fmt.Printf("lost          %d (%.3f%%)  [daemon: dropped=%s lost=%s]\n", r.sent-r.stored, 100*float64(r.sent-r.stored)/float64(max(r.sent, 1)), fields["dropped"], fields["lost"])
 	fmt.Printf("stored rate   %.0f msgs/s (first send to last row stored: %.1f s)\n", float64(r.stored)/r.drainTime.Seconds(), r.drainTime.Seconds())
-	fmt.Printf("fts index     %d of %d rows found by MATCH 'seq'\n", r.matches, r.stored)
+	if r.noIndex {
+		fmt.Printf("fts index     none\n")
+	} else {
+		fmt.Printf("fts index     %d of %d rows found by MATCH 'seq'\n", r.matches, r.stored)
+	}
 	fmt.Printf("cpu           %.1f s (daemon, user+system)\n", r.cpu.Seconds())
 	fmt.Printf("peak rss      %.1f MiB\n", mib(r.hwm))
-	fmt.Printf("batch write   p50 %s, p99 %s\n\n", fields["write_p50"], fields["write_p99"])
+	if !r.noIndex {
+		fmt.Printf("batch write   p50 %s, p99 %s\n", fields["write_p50"], fields["write_p99"])
+	}
+	fmt.Println()
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 // goSender is the built-in load generator: o.senders goroutines, each with
 // its own socket, pacing themselves to share o.rate.
-func goSender(o options, addr string) (int64, error) {
+func goSender(o options, d *daemon) (int64, error) {
+	addr := d.addr
 	var sent atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, o.senders)
@@ -255,19 +263,34 @@ func (g *generator) next() []byte {
 	return b
 }
 
-// loggenSender runs syslog-ng's loggen (Debian: syslog-ng-core) against the
-// daemon and returns the count it reports.
-func loggenSender(o options, addr string) (int64, error) {
+// loggenSender runs syslog-ng's loggen against the daemon over UDP and
+// returns the count it reports.
+func loggenSender(o options, d *daemon) (int64, error) {
+	return runLoggen(o, d.addr, o.rate, "--inet", "--dgram")
+}
+
+// loggenTCPSender runs loggen --stream over TCP, LF-framed, with o.senders
+// connections sharing o.rate. TCP pushes back: when the daemon cannot keep
+// up (its queue full), loggen is slowed down, and its achieved rate says by
+// how much.
+func loggenTCPSender(o options, d *daemon) (int64, error) {
+	conns := max(o.senders, 1)
+	return runLoggen(o, d.tcpAddr, max(1, o.rate/conns), "--inet", "--stream", "--active-connections", strconv.Itoa(conns))
+}
+
+// runLoggen runs loggen with transport's flags, at rate per connection,
+// for as long as o asks, and returns the count it reports.
+func runLoggen(o options, addr string, rate int, transport ...string) (int64, error) {
 	host, port, _ := net.SplitHostPort(addr)
 	if _, err := exec.LookPath("loggen"); err != nil {
-		return 0, fmt.Errorf("loggen is not installed (Debian: apt-get install syslog-ng-core)")
+		return 0, fmt.Errorf("loggen is not installed (.ci/install-syslog-ng unpacks it)")
 	}
 	secs := int(o.duration.Seconds())
 	if o.rate > 0 && o.count > 0 {
 		secs = max(1, o.count/o.rate)
 	}
-	cmd := exec.Command("loggen", "--inet", "--dgram", "--rate", strconv.Itoa(o.rate),
-		"--interval", strconv.Itoa(secs), "--size", strconv.Itoa(o.size), host, port)
+	args := append(transport, "--rate", strconv.Itoa(rate), "--interval", strconv.Itoa(secs), "--size", strconv.Itoa(o.size), host, port)
+	cmd := exec.Command("loggen", args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {

@@ -1,5 +1,5 @@
 // Command aiosyslogd-bench drives a real aiosyslogd daemon with syslog load
-// over UDP on 127.0.0.1 and reports what it stored, how fast, and at what
+// over UDP or TCP on 127.0.0.1 and reports what it stored, how fast, and at what
 // cost: offered rate, sent, stored, lost, stored msgs/s, CPU seconds, peak
 // RSS, the FTS5 index's completeness and the daemon's batch write latency.
 //
@@ -7,8 +7,14 @@
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario burst -rate 150000 -count 1000000
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario idle
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario loggen -rate 60000 -duration 60s
+//	aiosyslogd-bench -bin bin/aiosyslogd -scenario loggen-tcp -rate 100000 -duration 30s
+//	aiosyslogd-bench -bin bin/aiosyslogd -scenario compare -rate 100000 -duration 60s
 //
-// Every byte goes to 127.0.0.1; every loop is bounded by -count or -duration.
+// loggen-tcp sends over TCP (loggen --stream, -senders connections), where
+// back-pressure slows loggen down instead of losing messages. compare
+// offers the same loggen load (UDP) to aiosyslogd and to syslog-ng writing
+// SQLite, and prints both in one table. Every byte goes to 127.0.0.1; every
+// loop is bounded by -count or -duration.
 package main
 
 import (
@@ -40,7 +46,7 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.bin, "bin", "bin/aiosyslogd", "the aiosyslogd binary to drive")
-	flag.StringVar(&o.scenario, "scenario", "sustained", "sustained, burst, idle or loggen; or several, comma-separated")
+	flag.StringVar(&o.scenario, "scenario", "sustained", "sustained, burst, idle, loggen, loggen-tcp, peer (syslog-ng) or compare (loggen against both); or several, comma-separated")
 	flag.IntVar(&o.rate, "rate", 60000, "messages per second to offer (0 = as fast as possible)")
 	flag.DurationVar(&o.duration, "duration", 60*time.Second, "how long to send (when -count is 0)")
 	flag.IntVar(&o.count, "count", 0, "messages to send in all (0 = rate × duration)")
@@ -56,20 +62,55 @@ func main() {
 		o.count = int(float64(o.rate) * o.duration.Seconds())
 	}
 	for _, sc := range strings.Split(o.scenario, ",") {
-		var err error
-		switch sc {
-		case "sustained", "burst":
-			err = runLoad(sc, o, goSender)
-		case "loggen":
-			err = runLoad(sc, o, loggenSender)
-		case "idle":
-			err = runIdle(o)
-		default:
-			err = fmt.Errorf("unknown scenario %q (want sustained, burst, idle or loggen)", sc)
-		}
-		if err != nil {
+		if err := run(sc, o); err != nil {
 			fmt.Fprintln(os.Stderr, "aiosyslogd-bench:", err)
 			os.Exit(1)
 		}
 	}
+}
+
+// senders are the load scenarios against aiosyslogd.
+var senders = map[string]sender{
+	"sustained": goSender, "burst": goSender, "loggen": loggenSender, "loggen-tcp": loggenTCPSender,
+}
+
+// run runs one scenario and prints its report.
+func run(scenario string, o options) error {
+	if send, ok := senders[scenario]; ok {
+		r, err := runLoad(scenario, o, send)
+		if err == nil {
+			r.print(o)
+		}
+		return err
+	}
+	switch scenario {
+	case "idle":
+		return runIdle(o)
+	case "peer":
+		r, err := runPeer(o)
+		if err == nil {
+			r.print(o)
+		}
+		return err
+	case "compare":
+		return runCompare(o)
+	}
+	return fmt.Errorf("unknown scenario %q (want sustained, burst, idle, loggen, loggen-tcp, peer or compare)", scenario)
+}
+
+// runCompare offers the same loggen load to aiosyslogd and to syslog-ng
+// and prints both reports, then one table.
+func runCompare(o options) error {
+	ours, err := runLoad("aiosyslogd", o, loggenSender)
+	if err != nil {
+		return err
+	}
+	ours.print(o)
+	theirs, err := runPeer(o)
+	if err != nil {
+		return err
+	}
+	theirs.print(o)
+	printComparison(ours, theirs)
+	return nil
 }

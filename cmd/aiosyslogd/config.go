@@ -16,6 +16,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
 
 // defaultConfigFile is read from the working directory when neither --config
@@ -31,13 +32,50 @@ var defaultConfigTemplate = template.Must(template.New("aiosyslogd.toml").Parse(
 bind_ip = {{printf "%q" .Server.BindIP}}
 bind_port = {{.Server.BindPort}}
 debug = {{.Server.Debug}}
+# The daemon's own log on stderr: "text" (key=value) or "json", one object
+# a line. Under systemd it carries no timestamps: journald adds them.
+log_format = {{printf "%q" .Server.LogFormat}}
 log_dump = {{.Server.LogDump}}
 # Messages held in memory while the database catches up; beyond it UDP
-# datagrams are counted as dropped.
+# datagrams are counted as dropped, and stream senders are slowed down.
 queue_size = {{.Server.QueueSize}}
 # Zone of RFC 3164 timestamps, which carry none: "Local", "UTC", an IANA
 # name such as "Europe/Berlin" or an offset such as "+01:00".
 rfc3164_timezone = {{printf "%q" .Server.RFC3164Timezone}}
+
+# TCP (RFC 6587): octet-counted or LF-framed messages, decided per frame.
+[tcp]
+enabled = {{.TCP.Enabled}}
+# bind_ip and bind_port default to those of [server]: TCP listens where UDP does.
+# bind_ip = "0.0.0.0"
+# bind_port = 5140
+# Connections at once; more are refused (and counted). The limits of [tcp]
+# hold for [tls] and [relp] too, each listener counting its own.
+max_connections = {{.TCP.MaxConnections}}
+# Seconds a connection may take to send one whole message; a connection
+# idle (or trickling bytes) that long is closed.
+idle_timeout = {{.TCP.IdleTimeout}}
+# Bytes; a longer message is stored cut to this size, counted and logged.
+max_message_size = {{.TCP.MaxMessageSize}}
+# Each connection starts with a PROXY protocol (v1/v2) header naming the
+# client, as load balancers send it; connections without one are refused.
+proxy_protocol = {{.TCP.ProxyProtocol}}
+
+# Syslog over TLS (RFC 5425). SIGHUP re-reads cert_file and key_file.
+[tls]
+enabled = {{.TLS.Enabled}}
+bind_ip = {{printf "%q" .TLS.BindIP}}
+bind_port = {{.TLS.BindPort}}
+cert_file = {{printf "%q" .TLS.CertFile}}
+key_file = {{printf "%q" .TLS.KeyFile}}
+# When set, clients must present a certificate signed by this CA (mutual TLS).
+client_ca_file = {{printf "%q" .TLS.ClientCAFile}}
+
+# RELP (rsyslog's omrelp): each message acknowledged once it is stored.
+[relp]
+enabled = {{.RELP.Enabled}}
+bind_ip = {{printf "%q" .RELP.BindIP}}
+bind_port = {{.RELP.BindPort}}
 
 [sqlite]
 enabled = {{.SQLite.Enabled}}
@@ -48,6 +86,13 @@ sql_dump = {{.SQLite.SQLDump}}
 # Keep only the newest N month tables (0 = keep everything); older ones are
 # dropped at start and whenever a new month begins.
 retention_months = {{.SQLite.RetentionMonths}}
+
+# Prometheus metrics (GET /metrics) and health checks (GET /healthz, /readyz)
+# over HTTP. Keep them on loopback, or behind a firewall: they need no login.
+[metrics]
+enabled = {{.Metrics.Enabled}}
+bind_ip = {{printf "%q" .Metrics.BindIP}}
+bind_port = {{.Metrics.BindPort}}
 
 # aiosyslogd web: the browser UI and HTTP API (the Python aiosyslogd-web's
 # section). It reads the database above, read-only.
@@ -80,9 +125,13 @@ func defaultConfigText() string {
 
 // Config is the whole configuration file.
 type Config struct {
-	Server ServerConfig `toml:"server"`
-	SQLite SQLiteConfig `toml:"sqlite"`
-	Web    WebConfig    `toml:"web_server"`
+	Server  ServerConfig  `toml:"server"`
+	TCP     TCPConfig     `toml:"tcp"`
+	TLS     TLSConfig     `toml:"tls"`
+	RELP    RELPConfig    `toml:"relp"`
+	SQLite  SQLiteConfig  `toml:"sqlite"`
+	Metrics MetricsConfig `toml:"metrics"`
+	Web     WebConfig     `toml:"web_server"`
 }
 
 // WebConfig is the [web_server] table: where aiosyslogd web listens, its
@@ -103,10 +152,46 @@ type ServerConfig struct {
 	BindIP          string `toml:"bind_ip"`
 	BindPort        int    `toml:"bind_port"`
 	Debug           bool   `toml:"debug"`
+	LogFormat       string `toml:"log_format"` // "text" or "json"
 	LogDump         bool   `toml:"log_dump"`
 	QueueSize       int    `toml:"queue_size"`
 	RFC3164Timezone string `toml:"rfc3164_timezone"`
 }
+
+// TCPConfig is the [tcp] table: syslog over TCP, and the limits of every
+// stream listener.
+type TCPConfig struct {
+	Enabled bool `toml:"enabled"`
+	// BindIP and BindPort are nil when left out: TCP then listens where
+	// UDP does ([server]'s, and UDP's port when that is 0).
+	BindIP         *string `toml:"bind_ip"`
+	BindPort       *int    `toml:"bind_port"`
+	MaxConnections int     `toml:"max_connections"`
+	IdleTimeout    int     `toml:"idle_timeout"` // seconds
+	MaxMessageSize int     `toml:"max_message_size"`
+	ProxyProtocol  bool    `toml:"proxy_protocol"`
+}
+
+// TLSConfig is the [tls] table: syslog over TLS.
+type TLSConfig struct {
+	Enabled      bool   `toml:"enabled"`
+	BindIP       string `toml:"bind_ip"`
+	BindPort     int    `toml:"bind_port"`
+	CertFile     string `toml:"cert_file"`
+	KeyFile      string `toml:"key_file"`
+	ClientCAFile string `toml:"client_ca_file"`
+}
+
+// RELPConfig is the [relp] table: syslog over RELP.
+type RELPConfig struct {
+	Enabled  bool   `toml:"enabled"`
+	BindIP   string `toml:"bind_ip"`
+	BindPort int    `toml:"bind_port"`
+}
+
+// inheritedKeys are the keys that default to another key's value; they
+// are left out of the default file (commented) and of defaultConfig.
+var inheritedKeys = map[string]string{"tcp.bind_ip": "server.bind_ip", "tcp.bind_port": "server.bind_port"}
 
 // SQLiteConfig is the [sqlite] table: where and how messages are stored.
 type SQLiteConfig struct {
@@ -119,13 +204,27 @@ type SQLiteConfig struct {
 	RetentionMonths int `toml:"retention_months"`
 }
 
+// MetricsConfig is the [metrics] table: where serve answers Prometheus and
+// health checks.
+type MetricsConfig struct {
+	Enabled  bool   `toml:"enabled"`
+	BindIP   string `toml:"bind_ip"`
+	BindPort int    `toml:"bind_port"`
+}
+
 // defaultConfig is the configuration of a file that sets nothing.
 func defaultConfig() Config {
 	return Config{
-		Server: ServerConfig{BindIP: "0.0.0.0", BindPort: 5140, QueueSize: ingest.DefaultQueueSize, RFC3164Timezone: "Local"},
+		Server: ServerConfig{BindIP: "0.0.0.0", BindPort: 5140, LogFormat: "text", QueueSize: ingest.DefaultQueueSize,
+			RFC3164Timezone: "Local"},
+		TCP: TCPConfig{Enabled: true, MaxConnections: receive.DefaultMaxConnections,
+			IdleTimeout: int(receive.DefaultIdleTimeout.Seconds()), MaxMessageSize: receive.DefaultMaxMessageSize},
+		TLS:  TLSConfig{BindIP: "0.0.0.0", BindPort: 6514, CertFile: "server.crt", KeyFile: "server.key"},
+		RELP: RELPConfig{BindIP: "0.0.0.0", BindPort: 2514},
 		SQLite: SQLiteConfig{Enabled: true, Database: "syslog.db", BatchSize: ingest.DefaultBatchSize,
 			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
-		Web: WebConfig{BindIP: "0.0.0.0", BindPort: 5141, UsersFile: "users.json", SessionHours: 12},
+		Metrics: MetricsConfig{BindIP: "127.0.0.1", BindPort: 9140},
+		Web:     WebConfig{BindIP: "0.0.0.0", BindPort: 5141, UsersFile: "users.json", SessionHours: 12},
 	}
 }
 
@@ -133,6 +232,28 @@ func defaultConfig() Config {
 func (c *Config) Addr() string {
 	return net.JoinHostPort(c.Server.BindIP, strconv.Itoa(c.Server.BindPort))
 }
+
+// MetricsAddr is the address of the metrics and health server.
+func (c *Config) MetricsAddr() string {
+	return net.JoinHostPort(c.Metrics.BindIP, strconv.Itoa(c.Metrics.BindPort))
+}
+
+// TCPAddr is the TCP address to listen on, udpPort being the port UDP
+// listens on (the one bound, when server.bind_port is 0).
+func (c *Config) TCPAddr(udpPort int) string {
+	ip, port := c.Server.BindIP, udpPort
+	if c.TCP.BindIP != nil {
+		ip = *c.TCP.BindIP
+	}
+	if c.TCP.BindPort != nil {
+		port = *c.TCP.BindPort
+	}
+	return net.JoinHostPort(ip, strconv.Itoa(port))
+}
+
+// TCPFollowsUDP reports whether TCP takes whatever port UDP was given
+// (bind_port left out of [tcp] and server.bind_port 0).
+func (c *Config) TCPFollowsUDP() bool { return c.TCP.BindPort == nil && c.Server.BindPort == 0 }
 
 // BatchTimeout is batch_timeout as a duration.
 func (c *Config) BatchTimeout() time.Duration {
@@ -163,7 +284,7 @@ func loadConfigNoCreate(c *cli.Context) (Config, string, error) {
 }
 
 func readConfig(c *cli.Context, create bool) (Config, string, error) {
-	path, named := c.String("config"), c.IsSet("config")
+	path, named := configFlagValue(c)
 	if !named {
 		path = defaultConfigFile
 	}
@@ -185,6 +306,20 @@ func readConfig(c *cli.Context, create bool) (Config, string, error) {
 	return cfg, path, err
 }
 
+// configFlagValue is --config as given before the command or after it
+// (check), else from AIOSYSLOGD_CONFIG; named is false when neither says.
+// Both contexts define the flag, and c.String reads the nearest, set or not.
+func configFlagValue(c *cli.Context) (path string, named bool) {
+	for _, ctx := range c.Lineage() {
+		for _, name := range ctx.LocalFlagNames() {
+			if name == "config" || name == "c" {
+				return ctx.String("config"), true
+			}
+		}
+	}
+	return c.String("config"), c.IsSet("config")
+}
+
 // parseConfigFile decodes path over the defaults, so that a key left out
 // keeps its default, and rejects unknown keys and invalid values.
 func parseConfigFile(path string) (Config, error) {
@@ -202,101 +337,59 @@ func parseConfigFile(path string) (Config, error) {
 		return Config{}, fmt.Errorf("config %s: %w", path, err)
 	}
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		key := undecoded[0].String()
+		key := undecoded[0]
 		return Config{}, fmt.Errorf("config %s: line %d: unknown key %q (known keys are listed in README.md)",
-			path, keyLine(string(text), undecoded[0][len(undecoded[0])-1]), key)
+			path, keyLine(string(text), key), key.String())
 	}
 	if err := cfg.validate(); err != nil {
-		if line := validationLine(string(text), err); line > 0 {
-			return Config{}, fmt.Errorf("config %s: line %d: %w", path, line, err)
+		var ke *keyError
+		if errors.As(err, &ke) {
+			if line := keyLine(string(text), strings.Split(ke.key, ".")); line > 0 {
+				return Config{}, fmt.Errorf("config %s: line %d: %w", path, line, err)
+			}
 		}
 		return Config{}, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
 }
 
-// keyLine finds the line where key is assigned (or its table opens), for
-// error messages; 0 when not found.
-func keyLine(text, key string) int {
-	re := regexp.MustCompile(`^\s*(\[\s*)?"?` + regexp.QuoteMeta(key) + `"?\s*(=|\])`)
+var tableLine = regexp.MustCompile(`^\s*\[\s*"?([^"\]]*)"?\s*\]`)
+
+// keyLine finds the line where key is assigned, in its table, or where
+// the table named by key opens, for error messages; 0 when not found.
+func keyLine(text string, key toml.Key) int {
+	table, name := strings.Join(key[:len(key)-1], "."), key[len(key)-1]
+	assign := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(name) + `"?\s*=`)
+	current := ""
 	for i, line := range strings.Split(text, "\n") {
-		if re.MatchString(line) {
+		if m := tableLine.FindStringSubmatch(line); m != nil {
+			current = m[1]
+			if current == key.String() {
+				return i + 1
+			}
+			continue
+		}
+		if current == table && assign.MatchString(line) {
 			return i + 1
 		}
 	}
 	return 0
 }
 
-// validatedKey is the TABLE.KEY that a validation error starts with.
-var validatedKey = regexp.MustCompile(`^([a-z_]+)\.([a-z0-9_]+)`)
-
-// validationLine is the line of text that sets the key a validation
-// error names; 0 when the file does not set it (a default is wrong, or the
-// error names no key).
-func validationLine(text string, err error) int {
-	m := validatedKey.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 0
-	}
-	table := regexp.MustCompile(`^\s*\[\s*` + regexp.QuoteMeta(m[1]) + `\s*\]`)
-	key := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(m[2]) + `"?\s*=`)
-	in := false
-	for i, line := range strings.Split(text, "\n") {
-		switch {
-		case table.MatchString(line):
-			in = true
-		case strings.HasPrefix(strings.TrimSpace(line), "["):
-			in = false
-		case in && key.MatchString(line):
-			return i + 1
-		}
-	}
-	return 0
-}
-
-func (c *Config) validate() error {
-	if c.Server.BindPort < 0 || c.Server.BindPort > 65535 {
-		return fmt.Errorf("server.bind_port = %d: want 0-65535", c.Server.BindPort)
-	}
-	if net.ParseIP(c.Server.BindIP) == nil && c.Server.BindIP != "" && c.Server.BindIP != "localhost" {
-		return fmt.Errorf("server.bind_ip = %q: not an IP address", c.Server.BindIP)
-	}
-	if c.Server.QueueSize < 1 {
-		return fmt.Errorf("server.queue_size = %d: want at least 1", c.Server.QueueSize)
-	}
-	if _, err := syslog.LoadLocation(c.Server.RFC3164Timezone); err != nil {
-		return fmt.Errorf("server.rfc3164_timezone = %q: %w", c.Server.RFC3164Timezone, err)
-	}
-	if c.SQLite.BatchSize < 1 {
-		return fmt.Errorf("sqlite.batch_size = %d: want at least 1", c.SQLite.BatchSize)
-	}
-	if c.SQLite.BatchTimeout <= 0 {
-		return fmt.Errorf("sqlite.batch_timeout = %v: want a number of seconds above 0", c.SQLite.BatchTimeout)
-	}
-	if c.SQLite.RetentionMonths < 0 {
-		return fmt.Errorf("sqlite.retention_months = %d: want 0 (keep all) or more", c.SQLite.RetentionMonths)
-	}
-	if err := c.Web.validate(); err != nil {
+// validate checks [web_server]; the first key at fault is named.
+func (w *WebConfig) validate() error {
+	if err := validateAddr("web_server", w.BindIP, w.BindPort); err != nil {
 		return err
 	}
-	if c.SQLite.Enabled && c.SQLite.Database == "" {
-		return errors.New("sqlite.database is empty: name the database file, or set sqlite.enabled = false")
-	}
-	return nil
-}
-
-func (w *WebConfig) validate() error {
 	switch {
-	case w.BindPort < 0 || w.BindPort > 65535:
-		return fmt.Errorf("web_server.bind_port = %d: want 0-65535", w.BindPort)
-	case net.ParseIP(w.BindIP) == nil && w.BindIP != "" && w.BindIP != "localhost":
-		return fmt.Errorf("web_server.bind_ip = %q: not an IP address", w.BindIP)
 	case w.UsersFile == "":
-		return errors.New("web_server.users_file is empty: name the users file (users.json)")
+		return invalid("web_server.users_file", " is empty: name the users file (users.json)")
 	case w.SessionHours <= 0:
-		return fmt.Errorf("web_server.session_hours = %d: want a number of hours above 0", w.SessionHours)
-	case (w.CertFile == "") != (w.KeyFile == ""):
-		return errors.New("web_server.cert_file and key_file go together: set both for HTTPS, or neither")
+		return invalid("web_server.session_hours", " = %d: want a number of hours above 0", w.SessionHours)
+	case w.CertFile == "" && w.KeyFile != "":
+		return invalid("web_server.key_file", " is set without cert_file: set both for HTTPS, or neither")
+	case w.CertFile != "" && w.KeyFile == "":
+		return invalid("web_server.cert_file", " is set without key_file: set both for HTTPS, or neither")
 	}
 	return nil
 }

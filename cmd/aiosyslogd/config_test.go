@@ -72,10 +72,21 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 			t.Errorf("README's table has %s = %q, want a row with default %s", key, got, def)
 		}
 		table, name, _ := strings.Cut(key, ".")
-		section := text[strings.Index(text, "["+table+"]"):]
-		if !regexp.MustCompile(`(?m)^` + name + ` = `).MatchString(section) {
+		if !regexp.MustCompile(`(?m)^` + name + ` = `).MatchString(tableText(text, table)) {
 			t.Errorf("the default file does not set %s", key)
 		}
+	}
+	// A key that defaults to another is documented with that key as its
+	// default, and is in the default file as a comment.
+	for key, from := range inheritedKeys {
+		if got := documented[key]; got != from {
+			t.Errorf("README's table has %s = %q, want a row with default %s", key, got, from)
+		}
+		table, name, _ := strings.Cut(key, ".")
+		if !regexp.MustCompile(`(?m)^# ` + name + ` = `).MatchString(tableText(text, table)) {
+			t.Errorf("the default file does not mention %s (as a comment: it defaults to %s)", key, from)
+		}
+		keys[key] = from
 	}
 	for key := range documented {
 		if _, ok := keys[key]; !ok {
@@ -85,6 +96,20 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 	if len(keys) == 0 || !slices.Contains(sortedKeys(keys), "server.bind_ip") {
 		t.Fatalf("found no keys: %v", keys)
 	}
+}
+
+// tableText is the part of a TOML text from the line [table] to the next
+// table.
+func tableText(text, table string) string {
+	start := strings.Index("\n"+text, "\n["+table+"]")
+	if start < 0 {
+		return ""
+	}
+	section := text[start:]
+	if end := strings.Index(section, "\n["); end >= 0 {
+		section = section[:end]
+	}
+	return section
 }
 
 func sortedKeys(m map[string]string) []string {

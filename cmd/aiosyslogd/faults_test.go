@@ -105,10 +105,12 @@ func (d *daemon) waitRowsIn(path string, want int64, within time.Duration) {
 	}
 }
 
-// stoppedCount reads a counter from the daemon's final "stopped" line.
+// stoppedCount reads a counter from the daemon's final "stopped" line:
+// a total ("received") or a transport's ("tcp.cut").
 func (d *daemon) stoppedCount(name string) int64 {
 	d.t.Helper()
-	m := regexp.MustCompile(`msg=stopped .*\b` + name + `=(\d+)`).FindStringSubmatch(d.Stderr())
+	// " name=": "received" is not "tcp.received".
+	m := regexp.MustCompile(`msg=stopped.*? ` + regexp.QuoteMeta(name) + `=(\d+)`).FindStringSubmatch(d.Stderr())
 	if m == nil {
 		d.t.Fatalf("no %s in the stopped line:\n%s", name, d.Stderr())
 	}
@@ -424,11 +426,7 @@ func startDaemonWithConfigFile(t *testing.T, cfg string) *daemon {
 // A full disk makes the daemon keep messages and retry; when space comes
 // back it writes them all, without a restart. One error line says so.
 func TestServeRecoversFromFullDisk(t *testing.T) {
-	mnt := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
-		t.Fatalf("mount a 1 MiB tmpfs (the test needs root): %v\n%s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
+	mnt := tinyTmpfs(t)
 	dbPath := filepath.Join(mnt, "full.db")
 	d := startDaemon(t, func(string) string { return testConfig(dbPath, "", "batch_size = 100") })
 	const total = 3000
@@ -440,9 +438,7 @@ func TestServeRecoversFromFullDisk(t *testing.T) {
 		}
 	}
 	d.waitLog(`store failed.*(full|space)`, 30*time.Second)
-	if out, err := exec.Command("mount", "-o", "remount,size=256m", mnt).CombinedOutput(); err != nil {
-		t.Fatalf("grow the tmpfs: %v\n%s", err, out)
-	}
+	growTmpfs(t, mnt)
 	d.waitLog(`store recovered`, 60*time.Second)
 	d.Stop()
 	c := openDB(t, dbPath)

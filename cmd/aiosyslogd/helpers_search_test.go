@@ -30,6 +30,7 @@ type searchJSONEvent struct {
 	Facility           int
 	Priority           int
 	FromHost           string
+	FromHostIP         *string
 	InfoUnitID         int
 	ReceivedAt         string
 	DeviceReportedTime *string
@@ -54,7 +55,7 @@ func searchParseJSON(t *testing.T, out string) []searchJSONEvent {
 		if err := json.Unmarshal([]byte(line), &keys); err != nil {
 			t.Fatalf("line %d is not a JSON object: %v\n%s", i+1, err, line)
 		}
-		want := []string{"DeviceReportedTime", "Facility", "FromHost", "ID", "InfoUnitID", "Message", "MsgID",
+		want := []string{"DeviceReportedTime", "Facility", "FromHost", "FromHostIP", "ID", "InfoUnitID", "Message", "MsgID",
 			"Priority", "ProcessID", "RawMessage", "ReceivedAt", "StructuredData", "SysLogTag", "Table"}
 		var got []string
 		for k := range keys {

@@ -1,26 +1,22 @@
 // Command aiosyslogd is a syslog server that stores messages in SQLite with
 // a full-text index, and the tools to search and convert them.
 //
-//	aiosyslogd serve            receive syslog over UDP and store it
+//	aiosyslogd serve            receive syslog (UDP, TCP, TLS, RELP) and store it
 //	aiosyslogd search [QUERY]   search what serve stored
 //	aiosyslogd convert [FILE…]  turn RFC 3164 lines into RFC 5424 lines
 //	aiosyslogd user …           manage the web UI's users
 //	aiosyslogd web              the browser UI and HTTP API
+//	aiosyslogd check            check the configuration without starting
 package main
 
 import (
 	"embed"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 )
-
-// version is set at build time with -ldflags "-X main.version=…"; otherwise
-// it comes from the module's build information.
-var version = ""
 
 func main() {
 	if err := newApp().Run(os.Args); err != nil {
@@ -32,26 +28,36 @@ func main() {
 }
 
 func newApp() *cli.App {
+	cli.VersionPrinter = printVersion
 	return &cli.App{
 		Name:    "aiosyslogd",
 		Usage:   "a syslog server that stores messages in SQLite, with full-text search",
 		Version: buildVersion(),
-		Flags: []cli.Flag{
-			&cli.StringFlag{
-				Name:    "config",
-				Aliases: []string{"c"},
-				Usage:   "configuration file (default ./aiosyslogd.toml, written with defaults when missing)",
-				EnvVars: []string{"AIOSYSLOGD_CONFIG"},
-			},
-		},
+		// The hidden --generate-bash-completion flag that the scripts of
+		// `aiosyslogd completion` call.
+		EnableBashCompletion: true,
+		Flags:                []cli.Flag{configFlag()},
 		Commands: []*cli.Command{
 			serveCommand(),
 			searchCommand(),
 			convertCommand(),
 			userCommand(),
 			webCommand(),
+			checkCommand(),
+			completionCommand(),
 		},
 		HideHelpCommand: true,
+	}
+}
+
+// configFlag is --config, of the app and of the commands that take it
+// after their name as well (aiosyslogd check --config PATH).
+func configFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:    "config",
+		Aliases: []string{"c"},
+		Usage:   "configuration file (default ./aiosyslogd.toml, written with defaults when missing)",
+		EnvVars: []string{"AIOSYSLOGD_CONFIG"},
 	}
 }
 
@@ -76,14 +82,4 @@ func newCommand(name, args string, action cli.ActionFunc, flags ...cli.Flag) *cl
 			return cli.Exit("aiosyslogd "+name+": "+err.Error(), 2)
 		},
 	}
-}
-
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
 }

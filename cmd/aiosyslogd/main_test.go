@@ -57,6 +57,7 @@ type daemon struct {
 	mu     sync.Mutex
 	stderr strings.Builder
 	stdout strings.Builder
+	addrs  map[string]string // proto → the address its "listening" line gave
 }
 
 // testConfig is a configuration for tests: loopback, any free port, a short
@@ -80,6 +81,12 @@ database = %q
 // there; it returns once the daemon logged the address it bound.
 func startDaemon(t *testing.T, config func(dbPath string) string, args ...string) *daemon {
 	t.Helper()
+	return startDaemonEnv(t, nil, config, args...)
+}
+
+// startDaemonEnv is startDaemon with env added to the daemon's environment.
+func startDaemonEnv(t *testing.T, env []string, config func(dbPath string) string, args ...string) *daemon {
+	t.Helper()
 	dir := t.TempDir()
 	d := &daemon{t: t, dir: dir, dbPath: filepath.Join(dir, "syslog.db"), done: make(chan struct{})}
 	cfgPath := filepath.Join(dir, "test.toml")
@@ -88,7 +95,7 @@ func startDaemon(t *testing.T, config func(dbPath string) string, args ...string
 	}
 	d.cmd = exec.Command(binPath, append([]string{"--config", cfgPath, "serve"}, args...)...)
 	d.cmd.Dir = dir
-	d.cmd.Env = cleanEnv()
+	d.cmd.Env = append(cleanEnv(), env...)
 	stderr, err := d.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -98,18 +105,30 @@ func startDaemon(t *testing.T, config func(dbPath string) string, args ...string
 		t.Fatal(err)
 	}
 	bound := make(chan string, 1)
+	d.addrs = map[string]string{}
 	go func() { // the only caller of Wait: d.done closes when the process is gone
 		defer close(d.done)
 		defer func() { d.waitErr = d.cmd.Wait() }()
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		re := regexp.MustCompile(`msg=listening .*addr=(\S+)`)
+		// Each listener's line, in the text or the JSON log format.
+		re := regexp.MustCompile(`msg=listening proto=(\S+) .*addr=(\S+)|"msg":"listening","proto":"([^"]+)".*"addr":"([^"]+)"`)
 		for sc.Scan() {
+			var proto, addr string
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				proto, addr = m[1]+m[3], m[2]+m[4]
+			}
 			d.mu.Lock()
 			d.stderr.WriteString(sc.Text() + "\n")
+			if proto != "" {
+				d.addrs[proto] = addr
+			}
 			d.mu.Unlock()
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				bound <- m[1]
+			if proto == "udp" {
+				select {
+				case bound <- addr:
+				default: // a later start in the same process: the first counts
+				}
 			}
 		}
 	}()
@@ -157,6 +176,25 @@ func (d *daemon) Stop() {
 }
 
 func (d *daemon) Stderr() string { d.mu.Lock(); defer d.mu.Unlock(); return d.stderr.String() }
+
+// addrOf waits for the daemon's "listening" line of proto ("tcp", "tls",
+// "relp") and returns the address it gives.
+func (d *daemon) addrOf(proto string) string {
+	d.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		d.mu.Lock()
+		a, ok := d.addrs[proto]
+		d.mu.Unlock()
+		if ok {
+			return a
+		}
+		if time.Now().After(deadline) {
+			d.t.Fatalf("daemon did not listen on %s within 30s:\n%s", proto, d.Stderr())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
 func (d *daemon) Stdout() string { d.mu.Lock(); defer d.mu.Unlock(); return d.stdout.String() }
 
 // send sends each message as one datagram from a fresh UDP socket.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/aiosyslogd/aiosyslogd/cmd/aiosyslogd/internal/metrics"
+	"github.com/aiosyslogd/aiosyslogd/cmd/aiosyslogd/internal/sdnotify"
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
@@ -38,48 +41,149 @@ func serveCommand() *cli.Command {
 // receivers first (they drain what they hold), then the pipeline (it
 // writes everything queued), then the store.
 func runServe(c *cli.Context) error {
-	cfg, logger, err := serveConfig(c)
+	cfg, path, err := loadConfig(c)
 	if err != nil {
 		return cli.Exit("aiosyslogd: "+err.Error(), 2)
 	}
+	applyServeFlags(c, &cfg)
+	logger, level := newLogger(os.Stderr, &cfg)
+	limitMemory()
+	logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "enabled", cfg.SQLite.Enabled)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// Before anything is bound: a signal from then on is a clean stop.
-	stop := handleSignals(cancel, logger)
+	// Before anything is bound: a signal from then on is a clean stop, and
+	// a SIGHUP waits in hups until the server runs.
+	hups := make(chan struct{}, 1)
+	stop := handleSignals(cancel, hups, logger)
 	defer stop()
-	store, err := openStore(ctx, &cfg, logger)
+	s := &server{c: c, path: path, cfg: cfg, logger: logger, level: level}
+	if err := s.start(ctx); err != nil {
+		return err
+	}
+	defer closeStore(s.store, logger)
+	return s.run(ctx, hups)
+}
+
+// server is serve once started: what it runs, what a reload changes and
+// what the health checks read.
+type server struct {
+	c      *cli.Context // its flags win over the file at every reload
+	path   string       // the configuration file
+	cfg    Config       // in force; after start only the reload goroutine changes it
+	logger *slog.Logger
+	level  *slog.LevelVar
+
+	store     *db.Store // nil when sqlite.enabled is false
+	p         *ingest.Pipeline
+	receivers []receiver
+	keyPair   *receive.KeyPair // the TLS certificate; nil unless tls.enabled
+	metrics   net.Listener     // nil unless metrics.enabled
+	health    health
+}
+
+// start opens the store, starts the pipeline and binds every listener.
+func (s *server) start(ctx context.Context) error {
+	store, err := openStore(ctx, &s.cfg, s.logger)
 	if err != nil {
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
-	defer closeStore(store, logger)
-	p := ingest.New(pipelineConfig(&cfg, store, logger))
-	receivers, err := listen(&cfg, p, logger)
-	if err != nil {
-		p.Close()
-		return cli.Exit("aiosyslogd: "+listenHint(err), 1)
-	}
-	if addr := c.String("pprof"); addr != "" {
-		go servePprof(ctx, addr, logger)
-	}
-	runReceivers(ctx, receivers, logger)
-	if err := p.Close(); err != nil {
+	s.store = store
+	s.p = ingest.New(pipelineConfig(&s.cfg, store, s.logger))
+	s.health.p = s.p
+	if err := s.bind(); err != nil {
+		s.p.Close()
+		closeStore(store, s.logger)
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
 	return nil
 }
 
-// serveConfig reads the configuration, applies the flags over it and makes
-// the daemon's logger.
-func serveConfig(c *cli.Context) (Config, *slog.Logger, error) {
-	cfg, path, err := loadConfig(c)
-	if err != nil {
-		return cfg, nil, err
+// bind binds the metrics server's listener, when enabled, then every
+// receiver; an error says the usual way out.
+func (s *server) bind() error {
+	if s.cfg.Metrics.Enabled {
+		ln, err := net.Listen("tcp", s.cfg.MetricsAddr())
+		if err != nil {
+			return errors.New(listenHint(fmt.Errorf("listen on tcp %s: %w", s.cfg.MetricsAddr(), err), "metrics.bind_port"))
+		}
+		s.metrics = ln
 	}
-	applyServeFlags(c, &cfg)
-	logger := newLogger(cfg.Server.Debug)
-	limitMemory()
-	logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "enabled", cfg.SQLite.Enabled)
-	return cfg, logger, nil
+	receivers, keyPair, err := listen(&s.cfg, s.p, s.logger)
+	if err != nil {
+		if s.metrics != nil {
+			s.metrics.Close()
+		}
+		return errors.New(listenHint(err, portKey(err)))
+	}
+	s.receivers, s.keyPair = receivers, keyPair
+	return nil
+}
+
+// run serves until ctx ends, tells systemd when it is ready and when it
+// stops, and applies a new configuration at each SIGHUP from hups. It
+// returns once everything received is written.
+func (s *server) run(ctx context.Context, hups <-chan struct{}) error {
+	stopMetrics := s.serveMetrics()
+	defer stopMetrics()
+	if addr := s.c.String("pprof"); addr != "" {
+		go servePprof(ctx, addr, s.logger)
+	}
+	s.health.listening.Store(true)
+	s.notify(sdnotify.Ready)
+	stopWatchdog := s.watchdog(sdnotify.WatchdogTimeout())
+	defer stopWatchdog()
+	context.AfterFunc(ctx, func() {
+		s.health.stopping.Store(true)
+		s.notify(sdnotify.Stopping)
+	})
+	reloading := make(chan struct{})
+	go func() {
+		defer close(reloading)
+		s.reloadOnHUP(ctx, hups)
+	}()
+	runReceivers(ctx, s.receivers, s.logger)
+	<-reloading
+	if err := s.p.Close(); err != nil {
+		return cli.Exit("aiosyslogd: "+err.Error(), 1)
+	}
+	return nil
+}
+
+// notify tells systemd state, when serve runs under it.
+func (s *server) notify(state string) {
+	if _, err := sdnotify.Notify(state); err != nil {
+		s.logger.Warn("tell systemd", "state", state, "error", err)
+	}
+}
+
+// serveMetrics answers /metrics, /healthz and /readyz until the returned
+// function is called: after the pipeline is closed, so that the last
+// writes can be watched. It does nothing unless metrics.enabled.
+func (s *server) serveMetrics() (stop func()) {
+	if s.metrics == nil {
+		return func() {}
+	}
+	reg := metrics.NewRegistry()
+	reg.MustRegister(&metrics.PipelineCollector{Pipeline: s.p, Database: s.databasePath()})
+	srv := &metrics.Server{Registry: reg, Ready: s.health.ready, Logger: s.logger}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	s.logger.Info("serving metrics", "addr", s.metrics.Addr().String(), "paths", "/metrics /healthz /readyz")
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ctx, s.metrics); err != nil {
+			s.logger.Error("metrics server stopped", "error", err)
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// databasePath is the database file, "" when there is none.
+func (s *server) databasePath() string {
+	if s.store == nil {
+		return ""
+	}
+	return s.cfg.SQLite.Database
 }
 
 // openStore opens the database and prunes it to retention_months; nil
@@ -96,7 +200,7 @@ func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*db.Store
 		store.SQLDump = os.Stdout
 	}
 	store.Logger = logger
-	store.RetentionMonths = cfg.SQLite.RetentionMonths
+	store.SetRetentionMonths(cfg.SQLite.RetentionMonths)
 	if _, err := store.Prune(ctx, db.MonthOf(time.Now())); err != nil {
 		store.Close()
 		return nil, err
@@ -126,28 +230,17 @@ func pipelineConfig(cfg *Config, store *db.Store, logger *slog.Logger) ingest.Co
 	if store != nil {
 		pc.Store = store
 	}
-	// log_dump prints every message; sql_dump prints every batch instead.
-	if cfg.Server.LogDump && !(cfg.SQLite.Enabled && cfg.SQLite.SQLDump) {
-		pc.Dump = os.Stdout
-	}
+	pc.Dump = dumpTarget(cfg)
 	return pc
 }
 
-// A receiver is a listener that has been bound: run serves until ctx ends
-// and returns once everything it read is in the pipeline.
-type receiver struct {
-	name string
-	run  func(ctx context.Context) error
-}
-
-// listen binds every enabled receiver of cfg to its Input of p.
-func listen(cfg *Config, p *ingest.Pipeline, logger *slog.Logger) ([]receiver, error) {
-	udp := &receive.UDP{Addr: cfg.Addr(), Input: p.Input("udp"), Logger: logger}
-	conn, err := udp.Listen()
-	if err != nil {
-		return nil, err
+// dumpTarget is where log_dump prints every message: stdout, unless
+// sql_dump prints every batch there instead; nil for no dump.
+func dumpTarget(cfg *Config) io.Writer {
+	if cfg.Server.LogDump && !(cfg.SQLite.Enabled && cfg.SQLite.SQLDump) {
+		return os.Stdout
 	}
-	return []receiver{{"udp", func(ctx context.Context) error { return udp.Serve(ctx, conn) }}}, nil
+	return nil
 }
 
 // runReceivers runs every receiver until ctx ends and they have all
@@ -203,48 +296,50 @@ func applyFlags(c *cli.Context, dsts map[string]any) {
 	}
 }
 
-func newLogger(debug bool) *slog.Logger {
-	level := slog.LevelInfo
-	if debug {
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-}
-
-// listenHint adds the usual way out to the errors people meet on first run.
-func listenHint(err error) string {
+// listenHint adds the usual way out to the errors people meet on first run;
+// key is the port's configuration key.
+func listenHint(err error, key string) string {
 	switch {
 	case errors.Is(err, syscall.EACCES):
 		return err.Error() + " (ports below 1024 need root: forward from rsyslog on 514, see README, or grant CAP_NET_BIND_SERVICE)"
 	case errors.Is(err, syscall.EADDRINUSE):
-		return err.Error() + " (another process listens there; pick another server.bind_port)"
+		return err.Error() + " (another process listens there; pick another " + key + ")"
 	}
 	return err.Error()
 }
 
 // handleSignals cancels on the first SIGINT/SIGTERM, so that the server
-// writes what it received and exits; a second signal exits at once. The
-// returned function stops the handler.
-func handleSignals(cancel context.CancelFunc, logger *slog.Logger) (stop func()) {
+// writes what it received and exits; a second signal exits at once. A
+// SIGHUP is passed on to hups (of capacity 1: SIGHUPs that come while one
+// waits make one reload). The returned function stops the handler.
+func handleSignals(cancel context.CancelFunc, hups chan<- struct{}, logger *slog.Logger) (stop func()) {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
 	done := make(chan struct{})
 	go func() {
-		select {
-		case sig := <-sigs:
-			logger.Info("shutting down: writing everything received (signal again to force)", "signal", sig.String())
-			cancel()
-		case <-done:
-			return
-		}
-		select {
-		case sig := <-sigs:
-			logger.Error("forced exit: messages not yet written are lost", "signal", sig.String())
-			os.Exit(130)
-		case <-done:
+		for stopping := false; ; {
+			select {
+			case <-hup:
+				select {
+				case hups <- struct{}{}:
+				default:
+				}
+			case sig := <-sigs:
+				if stopping {
+					logger.Error("forced exit: messages not yet written are lost", "signal", sig.String())
+					os.Exit(130)
+				}
+				logger.Info("shutting down: writing everything received (signal again to force)", "signal", sig.String())
+				stopping = true
+				cancel()
+			case <-done:
+				return
+			}
 		}
 	}()
-	return func() { signal.Stop(sigs); close(done) }
+	return func() { signal.Stop(sigs); signal.Stop(hup); close(done) }
 }
 
 func servePprof(ctx context.Context, addr string, logger *slog.Logger) {

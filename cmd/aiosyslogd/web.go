@@ -38,7 +38,10 @@ func runWeb(c *cli.Context) error {
 		return cli.Exit("aiosyslogd web: "+err.Error(), 2)
 	}
 	applyWebFlags(c, &cfg)
-	logger := newLogger(cfg.Web.Debug)
+	// The log is serve's (server.log_format), at web_server.debug's level.
+	logCfg := cfg
+	logCfg.Server.Debug = cfg.Web.Debug
+	logger, _ := newLogger(os.Stderr, &logCfg)
 	if path == "" {
 		path = "(none: defaults)"
 	}
@@ -50,7 +53,7 @@ func runWeb(c *cli.Context) error {
 	defer srv.Close()
 	ln, err := net.Listen("tcp", cfg.WebAddr())
 	if err != nil {
-		return cli.Exit("aiosyslogd web: "+listenHint(err), 1)
+		return cli.Exit("aiosyslogd web: "+listenHint(err, "web_server.bind_port"), 1)
 	}
 	scheme := "http"
 	if tlsConfig != nil {

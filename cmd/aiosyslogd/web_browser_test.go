@@ -70,8 +70,8 @@ func newBrowser(t *testing.T) context.Context {
 	return bctx
 }
 
-// run runs browser actions, failing the test on an error.
-func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+// browse runs browser actions, failing the test on an error.
+func browse(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -80,8 +80,8 @@ func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Act
 	}
 }
 
-// get runs a browser action that returns a value.
-func get[T any](t *testing.T, ctx context.Context, step string, a chromedp.Action[T]) T {
+// browserValue runs a browser action that returns a value.
+func browserValue[T any](t *testing.T, ctx context.Context, step string, a chromedp.Action[T]) T {
 	t.Helper()
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -119,8 +119,8 @@ func TestWebInBrowser(t *testing.T) {
 
 	t.Run("login", func(t *testing.T) { browserLogin(t, ctx, w) })
 	t.Run("results", func(t *testing.T) {
-		run(t, ctx, "results", chromedp.Navigate(w.url+"/?since=1h"), loaded)
-		text := get(t, ctx, "results", chromedp.Text("#results tbody"))
+		browse(t, ctx, "results", chromedp.Navigate(w.url+"/?since=1h"), loaded)
+		text := browserValue(t, ctx, "results", chromedp.Text("#results tbody"))
 		if !strings.Contains(text, "hello from logger") {
 			t.Errorf("results:\n%s", text)
 		}
@@ -130,43 +130,43 @@ func TestWebInBrowser(t *testing.T) {
 	t.Run("detail panel", func(t *testing.T) { browserDetail(t, ctx) })
 	t.Run("facet click", func(t *testing.T) { browserFacet(t, ctx, w) })
 	t.Run("live tail", func(t *testing.T) {
-		run(t, ctx, "open", chromedp.Navigate(w.url+"/?since=1h"), loaded, chromedp.Click("#live"),
+		browse(t, ctx, "open", chromedp.Navigate(w.url+"/?since=1h"), loaded, chromedp.Click("#live"),
 			chromedp.WaitVisible(`//span[@id="live-status" and text()="live"]`))
 		logger("-t", "browsertest", "sent after the page opened")
-		run(t, ctx, "new row", chromedp.WaitVisible(`//td[@class="msg" and text()="sent after the page opened"]`))
+		browse(t, ctx, "new row", chromedp.WaitVisible(`//td[@class="msg" and text()="sent after the page opened"]`))
 	})
 	t.Run("export", func(t *testing.T) { browserExport(t, ctx, w, 4) })
 	t.Run("bad query in place", func(t *testing.T) {
-		run(t, ctx, "bad query", chromedp.Navigate(w.url+"/?since=1h&q=a+AND"), loaded, chromedp.WaitVisible("#error"))
-		if msg := get(t, ctx, "error", chromedp.Text("#error")); msg != `bad query "a AND": fts5: syntax error near ""` {
+		browse(t, ctx, "bad query", chromedp.Navigate(w.url+"/?since=1h&q=a+AND"), loaded, chromedp.WaitVisible("#error"))
+		if msg := browserValue(t, ctx, "error", chromedp.Text("#error")); msg != `bad query "a AND": fts5: syntax error near ""` {
 			t.Errorf("the error shown: %q", msg)
 		}
 	})
 	t.Run("click a bar to zoom", func(t *testing.T) {
-		run(t, ctx, "zoom", chromedp.Navigate(w.url+"/?since=1h"), loaded,
+		browse(t, ctx, "zoom", chromedp.Navigate(w.url+"/?since=1h"), loaded,
 			chromedp.Click(`//*[local-name()="rect" and @data-count!="0"][last()]`), loaded)
-		url := get(t, ctx, "location", chromedp.Location())
+		url := browserValue(t, ctx, "location", chromedp.Location())
 		if !strings.Contains(url, "since=20") || !strings.Contains(url, "until=20") {
 			t.Errorf("after a click on a bar: %s", url)
 		}
-		if n := get(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll("#results tbody tr").length`)); n == 0 {
+		if n := browserValue(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll("#results tbody tr").length`)); n == 0 {
 			t.Error("the zoomed range shows nothing")
 		}
 	})
 	t.Run("live tail survives a restart of web", func(t *testing.T) {
-		run(t, ctx, "open", chromedp.Navigate(w.url+"/?since=1h&live=1"), loaded,
+		browse(t, ctx, "open", chromedp.Navigate(w.url+"/?since=1h&live=1"), loaded,
 			chromedp.WaitVisible(`//span[@id="live-status" and text()="live"]`))
 		w.Stop()
-		run(t, ctx, "lost", chromedp.WaitVisible(`//span[@id="live-status" and text()="reconnecting…"]`))
+		browse(t, ctx, "lost", chromedp.WaitVisible(`//span[@id="live-status" and text()="reconnecting…"]`))
 		w = startWeb(outer, d.dir, webConfig(d.dbPath, "bind_port = "+w.port())) // lives until the test ends
 		logger("-t", "browsertest", "sent while web restarted")
-		run(t, ctx, "again", chromedp.WaitVisible(`//td[@class="msg" and text()="sent while web restarted"]`))
+		browse(t, ctx, "again", chromedp.WaitVisible(`//td[@class="msg" and text()="sent while web restarted"]`))
 	})
 	t.Run("logout", func(t *testing.T) {
-		run(t, ctx, "logout", chromedp.Navigate(w.url+"/?since=1h"), loaded, chromedp.Click("#logout"),
+		browse(t, ctx, "logout", chromedp.Navigate(w.url+"/?since=1h"), loaded, chromedp.Click("#logout"),
 			chromedp.WaitVisible(`input[name="username"]`), chromedp.Navigate(w.url+"/?since=1h"),
 			chromedp.WaitVisible(`input[name="username"]`))
-		url := get(t, ctx, "location", chromedp.Location())
+		url := browserValue(t, ctx, "location", chromedp.Location())
 		if !strings.Contains(url, "/login?next=") {
 			t.Errorf("after logout the page is at %s", url)
 		}
@@ -174,24 +174,24 @@ func TestWebInBrowser(t *testing.T) {
 }
 
 func browserLogin(t *testing.T, ctx context.Context, w *webProc) {
-	run(t, ctx, "wrong password", chromedp.Navigate(w.url+"/"),
+	browse(t, ctx, "wrong password", chromedp.Navigate(w.url+"/"),
 		chromedp.SendKeys(`input[name="username"]`, "alice"), chromedp.SendKeys(`input[name="password"]`, "wrong password"),
 		chromedp.Submit(`input[name="password"]`), chromedp.WaitVisible(".error"))
-	msg := get(t, ctx, "error", chromedp.Text(".error"))
+	msg := browserValue(t, ctx, "error", chromedp.Text(".error"))
 	if !strings.Contains(msg, "Wrong user name or password") {
 		t.Errorf("a wrong password: %q", msg)
 	}
-	run(t, ctx, "login", chromedp.SendKeys(`input[name="username"]`, "alice"), chromedp.SendKeys(`input[name="password"]`, "alice-password"),
+	browse(t, ctx, "login", chromedp.SendKeys(`input[name="username"]`, "alice"), chromedp.SendKeys(`input[name="password"]`, "alice-password"),
 		chromedp.Submit(`input[name="password"]`), loaded)
-	url := get(t, ctx, "location", chromedp.Location())
+	url := browserValue(t, ctx, "location", chromedp.Location())
 	if !strings.Contains(url, "since=24h") {
 		t.Errorf("after the login: %s", url)
 	}
 }
 
 func browserXSS(t *testing.T, ctx context.Context) {
-	messages := get(t, ctx, "messages", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#results td.msg"), td => td.textContent)`))
-	images := get(t, ctx, "images", chromedp.Evaluate[int](`document.querySelectorAll("#results img, #facets img, script:not([src])").length`))
+	messages := browserValue(t, ctx, "messages", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#results td.msg"), td => td.textContent)`))
+	images := browserValue(t, ctx, "images", chromedp.Evaluate[int](`document.querySelectorAll("#results img, #facets img, script:not([src])").length`))
 	for _, want := range []string{`<script>alert(1)</script>`, `"><img src=x onerror=alert(2)>`} {
 		found := false
 		for _, m := range messages {
@@ -207,43 +207,43 @@ func browserXSS(t *testing.T, ctx context.Context) {
 }
 
 func browserHistogram(t *testing.T, ctx context.Context) {
-	sum := get(t, ctx, "bars", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#histogram rect"), r => +r.dataset.count).reduce((a, b) => a + b, 0)`))
-	total := get(t, ctx, "total", chromedp.Evaluate[int](`+document.getElementById("total").dataset.total`))
-	rows := get(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll("#results tbody tr").length`))
+	sum := browserValue(t, ctx, "bars", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#histogram rect"), r => +r.dataset.count).reduce((a, b) => a + b, 0)`))
+	total := browserValue(t, ctx, "total", chromedp.Evaluate[int](`+document.getElementById("total").dataset.total`))
+	rows := browserValue(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll("#results tbody tr").length`))
 	if sum != total || total != rows || total < 3 {
 		t.Errorf("bars add up to %d, total %d, %d results", sum, total, rows)
 	}
 }
 
 func browserDetail(t *testing.T, ctx context.Context) {
-	run(t, ctx, "detail", chromedp.Click(`//td[@class="msg" and text()="hello from logger"]`),
+	browse(t, ctx, "detail", chromedp.Click(`//td[@class="msg" and text()="hello from logger"]`),
 		chromedp.WaitVisible("#detail"), chromedp.WaitVisible("#sd-title"))
-	sd := get(t, ctx, "sd", chromedp.Text("#detail-sd"))
-	line := get(t, ctx, "rfc5424", chromedp.Poll[string](`document.getElementById("detail-rfc5424").value || null`, chromedp.WithPollingTimeout(10*time.Second)))
+	sd := browserValue(t, ctx, "sd", chromedp.Text("#detail-sd"))
+	line := browserValue(t, ctx, "rfc5424", chromedp.Poll[string](`document.getElementById("detail-rfc5424").value || null`, chromedp.WithPollingTimeout(10*time.Second)))
 	if !strings.Contains(sd, "origin@32473 software") || !strings.Contains(sd, "e2e-browser") {
 		t.Errorf("structured data: %q", sd)
 	}
 	if !strings.Contains(line, `[origin@32473 software="e2e-browser"] hello from logger`) {
 		t.Errorf("RFC 5424: %q", line)
 	}
-	run(t, ctx, "close", chromedp.Click("#detail-close"), chromedp.WaitNotVisible("#detail"))
+	browse(t, ctx, "close", chromedp.Click("#detail-close"), chromedp.WaitNotVisible("#detail"))
 }
 
 func browserFacet(t *testing.T, ctx context.Context, w *webProc) {
 	hostsShown := chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#results td.host"), td => td.textContent)`)
-	run(t, ctx, "facet", chromedp.Navigate(w.url+"/?since=1h"), loaded,
+	browse(t, ctx, "facet", chromedp.Navigate(w.url+"/?since=1h"), loaded,
 		chromedp.Click(`//section[@data-field="host"]//button[@class="facet-add" and text()="xsshost"]`),
 		chromedp.WaitVisible(`input[name="host"][value="xsshost"]`), loaded)
-	url := get(t, ctx, "location", chromedp.Location())
-	hosts := get(t, ctx, "hosts", hostsShown)
+	url := browserValue(t, ctx, "location", chromedp.Location())
+	hosts := browserValue(t, ctx, "hosts", hostsShown)
 	if len(hosts) != 2 || hosts[0] != "xsshost" || hosts[1] != "xsshost" || !strings.Contains(url, "host=xsshost") {
 		t.Errorf("after the click on host xsshost: %s, hosts %q", url, hosts)
 	}
 	// − leaves it out; Back returns to the view before.
-	run(t, ctx, "exclude", chromedp.NavigateBack(), loaded,
+	browse(t, ctx, "exclude", chromedp.NavigateBack(), loaded,
 		chromedp.Click(`//section[@data-field="host"]//li[button[text()="xsshost"]]/button[@class="facet-not"]`),
 		chromedp.WaitVisible(".chip"), loaded)
-	hosts = get(t, ctx, "hosts", hostsShown)
+	hosts = browserValue(t, ctx, "hosts", hostsShown)
 	for _, h := range hosts {
 		if h == "xsshost" {
 			t.Errorf("excluded xsshost still listed: %q", hosts)
@@ -260,7 +260,7 @@ func browserExport(t *testing.T, ctx context.Context, w *webProc, want int) {
 			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
 		return err
 	})
-	run(t, ctx, "export", allow, chromedp.Navigate(w.url+"/?since=1h"), loaded, chromedp.Click("#export-ndjson"))
+	browse(t, ctx, "export", allow, chromedp.Navigate(w.url+"/?since=1h"), loaded, chromedp.Click("#export-ndjson"))
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		files, _ := filepath.Glob(filepath.Join(dir, "aiosyslogd-*.ndjson"))
@@ -329,9 +329,9 @@ func TestWebPageOverADay(t *testing.T) {
 	searchWriteFixture(t, dbPath, dayOfTraffic(time.Now()))
 	w := startWeb(t, dir, webConfig(dbPath, ""))
 	browserLogin(t, ctx, w)
-	run(t, ctx, "day", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(w.url+"/?since=24h"), loaded)
-	bars := get(t, ctx, "bars", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#histogram rect")).filter(r => +r.dataset.count > 0).length`))
-	hosts := get(t, ctx, "hosts", chromedp.Evaluate[int](`document.querySelectorAll('#facets section[data-field="host"] li').length`))
+	browse(t, ctx, "day", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(w.url+"/?since=24h"), loaded)
+	bars := browserValue(t, ctx, "bars", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#histogram rect")).filter(r => +r.dataset.count > 0).length`))
+	hosts := browserValue(t, ctx, "hosts", chromedp.Evaluate[int](`document.querySelectorAll('#facets section[data-field="host"] li').length`))
 	if bars < 40 || hosts != 10 {
 		t.Errorf("%d bars with messages, %d hosts in the facet", bars, hosts)
 	}
@@ -339,35 +339,35 @@ func TestWebPageOverADay(t *testing.T) {
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "screenshot.png")
 	}
-	png := get(t, ctx, "screenshot", chromedp.CaptureScreenshot())
+	png := browserValue(t, ctx, "screenshot", chromedp.CaptureScreenshot())
 	if err := os.WriteFile(path, png, 0o644); err != nil || len(png) < 10_000 {
 		t.Fatalf("screenshot of %d bytes: %v", len(png), err)
 	}
 	// Live tail holds new messages back while the reader is scrolled down,
 	// and shows them back at the top.
-	run(t, ctx, "live", chromedp.Click("#live"), chromedp.WaitVisible(`//span[@id="live-status" and text()="live"]`),
+	browse(t, ctx, "live", chromedp.Click("#live"), chromedp.WaitVisible(`//span[@id="live-status" and text()="live"]`),
 		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 2000)`))
 	more := dayOfTraffic(time.Now())[:1]
 	more[0].ReceivedAt, more[0].Message.Text = time.Now(), "arrived while scrolled down"
 	searchWriteFixture(t, dbPath, more)
-	run(t, ctx, "held", chromedp.WaitVisible(`//button[@id="new-events" and text()="1 new — show"]`))
-	if n := get(t, ctx, "rows", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#results td.msg")).filter(td => td.textContent === "arrived while scrolled down").length`)); n != 0 {
+	browse(t, ctx, "held", chromedp.WaitVisible(`//button[@id="new-events" and text()="1 new — show"]`))
+	if n := browserValue(t, ctx, "rows", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#results td.msg")).filter(td => td.textContent === "arrived while scrolled down").length`)); n != 0 {
 		t.Error("the new message was added while the reader was scrolled down")
 	}
-	run(t, ctx, "shown", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`),
+	browse(t, ctx, "shown", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`),
 		chromedp.WaitVisible(`//td[@class="msg" and text()="arrived while scrolled down"]`))
-	run(t, ctx, "phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(w.url+"/?since=24h"), loaded)
-	if width := get(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); width > 390 {
+	browse(t, ctx, "phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(w.url+"/?since=24h"), loaded)
+	if width := browserValue(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); width > 390 {
 		t.Errorf("on a phone the page is %d px wide", width)
 	}
-	light := get(t, ctx, "light", chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+	light := browserValue(t, ctx, "light", chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
 	dark := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
 		return err
 	})
-	run(t, ctx, "dark", dark)
-	if got := get(t, ctx, "dark", chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`)); got == light {
+	browse(t, ctx, "dark", dark)
+	if got := browserValue(t, ctx, "dark", chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`)); got == light {
 		t.Errorf("the dark scheme keeps the background %s", got)
 	}
 }

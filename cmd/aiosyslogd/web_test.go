@@ -132,7 +132,7 @@ func TestWebHTTPS(t *testing.T) {
 func TestWebConfigErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ extra, stderr string }{
-		{"cert_file = \"a.pem\"", `line 12: web_server.cert_file and key_file go together`},
+		{"cert_file = \"a.pem\"", `line 12: web_server.cert_file is set without key_file`},
 		{"session_hours = 0", `line 12: web_server.session_hours = 0`},
 		{"redact = \"yes\"", "line 12 (last key \"web_server.redact\")"},
 		{"colour = true", `line 12: unknown key "web_server.colour"`},

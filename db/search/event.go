@@ -14,11 +14,14 @@ import (
 // Event is one stored message, with the names of the columns it is stored
 // in (rsyslog's classic schema).
 type Event struct {
-	Table      string // where the store keeps it (for SQLite, its month table)
-	ID         int64  // unique within Table, in arrival order
-	Facility   syslog.Facility
-	Severity   syslog.Severity // the column rsyslog calls Priority
-	FromHost   string
+	Table    string // where the store keeps it (for SQLite, its month table)
+	ID       int64  // unique within Table, in arrival order
+	Facility syslog.Facility
+	Severity syslog.Severity // the column rsyslog calls Priority
+	FromHost string
+	// FromHostIP is the sender's IP address; "" when unknown (stored
+	// before the column existed).
+	FromHostIP string
 	InfoUnitID int64
 	ReceivedAt time.Time
 	// DeviceReportedTime is the message's own timestamp; zero when it had
@@ -52,6 +55,7 @@ type eventJSON struct {
 	Facility           int             `json:"Facility"`
 	Priority           int             `json:"Priority"`
 	FromHost           string          `json:"FromHost"`
+	FromHostIP         *string         `json:"FromHostIP"`
 	InfoUnitID         int64           `json:"InfoUnitID"`
 	ReceivedAt         string          `json:"ReceivedAt"`
 	DeviceReportedTime *string         `json:"DeviceReportedTime"`
@@ -64,7 +68,8 @@ type eventJSON struct {
 }
 
 // MarshalJSON returns e as one JSON object with every column, named as in
-// the table, in the table's order: times in RFC 3339 (UTC, microseconds),
+// the table, in the table's order but for FromHostIP, which follows
+// FromHost (null when unknown): times in RFC 3339 (UTC, microseconds),
 // DeviceReportedTime null when absent, the structured data as an object
 // (see StructuredDataJSON), RawMessage in base64 or null. <, > and & are
 // written as they are; json.Marshal escapes them, an Encoder with
@@ -79,6 +84,9 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	if !e.DeviceReportedTime.IsZero() {
 		t := e.DeviceReportedTime.UTC().Format(jsonTime)
 		j.DeviceReportedTime = &t
+	}
+	if e.FromHostIP != "" {
+		j.FromHostIP = &e.FromHostIP
 	}
 	if e.StructuredData != "" {
 		j.StructuredData = StructuredDataJSON(e.StructuredData)

@@ -29,7 +29,8 @@ func TestStructuredDataJSON(t *testing.T) {
 }
 
 // An event's JSON form is one object with every column in the table's
-// order; times in UTC with microseconds; no HTML escaping.
+// order (FromHostIP after FromHost); times in UTC with microseconds; no
+// HTML escaping.
 func TestEventMarshalJSON(t *testing.T) {
 	berlin := time.FixedZone("CET", 3600)
 	tests := []struct {
@@ -38,17 +39,17 @@ func TestEventMarshalJSON(t *testing.T) {
 		want string
 	}{
 		{"every field", Event{
-			Table: "SystemEvents202611", ID: 7, Facility: 4, Severity: 3, FromHost: "web1", InfoUnitID: 1,
+			Table: "SystemEvents202611", ID: 7, Facility: 4, Severity: 3, FromHost: "web1", FromHostIP: "192.0.2.7", InfoUnitID: 1,
 			ReceivedAt:         time.Date(2026, 11, 24, 4, 41, 6, 123456000, berlin),
 			DeviceReportedTime: time.Date(2026, 11, 24, 3, 41, 5, 0, time.UTC),
 			SysLogTag:          "sshd", ProcessID: "42", MsgID: "AUTH", StructuredData: `[a x="1" x="2"][b y="<&>"]`,
 			Message: "<script>alert(1)</script>", RawMessage: []byte{0, 0xff},
-		}, `{"Table":"SystemEvents202611","ID":7,"Facility":4,"Priority":3,"FromHost":"web1","InfoUnitID":1,` +
+		}, `{"Table":"SystemEvents202611","ID":7,"Facility":4,"Priority":3,"FromHost":"web1","FromHostIP":"192.0.2.7","InfoUnitID":1,` +
 			`"ReceivedAt":"2026-11-24T03:41:06.123456Z","DeviceReportedTime":"2026-11-24T03:41:05.000000Z",` +
 			`"SysLogTag":"sshd","ProcessID":"42","MsgID":"AUTH","StructuredData":{"a":{"x":["1","2"]},"b":{"y":"<&>"}},` +
 			`"Message":"<script>alert(1)</script>","RawMessage":"AP8="}`},
 		{"no device time, no SD, no raw", Event{Table: "SystemEvents202611", ID: 1, ReceivedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)},
-			`{"Table":"SystemEvents202611","ID":1,"Facility":0,"Priority":0,"FromHost":"","InfoUnitID":0,` +
+			`{"Table":"SystemEvents202611","ID":1,"Facility":0,"Priority":0,"FromHost":"","FromHostIP":null,"InfoUnitID":0,` +
 				`"ReceivedAt":"2026-11-01T00:00:00.000000Z","DeviceReportedTime":null,"SysLogTag":"","ProcessID":"","MsgID":"",` +
 				`"StructuredData":null,"Message":"","RawMessage":null}`},
 	}

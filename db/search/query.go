@@ -86,10 +86,12 @@ const (
 
 // String returns "desc" or "asc", as ParseOrder reads them.
 func (o Order) String() string {
-	if o == OldestFirst {
+	switch o {
+	case OldestFirst:
 		return "asc"
+	default:
+		return "desc"
 	}
-	return "desc"
 }
 
 // ParseOrder reads an order: "desc" or "newest" (NewestFirst), "asc" or

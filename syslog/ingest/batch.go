@@ -19,12 +19,15 @@ type batcher struct {
 	pending []Record
 	timer   *time.Timer
 	dump    *lineWriter // nil unless Config.Dump is set
+	// awaited is set while pending holds a record whose sender waits for
+	// it to be committed (Received.Committed).
+	awaited bool
 }
 
 // batch parses queued messages and hands batches to the writer: at
-// BatchSize messages, or BatchTimeout after the first pending one. After
-// Close it takes what is left in the queue, hands over the last batch and
-// closes out.
+// BatchSize messages, or BatchTimeout after the first pending one (both
+// changed by SetBatch). After Close it takes what is left in the queue,
+// hands over the last batch and closes out.
 func (p *Pipeline) batch(out chan<- []Record) {
 	b := &batcher{p: p, out: out, pending: make([]Record, 0, p.cfg.BatchSize), timer: time.NewTimer(0)}
 	b.timer.Stop()
@@ -34,10 +37,17 @@ func (p *Pipeline) batch(out chan<- []Record) {
 	defer b.finish()
 	for {
 		select {
+		case <-p.changes.ready: // first, so that a change applies from the next message on
+			b.apply()
+		default:
+		}
+		select {
 		case it := <-p.queue:
 			b.add(it)
 		case <-b.timer.C:
 			b.flush()
+		case <-p.changes.ready:
+			b.apply()
 		case <-p.closing:
 			// Every receiver has returned: what is queued is all there is.
 			for {
@@ -53,7 +63,9 @@ func (p *Pipeline) batch(out chan<- []Record) {
 }
 
 // add parses one queued message into the pending batch, and hands the
-// batch over when it is full.
+// batch over when it is full, or when the queue is empty and a sender waits
+// for a message of the batch: a RELP sender's window stalls until then,
+// and under load the queue is not empty, so batches still fill up.
 func (b *batcher) add(it item) {
 	r := newRecord(&b.p.cfg.Parser, it)
 	if r.ParseErr != nil {
@@ -65,11 +77,14 @@ func (b *batcher) add(it item) {
 		b.dump.WriteLine(&r.Message)
 	}
 	b.pending = append(b.pending, r)
+	b.awaited = b.awaited || r.committed != nil
 	if len(b.pending) == 1 {
 		b.timer.Reset(b.p.cfg.BatchTimeout)
 	}
 	switch {
 	case len(b.pending) >= b.p.cfg.BatchSize:
+		b.flush()
+	case b.awaited && len(b.p.queue) == 0:
 		b.flush()
 	case b.dump != nil && len(b.p.queue) == 0:
 		b.dump.Flush() // a dump is never stale while input is idle
@@ -86,6 +101,7 @@ func (b *batcher) flush() {
 		b.out <- b.pending
 		b.pending = make([]Record, 0, b.p.cfg.BatchSize)
 	}
+	b.awaited = false
 }
 
 func (b *batcher) finish() {
@@ -107,7 +123,8 @@ type Record struct {
 	// ParseErr says why the message was not well-formed; nil when it was.
 	ParseErr error
 
-	in *Input // counts the record once stored; nil for records made by NewRecord
+	in        *Input      // counts the record once stored; nil for records made by NewRecord
+	committed func(error) // Received.Committed
 }
 
 // NewRecord parses r with p into a Record. r.Data is kept (not copied) as
@@ -118,7 +135,8 @@ func NewRecord(p *syslog.Parser, r Received) Record {
 
 func newRecord(p *syslog.Parser, it item) Record {
 	msg, err := p.Parse(it.data)
-	rec := Record{ReceivedAt: time.Unix(0, it.at), Source: it.from, Message: msg, ParseErr: err, in: it.in}
+	rec := Record{ReceivedAt: time.Unix(0, it.at), Source: it.from, Message: msg, ParseErr: err, in: it.in,
+		committed: it.committed}
 	if err != nil || !utf8.Valid(it.data) || bytes.IndexByte(it.data, 0) >= 0 {
 		rec.Raw = it.data
 	}

@@ -84,8 +84,12 @@ type Pipeline struct {
 	mu     sync.Mutex
 	inputs []*Input // in the order they were made
 
-	writes  latencies
+	writes  writes
 	batches counter
+	// changes holds what SetBatch and SetDump asked for until the batcher
+	// takes it: after New, cfg.BatchSize, cfg.BatchTimeout and cfg.Dump
+	// are the batcher's.
+	changes changes
 }
 
 // New starts a pipeline with cfg. Call Close when every receiver feeding it
@@ -97,6 +101,7 @@ func New(cfg Config) *Pipeline {
 		queue:   make(chan item, cfg.QueueSize),
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
+		changes: changes{ready: make(chan struct{}, 1)},
 	}
 	batches := make(chan []Record, 1)
 	go p.batch(batches)
@@ -108,17 +113,28 @@ func New(cfg Config) *Pipeline {
 	return p
 }
 
-// Input returns the way in for the transport named name ("udp", "tcp"),
+// Input returns the way in for the datagram transport named name ("udp"),
 // with its own counters; the same name gives the same Input.
 func (p *Pipeline) Input(name string) *Input {
+	return p.input(name, false)
+}
+
+// StreamInput is Input for a stream transport ("tcp", "tls", "relp"):
+// its counters include its connections (Input.Conns), and the stats lines
+// show them.
+func (p *Pipeline) StreamInput(name string) *Input {
+	return p.input(name, true)
+}
+
+func (p *Pipeline) input(name string, stream bool) *Input {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, in := range p.inputs {
 		if in.name == name {
-			return in
+			return in // made by the first call, Input or StreamInput
 		}
 	}
-	in := &Input{name: name, p: p}
+	in := &Input{name: name, p: p, stream: stream}
 	p.inputs = append(p.inputs, in)
 	return in
 }

@@ -296,3 +296,154 @@ func (w *syncWriter) String() string {
 	defer w.mu.Unlock()
 	return w.b.String()
 }
+
+// committedLog collects the results handed to Received.Committed.
+type committedLog struct {
+	mu      sync.Mutex
+	results []error
+}
+
+func (c *committedLog) callback() func(error) {
+	return func(err error) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.results = append(c.results, err)
+	}
+}
+
+func (c *committedLog) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.results)
+}
+
+func (c *committedLog) errs() []error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.results)
+}
+
+// Committed is called only once the batch holding the message is stored,
+// and with nil.
+func TestCommittedIsCalledAfterTheStoreReturns(t *testing.T) {
+	store := &memStore{block: make(chan struct{})}
+	p := ingest.New(ingest.Config{Store: store, BatchSize: 10, BatchTimeout: time.Hour})
+	var acks committedLog
+	r := msg("acknowledged")
+	r.Committed = acks.callback()
+	if err := p.StreamInput("relp").Submit(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the writer to hold the batch", func() bool { return store.writing.Load() == 1 })
+	if n := acks.count(); n != 0 {
+		t.Errorf("Committed called %d times while the store was still writing", n)
+	}
+	close(store.block)
+	waitFor(t, "the acknowledgement", func() bool { return acks.count() == 1 })
+	if err := acks.errs()[0]; err != nil {
+		t.Errorf("Committed(%v), want nil", err)
+	}
+	if got := store.texts(); !slices.Equal(got, []string{"acknowledged"}) {
+		t.Errorf("stored %q", got)
+	}
+	p.Close()
+}
+
+// A batch holding a message whose sender waits is written when the queue
+// runs dry, not BatchTimeout later; a batch without one waits.
+func TestAwaitedBatchIsWrittenWhenTheQueueRunsDry(t *testing.T) {
+	store := &memStore{}
+	p := ingest.New(ingest.Config{Store: store, BatchSize: 1000, BatchTimeout: time.Hour})
+	defer p.Close()
+	in := p.StreamInput("relp")
+	in.Offer(msg("nobody waits"))
+	waitFor(t, "the batcher to take it", func() bool { return p.Stats().Queued == 0 })
+	if got := store.texts(); len(got) != 0 {
+		t.Errorf("stored %q at once without anyone waiting, want it pending until the batch timeout", got)
+	}
+	var acks committedLog
+	r := msg("someone waits")
+	r.Committed = acks.callback()
+	in.Submit(context.Background(), r)
+	waitFor(t, "the acknowledgement", func() bool { return acks.count() == 1 })
+	if got := store.texts(); !slices.Equal(got, []string{"nobody waits", "someone waits"}) {
+		t.Errorf("stored %q, want both in the batch", got)
+	}
+	if st := p.Stats(); st.Batches != 1 {
+		t.Errorf("%d batches, want 1", st.Batches)
+	}
+}
+
+// Under load, awaited messages still fill batches: the queue is not empty
+// while the writer is busy.
+func TestAwaitedMessagesStillFillBatchesUnderLoad(t *testing.T) {
+	store := &memStore{block: make(chan struct{})}
+	p := ingest.New(ingest.Config{Store: store, BatchSize: 1000, BatchTimeout: time.Hour})
+	in := p.StreamInput("relp")
+	var acks committedLog
+	const total = 3000
+	for i := range total {
+		r := msg(fmt.Sprintf("m%d", i))
+		r.Committed = acks.callback()
+		in.Submit(context.Background(), r)
+	}
+	close(store.block)
+	waitFor(t, "every acknowledgement", func() bool { return acks.count() == total })
+	// While the writer is stuck, the batcher may catch up with the sender
+	// and hand over small batches: one to the writer, one to the channel
+	// to it, one it waits to hand over. The rest come in full batches of
+	// 1000: 3 + 3 = 6 at most, where one batch per message would be 3000.
+	if st := p.Stats(); st.Batches > 6 {
+		t.Errorf("%d batches for %d messages, want full batches (at most 6)", st.Batches, total)
+	}
+	p.Close()
+}
+
+// A batch given up at shutdown tells its waiting senders so.
+func TestCommittedGetsTheErrorWhenTheBatchIsGivenUp(t *testing.T) {
+	store := &memStore{}
+	store.fail.Store(1 << 30)
+	p := ingest.New(ingest.Config{Store: store, BatchSize: 10, BatchTimeout: time.Hour, ShutdownRetry: 100 * time.Millisecond})
+	var acks committedLog
+	r := msg("doomed")
+	r.Committed = acks.callback()
+	p.StreamInput("relp").Submit(context.Background(), r)
+	p.Close()
+	errs := acks.errs()
+	if len(errs) != 1 || errs[0] == nil || !strings.Contains(errs[0].Error(), "disk on fire") {
+		t.Errorf("Committed got %v, want one error naming the store's failure", errs)
+	}
+}
+
+// A stream transport's stats line also gives its connection counters.
+func TestStreamInputLogsConnectionCounters(t *testing.T) {
+	var logs syncWriter
+	p := ingest.New(ingest.Config{Store: &memStore{}, BatchSize: 1, BatchTimeout: time.Hour,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	udp, tcp := p.Input("udp"), p.StreamInput("tcp")
+	udp.Offer(msg("datagram"))
+	c := tcp.Conns()
+	c.Opened()
+	c.Opened()
+	c.Closed()
+	c.Refused()
+	c.TimedOut()
+	c.Broken()
+	c.Cut()
+	tcp.Offer(msg("stream"))
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	line := logs.String()[strings.Index(logs.String(), "msg=stopped"):]
+	want := "tcp.received=1 tcp.stored=1 tcp.dropped=0 tcp.malformed=0 tcp.open=1 tcp.refused=1 tcp.timeouts=1 tcp.broken=1 tcp.cut=1"
+	if !strings.Contains(line, want) {
+		t.Errorf("stopped line lacks %s: %s", want, line)
+	}
+	if strings.Contains(line, "udp.open") {
+		t.Errorf("a datagram transport has connection counters: %s", line)
+	}
+	st := p.Stats()
+	if ts := st.Transports[1]; !ts.Stream || ts.Open != 1 || ts.Cut != 1 {
+		t.Errorf("tcp stats = %+v", ts)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -30,6 +29,19 @@ func (c *Counts) add(o Counts) {
 type TransportStats struct {
 	Transport string
 	Counts
+	// Stream is set for a stream transport (made by StreamInput); the
+	// counters below are only counted for those.
+	Stream bool
+	ConnCounts
+}
+
+// ConnCounts are the connection counters of a stream transport.
+type ConnCounts struct {
+	Open     int64  // connections open now
+	Refused  uint64 // connections turned away (limit, TLS handshake, PROXY header)
+	Timeouts uint64 // connections closed by the idle timeout
+	Broken   uint64 // connections closed for a protocol error
+	Cut      uint64 // messages stored cut (over the size limit, or ended by the connection's end)
 }
 
 // Stats is a snapshot of a Pipeline's counters.
@@ -42,6 +54,8 @@ type Stats struct {
 	// WriteP50 and WriteP99 are the median and 99th percentile of the time
 	// one batch took to write, over the last writes.
 	WriteP50, WriteP99 time.Duration
+	// Writer is what the writer is doing and how its writes went.
+	Writer WriterStats
 }
 
 // counter is a counter updated by several goroutines.
@@ -60,43 +74,16 @@ func (p *Pipeline) Stats() Stats {
 			Dropped:   in.dropped.Load(),
 			Malformed: in.malformed.Load(),
 			Lost:      in.lost.Load(),
-		}}
+		}, Stream: in.stream}
+		if in.stream {
+			ts.ConnCounts = ConnCounts{Open: in.conns.open.Load(), Refused: in.conns.refused.Load(),
+				Timeouts: in.conns.timeouts.Load(), Broken: in.conns.broken.Load(), Cut: in.conns.cut.Load()}
+		}
 		st.Transports = append(st.Transports, ts)
 		st.add(ts.Counts)
 	}
-	st.WriteP50, st.WriteP99 = p.writes.percentiles()
+	p.writes.snapshot(&st)
 	return st
-}
-
-// latencies is a ring of the last latencyWindow batch write times.
-type latencies struct {
-	mu     sync.Mutex
-	writes []time.Duration
-	next   int
-}
-
-const latencyWindow = 4096
-
-func (l *latencies) record(d time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.writes) < latencyWindow {
-		l.writes = append(l.writes, d)
-		return
-	}
-	l.writes[l.next] = d
-	l.next = (l.next + 1) % latencyWindow
-}
-
-func (l *latencies) percentiles() (p50, p99 time.Duration) {
-	l.mu.Lock()
-	w := slices.Clone(l.writes)
-	l.mu.Unlock()
-	if len(w) == 0 {
-		return 0, 0
-	}
-	slices.Sort(w)
-	return w[len(w)/2], w[min(len(w)-1, len(w)*99/100)]
 }
 
 // report logs the counters at every tick while anything is received or
@@ -139,8 +126,12 @@ func (p *Pipeline) logStats(msg string, st Stats, lvl slog.Level) {
 		"batches", st.Batches, "write_p50", st.WriteP50, "write_p99", st.WriteP99,
 	}
 	for _, ts := range st.Transports {
-		attrs = append(attrs, slog.Group(ts.Transport,
-			"received", ts.Received, "stored", ts.Stored, "dropped", ts.Dropped, "malformed", ts.Malformed))
+		group := []any{"received", ts.Received, "stored", ts.Stored, "dropped", ts.Dropped, "malformed", ts.Malformed}
+		if ts.Stream {
+			group = append(group, "open", ts.Open, "refused", ts.Refused, "timeouts", ts.Timeouts,
+				"broken", ts.Broken, "cut", ts.Cut)
+		}
+		attrs = append(attrs, slog.Group(ts.Transport, group...))
 	}
 	p.logger().Log(context.Background(), lvl, msg, attrs...)
 }

@@ -29,6 +29,7 @@ func (p *Pipeline) write(batches <-chan []Record) error {
 	for b := range batches {
 		if p.cfg.Store == nil {
 			countStored(b)
+			committed(b, nil)
 			continue
 		}
 		if err := w.writeWithRetry(b); err != nil {
@@ -39,7 +40,10 @@ func (p *Pipeline) write(batches <-chan []Record) error {
 				}
 			}
 			p.logger().Error("giving up on a batch after shutdown", "messages", len(b), "error", err)
+			committed(b, fmt.Errorf("not stored: %w", err))
+			continue
 		}
+		committed(b, nil)
 	}
 	if lost > 0 {
 		return fmt.Errorf("%d messages could not be stored", lost)
@@ -52,6 +56,16 @@ func countStored(b []Record) {
 	for i := range b {
 		if in := b[i].in; in != nil {
 			in.stored.Add(1)
+		}
+	}
+}
+
+// committed tells the senders waiting for the records of b (Received.
+// Committed) that b was stored (err nil) or given up.
+func committed(b []Record, err error) {
+	for i := range b {
+		if f := b[i].committed; f != nil {
+			f(err)
 		}
 	}
 }
@@ -71,14 +85,16 @@ func (w *writer) writeWithRetry(b []Record) error {
 	backoff := firstBackoff
 	for {
 		start := time.Now()
+		p.writes.started(start)
 		err := p.cfg.Store.Write(ctx, b)
 		if err == nil {
-			p.writes.record(time.Since(start))
+			p.writes.succeeded(start, time.Now())
 			p.batches.Add(1)
 			countStored(b)
 			w.recovered()
 			return nil
 		}
+		p.writes.failed(time.Now(), err)
 		w.failed(len(b), err, backoff)
 		if w.closing() && time.Now().After(w.giveUpAt) {
 			return err

@@ -1,7 +1,8 @@
-// Package receive holds the receivers: they read syslog from the network
-// and hand each message to an ingest.Input, stamped with the time it
-// arrived and the address it came from. They know nothing of parsing or
-// storage.
+// Package receive holds the receivers — UDP, TCP and TLS, RELP: they read
+// syslog from the network and hand each message to an ingest.Input,
+// stamped with the time it arrived and the address it came from. They know
+// nothing of parsing or storage; the stream framings are packages of their
+// own (framing, proxyproto, relp).
 package receive
 
 import (
@@ -108,16 +109,6 @@ func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
 	}
 }
 
-func (u *UDP) logger() *slog.Logger {
-	if u.Logger != nil {
-		return u.Logger
-	}
-	return slog.Default()
-}
+func (u *UDP) logger() *slog.Logger { return loggerOr(u.Logger) }
 
-func (u *UDP) now() time.Time {
-	if u.Now != nil {
-		return u.Now()
-	}
-	return time.Now()
-}
+func (u *UDP) now() time.Time { return clockOr(u.Now)() }

@@ -241,7 +241,7 @@
     const d = $("detail");
     kv($("detail-fields"), [["Table", ev.Table], ["ID", ev.ID], ["ReceivedAt", ev.ReceivedAt],
       ["DeviceReportedTime", ev.DeviceReportedTime], ["Facility", ev.Facility], ["Priority", ev.Priority + " " + severities[ev.Priority & 7]],
-      ["FromHost", ev.FromHost], ["SysLogTag", ev.SysLogTag], ["ProcessID", ev.ProcessID], ["MsgID", ev.MsgID],
+      ["FromHost", ev.FromHost], ["FromHostIP", ev.FromHostIP], ["SysLogTag", ev.SysLogTag], ["ProcessID", ev.ProcessID], ["MsgID", ev.MsgID],
       ["InfoUnitID", ev.InfoUnitID], ["Message", ev.Message]]);
     const sd = [];
     if (ev.StructuredData && typeof ev.StructuredData === "object") {

@@ -1,0 +1,113 @@
+package metrics
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+)
+
+// Pipeline is what PipelineCollector reads: *ingest.Pipeline.
+type Pipeline interface {
+	Stats() ingest.Stats
+}
+
+// PipelineCollector exports an ingest pipeline's counters as the
+// aiosyslogd_* metrics. It reads them when Prometheus scrapes (the
+// pipeline's own atomic counters, one Stats call a scrape), so the path of
+// each message pays nothing for the metrics.
+type PipelineCollector struct {
+	Pipeline Pipeline
+	// Database is the SQLite file whose size, with its WAL, is
+	// aiosyslogd_database_bytes; "" for none.
+	Database string
+}
+
+func desc(name, help string, labels ...string) *prometheus.Desc {
+	return prometheus.NewDesc("aiosyslogd_"+name, help, labels, nil)
+}
+
+var (
+	receivedDesc  = desc("messages_received_total", "Messages read from the network.", "transport")
+	storedDesc    = desc("messages_stored_total", "Messages written to the database (or, without one, handled).")
+	droppedDesc   = desc("messages_dropped_total", "Messages dropped because the queue was full.", "transport")
+	malformedDesc = desc("messages_malformed_total", "Messages that were not well-formed syslog, stored raw.")
+	truncatedDesc = desc("messages_truncated_total", "Messages stored shorter than they were sent.", "transport")
+	queueDesc     = desc("queue_messages", "Messages waiting in the queue for the writer.")
+	capacityDesc  = desc("queue_capacity", "Messages the queue holds (server.queue_size).")
+	writeDesc     = desc("batch_write_seconds", "Time each stored batch took to write.")
+	errorsDesc    = desc("store_errors_total", "Batch writes the database failed; each retry counts.")
+	commitDesc    = desc("last_commit_timestamp_seconds", "When a batch was last stored, in Unix time; 0 before the first.")
+	connsDesc     = desc("connections", "Connections open now, for each stream transport.", "transport")
+	databaseDesc  = desc("database_bytes", "Size of the database file and its write-ahead log.")
+)
+
+// Describe sends the descriptions of every metric.
+func (c *PipelineCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{receivedDesc, storedDesc, droppedDesc, malformedDesc, truncatedDesc,
+		queueDesc, capacityDesc, writeDesc, errorsDesc, commitDesc, connsDesc, databaseDesc} {
+		ch <- d
+	}
+}
+
+// Collect reads the pipeline's counters and sends them.
+func (c *PipelineCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.Pipeline.Stats()
+	for _, ts := range st.Transports {
+		ch <- counter(receivedDesc, ts.Received, ts.Transport)
+		ch <- counter(droppedDesc, ts.Dropped, ts.Transport)
+		ch <- counter(truncatedDesc, truncated(ts), ts.Transport)
+		if open, ok := connections(ts); ok {
+			ch <- prometheus.MustNewConstMetric(connsDesc, prometheus.GaugeValue, float64(open), ts.Transport)
+		}
+	}
+	ch <- counter(storedDesc, st.Stored)
+	ch <- counter(malformedDesc, st.Malformed)
+	ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(st.Queued))
+	ch <- prometheus.MustNewConstMetric(capacityDesc, prometheus.GaugeValue, float64(st.QueueCapacity))
+	ch <- writeHistogram(st.Writer.WriteTimes)
+	ch <- counter(errorsDesc, st.Writer.StoreErrors)
+	var commit float64
+	if t := st.Writer.LastCommit; !t.IsZero() {
+		commit = float64(t.UnixNano()) / 1e9
+	}
+	ch <- prometheus.MustNewConstMetric(commitDesc, prometheus.GaugeValue, commit)
+	if size, ok := databaseSize(c.Database); ok {
+		ch <- prometheus.MustNewConstMetric(databaseDesc, prometheus.GaugeValue, float64(size))
+	}
+}
+
+func counter(d *prometheus.Desc, v uint64, labels ...string) prometheus.Metric {
+	return prometheus.MustNewConstMetric(d, prometheus.CounterValue, float64(v), labels...)
+}
+
+func writeHistogram(h ingest.Histogram) prometheus.Metric {
+	buckets := make(map[float64]uint64, len(h.Counts))
+	for i, n := range h.Counts {
+		buckets[ingest.WriteBuckets[i].Seconds()] = n
+	}
+	return prometheus.MustNewConstHistogram(writeDesc, h.Count, h.Sum.Seconds(), buckets)
+}
+
+// databaseSize is the size of the database at path and of its WAL; false
+// when there is no database (yet).
+func databaseSize(path string) (int64, bool) {
+	if path == "" {
+		return 0, false
+	}
+	var total int64
+	for _, name := range []string{path, path + "-wal"} {
+		fi, err := os.Stat(name)
+		if errors.Is(err, fs.ErrNotExist) && name != path {
+			continue
+		}
+		if err != nil {
+			return 0, false
+		}
+		total += fi.Size()
+	}
+	return total, true
+}

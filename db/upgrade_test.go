@@ -1,0 +1,84 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+)
+
+// oldDatabase makes a database whose month table m was made by the schema
+// before FromHostIP (testdata/schema-before-fromhostip.sql, main's schema
+// of then), with one row in it.
+func oldDatabase(t *testing.T, m Month) string {
+	t.Helper()
+	old, err := os.ReadFile("testdata/schema-before-fromhostip.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.db")
+	conn, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ddl, _ := replaceTemplate(string(old), m.Table())
+	if _, err := conn.Exec(ddl); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(`INSERT INTO ` + m.Table() + ` (Facility, Priority, FromHost, ReceivedAt, SysLogTag, ProcessID, Message)
+		VALUES (1, 5, 'oldhost', '2026-10-01 00:00:00.000000', 'app', '', 'stored before the upgrade')`); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// A month table made before FromHostIP existed gains it when the store
+// opens the database: the old rows have NULL, new rows the sender's
+// address, and searching reads both.
+func TestOpenUpgradesOldMonthTables(t *testing.T) {
+	m := Month{2026, 10}
+	path := oldDatabase(t, m)
+	if _, err := OpenReader(context.Background(), path); err == nil || !strings.Contains(err.Error(), "aiosyslogd serve") {
+		t.Errorf("OpenReader on a table without FromHostIP = %v, want an error that says how to upgrade", err)
+	}
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := record(time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC), "newhost", "app", "stored after the upgrade")
+	r.Source = netip.MustParseAddrPort("[::ffff:198.51.100.4]:40000") // an IPv4 client of a dual-stack socket
+	if err := s.Write(context.Background(), []ingest.Record{r}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(context.Background(), path) // a second start finds nothing to do
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	rd, err := OpenReader(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	got := map[string]string{}
+	err = rd.Search(context.Background(), search.Query{Since: m.Start(), Until: m.Next().Start()}, func(e search.Event) error {
+		got[e.Message] = e.FromHostIP
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["stored before the upgrade"] != "" || got["stored after the upgrade"] != "198.51.100.4" {
+		t.Errorf("FromHostIP by message: %q", got)
+	}
+}

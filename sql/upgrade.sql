@@ -1,0 +1,12 @@
+-- Upgrades of month tables made by an older schema. Store.Open runs them on
+-- every month table that lacks what they add; the template (schema.sql)
+-- already has it, so new months need none.
+
+-- name: HasFromHostIP :one
+-- HasFromHostIP counts (0 or 1) the FromHostIP column of a month table.
+SELECT count(*) FROM pragma_table_info WHERE arg = 'SystemEvents' AND name = 'FromHostIP';
+
+-- name: AddFromHostIP :exec
+-- AddFromHostIP adds the FromHostIP column (NULL in the rows already
+-- there) at the end of a month table, where schema.sql has it.
+ALTER TABLE SystemEvents ADD COLUMN FromHostIP TEXT;
