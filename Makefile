@@ -25,7 +25,7 @@ DEB_VERSION ?= $(shell v=$$(git describe --tags --exact-match 2>/dev/null | sed 
 DEB_ARCH    ?= $(shell dpkg --print-architecture 2>/dev/null || go env GOARCH)
 DEB         := bin/aiosyslogd_$(DEB_VERSION)_$(DEB_ARCH).deb
 
-.PHONY: help build test generate verify verify-units run fuzz bench bench-search tools install deb clean
+.PHONY: help build test generate verify verify-units run fuzz bench bench-search bench-web tools install deb clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -69,6 +69,10 @@ bench: build ## drive the real daemon (Go load; loggen over UDP and TCP if insta
 
 bench-search: ## search benchmarks on a generated 10-million-row database (made once, minutes, ~4 GB)
 	go test -run '^$$' -bench BenchmarkSearch -benchtime 200x ./db/
+
+bench-web: bench-search ## histogram, facets, the API and the page in Chromium, on the same database
+	go test -run '^$$' -bench BenchmarkSummary -benchtime 20x ./db/
+	go test -run '^$$' -bench . -benchtime 20x ./web/
 
 install: build ## install the binary, the systemd units, completions and /etc/aiosyslogd/aiosyslogd.toml (kept if present) under DESTDIR, PREFIX
 	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/aiosyslogd \

@@ -50,8 +50,10 @@ func TestCheckpointerCopiesAndWALStaysBounded(t *testing.T) {
 	if s.ckpt.runs.Load() == 0 {
 		t.Error("the checkpointer never copied a page")
 	}
-	// 64 pages, plus the batch that crossed them (~120 pages), plus slack.
-	if limit := int64(1 << 20); maxWAL > limit {
+	// 64 pages, plus the batch that crossed them (~120 pages), plus the
+	// host and tag record that small batches extend and rewrite (a few
+	// pages each time, db/batchfields.go), plus slack.
+	if limit := int64(5 << 18); maxWAL > limit {
 		t.Errorf("WAL grew to %d bytes, want at most %d", maxWAL, limit)
 	}
 	if maxWAL == 0 {

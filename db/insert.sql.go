@@ -33,6 +33,73 @@ func (q *Queries) CountMatches(ctx context.Context, query string) (int64, error)
 	return count, err
 }
 
+const fieldsAfter = `-- name: FieldsAfter :many
+SELECT e.ID, e.FromHost, e.SysLogTag, e.Priority, e.Facility FROM SystemEvents e
+WHERE e.ID > ?1
+ORDER BY e.ID
+LIMIT ?2
+`
+
+type FieldsAfterParams struct {
+	After int64
+	Lim   int64
+}
+
+type FieldsAfterRow struct {
+	ID        int64
+	FromHost  string
+	SysLogTag string
+	Priority  int64
+	Facility  int64
+}
+
+// FieldsAfter lists the hosts and tags of the rows after ID after, in ID
+// order: how the store fills SystemEvents_Batches for a month table made
+// before it (once, when it opens).
+func (q *Queries) FieldsAfter(ctx context.Context, arg FieldsAfterParams) ([]FieldsAfterRow, error) {
+	rows, err := q.db.QueryContext(ctx, fieldsAfter, arg.After, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FieldsAfterRow
+	for rows.Next() {
+		var i FieldsAfterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.FromHost,
+			&i.SysLogTag,
+			&i.Priority,
+			&i.Facility,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const hasFieldIndex = `-- name: HasFieldIndex :one
+SELECT count(*) FROM sqlite_schema
+WHERE type = 'table' AND name = 'SystemEvents_Batches'
+`
+
+// HasFieldIndex reports whether a month table has its table of where each
+// host and tag is (SystemEvents_Batches): those made before it existed gain
+// it when the store opens.
+func (q *Queries) HasFieldIndex(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, hasFieldIndex)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const insertBatch = `-- name: InsertBatch :execrows
 INSERT INTO SystemEvents (
     Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
@@ -62,6 +129,76 @@ func (q *Queries) InsertBatch(ctx context.Context, rows interface{}) (int64, err
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const insertBatchFields = `-- name: InsertBatchFields :exec
+INSERT OR REPLACE INTO SystemEvents_Batches (ID, LastID, HostCounts, TagCounts, SevCounts, FacCounts, Hosts, Tags)
+SELECT CAST(?1 AS INTEGER), CAST(?2 AS INTEGER),
+       jsonb(CAST(?3 AS TEXT)), jsonb(CAST(?4 AS TEXT)),
+       jsonb(CAST(?5 AS TEXT)), jsonb(CAST(?6 AS TEXT)),
+       CAST(?7 AS TEXT), CAST(?8 AS TEXT)
+`
+
+type InsertBatchFieldsParams struct {
+	FirstID    int64
+	LastID     int64
+	HostCounts string
+	TagCounts  string
+	SevCounts  string
+	FacCounts  string
+	Hosts      string
+	Tags       string
+}
+
+// InsertBatchFields records where each host and tag of stored rows is
+// (host_counts, tag_counts, sev_counts, fac_counts: JSON objects {value:
+// count}; hosts and
+// tags: {value: [OFFSET, ...]}), replacing the record of the same first ID:
+// small batches extend one record.
+func (q *Queries) InsertBatchFields(ctx context.Context, arg InsertBatchFieldsParams) error {
+	_, err := q.db.ExecContext(ctx, insertBatchFields,
+		arg.FirstID,
+		arg.LastID,
+		arg.HostCounts,
+		arg.TagCounts,
+		arg.SevCounts,
+		arg.FacCounts,
+		arg.Hosts,
+		arg.Tags,
+	)
+	return err
+}
+
+const insertFieldValues = `-- name: InsertFieldValues :exec
+INSERT OR IGNORE INTO SystemEvents_Values (Field, Value)
+SELECT 0, key FROM json_each(CAST(?1 AS TEXT))
+UNION ALL
+SELECT 1, key FROM json_each(CAST(?2 AS TEXT))
+`
+
+type InsertFieldValuesParams struct {
+	HostCounts string
+	TagCounts  string
+}
+
+// InsertFieldValues adds the keys of host_counts and tag_counts (as
+// InsertBatchFields takes them) to the month's distinct values.
+func (q *Queries) InsertFieldValues(ctx context.Context, arg InsertFieldValuesParams) error {
+	_, err := q.db.ExecContext(ctx, insertFieldValues, arg.HostCounts, arg.TagCounts)
+	return err
+}
+
+const lastInsertID = `-- name: LastInsertID :one
+SELECT CAST(last_insert_rowid() AS INTEGER)
+`
+
+// LastInsertID is the ID of the last row the connection inserted (the
+// statement's own, not its triggers').
+func (q *Queries) LastInsertID(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, lastInsertID)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 const listMonthTables = `-- name: ListMonthTables :many

@@ -47,3 +47,19 @@ type SystemEvent struct {
 type SystemEventsFTS struct {
 	Message string
 }
+
+type SystemeventsBatch struct {
+	ID         int64
+	LastID     int64
+	Hostcounts []byte
+	Tagcounts  []byte
+	Sevcounts  []byte
+	Faccounts  []byte
+	Hosts      string
+	Tags       string
+}
+
+type SystemeventsValue struct {
+	Field int64
+	Value string
+}

@@ -9,6 +9,16 @@ import (
 	"context"
 )
 
+const dropMonthBatches = `-- name: DropMonthBatches :exec
+DROP TABLE IF EXISTS SystemEvents_Batches
+`
+
+// DropMonthBatches drops a month's table of where each host and tag is.
+func (q *Queries) DropMonthBatches(ctx context.Context) error {
+	_, err := q.db.ExecContext(ctx, dropMonthBatches)
+	return err
+}
+
 const dropMonthFTS = `-- name: DropMonthFTS :exec
 DROP TABLE IF EXISTS SystemEvents_FTS
 `
@@ -26,5 +36,15 @@ DROP TABLE IF EXISTS SystemEvents
 // DropMonthTable drops a month's table with its index and triggers.
 func (q *Queries) DropMonthTable(ctx context.Context) error {
 	_, err := q.db.ExecContext(ctx, dropMonthTable)
+	return err
+}
+
+const dropMonthValues = `-- name: DropMonthValues :exec
+DROP TABLE IF EXISTS SystemEvents_Values
+`
+
+// DropMonthValues drops a month's table of its distinct hosts and tags.
+func (q *Queries) DropMonthValues(ctx context.Context) error {
+	_, err := q.db.ExecContext(ctx, dropMonthValues)
 	return err
 }

@@ -3,11 +3,13 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -138,20 +140,30 @@ func afterCursor(o search.Order, m, cursor Month) bool {
 // row of m's table is inside [m.Start(), m.Next().Start()), so the clamped
 // range always bounds the ReceivedAt index.
 func bounds(q *search.Query, m Month) (since, until string) {
-	s, u := m.Start(), m.Next().Start()
-	if q.Since.After(s) {
-		s = q.Since
-	}
-	if !q.Until.IsZero() && q.Until.Before(u) {
-		u = q.Until
-	}
+	s, u := boundTimes(q, m)
 	return formatTime(s), formatTime(u)
+}
+
+// boundTimes is bounds as times.
+func boundTimes(q *search.Query, m Month) (since, until time.Time) {
+	since, until = m.Start(), m.Next().Start()
+	if q.Since.After(since) {
+		since = q.Since
+	}
+	if !q.Until.IsZero() && q.Until.Before(until) {
+		until = q.Until
+	}
+	return since, until
 }
 
 // filters are the optional field filters of q as query parameters.
 type filters struct {
 	host, tag          sql.NullString
 	facility, severity sql.NullInt64
+	// notHosts and notTags are JSON arrays of patterns; excluded has bit s
+	// set for an excluded severity s, and bit 8+f for a facility f.
+	notHosts, notTags sql.NullString
+	excluded          int64
 }
 
 func filtersOf(q *search.Query) filters {
@@ -168,7 +180,23 @@ func filtersOf(q *search.Query) filters {
 	if q.Severity != nil {
 		f.severity = sql.NullInt64{Int64: int64(*q.Severity), Valid: true}
 	}
+	f.notHosts, f.notTags = jsonList(q.Not.Hosts), jsonList(q.Not.Tags)
+	for _, s := range q.Not.Severities {
+		f.excluded |= 1 << (s & 7)
+	}
+	for _, fac := range q.Not.Facilities {
+		f.excluded |= 256 << (fac % 24)
+	}
 	return f
+}
+
+// jsonList is patterns as a JSON array, for json_each; NULL when empty.
+func jsonList(patterns []string) sql.NullString {
+	if len(patterns) == 0 {
+		return sql.NullString{}
+	}
+	b, _ := json.Marshal(patterns) // strings always encode
+	return sql.NullString{String: string(b), Valid: true}
 }
 
 // searchMonth runs q on month m's table, page by page, from after (nil:
@@ -208,14 +236,24 @@ type pager interface {
 	next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error)
 }
 
-// newPager returns the pager for q in month m: through the ReceivedAt index
-// without a full-text query, through the FTS5 index with one. ok is false
-// when no event of m can match.
+// newPager returns the pager for q in month m: through the FTS5 index with
+// a full-text query; without one, by where each host and tag is for
+// --host or --tag when that can serve the pattern (see field.go), else
+// through the ReceivedAt index. ok is false when no event of m can match.
 func newPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor) (_ pager, ok bool, err error) {
-	if q.Match == "" {
-		return newTimePager(m, q, after), true, nil
+	if q.Match != "" {
+		return newMatchPager(ctx, dbtx, m, q, after)
 	}
-	return newMatchPager(ctx, dbtx, m, q, after)
+	if q.Host != "" || q.Tag != "" {
+		p, use, ok, err := newFieldPager(ctx, dbtx, m, q, after)
+		if err != nil || use && !ok {
+			return nil, false, err
+		}
+		if use {
+			return p, true, nil
+		}
+	}
+	return newTimePager(m, q, after), true, nil
 }
 
 // timePager pages through the ReceivedAt index, keyed by (ReceivedAt, ID):
@@ -246,7 +284,7 @@ func timeArgs(m Month, q *search.Query) SearchDescParams {
 	since, until := bounds(q, m)
 	f := filtersOf(q)
 	return SearchDescParams{KeyAt: until, KeyID: 0, Since: since, Until: until,
-		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity}
+		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity, NotHosts: f.notHosts, NotTags: f.notTags, Excluded: f.excluded}
 }
 
 func (p *timePager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
@@ -302,7 +340,7 @@ func matchArgs(m Month, q *search.Query) SearchMatchDescParams {
 	since, until := bounds(q, m)
 	f := filtersOf(q)
 	return SearchMatchDescParams{Query: q.Match, Since: since, Until: until,
-		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity}
+		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity, NotHosts: f.notHosts, NotTags: f.notTags, Excluded: f.excluded}
 }
 
 // idWindow is a range of IDs, min to max inclusive.
@@ -396,7 +434,7 @@ func countMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (int64
 	if q.Match == "" {
 		a := timeArgs(m, q)
 		return mq.CountSearch(ctx, CountSearchParams{Since: a.Since, Until: a.Until,
-			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity})
+			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 	}
 	w, ok, err := window(ctx, dbtx, m, q)
 	if err != nil || !ok {
@@ -404,5 +442,5 @@ func countMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (int64
 	}
 	a := matchArgs(m, q)
 	return mq.CountSearchMatch(ctx, CountSearchMatchParams{Query: a.Query, MinID: w.min, MaxID: w.max,
-		Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity})
+		Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 }

@@ -10,6 +10,32 @@ import (
 	"database/sql"
 )
 
+const batchesInside = `-- name: BatchesInside :one
+SELECT CAST(coalesce(min(b.ID), 0) AS INTEGER) AS inside_first, CAST(coalesce(max(b.LastID), -1) AS INTEGER) AS inside_last
+FROM SystemEvents_Batches b
+WHERE b.ID BETWEEN CAST(?1 AS INTEGER) AND CAST(?2 AS INTEGER)
+  AND b.LastID <= CAST(?2 AS INTEGER)
+`
+
+type BatchesInsideParams struct {
+	MinID int64
+	MaxID int64
+}
+
+type BatchesInsideRow struct {
+	InsideFirst int64
+	InsideLast  int64
+}
+
+// BatchesInside is the first and last ID of the batches that lie inside
+// the IDs min_id to max_id (0 and -1 when none does): FieldCounts' part.
+func (q *Queries) BatchesInside(ctx context.Context, arg BatchesInsideParams) (BatchesInsideRow, error) {
+	row := q.db.QueryRowContext(ctx, batchesInside, arg.MinID, arg.MaxID)
+	var i BatchesInsideRow
+	err := row.Scan(&i.InsideFirst, &i.InsideLast)
+	return i, err
+}
+
 const checkMatch = `-- name: CheckMatch :one
 SELECT count(*) FROM SystemEvents_FTS
 WHERE SystemEvents_FTS.Message MATCH ?1
@@ -32,6 +58,9 @@ WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
   AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
   AND (e.Facility = ?5 OR ?5 IS NULL)
   AND (e.Priority <= ?6 OR ?6 IS NULL)
+  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 `
 
 type CountSearchParams struct {
@@ -41,6 +70,9 @@ type CountSearchParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 }
 
 // CountSearch counts what SearchDesc would list without a limit.
@@ -52,6 +84,9 @@ func (q *Queries) CountSearch(ctx context.Context, arg CountSearchParams) (int64
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -67,6 +102,9 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
   AND (e.Facility = ?8 OR ?8 IS NULL)
   AND (e.Priority <= ?9 OR ?9 IS NULL)
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 `
 
 type CountSearchMatchParams struct {
@@ -79,6 +117,9 @@ type CountSearchMatchParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 }
 
 // CountSearchMatch counts what SearchMatchDesc would list without a limit,
@@ -94,10 +135,534 @@ func (q *Queries) CountSearchMatch(ctx context.Context, arg CountSearchMatchPara
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 	)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const countTimeRange = `-- name: CountTimeRange :one
+SELECT count(*) FROM SystemEvents e
+WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
+`
+
+type CountTimeRangeParams struct {
+	Since string
+	Until string
+}
+
+// CountTimeRange counts the events received in [since, until): the
+// histogram's bucket of a query without filters, read from the ReceivedAt
+// index alone (no row is read).
+func (q *Queries) CountTimeRange(ctx context.Context, arg CountTimeRangeParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countTimeRange, arg.Since, arg.Until)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const eventsByID = `-- name: EventsByID :many
+SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage, e.fromhostip FROM json_each(CAST(?1 AS TEXT)) i CROSS JOIN SystemEvents e ON e.ID = i.value
+WHERE +e.ReceivedAt >= ?2 AND +e.ReceivedAt < ?3
+  AND (e.FromHost GLOB ?4 OR ?4 IS NULL)
+  AND (e.SysLogTag GLOB ?5 OR ?5 IS NULL)
+  AND (e.Facility = ?6 OR ?6 IS NULL)
+  AND (e.Priority <= ?7 OR ?7 IS NULL)
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+ORDER BY e.ID
+`
+
+type EventsByIDParams struct {
+	IDs      string
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+}
+
+// EventsByID returns the events of ids (a JSON array of IDs) that match the
+// filters, in ID order.
+func (q *Queries) EventsByID(ctx context.Context, arg EventsByIDParams) ([]SystemEvent, error) {
+	rows, err := q.db.QueryContext(ctx, eventsByID,
+		arg.IDs,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SystemEvent
+	for rows.Next() {
+		var i SystemEvent
+		if err := rows.Scan(
+			&i.ID,
+			&i.Facility,
+			&i.Priority,
+			&i.FromHost,
+			&i.InfoUnitID,
+			&i.ReceivedAt,
+			&i.DeviceReportedTime,
+			&i.SysLogTag,
+			&i.ProcessID,
+			&i.MsgID,
+			&i.StructuredData,
+			&i.Message,
+			&i.RawMessage,
+			&i.FromHostIP,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const facetMatch = `-- name: FacetMatch :many
+SELECT CAST(CASE CAST(?1 AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
+FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+WHERE SystemEvents_FTS.Message MATCH ?2
+  AND SystemEvents_FTS.rowid BETWEEN CAST(?3 AS INTEGER) AND CAST(?4 AS INTEGER)
+  AND e.ReceivedAt >= ?5 AND e.ReceivedAt < ?6
+  AND (e.FromHost GLOB ?7 OR ?7 IS NULL)
+  AND (e.SysLogTag GLOB ?8 OR ?8 IS NULL)
+  AND (e.Facility = ?9 OR ?9 IS NULL)
+  AND (e.Priority <= ?10 OR ?10 IS NULL)
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?12 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?12 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?13 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT ?14
+`
+
+type FacetMatchParams struct {
+	Field    int64
+	Query    string
+	MinID    int64
+	MaxID    int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+	Lim      int64
+}
+
+type FacetMatchRow struct {
+	Value string
+	N     int64
+}
+
+// FacetMatch is FacetTime for a full-text query, over the IDs from min_id
+// to max_id.
+func (q *Queries) FacetMatch(ctx context.Context, arg FacetMatchParams) ([]FacetMatchRow, error) {
+	rows, err := q.db.QueryContext(ctx, facetMatch,
+		arg.Field,
+		arg.Query,
+		arg.MinID,
+		arg.MaxID,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FacetMatchRow
+	for rows.Next() {
+		var i FacetMatchRow
+		if err := rows.Scan(&i.Value, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const facetPlain = `-- name: FacetPlain :many
+SELECT CAST(CASE CAST(?1 AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
+FROM SystemEvents e
+WHERE e.ID BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
+  AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT ?6
+`
+
+type FacetPlainParams struct {
+	Field int64
+	MinID int64
+	MaxID int64
+	Since string
+	Until string
+	Lim   int64
+}
+
+type FacetPlainRow struct {
+	Value string
+	N     int64
+}
+
+// FacetPlain is FacetTime for a query without filters, which it spares
+// evaluating on every row.
+func (q *Queries) FacetPlain(ctx context.Context, arg FacetPlainParams) ([]FacetPlainRow, error) {
+	rows, err := q.db.QueryContext(ctx, facetPlain,
+		arg.Field,
+		arg.MinID,
+		arg.MaxID,
+		arg.Since,
+		arg.Until,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FacetPlainRow
+	for rows.Next() {
+		var i FacetPlainRow
+		if err := rows.Scan(&i.Value, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const facetTime = `-- name: FacetTime :many
+SELECT CAST(CASE CAST(?1 AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
+FROM SystemEvents e
+WHERE e.ID BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
+  AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
+  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
+  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
+  AND (e.Facility = ?8 OR ?8 IS NULL)
+  AND (e.Priority <= ?9 OR ?9 IS NULL)
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT ?13
+`
+
+type FacetTimeParams struct {
+	Field    int64
+	MinID    int64
+	MaxID    int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+	Lim      int64
+}
+
+type FacetTimeRow struct {
+	Value string
+	N     int64
+}
+
+// FacetTime counts what SearchDesc would list per value of one field
+// (field 0: FromHost, 1: SysLogTag, 2: Priority, 3: Facility), most
+// frequent first, at most lim values. It reads the ID window as
+// HistogramTime does.
+func (q *Queries) FacetTime(ctx context.Context, arg FacetTimeParams) ([]FacetTimeRow, error) {
+	rows, err := q.db.QueryContext(ctx, facetTime,
+		arg.Field,
+		arg.MinID,
+		arg.MaxID,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FacetTimeRow
+	for rows.Next() {
+		var i FacetTimeRow
+		if err := rows.Scan(&i.Value, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const fieldBatchesAsc = `-- name: FieldBatchesAsc :many
+SELECT b.ID, b.LastID, CAST(json_group_array(json(CASE CAST(?1 AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END -> p.value)) AS TEXT) AS ids
+FROM SystemEvents_Batches b CROSS JOIN json_each(CAST(?2 AS TEXT)) p
+WHERE b.LastID > CAST(?3 AS INTEGER) AND b.ID <= CAST(?4 AS INTEGER)
+  AND (CASE CAST(?1 AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END -> p.value) IS NOT NULL
+GROUP BY b.ID
+ORDER BY b.ID
+LIMIT ?5
+`
+
+type FieldBatchesAscParams struct {
+	Field   int64
+	Paths   string
+	KeyID   int64
+	BoundID int64
+	Lim     int64
+}
+
+type FieldBatchesAscRow struct {
+	ID     int64
+	LastID int64
+	IDs    string
+}
+
+// FieldBatchesAsc is FieldBatchesDesc oldest first: the batches whose last
+// ID is above key_id and whose first ID is at most bound_id.
+func (q *Queries) FieldBatchesAsc(ctx context.Context, arg FieldBatchesAscParams) ([]FieldBatchesAscRow, error) {
+	rows, err := q.db.QueryContext(ctx, fieldBatchesAsc,
+		arg.Field,
+		arg.Paths,
+		arg.KeyID,
+		arg.BoundID,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FieldBatchesAscRow
+	for rows.Next() {
+		var i FieldBatchesAscRow
+		if err := rows.Scan(&i.ID, &i.LastID, &i.IDs); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const fieldBatchesDesc = `-- name: FieldBatchesDesc :many
+SELECT b.ID, b.LastID, CAST(json_group_array(json(CASE CAST(?1 AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END -> p.value)) AS TEXT) AS ids
+FROM SystemEvents_Batches b CROSS JOIN json_each(CAST(?2 AS TEXT)) p
+WHERE b.ID < CAST(?3 AS INTEGER) AND b.LastID >= CAST(?4 AS INTEGER)
+  AND (CASE CAST(?1 AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END -> p.value) IS NOT NULL
+GROUP BY b.ID
+ORDER BY b.ID DESC
+LIMIT ?5
+`
+
+type FieldBatchesDescParams struct {
+	Field   int64
+	Paths   string
+	KeyID   int64
+	BoundID int64
+	Lim     int64
+}
+
+type FieldBatchesDescRow struct {
+	ID     int64
+	LastID int64
+	IDs    string
+}
+
+// FieldBatchesDesc lists the batches, newest first, whose first ID is below
+// key_id and whose last ID is at least bound_id, that hold a value of
+// field at one of paths (a JSON array of JSON paths, '$."web-07"'), at
+// most lim, each with the lists of those values (a JSON array of arrays
+// of offsets from the batch's first ID). CROSS JOIN keeps the batches the outer loop, in ID order, so
+// that LIMIT stops the walk.
+func (q *Queries) FieldBatchesDesc(ctx context.Context, arg FieldBatchesDescParams) ([]FieldBatchesDescRow, error) {
+	rows, err := q.db.QueryContext(ctx, fieldBatchesDesc,
+		arg.Field,
+		arg.Paths,
+		arg.KeyID,
+		arg.BoundID,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FieldBatchesDescRow
+	for rows.Next() {
+		var i FieldBatchesDescRow
+		if err := rows.Scan(&i.ID, &i.LastID, &i.IDs); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const fieldCounts = `-- name: FieldCounts :many
+SELECT CAST(j.key AS TEXT) AS value, CAST(sum(j.value) AS INTEGER) AS n
+FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(?1 AS INTEGER)
+    WHEN 0 THEN b.HostCounts WHEN 1 THEN b.TagCounts WHEN 2 THEN b.SevCounts ELSE b.FacCounts END) j
+WHERE b.ID BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
+  AND b.LastID <= CAST(?3 AS INTEGER)
+GROUP BY j.key
+`
+
+type FieldCountsParams struct {
+	Field int64
+	MinID int64
+	MaxID int64
+}
+
+type FieldCountsRow struct {
+	Value string
+	N     int64
+}
+
+// FieldCounts counts the events of each value of field (0: FromHost, 1:
+// SysLogTag, 2: Priority, 3: Facility) in the batches that lie inside
+// the IDs min_id to max_id, from their counts alone: the facets of a query
+// without filters (the rows outside those batches are counted as rows).
+func (q *Queries) FieldCounts(ctx context.Context, arg FieldCountsParams) ([]FieldCountsRow, error) {
+	rows, err := q.db.QueryContext(ctx, fieldCounts, arg.Field, arg.MinID, arg.MaxID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []FieldCountsRow
+	for rows.Next() {
+		var i FieldCountsRow
+		if err := rows.Scan(&i.Value, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const fieldValues = `-- name: FieldValues :many
+SELECT v.Value FROM SystemEvents_Values v
+WHERE v.Field = ?1 AND v.Value >= ?2 AND v.Value < ?3
+  AND v.Value GLOB ?4
+ORDER BY v.Value
+LIMIT ?5
+`
+
+type FieldValuesParams struct {
+	Field   int64
+	From    string
+	Below   string
+	Pattern string
+	Lim     int64
+}
+
+// FieldValues lists the distinct values of field (0: FromHost, 1:
+// SysLogTag) from from and below below that match pattern, in order, at
+// most lim: the values of a --host or --tag pattern (db/field.go).
+func (q *Queries) FieldValues(ctx context.Context, arg FieldValuesParams) ([]string, error) {
+	rows, err := q.db.QueryContext(ctx, fieldValues,
+		arg.Field,
+		arg.From,
+		arg.Below,
+		arg.Pattern,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var value string
+		if err := rows.Scan(&value); err != nil {
+			return nil, err
+		}
+		items = append(items, value)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const firstIDSince = `-- name: FirstIDSince :one
@@ -123,9 +688,12 @@ WHERE e.ID > ?1 AND e.ID <= ?2
   AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
   AND (e.Facility = ?5 OR ?5 IS NULL)
   AND (e.Priority <= ?6 OR ?6 IS NULL)
-  AND e.ReceivedAt >= ?7
+  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND e.ReceivedAt >= ?10
 ORDER BY e.ID
-LIMIT ?8
+LIMIT ?11
 `
 
 type FollowEventsParams struct {
@@ -135,6 +703,9 @@ type FollowEventsParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 	Since    string
 	Lim      int64
 }
@@ -150,6 +721,9 @@ func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]S
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 		arg.Since,
 		arg.Lim,
 	)
@@ -189,6 +763,203 @@ func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]S
 	return items, nil
 }
 
+const getEvent = `-- name: GetEvent :one
+SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e WHERE e.ID = ?1
+`
+
+// GetEvent returns the event with ID id (sql.ErrNoRows when there is none).
+func (q *Queries) GetEvent(ctx context.Context, id int64) (SystemEvent, error) {
+	row := q.db.QueryRowContext(ctx, getEvent, id)
+	var i SystemEvent
+	err := row.Scan(
+		&i.ID,
+		&i.Facility,
+		&i.Priority,
+		&i.FromHost,
+		&i.InfoUnitID,
+		&i.ReceivedAt,
+		&i.DeviceReportedTime,
+		&i.SysLogTag,
+		&i.ProcessID,
+		&i.MsgID,
+		&i.StructuredData,
+		&i.Message,
+		&i.RawMessage,
+		&i.FromHostIP,
+	)
+	return i, err
+}
+
+const histogramMatch = `-- name: HistogramMatch :many
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(?1 AS INTEGER)) / CAST(?2 AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+WHERE SystemEvents_FTS.Message MATCH ?3
+  AND SystemEvents_FTS.rowid BETWEEN CAST(?4 AS INTEGER) AND CAST(?5 AS INTEGER)
+  AND e.ReceivedAt >= ?6 AND e.ReceivedAt < ?7
+  AND (e.FromHost GLOB ?8 OR ?8 IS NULL)
+  AND (e.SysLogTag GLOB ?9 OR ?9 IS NULL)
+  AND (e.Facility = ?10 OR ?10 IS NULL)
+  AND (e.Priority <= ?11 OR ?11 IS NULL)
+  AND (CAST(?12 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?12 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?13 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?13 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?14 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY bucket
+`
+
+type HistogramMatchParams struct {
+	Origin   int64
+	Step     int64
+	Query    string
+	MinID    int64
+	MaxID    int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+}
+
+type HistogramMatchRow struct {
+	Bucket int64
+	N      int64
+}
+
+// HistogramMatch is HistogramTime for a full-text query, over the IDs from
+// min_id to max_id, as CountSearchMatch.
+func (q *Queries) HistogramMatch(ctx context.Context, arg HistogramMatchParams) ([]HistogramMatchRow, error) {
+	rows, err := q.db.QueryContext(ctx, histogramMatch,
+		arg.Origin,
+		arg.Step,
+		arg.Query,
+		arg.MinID,
+		arg.MaxID,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []HistogramMatchRow
+	for rows.Next() {
+		var i HistogramMatchRow
+		if err := rows.Scan(&i.Bucket, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const histogramTime = `-- name: HistogramTime :many
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(?1 AS INTEGER)) / CAST(?2 AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+FROM SystemEvents e
+WHERE e.ID BETWEEN CAST(?3 AS INTEGER) AND CAST(?4 AS INTEGER)
+  AND +e.ReceivedAt >= ?5 AND +e.ReceivedAt < ?6
+  AND (e.FromHost GLOB ?7 OR ?7 IS NULL)
+  AND (e.SysLogTag GLOB ?8 OR ?8 IS NULL)
+  AND (e.Facility = ?9 OR ?9 IS NULL)
+  AND (e.Priority <= ?10 OR ?10 IS NULL)
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?12 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?12 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?13 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY bucket
+`
+
+type HistogramTimeParams struct {
+	Origin   int64
+	Step     int64
+	MinID    int64
+	MaxID    int64
+	Since    string
+	Until    string
+	Host     sql.NullString
+	Tag      sql.NullString
+	Facility sql.NullInt64
+	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
+}
+
+type HistogramTimeRow struct {
+	Bucket int64
+	N      int64
+}
+
+// HistogramTime counts what SearchDesc would list, per bucket of step
+// seconds from origin (Unix seconds): bucket i starts at origin + i*step.
+// It reads the table itself over the ID window of the time range (the
+// rows in storage order, as FTS5 queries do), not the ReceivedAt index:
+// every row is read anyway, and in order it is several times faster.
+func (q *Queries) HistogramTime(ctx context.Context, arg HistogramTimeParams) ([]HistogramTimeRow, error) {
+	rows, err := q.db.QueryContext(ctx, histogramTime,
+		arg.Origin,
+		arg.Step,
+		arg.MinID,
+		arg.MaxID,
+		arg.Since,
+		arg.Until,
+		arg.Host,
+		arg.Tag,
+		arg.Facility,
+		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []HistogramTimeRow
+	for rows.Next() {
+		var i HistogramTimeRow
+		if err := rows.Scan(&i.Bucket, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const lastBatchedID = `-- name: LastBatchedID :one
+SELECT b.LastID FROM SystemEvents_Batches b ORDER BY b.ID DESC LIMIT 1
+`
+
+// LastBatchedID is the last ID that SystemEvents_Batches covers
+// (sql.ErrNoRows when it is empty): a table whose last ID is beyond it has
+// rows that another writer stored, and its batch records are not used.
+func (q *Queries) LastBatchedID(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, lastBatchedID)
+	var lastid int64
+	err := row.Scan(&lastid)
+	return lastid, err
+}
+
 const lastID = `-- name: LastID :one
 SELECT CAST(coalesce(max(e.ID), 0) AS INTEGER) FROM SystemEvents e
 `
@@ -217,6 +988,32 @@ func (q *Queries) LastIDBefore(ctx context.Context, until string) (int64, error)
 	return id, err
 }
 
+const newestReceivedAt = `-- name: NewestReceivedAt :one
+SELECT e.ReceivedAt FROM SystemEvents e ORDER BY e.ReceivedAt DESC LIMIT 1
+`
+
+// NewestReceivedAt is when the newest event of a month table was received
+// (sql.ErrNoRows when it is empty).
+func (q *Queries) NewestReceivedAt(ctx context.Context) (string, error) {
+	row := q.db.QueryRowContext(ctx, newestReceivedAt)
+	var receivedat string
+	err := row.Scan(&receivedat)
+	return receivedat, err
+}
+
+const oldestReceivedAt = `-- name: OldestReceivedAt :one
+SELECT e.ReceivedAt FROM SystemEvents e ORDER BY e.ReceivedAt LIMIT 1
+`
+
+// OldestReceivedAt is when the oldest event of a month table was received
+// (sql.ErrNoRows when it is empty).
+func (q *Queries) OldestReceivedAt(ctx context.Context) (string, error) {
+	row := q.db.QueryRowContext(ctx, oldestReceivedAt)
+	var receivedat string
+	err := row.Scan(&receivedat)
+	return receivedat, err
+}
+
 const searchAsc = `-- name: SearchAsc :many
 SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
@@ -225,8 +1022,11 @@ WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
   AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
   AND (e.Facility = ?7 OR ?7 IS NULL)
   AND (e.Priority <= ?8 OR ?8 IS NULL)
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY e.ReceivedAt, e.ID
-LIMIT ?9
+LIMIT ?12
 `
 
 type SearchAscParams struct {
@@ -238,6 +1038,9 @@ type SearchAscParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 	Lim      int64
 }
 
@@ -254,6 +1057,9 @@ func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemE
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 		arg.Lim,
 	)
 	if err != nil {
@@ -300,8 +1106,11 @@ WHERE (e.ReceivedAt, e.ID) < (?1, CAST(?2 AS INTEGER))
   AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
   AND (e.Facility = ?7 OR ?7 IS NULL)
   AND (e.Priority <= ?8 OR ?8 IS NULL)
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY e.ReceivedAt DESC, e.ID DESC
-LIMIT ?9
+LIMIT ?12
 `
 
 type SearchDescParams struct {
@@ -313,6 +1122,9 @@ type SearchDescParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 	Lim      int64
 }
 
@@ -330,6 +1142,9 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 		arg.Lim,
 	)
 	if err != nil {
@@ -377,8 +1192,11 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
   AND (e.Facility = ?8 OR ?8 IS NULL)
   AND (e.Priority <= ?9 OR ?9 IS NULL)
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY SystemEvents_FTS.rowid
-LIMIT ?10
+LIMIT ?13
 `
 
 type SearchMatchAscParams struct {
@@ -391,6 +1209,9 @@ type SearchMatchAscParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 	Lim      int64
 }
 
@@ -407,6 +1228,9 @@ func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) 
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 		arg.Lim,
 	)
 	if err != nil {
@@ -454,8 +1278,11 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
   AND (e.Facility = ?8 OR ?8 IS NULL)
   AND (e.Priority <= ?9 OR ?9 IS NULL)
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY SystemEvents_FTS.rowid DESC
-LIMIT ?10
+LIMIT ?13
 `
 
 type SearchMatchDescParams struct {
@@ -468,6 +1295,9 @@ type SearchMatchDescParams struct {
 	Tag      sql.NullString
 	Facility sql.NullInt64
 	Severity sql.NullInt64
+	NotHosts sql.NullString
+	NotTags  sql.NullString
+	Excluded int64
 	Lim      int64
 }
 
@@ -484,6 +1314,9 @@ func (q *Queries) SearchMatchDesc(ctx context.Context, arg SearchMatchDescParams
 		arg.Tag,
 		arg.Facility,
 		arg.Severity,
+		arg.NotHosts,
+		arg.NotTags,
+		arg.Excluded,
 		arg.Lim,
 	)
 	if err != nil {

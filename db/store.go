@@ -40,6 +40,7 @@ type Store struct {
 	rows   []byte         // the JSON rows of one month of a batch, reused
 	sd     []byte         // scratch for one row's structured data, reused
 	ckpt   *checkpointer  // copies the WAL into the database file
+	fields fieldRecord    // where each host and tag of recent rows is
 
 	retention atomic.Int64 // SetRetentionMonths
 	reprune   atomic.Bool  // the retention changed since the last Prune
@@ -142,7 +143,7 @@ func checkSQLiteFile(path string) error {
 }
 
 // prepare learns which month tables exist, and upgrades those an older
-// schema made.
+// schema made: FromHostIP, and the records of where each host and tag is.
 func (s *Store) prepare(ctx context.Context) error {
 	months, err := Months(ctx, s.db)
 	if err != nil {
@@ -151,6 +152,16 @@ func (s *Store) prepare(ctx context.Context) error {
 	for _, m := range months {
 		if err := upgradeMonth(ctx, s.db, m); err != nil {
 			return err
+		}
+		n, err := ForMonth(s.db, m).HasFieldIndex(ctx)
+		if err != nil {
+			return fmt.Errorf("indexes of %s: %w", m.Table(), err)
+		}
+		if n == 0 {
+			s.logger().Info("recording where each host and tag is (once; seconds per million rows)", "table", m.Table())
+			if err := s.upgradeBatchFields(ctx, m); err != nil {
+				return err
+			}
 		}
 		s.known[m] = true
 	}
@@ -169,6 +180,26 @@ func upgradeMonth(ctx context.Context, db DBTX, m Month) error {
 		if err := q.AddFromHostIP(ctx); err != nil {
 			return fmt.Errorf("add FromHostIP to %s: %w", m.Table(), err)
 		}
+	}
+	return nil
+}
+
+// upgradeBatchFields gives month m's table, made by an older version, the
+// tables of where each host and tag is, and fills them, in one transaction.
+func (s *Store) upgradeBatchFields(ctx context.Context, m Month) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("upgrade %s: %w", m.Table(), err)
+	}
+	defer tx.Rollback()
+	if err := CreateMonth(ctx, tx, m); err != nil {
+		return err
+	}
+	if err := fillBatchFields(ctx, tx, m); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("upgrade %s: %w", m.Table(), err)
 	}
 	return nil
 }
@@ -203,6 +234,7 @@ func (s *Store) Write(ctx context.Context, batch []ingest.Record) (err error) {
 	defer func() {
 		if err != nil {
 			tx.Rollback()
+			s.forgetFields()
 		}
 	}()
 	s.months = s.months[:0]
@@ -319,8 +351,13 @@ func (s *Store) dropMonth(ctx context.Context, m Month) (err error) {
 		}
 	}()
 	q := ForMonth(tx, m)
-	if err := q.DropMonthFTS(ctx); err != nil {
-		return fmt.Errorf("drop %s_FTS: %w", m.Table(), err)
+	for _, drop := range []struct {
+		name string
+		exec func(*Queries, context.Context) error
+	}{{"_FTS", (*Queries).DropMonthFTS}, {"_Batches", (*Queries).DropMonthBatches}, {"_Values", (*Queries).DropMonthValues}} {
+		if err := drop.exec(q, ctx); err != nil {
+			return fmt.Errorf("drop %s%s: %w", m.Table(), drop.name, err)
+		}
 	}
 	if err := q.DropMonthTable(ctx); err != nil {
 		return fmt.Errorf("drop %s: %w", m.Table(), err)
@@ -356,6 +393,9 @@ func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch 
 	}
 	if n != int64(rows) {
 		return fmt.Errorf("insert into %s: stored %d rows of %d", month.Table(), n, rows)
+	}
+	if err := s.writeBatchFields(ctx, tx, month, batch, n); err != nil {
+		return err
 	}
 	if cap(s.rows) > maxKeptRows {
 		s.rows = nil // one huge batch does not pin its buffer for good

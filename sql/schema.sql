@@ -79,3 +79,44 @@ END;
 -- price of a term lookup visiting more segments. Stored in the FTS table's
 -- config; idempotent.
 INSERT INTO SystemEvents_FTS (SystemEvents_FTS, rank) VALUES ('automerge', 16);
+
+-- Where each host and tag is, batch by batch, for --host and --tag
+-- searches without a full-text query: one row per stored batch, keyed by
+-- its first ID, with the events of each FromHost and each SysLogTag in it.
+-- Small batches (a quiet server writes one every batch_timeout) share a row
+-- until it covers 1000 IDs, so a million events have about a thousand rows.
+-- A host's newest events are the lists of the newest rows that name it,
+-- read whatever share of the table they are (db/field.go). Not an index on
+-- FromHost: a B-tree index takes each row's insert at its host's place, so
+-- a batch from 200 hosts rewrites some 200 pages of each index (measured:
+-- the writer 40% slower); this table takes one appended row per batch,
+-- built by the store from the records (db/batchfields.go). Month tables
+-- made before it get it when serve starts.
+CREATE TABLE IF NOT EXISTS SystemEvents_Batches (
+    ID         INTEGER PRIMARY KEY,  -- the first event ID it covers
+    LastID     INTEGER NOT NULL,     -- the last
+    -- JSONB {FromHost: count} and {SysLogTag: count}: small, read for
+    -- every batch that a search walks past.
+    HostCounts BLOB    NOT NULL,
+    TagCounts  BLOB    NOT NULL,
+    -- JSONB {"6": count} per severity (Priority) and per facility: the
+    -- facets of a query without filters.
+    SevCounts  BLOB    NOT NULL,
+    FacCounts  BLOB    NOT NULL,
+    -- JSON {FromHost: [OFFSET, ...]} and {SysLogTag: [OFFSET, ...]}: each
+    -- event's ID less the first ID, ascending. Read only for the batches
+    -- that hold a value searched for (the last columns, so that SQLite
+    -- leaves their overflow pages alone); text, not JSONB, so that the
+    -- writer hands them over as they are.
+    Hosts      TEXT    NOT NULL,
+    Tags       TEXT    NOT NULL
+);
+
+-- The distinct hosts (Field 0) and tags (Field 1) of the month, for the
+-- values a pattern's literal prefix covers. The store adds each batch's
+-- values; those already there cost a lookup, not a write.
+CREATE TABLE IF NOT EXISTS SystemEvents_Values (
+    Field INTEGER NOT NULL,
+    Value TEXT    NOT NULL,
+    PRIMARY KEY (Field, Value)
+) WITHOUT ROWID;

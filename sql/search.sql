@@ -10,6 +10,9 @@ WHERE (e.ReceivedAt, e.ID) < (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY e.ReceivedAt DESC, e.ID DESC
 LIMIT sqlc.arg(lim);
 
@@ -24,6 +27,9 @@ WHERE (e.ReceivedAt, e.ID) > (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY e.ReceivedAt, e.ID
 LIMIT sqlc.arg(lim);
 
@@ -38,6 +44,9 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY SystemEvents_FTS.rowid DESC
 LIMIT sqlc.arg(lim);
 
@@ -52,6 +61,9 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY SystemEvents_FTS.rowid
 LIMIT sqlc.arg(lim);
 
@@ -62,7 +74,10 @@ WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL);
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0;
 
 -- name: CountSearchMatch :one
 -- CountSearchMatch counts what SearchMatchDesc would list without a limit,
@@ -74,7 +89,10 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
-  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL);
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0;
 
 -- name: FollowEvents :many
 -- FollowEvents lists the events with IDs above key_id up to bound_id, in
@@ -86,6 +104,9 @@ WHERE e.ID > sqlc.arg(key_id) AND e.ID <= sqlc.arg(bound_id)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
   AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
   AND e.ReceivedAt >= sqlc.arg(since)
 ORDER BY e.ID
 LIMIT sqlc.arg(lim);
@@ -116,6 +137,189 @@ SELECT CAST(coalesce(max(e.ID), 0) AS INTEGER) FROM SystemEvents e;
 SELECT count(*) FROM SystemEvents_FTS
 WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid = CAST(0 AS INTEGER);
+
+-- name: FieldValues :many
+-- FieldValues lists the distinct values of field (0: FromHost, 1:
+-- SysLogTag) from from and below below that match pattern, in order, at
+-- most lim: the values of a --host or --tag pattern (db/field.go).
+SELECT v.Value FROM SystemEvents_Values v
+WHERE v.Field = sqlc.arg(field) AND v.Value >= sqlc.arg(from) AND v.Value < sqlc.arg(below)
+  AND v.Value GLOB sqlc.arg(pattern)
+ORDER BY v.Value
+LIMIT sqlc.arg(lim);
+
+-- name: LastBatchedID :one
+-- LastBatchedID is the last ID that SystemEvents_Batches covers
+-- (sql.ErrNoRows when it is empty): a table whose last ID is beyond it has
+-- rows that another writer stored, and its batch records are not used.
+SELECT b.LastID FROM SystemEvents_Batches b ORDER BY b.ID DESC LIMIT 1;
+
+-- name: FieldBatchesDesc :many
+-- FieldBatchesDesc lists the batches, newest first, whose first ID is below
+-- key_id and whose last ID is at least bound_id, that hold a value of
+-- field at one of paths (a JSON array of JSON paths, '$."web-07"'), at
+-- most lim, each with the lists of those values (a JSON array of arrays
+-- of offsets from the batch's first ID). CROSS JOIN keeps the batches the outer loop, in ID order, so
+-- that LIMIT stops the walk.
+SELECT b.ID, b.LastID, CAST(json_group_array(json(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END -> p.value)) AS TEXT) AS ids
+FROM SystemEvents_Batches b CROSS JOIN json_each(CAST(sqlc.arg(paths) AS TEXT)) p
+WHERE b.ID < CAST(sqlc.arg(key_id) AS INTEGER) AND b.LastID >= CAST(sqlc.arg(bound_id) AS INTEGER)
+  AND (CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END -> p.value) IS NOT NULL
+GROUP BY b.ID
+ORDER BY b.ID DESC
+LIMIT sqlc.arg(lim);
+
+-- name: FieldBatchesAsc :many
+-- FieldBatchesAsc is FieldBatchesDesc oldest first: the batches whose last
+-- ID is above key_id and whose first ID is at most bound_id.
+SELECT b.ID, b.LastID, CAST(json_group_array(json(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.Hosts ELSE b.Tags END -> p.value)) AS TEXT) AS ids
+FROM SystemEvents_Batches b CROSS JOIN json_each(CAST(sqlc.arg(paths) AS TEXT)) p
+WHERE b.LastID > CAST(sqlc.arg(key_id) AS INTEGER) AND b.ID <= CAST(sqlc.arg(bound_id) AS INTEGER)
+  AND (CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN b.HostCounts ELSE b.TagCounts END -> p.value) IS NOT NULL
+GROUP BY b.ID
+ORDER BY b.ID
+LIMIT sqlc.arg(lim);
+
+-- name: EventsByID :many
+-- EventsByID returns the events of ids (a JSON array of IDs) that match the
+-- filters, in ID order.
+SELECT e.* FROM json_each(CAST(sqlc.arg(ids) AS TEXT)) i CROSS JOIN SystemEvents e ON e.ID = i.value
+WHERE +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+ORDER BY e.ID;
+
+-- name: FieldCounts :many
+-- FieldCounts counts the events of each value of field (0: FromHost, 1:
+-- SysLogTag, 2: Priority, 3: Facility) in the batches that lie inside
+-- the IDs min_id to max_id, from their counts alone: the facets of a query
+-- without filters (the rows outside those batches are counted as rows).
+SELECT CAST(j.key AS TEXT) AS value, CAST(sum(j.value) AS INTEGER) AS n
+FROM SystemEvents_Batches b CROSS JOIN json_each(CASE CAST(sqlc.arg(field) AS INTEGER)
+    WHEN 0 THEN b.HostCounts WHEN 1 THEN b.TagCounts WHEN 2 THEN b.SevCounts ELSE b.FacCounts END) j
+WHERE b.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND b.LastID <= CAST(sqlc.arg(max_id) AS INTEGER)
+GROUP BY j.key;
+
+-- name: BatchesInside :one
+-- BatchesInside is the first and last ID of the batches that lie inside
+-- the IDs min_id to max_id (0 and -1 when none does): FieldCounts' part.
+SELECT CAST(coalesce(min(b.ID), 0) AS INTEGER) AS inside_first, CAST(coalesce(max(b.LastID), -1) AS INTEGER) AS inside_last
+FROM SystemEvents_Batches b
+WHERE b.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND b.LastID <= CAST(sqlc.arg(max_id) AS INTEGER);
+
+-- name: HistogramTime :many
+-- HistogramTime counts what SearchDesc would list, per bucket of step
+-- seconds from origin (Unix seconds): bucket i starts at origin + i*step.
+-- It reads the table itself over the ID window of the time range (the
+-- rows in storage order, as FTS5 queries do), not the ReceivedAt index:
+-- every row is read anyway, and in order it is several times faster.
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(sqlc.arg(origin) AS INTEGER)) / CAST(sqlc.arg(step) AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+FROM SystemEvents e
+WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY bucket;
+
+-- name: HistogramMatch :many
+-- HistogramMatch is HistogramTime for a full-text query, over the IDs from
+-- min_id to max_id, as CountSearchMatch.
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(sqlc.arg(origin) AS INTEGER)) / CAST(sqlc.arg(step) AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+  AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY bucket;
+
+-- name: FacetTime :many
+-- FacetTime counts what SearchDesc would list per value of one field
+-- (field 0: FromHost, 1: SysLogTag, 2: Priority, 3: Facility), most
+-- frequent first, at most lim values. It reads the ID window as
+-- HistogramTime does.
+SELECT CAST(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
+FROM SystemEvents e
+WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT sqlc.arg(lim);
+
+-- name: FacetMatch :many
+-- FacetMatch is FacetTime for a full-text query, over the IDs from min_id
+-- to max_id.
+SELECT CAST(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
+FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
+WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+  AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
+  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
+  AND (e.Facility = sqlc.narg(facility) OR sqlc.narg(facility) IS NULL)
+  AND (e.Priority <= sqlc.narg(severity) OR sqlc.narg(severity) IS NULL)
+  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT sqlc.arg(lim);
+
+-- name: CountTimeRange :one
+-- CountTimeRange counts the events received in [since, until): the
+-- histogram's bucket of a query without filters, read from the ReceivedAt
+-- index alone (no row is read).
+SELECT count(*) FROM SystemEvents e
+WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until);
+
+-- name: FacetPlain :many
+-- FacetPlain is FacetTime for a query without filters, which it spares
+-- evaluating on every row.
+SELECT CAST(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
+FROM SystemEvents e
+WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+  AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT sqlc.arg(lim);
+
+-- name: OldestReceivedAt :one
+-- OldestReceivedAt is when the oldest event of a month table was received
+-- (sql.ErrNoRows when it is empty).
+SELECT e.ReceivedAt FROM SystemEvents e ORDER BY e.ReceivedAt LIMIT 1;
+
+-- name: NewestReceivedAt :one
+-- NewestReceivedAt is when the newest event of a month table was received
+-- (sql.ErrNoRows when it is empty).
+SELECT e.ReceivedAt FROM SystemEvents e ORDER BY e.ReceivedAt DESC LIMIT 1;
+
+-- name: GetEvent :one
+-- GetEvent returns the event with ID id (sql.ErrNoRows when there is none).
+SELECT * FROM SystemEvents e WHERE e.ID = sqlc.arg(id);
 
 -- Notes on every query above (here, not at the top, because sqlc would copy
 -- a leading comment into the first query's doc comment).

@@ -93,6 +93,24 @@ retention_months = {{.SQLite.RetentionMonths}}
 enabled = {{.Metrics.Enabled}}
 bind_ip = {{printf "%q" .Metrics.BindIP}}
 bind_port = {{.Metrics.BindPort}}
+
+# aiosyslogd web: the browser UI and HTTP API (the Python aiosyslogd-web's
+# section). It reads the database above, read-only.
+[web_server]
+bind_ip = {{printf "%q" .Web.BindIP}}
+bind_port = {{.Web.BindPort}}
+debug = {{.Web.Debug}}
+# Mask IPv4/IPv6/MAC addresses and user=… values in what the page and the
+# API show.
+redact = {{.Web.Redact}}
+# Users and their password hashes (aiosyslogd user …); made with one admin
+# and a random password, printed once, when missing. session.key, the
+# key that signs sessions, is kept beside it.
+users_file = {{printf "%q" .Web.UsersFile}}
+session_hours = {{.Web.SessionHours}}
+# Both set: HTTPS.
+cert_file = {{printf "%q" .Web.CertFile}}
+key_file = {{printf "%q" .Web.KeyFile}}
 `))
 
 // defaultConfigText is the text of the default configuration file.
@@ -113,6 +131,20 @@ type Config struct {
 	RELP    RELPConfig    `toml:"relp"`
 	SQLite  SQLiteConfig  `toml:"sqlite"`
 	Metrics MetricsConfig `toml:"metrics"`
+	Web     WebConfig     `toml:"web_server"`
+}
+
+// WebConfig is the [web_server] table: where aiosyslogd web listens, its
+// users and sessions, and HTTPS.
+type WebConfig struct {
+	BindIP       string `toml:"bind_ip"`
+	BindPort     int    `toml:"bind_port"`
+	Debug        bool   `toml:"debug"`
+	Redact       bool   `toml:"redact"`
+	UsersFile    string `toml:"users_file"`
+	SessionHours int    `toml:"session_hours"`
+	CertFile     string `toml:"cert_file"`
+	KeyFile      string `toml:"key_file"`
 }
 
 // ServerConfig is the [server] table: where to listen and what to log.
@@ -192,6 +224,7 @@ func defaultConfig() Config {
 		SQLite: SQLiteConfig{Enabled: true, Database: "syslog.db", BatchSize: ingest.DefaultBatchSize,
 			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
 		Metrics: MetricsConfig{BindIP: "127.0.0.1", BindPort: 9140},
+		Web:     WebConfig{BindIP: "0.0.0.0", BindPort: 5141, UsersFile: "users.json", SessionHours: 12},
 	}
 }
 
@@ -341,4 +374,27 @@ func keyLine(text string, key toml.Key) int {
 		}
 	}
 	return 0
+}
+
+// validate checks [web_server]; the first key at fault is named.
+func (w *WebConfig) validate() error {
+	if err := validateAddr("web_server", w.BindIP, w.BindPort); err != nil {
+		return err
+	}
+	switch {
+	case w.UsersFile == "":
+		return invalid("web_server.users_file", " is empty: name the users file (users.json)")
+	case w.SessionHours <= 0:
+		return invalid("web_server.session_hours", " = %d: want a number of hours above 0", w.SessionHours)
+	case w.CertFile == "" && w.KeyFile != "":
+		return invalid("web_server.key_file", " is set without cert_file: set both for HTTPS, or neither")
+	case w.CertFile != "" && w.KeyFile == "":
+		return invalid("web_server.cert_file", " is set without key_file: set both for HTTPS, or neither")
+	}
+	return nil
+}
+
+// WebAddr is the TCP address aiosyslogd web listens on.
+func (c *Config) WebAddr() string {
+	return net.JoinHostPort(c.Web.BindIP, strconv.Itoa(c.Web.BindPort))
 }

@@ -32,6 +32,9 @@ func TestLayout(t *testing.T) {
 		{"github.com/aiosyslogd/aiosyslogd/syslog/...", []string{"database/sql", "modernc.org/sqlite"}},
 		{"github.com/aiosyslogd/aiosyslogd/db/search", []string{"net/http", "github.com/urfave/cli/v2", "database/sql"}},
 		{"github.com/aiosyslogd/aiosyslogd/db", []string{"net/http", "github.com/urfave/cli/v2"}},
+		// The web UI answers from the search model: no SQL of its own, no
+		// command line.
+		{"github.com/aiosyslogd/aiosyslogd/web/...", []string{"github.com/urfave/cli/v2", "github.com/chromedp/chromedp"}},
 	}
 	for _, r := range rules {
 		deps := goDeps(t, r.pattern)
@@ -47,6 +50,13 @@ func TestLayout(t *testing.T) {
 	}
 	if slices.Contains(strings.Fields(string(out)), "net") {
 		t.Errorf("package db imports net: storage knows nothing of sockets")
+	}
+	out, err = exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", "github.com/aiosyslogd/aiosyslogd/web").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(strings.Fields(string(out)), "database/sql") {
+		t.Errorf("package web imports database/sql: its queries are db.Reader's")
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {

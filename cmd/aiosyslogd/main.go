@@ -4,6 +4,8 @@
 //	aiosyslogd serve            receive syslog (UDP, TCP, TLS, RELP) and store it
 //	aiosyslogd search [QUERY]   search what serve stored
 //	aiosyslogd convert [FILE…]  turn RFC 3164 lines into RFC 5424 lines
+//	aiosyslogd user …           manage the web UI's users
+//	aiosyslogd web              the browser UI and HTTP API
 //	aiosyslogd check            check the configuration without starting
 package main
 
@@ -40,6 +42,7 @@ func newApp() *cli.App {
 			searchCommand(),
 			convertCommand(),
 			userCommand(),
+			webCommand(),
 			checkCommand(),
 			completionCommand(),
 		},

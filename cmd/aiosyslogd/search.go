@@ -42,6 +42,10 @@ func searchCommand() *cli.Command {
 		&cli.StringFlag{Name: "tag", Aliases: []string{"t"}, Usage: "only messages with `TAG` (SysLogTag, the APP-NAME); wildcards as --host"},
 		&cli.StringFlag{Name: "facility", Usage: "only messages of `FACILITY`: a name (auth, daemon, local0) or 0-23"},
 		&cli.StringFlag{Name: "severity", Aliases: []string{"p"}, Usage: "only messages of `LEVEL` or more severe: emerg, alert, crit, err, warning, notice, info, debug or 0-7"},
+		&cli.StringSliceFlag{Name: "not-host", Usage: "leave out messages from `HOST` (a pattern as --host); repeatable"},
+		&cli.StringSliceFlag{Name: "not-tag", Usage: "leave out messages with `TAG` (a pattern as --tag); repeatable"},
+		&cli.StringSliceFlag{Name: "not-facility", Usage: "leave out messages of `FACILITY`; repeatable"},
+		&cli.StringSliceFlag{Name: "not-severity", Usage: "leave out messages of exactly `LEVEL`; repeatable"},
 		&cli.IntFlag{Name: "limit", Aliases: []string{"n"}, Value: 100, Usage: "print at most `N` messages, 0 for all (--follow: N before following, default 10)"},
 		&cli.BoolFlag{Name: "reverse", Aliases: []string{"r"}, Usage: "oldest first (default: newest first)"},
 		&cli.BoolFlag{Name: "count", Aliases: []string{"c"}, Usage: "print only the number of matching messages"},
@@ -212,16 +216,16 @@ func searchPrinter(c *cli.Context) (*printer, error) {
 // searchQuery reads the query and the filters from the command line; now
 // is what relative times count back from.
 func searchQuery(c *cli.Context, now time.Time) (search.Query, error) {
-	q := search.Query{Limit: c.Int("limit"), Host: c.String("host"), Tag: c.String("tag")}
+	args, err := positionalArgs(c)
+	if err != nil {
+		return search.Query{}, err
+	}
+	q := search.Query{Limit: c.Int("limit"), Host: c.String("host"), Tag: c.String("tag"),
+		Match: strings.TrimSpace(strings.Join(args, " "))}
+	q.Not.Hosts, q.Not.Tags = c.StringSlice("not-host"), c.StringSlice("not-tag")
 	if c.Bool("reverse") {
 		q.Order = search.OldestFirst
 	}
-	for _, a := range c.Args().Slice() {
-		if strings.HasPrefix(a, "-") && len(a) > 1 {
-			return q, fmt.Errorf("%q after the query: flags go before QUERY (aiosyslogd search --host web1 failed)", a)
-		}
-	}
-	q.Match = strings.TrimSpace(strings.Join(c.Args().Slice(), " "))
 	if q.Limit < 0 {
 		return q, fmt.Errorf("--limit %d: want 0 (all) or more", q.Limit)
 	}
@@ -250,8 +254,22 @@ func searchTimes(c *cli.Context, now time.Time, q *search.Query) error {
 	return nil
 }
 
-// searchLevels reads --facility and --severity into q.
+// searchLevels reads --facility, --severity and their --not- forms into q.
 func searchLevels(c *cli.Context, q *search.Query) error {
+	for _, s := range c.StringSlice("not-facility") {
+		f, err := syslog.ParseFacility(s)
+		if err != nil {
+			return fmt.Errorf("--not-facility: %w", err)
+		}
+		q.Not.Facilities = append(q.Not.Facilities, f)
+	}
+	for _, s := range c.StringSlice("not-severity") {
+		sev, err := syslog.ParseSeverity(s)
+		if err != nil {
+			return fmt.Errorf("--not-severity: %w", err)
+		}
+		q.Not.Severities = append(q.Not.Severities, sev)
+	}
 	if c.IsSet("facility") {
 		f, err := syslog.ParseFacility(c.String("facility"))
 		if err != nil {

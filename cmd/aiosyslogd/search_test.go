@@ -111,6 +111,14 @@ func TestSearch(t *testing.T) {
 		{"--until relative", []string{"--until", "1h"}, nil},
 		{"--since a date", []string{"-S", "2000-01-01"}, all},
 		{"--until a local time", []string{"-U", "2000-01-01 12:00"}, nil},
+		{"flags after the query", []string{"failed", "password", "-n", "1", "--host", "web*"}, []string{mAdmin}},
+		{"flags between words", []string{"failed", "--severity=err", "password"}, []string{mAdmin}},
+		{"-- ends the flags", []string{"-n", "1", "--", "password"}, []string{mAdmin}},
+		{"--not-host", []string{"--not-host", "web*", "--not-host", "db?", "-p", "info"}, nil},
+		{"--not-host of two patterns", []string{"--not-host", "web?", "--not-host", "*1", "-n", "1"}, nil},
+		{"--not-host keeps the others", []string{"--not-host", "web*", "-p", "err"}, []string{mDisk, mRefused}},
+		{"--not-tag and --not-severity", []string{"--not-tag", "nginx", "--not-severity", "info", "password"}, []string{mAdmin}},
+		{"--not-facility", []string{"connection", "--not-facility", "local0"}, []string{mRefused}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,7 +319,10 @@ func TestSearchUsageErrors(t *testing.T) {
 		{[]string{"--limit", "-1"}, "aiosyslogd search: --limit -1: want 0 (all) or more"},
 		{[]string{"--follow", "--count"}, "aiosyslogd search: --follow and --count do not go together"},
 		{[]string{"-f", "--until", "1h"}, "aiosyslogd search: --follow prints messages as they arrive: --until does not go with it"},
-		{[]string{"failed", "--host", "web1"}, `aiosyslogd search: "--host" after the query: flags go before QUERY`},
+		{[]string{"failed", "--bogus"}, "aiosyslogd search: unknown flag --bogus (put -- before arguments that start with -)"},
+		{[]string{"failed", "--host"}, "aiosyslogd search: --host needs a value"},
+		{[]string{"failed", "-o", "xml"}, "aiosyslogd search: -o xml: want one of"},
+		{[]string{"--not-severity", "loud"}, `aiosyslogd search: --not-severity: unknown severity "loud"`},
 		{[]string{"--bogus"}, "aiosyslogd search: flag provided but not defined: -bogus"},
 	} {
 		stdout, stderr, code := searchRun(t, dir, dbPath, c.args...)

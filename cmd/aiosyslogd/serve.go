@@ -271,17 +271,28 @@ func limitMemory() {
 }
 
 func applyServeFlags(c *cli.Context, cfg *Config) {
-	if c.IsSet("bind-ip") {
-		cfg.Server.BindIP = c.String("bind-ip")
-	}
-	if c.IsSet("bind-port") {
-		cfg.Server.BindPort = c.Int("bind-port")
-	}
-	if c.IsSet("database") {
-		cfg.SQLite.Database = c.String("database")
-	}
-	if c.IsSet("debug") {
-		cfg.Server.Debug = c.Bool("debug")
+	applyFlags(c, map[string]any{"bind-ip": &cfg.Server.BindIP, "bind-port": &cfg.Server.BindPort,
+		"database": &cfg.SQLite.Database, "debug": &cfg.Server.Debug})
+}
+
+// applyFlags sets each configuration value of dsts (a *string, *int or
+// *bool) whose flag was given, by flag or environment: precedence flag >
+// environment > file > default.
+func applyFlags(c *cli.Context, dsts map[string]any) {
+	for name, dst := range dsts {
+		if !c.IsSet(name) {
+			continue
+		}
+		switch p := dst.(type) {
+		case *string:
+			*p = c.String(name)
+		case *int:
+			*p = c.Int(name)
+		case *bool:
+			*p = c.Bool(name)
+		default:
+			panic(fmt.Sprintf("flag %s: cannot set a %T", name, dst))
+		}
 	}
 }
 

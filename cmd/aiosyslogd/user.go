@@ -53,7 +53,8 @@ func usersFileFlag(env []string) cli.Flag {
 }
 
 // usersFilePath is the users file the user commands work on: --users-file
-// or AIOSYSLOGD_USERS_FILE, else users.json in the working directory.
+// or AIOSYSLOGD_USERS_FILE, else web_server.users_file of the
+// configuration (users.json by default), as aiosyslogd web reads it.
 func usersFilePath(c *cli.Context) (string, error) {
 	// c.Lineage() is the subcommand, then user: each String reads the
 	// nearest command that defines the flag, which is that command itself.
@@ -62,8 +63,11 @@ func usersFilePath(c *cli.Context) (string, error) {
 			return p, nil
 		}
 	}
-	// TODO(merge): web_server.users_file from the configuration
-	return "users.json", nil
+	cfg, _, err := loadConfigNoCreate(c)
+	if err != nil {
+		return "", cli.Exit("aiosyslogd user: "+err.Error(), 2)
+	}
+	return cfg.Web.UsersFile, nil
 }
 
 // runUserUnknown runs for `aiosyslogd user` without a known subcommand.
@@ -270,42 +274,15 @@ func warnNoAdmin(c *cli.Context, s *user.Store) {
 }
 
 // userArgs returns the command's arguments, which must be want of them,
-// and applies the flags typed among them: urfave/cli stops reading flags
-// at the first argument, but people type `aiosyslogd user add bob --admin`.
-// "--" ends the flags.
+// and applies the flags typed among them (see positionalArgs).
 func userArgs(c *cli.Context, want int) ([]string, error) {
 	usage := func(msg string) error {
 		return cli.Exit(fmt.Sprintf("aiosyslogd user %s: %s (usage: %s)",
 			c.Command.Name, msg, strings.TrimSpace("aiosyslogd user "+c.Command.Name+" "+c.Command.ArgsUsage)), 2)
 	}
-	var args []string
-	in := c.Args().Slice()
-	for i := 0; i < len(in); i++ {
-		a := in[i]
-		if a == "--" {
-			args = append(args, in[i+1:]...)
-			break
-		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			args = append(args, a)
-			continue
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		f := lookupFlag(c, name)
-		if f == nil {
-			return nil, usage("unknown flag " + a)
-		}
-		if _, isBool := f.(*cli.BoolFlag); !hasValue && isBool {
-			value = "true"
-		} else if !hasValue {
-			if i++; i == len(in) {
-				return nil, usage(a + " needs a value")
-			}
-			value = in[i]
-		}
-		if err := c.Set(name, value); err != nil {
-			return nil, usage(fmt.Sprintf("%s: %v", a, err))
-		}
+	args, err := positionalArgs(c)
+	if err != nil {
+		return nil, usage(err.Error())
 	}
 	switch {
 	case len(args) == want:
@@ -317,21 +294,4 @@ func userArgs(c *cli.Context, want int) ([]string, error) {
 		return nil, usage(fmt.Sprintf("one NAME, got %q", args))
 	}
 	return args, nil
-}
-
-// lookupFlag finds the flag called name on the command or a parent.
-func lookupFlag(c *cli.Context, name string) cli.Flag {
-	for _, ctx := range c.Lineage() {
-		if ctx.Command == nil {
-			continue
-		}
-		for _, f := range ctx.Command.Flags {
-			for _, n := range f.Names() {
-				if n == name {
-					return f
-				}
-			}
-		}
-	}
-	return nil
 }

@@ -46,6 +46,9 @@ func (c *Config) validate() error {
 	if err := c.validateStreams(); err != nil {
 		return err
 	}
+	if err := c.Web.validate(); err != nil {
+		return err
+	}
 	return validateAddr("metrics", c.Metrics.BindIP, c.Metrics.BindPort)
 }
 

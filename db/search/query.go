@@ -37,6 +37,9 @@ type Query struct {
 	// Severity, when set, keeps the events of that severity or a more
 	// severe one (a lower number), like journalctl -p.
 	Severity *syslog.Severity
+	// Not leaves out the events that any of its values matches: what a
+	// reader excluded ("everything but this host").
+	Not Exclusions
 	// Order is the order of the results: NewestFirst (the zero value) or
 	// OldestFirst.
 	Order Order
@@ -46,6 +49,31 @@ type Query struct {
 	// (the last of the previous page), in Order.
 	After Cursor
 }
+
+// Exclusions are the values a Query leaves out. The zero value leaves out
+// nothing.
+type Exclusions struct {
+	// Hosts and Tags are patterns as Query.Host and Query.Tag: an event
+	// whose FromHost (SysLogTag) matches one of them is left out.
+	Hosts, Tags []string
+	// Facilities and Severities are left out exactly (a severity here is
+	// that level only, not the levels above it).
+	Facilities []syslog.Facility
+	Severities []syslog.Severity
+}
+
+// IsZero reports whether x leaves out nothing.
+func (x *Exclusions) IsZero() bool {
+	return len(x.Hosts) == 0 && len(x.Tags) == 0 && len(x.Facilities) == 0 && len(x.Severities) == 0
+}
+
+// Exact returns the pattern (for Query.Host, Query.Tag and Exclusions)
+// that matches s and nothing else: its wildcards * ? [ are bracketed.
+func Exact(s string) string {
+	return globSpecials.Replace(s)
+}
+
+var globSpecials = strings.NewReplacer("*", "[*]", "?", "[?]", "[", "[[]")
 
 // Order is the order in which a search returns events.
 type Order uint8

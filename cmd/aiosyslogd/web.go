@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/web"
+	"github.com/aiosyslogd/aiosyslogd/web/session"
+	"github.com/aiosyslogd/aiosyslogd/web/user"
+)
+
+// webCommand is `aiosyslogd web`: the browser UI and HTTP API over the
+// database serve writes.
+func webCommand() *cli.Command {
+	return newCommand("web", "", runWeb,
+		&cli.StringFlag{Name: "bind-ip", Usage: "address to listen on (web_server.bind_ip)", EnvVars: []string{"AIOSYSLOGD_WEB_BIND_IP"}},
+		&cli.IntFlag{Name: "bind-port", Usage: "TCP port, 0 for any free one (web_server.bind_port)", EnvVars: []string{"AIOSYSLOGD_WEB_BIND_PORT"}},
+		&cli.StringFlag{Name: "database", Usage: "SQLite database file to read (sqlite.database)", EnvVars: []string{"AIOSYSLOGD_DATABASE"}},
+		&cli.StringFlag{Name: "users-file", Usage: "the users `FILE` (web_server.users_file)", EnvVars: []string{"AIOSYSLOGD_USERS_FILE"}},
+		&cli.BoolFlag{Name: "debug", Usage: "log every request's trouble verbosely (web_server.debug)", EnvVars: []string{"AIOSYSLOGD_DEBUG"}},
+	)
+}
+
+func runWeb(c *cli.Context) error {
+	cfg, path, err := loadConfigNoCreate(c)
+	if err != nil {
+		return cli.Exit("aiosyslogd web: "+err.Error(), 2)
+	}
+	applyWebFlags(c, &cfg)
+	// The log is serve's (server.log_format), at web_server.debug's level.
+	logCfg := cfg
+	logCfg.Server.Debug = cfg.Web.Debug
+	logger, _ := newLogger(os.Stderr, &logCfg)
+	if path == "" {
+		path = "(none: defaults)"
+	}
+	logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "users_file", cfg.Web.UsersFile)
+	srv, tlsConfig, err := newWebServer(c, &cfg, logger)
+	if err != nil {
+		return cli.Exit("aiosyslogd web: "+err.Error(), 1)
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", cfg.WebAddr())
+	if err != nil {
+		return cli.Exit("aiosyslogd web: "+listenHint(err, "web_server.bind_port"), 1)
+	}
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "url", scheme+"://"+ln.Addr().String()+"/")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := srv.Serve(ctx, ln, tlsConfig); err != nil {
+		return cli.Exit("aiosyslogd web: "+err.Error(), 1)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// newWebServer opens the users file (creating it with a first admin when
+// missing), the session key and the certificate, and makes the server.
+func newWebServer(c *cli.Context, cfg *Config, logger *slog.Logger) (*web.Server, *tls.Config, error) {
+	users, password, err := user.Bootstrap(cfg.Web.UsersFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	if password != "" {
+		fmt.Fprintf(c.App.ErrWriter, "aiosyslogd web: created %s with the admin user %q and the password\n\n    %s\n\n"+
+			"It is shown only now. Log in with it, then change it: aiosyslogd user passwd %s\n",
+			cfg.Web.UsersFile, user.BootstrapAdmin, password, user.BootstrapAdmin)
+	}
+	key, err := session.LoadKey(session.KeyPath(cfg.Web.UsersFile))
+	if err != nil {
+		return nil, nil, err
+	}
+	sessions, err := session.NewManager(key, users)
+	if err != nil {
+		return nil, nil, err
+	}
+	sessions.Lifetime = time.Duration(cfg.Web.SessionHours) * time.Hour
+	var tlsConfig *tls.Config
+	if cfg.Web.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.Web.CertFile, cfg.Web.KeyFile)
+		if err != nil {
+			return nil, nil, fmt.Errorf("web_server.cert_file and key_file: %w", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		sessions.Secure = true
+	}
+	srv, err := web.New(web.Config{Database: cfg.SQLite.Database, Users: users, Sessions: sessions, Redact: cfg.Web.Redact, Logger: logger})
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := srv.Reader(c.Context); errors.Is(err, db.ErrNoDatabase) {
+		logger.Warn("no database yet: the page says so until serve stores something", "database", cfg.SQLite.Database)
+	} else if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	return srv, tlsConfig, nil
+}
+
+func applyWebFlags(c *cli.Context, cfg *Config) {
+	applyFlags(c, map[string]any{"bind-ip": &cfg.Web.BindIP, "bind-port": &cfg.Web.BindPort,
+		"database": &cfg.SQLite.Database, "users-file": &cfg.Web.UsersFile, "debug": &cfg.Web.Debug})
+}

@@ -1,0 +1,283 @@
+package db
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/db/search"
+)
+
+// Histogram counts the events that match q in at most n buckets of time
+// over q's range (search.NewHistogram chooses the step). An open range
+// ends now and begins at the oldest stored event (24 hours back in an
+// empty database). q.Limit, q.Order and q.After are ignored.
+func (r *Reader) Histogram(ctx context.Context, q search.Query, n int) (search.Histogram, error) {
+	q.After = search.Cursor{}
+	if q.Until.IsZero() {
+		q.Until = time.Now()
+	}
+	if q.Since.IsZero() {
+		oldest, ok, err := r.edge(ctx, false)
+		if err != nil {
+			return search.Histogram{}, err
+		}
+		q.Since = q.Until.Add(-24 * time.Hour)
+		if ok && oldest.Before(q.Until) {
+			q.Since = oldest
+		}
+	}
+	h := search.NewHistogram(q.Since, q.Until, n)
+	months, _, err := plan(ctx, r.db, &q)
+	if err != nil {
+		return h, err
+	}
+	for _, m := range months {
+		if err := histogramMonth(ctx, r.db, m, &q, &h); err != nil {
+			return h, fmt.Errorf("histogram of %s: %w", m.Table(), err)
+		}
+	}
+	return h, nil
+}
+
+// bucketCount is one row of HistogramTime or HistogramMatch.
+type bucketCount struct{ bucket, n int64 }
+
+// plain reports whether q has no filter but its time range: its counts
+// need no row, only the ReceivedAt index.
+func plain(q *search.Query) bool {
+	return q.Match == "" && q.Host == "" && q.Tag == "" && q.Facility == nil && q.Severity == nil && q.Not.IsZero()
+}
+
+// histogramMonth adds the counts of month m to h.
+func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, h *search.Histogram) error {
+	mq := ForMonth(dbtx, m)
+	if plain(q) {
+		return plainHistogramMonth(ctx, mq, m, q, h)
+	}
+	a := matchArgs(m, q)
+	origin, step := h.Start.Unix(), int64(h.Step/time.Second)
+	w, ok, err := window(ctx, dbtx, m, q)
+	if err != nil || !ok {
+		return err
+	}
+	var counts []bucketCount
+	if q.Match == "" {
+		rows, err := mq.HistogramTime(ctx, HistogramTimeParams{Origin: origin, Step: step, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until,
+			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			counts = append(counts, bucketCount{r.Bucket, r.N})
+		}
+	} else {
+		rows, err := mq.HistogramMatch(ctx, HistogramMatchParams{Origin: origin, Step: step, Query: a.Query, MinID: w.min, MaxID: w.max,
+			Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			counts = append(counts, bucketCount{r.Bucket, r.N})
+		}
+	}
+	for _, c := range counts {
+		if c.bucket >= 0 && c.bucket < int64(len(h.Counts)) {
+			h.Counts[c.bucket] += c.n
+			h.Total += c.n
+		}
+	}
+	return nil
+}
+
+// plainHistogramMonth counts each bucket's part of month m in the
+// ReceivedAt index: a few index seeks and a walk over index entries, no
+// row read and nothing sorted.
+func plainHistogramMonth(ctx context.Context, mq *Queries, m Month, q *search.Query, h *search.Histogram) error {
+	lo, hi := boundTimes(q, m)
+	for i := range h.Counts {
+		start := h.Start.Add(time.Duration(i) * h.Step)
+		since, until := start, start.Add(h.Step)
+		if lo.After(since) {
+			since = lo
+		}
+		if hi.Before(until) {
+			until = hi
+		}
+		if !since.Before(until) {
+			continue
+		}
+		n, err := mq.CountTimeRange(ctx, CountTimeRangeParams{Since: formatTime(since), Until: formatTime(until)})
+		if err != nil {
+			return err
+		}
+		h.Counts[i] += n
+		h.Total += n
+	}
+	return nil
+}
+
+// facetsPerMonth is how many values of a field each month contributes to
+// Facets: the counts are exact for fields with fewer distinct values in
+// each month of the range, and the top ones of any field come out right
+// unless their counts are spread thinly over many months.
+const facetsPerMonth = 1000
+
+// Facets returns the top values of field among the events that match q,
+// most frequent first (ties by value), at most top of them. q.Limit,
+// q.Order and q.After are ignored.
+func (r *Reader) Facets(ctx context.Context, q search.Query, field search.Field, top int) ([]search.FacetValue, error) {
+	q.After = search.Cursor{}
+	months, _, err := plan(ctx, r.db, &q)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int64{}
+	for _, m := range months {
+		if err := facetMonth(ctx, r.db, m, &q, field, counts); err != nil {
+			return nil, fmt.Errorf("facets of %s: %w", m.Table(), err)
+		}
+	}
+	values := make([]search.FacetValue, 0, len(counts))
+	for v, n := range counts {
+		values = append(values, search.FacetValue{Value: v, Count: n})
+	}
+	slices.SortFunc(values, func(a, b search.FacetValue) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
+	})
+	return values[:min(len(values), max(top, 0))], nil
+}
+
+// facetMonth adds the counts of field's values in month m to counts.
+func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, field search.Field, counts map[string]int64) error {
+	mq := ForMonth(dbtx, m)
+	a := matchArgs(m, q)
+	f := int64(field)
+	w, ok, err := window(ctx, dbtx, m, q)
+	if err != nil || !ok {
+		return err
+	}
+	if plain(q) {
+		return plainFacetMonth(ctx, mq, m, q, field, w, counts)
+	}
+	if q.Match == "" {
+		rows, err := mq.FacetTime(ctx, FacetTimeParams{Field: f, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
+			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+		for _, r := range rows {
+			counts[r.Value] += r.N
+		}
+		return err
+	}
+	rows, err := mq.FacetMatch(ctx, FacetMatchParams{Field: f, Query: a.Query, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
+		Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+	for _, r := range rows {
+		counts[r.Value] += r.N
+	}
+	return err
+}
+
+// plainFacetMonth counts the facet of a query without filters in month m
+// from the batch records' counts for the batches inside the window w, and
+// from the rows for the rest of it (the batches across its edges, and all
+// of it for a month without complete records).
+func plainFacetMonth(ctx context.Context, mq *Queries, m Month, q *search.Query, f search.Field, w idWindow, counts map[string]int64) error {
+	rest := []idWindow{w}
+	if ok, err := batchesComplete(ctx, mq); err != nil {
+		return err
+	} else if ok {
+		inside, err := mq.BatchesInside(ctx, BatchesInsideParams{MinID: w.min, MaxID: w.max})
+		if err != nil {
+			return err
+		}
+		if inside.InsideFirst <= inside.InsideLast {
+			rows, err := mq.FieldCounts(ctx, FieldCountsParams{Field: int64(f), MinID: w.min, MaxID: w.max})
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				counts[r.Value] += r.N
+			}
+			rest = []idWindow{{w.min, inside.InsideFirst - 1}, {inside.InsideLast + 1, w.max}}
+		}
+	}
+	since, until := bounds(q, m)
+	for _, part := range rest {
+		if part.min > part.max {
+			continue
+		}
+		rows, err := mq.FacetPlain(ctx, FacetPlainParams{Field: int64(f), MinID: part.min, MaxID: part.max, Since: since, Until: until, Lim: facetsPerMonth})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			counts[r.Value] += r.N
+		}
+	}
+	return nil
+}
+
+// Newest returns when the newest stored event was received; ok is false
+// when nothing is stored.
+func (r *Reader) Newest(ctx context.Context) (t time.Time, ok bool, err error) {
+	return r.edge(ctx, true)
+}
+
+// edge returns when the newest (or oldest) stored event was received.
+func (r *Reader) edge(ctx context.Context, newest bool) (time.Time, bool, error) {
+	months, err := Months(ctx, r.db)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	if !newest {
+		slices.Reverse(months)
+	}
+	for _, m := range months {
+		mq := ForMonth(r.db, m)
+		at, err := mq.OldestReceivedAt(ctx)
+		if newest {
+			at, err = mq.NewestReceivedAt(ctx)
+		}
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // an empty month table
+		}
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("read %s: %w", m.Table(), err)
+		}
+		t, err := ParseTime(at)
+		return t, err == nil, err
+	}
+	return time.Time{}, false, nil
+}
+
+// SetMaxConns lets up to n searches run at once, each on its own read
+// connection (OpenReader's Reader has one). Searches beyond n wait for a
+// connection, or for their context.
+func (r *Reader) SetMaxConns(n int) {
+	r.db.SetMaxOpenConns(max(n, 1))
+	r.db.SetMaxIdleConns(max(n, 1))
+}
+
+// Event returns the event with ID id in the month table called table (as
+// in search.Event.Table); ok is false when there is no such event.
+func (r *Reader) Event(ctx context.Context, table string, id int64) (e search.Event, ok bool, err error) {
+	m, err := ParseMonthTable(table)
+	if err != nil {
+		return e, false, nil
+	}
+	months, err := Months(ctx, r.db)
+	if err != nil || !slices.Contains(months, m) {
+		return e, false, err
+	}
+	row, err := ForMonth(r.db, m).GetEvent(ctx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, false, nil
+	}
+	if err != nil {
+		return e, false, fmt.Errorf("read event %d of %s: %w", id, table, err)
+	}
+	return eventOf(m, &row), true, nil
+}

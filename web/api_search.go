@@ -1,0 +1,68 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
+)
+
+// searchPage is the answer of /api/search.
+type searchPage struct {
+	Events []json.RawMessage `json:"events"`
+	Next   *string           `json:"next"` // the cursor of the next page; null on the last
+}
+
+// apiSearch answers GET /api/search: one page of the events that match,
+// each in the form of `aiosyslogd search -o json`.
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	q, reader, ctx, cancel, ok := s.begin(w, r)
+	if !ok {
+		return
+	}
+	defer cancel()
+	page := searchPage{Events: []json.RawMessage{}}
+	var last search.Event
+	err := reader.Search(ctx, q, func(e search.Event) error {
+		last = e
+		b, err := s.eventJSON(&e)
+		page.Events = append(page.Events, b)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(page.Events) == q.Limit {
+		next := last.Cursor().String()
+		page.Next = &next
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// eventJSON is e, redacted when configured, in its JSON form.
+func (s *Server) eventJSON(e *search.Event) (json.RawMessage, error) {
+	s.redactor.event(e)
+	return e.MarshalJSON()
+}
+
+// begin reads the query of an API request and the database to answer it
+// from, with a context bounded by RequestTime. ok is false when it has
+// answered the request already (a bad parameter, no database).
+func (s *Server) begin(w http.ResponseWriter, r *http.Request) (search.Query, *db.Reader, context.Context, context.CancelFunc, bool) {
+	q, err := parseQuery(r.URL.Query(), time.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return q, nil, nil, nil, false
+	}
+	reader, err := s.Reader(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return q, nil, nil, nil, false
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), orDefault(s.cfg.RequestTime, DefaultRequestTime))
+	return q, reader, ctx, cancel, true
+}

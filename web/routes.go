@@ -1,0 +1,39 @@
+package web
+
+import "net/http"
+
+// routes lists every route: who may use it, and its handler.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	type hf = http.HandlerFunc
+	page := func(h hf) http.Handler { return s.requireUser(h, false) }
+	api := func(h hf) http.Handler { return s.requireUser(h, true) }
+	// Forms that change something carry the session's CSRF token.
+	form := func(h hf) http.Handler { return s.requireUser(s.checkCSRF(h), false) }
+	admin := func(h hf) http.Handler { return s.requireUser(s.requireAdmin(s.checkCSRF(h)), false) }
+
+	// Without a login.
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /login", s.loginShow)
+	mux.HandleFunc("POST /login", s.loginCheck)
+	mux.Handle("GET /static/", staticFiles())
+
+	// The page, and the API it reads.
+	mux.Handle("GET /{$}", page(s.searchShow))
+	mux.Handle("POST /logout", form(s.logout))
+	mux.Handle("GET /api/search", api(s.apiSearch))
+	mux.Handle("GET /api/histogram", api(s.apiHistogram))
+	mux.Handle("GET /api/facets", api(s.apiFacets))
+	mux.Handle("GET /api/tail", api(s.apiTail))
+	mux.Handle("GET /api/export", api(s.apiExport))
+	mux.Handle("GET /api/event", api(s.apiEvent))
+
+	// Users, for admins.
+	mux.Handle("GET /admin/users", s.requireUser(s.requireAdmin(hf(s.usersShow)), false))
+	mux.Handle("POST /admin/users", admin(s.userAdd))
+	mux.Handle("POST /admin/users/enabled", admin(s.userEnabled))
+	mux.Handle("POST /admin/users/password", admin(s.userPassword))
+	mux.Handle("POST /admin/users/delete", admin(s.userDelete))
+
+	return s.secure(mux)
+}

@@ -1,0 +1,369 @@
+// The search page of aiosyslogd web. It reads the view from the URL, asks
+// the JSON API for the results, the histogram and the facets, and draws
+// them. Every stored string is put in the page with textContent, never as
+// HTML.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const params = new URLSearchParams(location.search);
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  const severities = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+  const maxRows = 1000; // rows kept on the page while live tail adds more
+
+  if (tz && !params.get("tz")) $("tz").value = tz;
+
+  // The from/until inputs show only for a custom range.
+  const custom = document.querySelector(".query .custom");
+  const showCustom = () => { custom.hidden = $("range").value !== "custom"; };
+  $("range").addEventListener("change", () => {
+    showCustom();
+    if ($("range").value === "custom") custom.querySelector("input").focus();
+  });
+  showCustom();
+
+  // The API's parameters: the page's, with the browser's time zone for
+  // times typed without one.
+  function apiParams(extra) {
+    const p = new URLSearchParams(params);
+    p.delete("live");
+    if (tz && !p.get("tz")) p.set("tz", tz);
+    for (const [k, v] of Object.entries(extra || {})) p.set(k, v);
+    return p;
+  }
+
+  // go navigates to the page with params changed: a new history entry.
+  function go(change) {
+    const p = new URLSearchParams(params);
+    p.delete("cursor");
+    change(p);
+    location.assign("/?" + p.toString());
+  }
+
+  async function api(path, extra) {
+    const res = await fetch(path + "?" + apiParams(extra).toString(), { credentials: "same-origin" });
+    if (res.status === 401) {
+      location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search));
+      throw new Error("not logged in");
+    }
+    const body = await res.json();
+    if (!res.ok) throw new Error(body.error || res.statusText);
+    return body;
+  }
+
+  function showError(err) {
+    $("error").textContent = String(err.message || err);
+    $("error").hidden = false;
+  }
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  const pad = (n, w) => String(n).padStart(w || 2, "0");
+  function localTime(iso) {
+    const d = new Date(iso);
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
+      pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + "." + pad(d.getMilliseconds(), 3);
+  }
+
+  // exact is the host or tag pattern matching s only (search.Exact).
+  const exact = (s) => s.replace(/[*?[]/g, (c) => "[" + c + "]");
+
+  // ---- results ----
+  function row(ev) {
+    const tr = el("tr", null, "sev-" + (ev.Priority & 7));
+    tr.appendChild(el("td", localTime(ev.ReceivedAt), "time"));
+    tr.appendChild(el("td", ev.FromHost, "host"));
+    tr.appendChild(el("td", ev.SysLogTag + (ev.ProcessID ? "[" + ev.ProcessID + "]" : ""), "tag"));
+    tr.appendChild(el("td", severities[ev.Priority & 7], "sev"));
+    tr.appendChild(el("td", ev.Message, "msg"));
+    tr.tabIndex = 0;
+    tr.addEventListener("click", () => showDetail(ev));
+    tr.addEventListener("keydown", (e) => { if (e.key === "Enter") showDetail(ev); });
+    return tr;
+  }
+
+  const key = (ev) => ev.Table + "/" + ev.ID;
+  let shown = new Set();
+  async function loadResults() {
+    const page = await api("/api/search");
+    const body = $("results").tBodies[0];
+    body.replaceChildren(...page.events.map(row));
+    $("empty").hidden = page.events.length > 0;
+    shown = new Set(page.events.map(key));
+    if (page.next) {
+      const p = new URLSearchParams(params);
+      p.set("cursor", page.next);
+      $("older").href = "/?" + p.toString();
+      $("older").hidden = false;
+    }
+    if (params.get("cursor")) {
+      const p = new URLSearchParams(params);
+      p.delete("cursor");
+      $("newest").href = "/?" + p.toString();
+      $("newest").hidden = false;
+    }
+    return page;
+  }
+
+  // ---- histogram ----
+  let buckets = [], step = 0;
+  async function loadHistogram() {
+    const h = await api("/api/histogram", { buckets: "60" });
+    buckets = h.buckets;
+    step = h.step;
+    $("total").textContent = h.total.toLocaleString() + (h.total === 1 ? " message" : " messages");
+    $("total").dataset.total = String(h.total);
+    const svg = $("histogram");
+    const n = buckets.length, top = Math.max(1, ...buckets.map((b) => b.count));
+    svg.setAttribute("viewBox", "0 0 " + n + " 100");
+    const ns = "http://www.w3.org/2000/svg";
+    svg.replaceChildren(...buckets.map((b, i) => {
+      const r = document.createElementNS(ns, "rect");
+      const height = b.count ? Math.max(2, 100 * b.count / top) : 0;
+      r.setAttribute("x", String(i + 0.08));
+      r.setAttribute("width", "0.84");
+      r.setAttribute("y", String(100 - height));
+      r.setAttribute("height", String(height));
+      r.setAttribute("data-count", String(b.count));
+      const title = document.createElementNS(ns, "title");
+      title.textContent = localTime(b.start) + ": " + b.count;
+      r.appendChild(title);
+      return r;
+    }));
+    const axis = $("axis");
+    axis.replaceChildren();
+    if (n > 0) {
+      axis.appendChild(el("span", localTime(buckets[0].start).slice(0, 16)));
+      axis.appendChild(el("span", localTime(new Date(Date.parse(buckets[n - 1].start) + step * 1000).toISOString()).slice(0, 16)));
+    }
+  }
+
+  // Click a bar to zoom into it, drag across bars to zoom into them.
+  function bucketAt(ev) {
+    const box = $("histogram").getBoundingClientRect();
+    const i = Math.floor((ev.clientX - box.left) / box.width * buckets.length);
+    return Math.min(Math.max(i, 0), buckets.length - 1);
+  }
+  let dragFrom = -1;
+  $("histogram").addEventListener("mousedown", (ev) => { if (buckets.length) dragFrom = bucketAt(ev); ev.preventDefault(); });
+  $("histogram").addEventListener("mousemove", (ev) => {
+    if (dragFrom < 0) return;
+    const to = bucketAt(ev), lo = Math.min(dragFrom, to), hi = Math.max(dragFrom, to);
+    Array.from($("histogram").children).forEach((r, i) => r.classList.toggle("selected", i >= lo && i <= hi));
+  });
+  document.addEventListener("mouseup", (ev) => {
+    if (dragFrom < 0) return;
+    const to = bucketAt(ev), lo = Math.min(dragFrom, to), hi = Math.max(dragFrom, to);
+    dragFrom = -1;
+    const since = buckets[lo].start;
+    const until = new Date(Date.parse(buckets[hi].start) + step * 1000).toISOString().replace(".000Z", "Z");
+    go((p) => { p.set("since", since); p.set("until", until); });
+  });
+
+  // ---- facets ----
+  const facetParam = { host: "host", tag: "tag", severity: "severity", facility: "facility" };
+  async function loadFacets() {
+    const box = $("facets");
+    const fields = ["host", "tag", "severity", "facility"];
+    const answers = await Promise.all(fields.map((f) => api("/api/facets", { field: f, top: "10" })));
+    box.replaceChildren(...answers.map(facetList));
+  }
+
+  function facetList(a) {
+    const section = el("section", null, "facet");
+    section.dataset.field = a.field;
+    section.appendChild(el("h3", a.field));
+    const list = el("ul");
+    for (const v of a.values) {
+      const text = v.name || String(v.value);
+      const value = v.name || (a.field === "host" || a.field === "tag" ? exact(String(v.value)) : String(v.value));
+      const li = el("li");
+      const add = el("button", text, "facet-add");
+      add.type = "button";
+      add.title = a.field === "severity" ? "only " + text + " and worse" : "only " + text;
+      add.addEventListener("click", () => go((p) => p.set(facetParam[a.field], value)));
+      const not = el("button", "−", "facet-not");
+      not.type = "button";
+      not.title = "all but " + text;
+      not.setAttribute("aria-label", "exclude " + text);
+      not.addEventListener("click", () => go((p) => p.append("not_" + a.field, value)));
+      li.append(add, el("span", v.count.toLocaleString(), "count"), not);
+      list.appendChild(li);
+    }
+    if (!a.values.length) list.appendChild(el("li", "none", "none"));
+    section.appendChild(list);
+    return section;
+  }
+
+  // The exclusions, as chips that remove themselves.
+  function drawChips() {
+    const box = $("chips");
+    for (const key of ["not_host", "not_tag", "not_facility", "not_severity"]) {
+      for (const v of params.getAll(key)) {
+        const chip = el("button", "not " + key.slice(4) + " " + v + " ×", "chip");
+        chip.type = "button";
+        chip.addEventListener("click", () => go((p) => {
+          const rest = p.getAll(key).filter((x) => x !== v);
+          p.delete(key);
+          rest.forEach((x) => p.append(key, x));
+        }));
+        box.appendChild(chip);
+      }
+    }
+  }
+
+  // ---- detail panel ----
+  function kv(table, rows) {
+    table.replaceChildren(...rows.map(([k, v]) => {
+      const tr = el("tr");
+      tr.append(el("th", k), el("td", v === null || v === undefined ? "–" : String(v)));
+      return tr;
+    }));
+  }
+
+  function hexDump(b64) {
+    const bin = atob(b64), lines = [];
+    for (let i = 0; i < bin.length; i += 16) {
+      const chunk = bin.slice(i, i + 16);
+      const hex = Array.from(chunk, (c) => pad(c.charCodeAt(0).toString(16))).join(" ");
+      const ascii = Array.from(chunk, (c) => (c >= " " && c <= "~" ? c : ".")).join("");
+      lines.push(pad(i.toString(16), 8) + "  " + hex.padEnd(48) + "  " + ascii);
+    }
+    return lines.join("\n");
+  }
+
+  async function showDetail(ev) {
+    const d = $("detail");
+    kv($("detail-fields"), [["Table", ev.Table], ["ID", ev.ID], ["ReceivedAt", ev.ReceivedAt],
+      ["DeviceReportedTime", ev.DeviceReportedTime], ["Facility", ev.Facility], ["Priority", ev.Priority + " " + severities[ev.Priority & 7]],
+      ["FromHost", ev.FromHost], ["FromHostIP", ev.FromHostIP], ["SysLogTag", ev.SysLogTag], ["ProcessID", ev.ProcessID], ["MsgID", ev.MsgID],
+      ["InfoUnitID", ev.InfoUnitID], ["Message", ev.Message]]);
+    const sd = [];
+    if (ev.StructuredData && typeof ev.StructuredData === "object") {
+      for (const [id, ps] of Object.entries(ev.StructuredData)) {
+        for (const [k, v] of Object.entries(ps)) sd.push([id + " " + k, Array.isArray(v) ? v.join(", ") : v]);
+      }
+    } else if (ev.StructuredData) {
+      sd.push(["(text)", ev.StructuredData]);
+    }
+    kv($("detail-sd"), sd);
+    $("sd-title").hidden = sd.length === 0;
+    $("raw-title").hidden = $("detail-raw").hidden = !ev.RawMessage;
+    $("detail-raw").textContent = ev.RawMessage ? hexDump(ev.RawMessage) : "";
+    $("detail-rfc5424").value = "";
+    $("copied").textContent = "";
+    d.hidden = false;
+    try {
+      const res = await fetch("/api/event?" + new URLSearchParams({ table: ev.Table, id: String(ev.ID), format: "rfc5424" }));
+      if (res.ok) $("detail-rfc5424").value = (await res.text()).trimEnd();
+    } catch (err) { /* the fields above are shown anyway */ }
+  }
+  $("detail-close").addEventListener("click", () => { $("detail").hidden = true; });
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") $("detail").hidden = true; });
+  $("copy").addEventListener("click", async () => {
+    const text = $("detail-rfc5424").value;
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (err) { // not a secure context: select it for Ctrl-C
+      $("detail-rfc5424").select();
+      document.execCommand("copy");
+    }
+    $("copied").textContent = "copied";
+  });
+
+  // ---- live tail ----
+  let source = null, retry = 1000, lastID = "", held = [];
+  const scrolledAway = () => window.scrollY > 40;
+
+  function startTail() {
+    // The first stream starts with the newest events already shown, so
+    // that none stored since the page loaded is missed (the page skips
+    // those it has); one that starts over continues after the last id.
+    const extra = lastID ? { from: lastID } : { backlog: "100" };
+    source = new EventSource("/api/tail?" + apiParams(extra).toString());
+    $("live-status").textContent = "connecting…";
+    source.onopen = () => { retry = 1000; $("live-status").textContent = "live"; };
+    source.onmessage = (m) => {
+      lastID = m.lastEventId || lastID;
+      const ev = JSON.parse(m.data);
+      if (shown.has(key(ev))) return;
+      shown.add(key(ev));
+      if (scrolledAway()) {
+        held.push(ev);
+        $("new-events").textContent = held.length + " new — show";
+        $("new-events").hidden = false;
+      } else {
+        prepend([ev]);
+      }
+    };
+    source.addEventListener("failure", (m) => {
+      $("live-status").textContent = "error: " + m.data;
+      source.close();
+      source = null;
+      setTimeout(() => { if ($("live").checked && !source) startTail(); }, retry);
+      retry = Math.min(retry * 2, 30000);
+    });
+    source.onerror = () => {
+      // The browser retries by itself while it can; once it gives up
+      // (web restarted with an error, a proxy answered), start over.
+      $("live-status").textContent = "reconnecting…";
+      if (source.readyState === EventSource.CLOSED) {
+        source = null;
+        setTimeout(() => { if ($("live").checked && !source) startTail(); }, retry);
+        retry = Math.min(retry * 2, 30000);
+      }
+    };
+  }
+
+  function stopTail() {
+    if (source) source.close();
+    source = null;
+    $("live-status").textContent = "";
+  }
+
+  function prepend(events) {
+    const body = $("results").tBodies[0];
+    for (const ev of events) body.insertBefore(row(ev), body.firstChild);
+    while (body.rows.length > maxRows) body.deleteRow(body.rows.length - 1);
+    $("empty").hidden = body.rows.length > 0;
+  }
+
+  function flushHeld() {
+    prepend(held);
+    held = [];
+    $("new-events").hidden = true;
+  }
+  $("new-events").addEventListener("click", () => { flushHeld(); window.scrollTo(0, 0); });
+  window.addEventListener("scroll", () => { if (!scrolledAway() && held.length) flushHeld(); });
+
+  $("live").addEventListener("change", () => {
+    const p = new URLSearchParams(location.search);
+    if ($("live").checked) { p.set("live", "1"); startTail(); } else { p.delete("live"); stopTail(); }
+    history.replaceState(null, "", "/?" + p.toString());
+  });
+
+  // Live tail shows what arrives from now on: newest first, no end time.
+  const tailable = !params.get("until") && !params.get("cursor") && params.get("order") !== "asc";
+  $("live").disabled = !tailable;
+  if (!tailable) $("live").parentElement.title = "live tail needs a range without an end, newest first";
+
+  // ---- export links ----
+  for (const format of ["ndjson", "csv"]) {
+    const p = apiParams({ format });
+    p.delete("cursor");
+    $("export-" + format).href = "/api/export?" + p.toString();
+  }
+
+  drawChips();
+  Promise.all([
+    loadResults().then(() => {
+      if (params.get("live") === "1" && tailable) { $("live").checked = true; startTail(); }
+    }),
+    loadHistogram(), loadFacets(),
+  ]).catch(showError).finally(() => { document.body.dataset.loaded = "true"; });
+})();
