@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"crypto/tls"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -18,33 +17,6 @@ import (
 	"testing"
 	"time"
 )
-
-// settle waits until serve's TCP listener shares its UDP port, and points
-// d at that port: serve binds both on one port, and when TCP cannot have
-// the port UDP got it binds a new pair, so the first UDP address logged
-// may be gone already.
-func (d *daemon) settle() {
-	d.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		d.mu.Lock()
-		udp, tcp := d.addrs["udp"], d.addrs["tcp"]
-		d.mu.Unlock()
-		_, up, _ := net.SplitHostPort(udp)
-		if _, tp, _ := net.SplitHostPort(tcp); tcp != "" && up == tp {
-			addr, err := net.ResolveUDPAddr("udp", udp)
-			if err != nil {
-				d.t.Fatal(err)
-			}
-			d.addr = addr
-			return
-		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("serve's TCP and UDP listeners did not settle on one port:\n%s", d.Stderr())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // webProc is a running `aiosyslogd web` started by a test.
 type webProc struct {

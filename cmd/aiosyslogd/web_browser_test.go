@@ -101,7 +101,6 @@ var loaded = chromedp.WaitVisible(`body[data-loaded="true"]`)
 func TestWebInBrowser(t *testing.T) {
 	ctx := newBrowser(t)
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
-	d.settle()
 	pythonUsers(t, d.dir)
 	port := strconv.Itoa(d.addr.Port)
 	logger := func(args ...string) {

@@ -61,7 +61,6 @@ func TestWebFirstStart(t *testing.T) {
 // search -o json; the Python users log in; tokens work; 401 without.
 func TestWebWhileServeWrites(t *testing.T) {
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
-	d.settle()
 	pythonUsers(t, d.dir)
 	d.send("<34>1 2026-11-24T10:00:00Z web7 sshd 12 - - Failed password for root from 203.0.113.9")
 	d.waitRows(1, 30*time.Second)

@@ -50,14 +50,14 @@ type RELP struct {
 	Window         int           // unacknowledged messages per session; 0 = DefaultRELPWindow
 }
 
-// Listen opens the listening socket on r.Addr and logs the address really
+// Listen opens the listening socket on r.Addr; Serve logs the address really
 // bound.
 func (r *RELP) Listen() (net.Listener, error) {
 	addr := r.Addr
 	if addr == "" {
 		addr = DefaultRELPAddr
 	}
-	return listenStream("relp", addr, loggerOr(r.Logger))
+	return listenStream("relp", addr)
 }
 
 // Serve accepts sessions on ln until ctx ends, then ends them as the type

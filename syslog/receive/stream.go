@@ -30,14 +30,13 @@ const (
 	DefaultDrainTimeout   = 2 * time.Second
 )
 
-// listenStream opens a TCP listener on addr for proto and logs the address
-// really bound.
-func listenStream(proto, addr string, logger *slog.Logger) (net.Listener, error) {
+// listenStream opens a TCP listener on addr for proto. Serve logs the
+// address really bound, once it accepts (see UDP.Listen).
+func listenStream(proto, addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s %s: %w", proto, addr, err)
 	}
-	logger.Info("listening", "proto", proto, "addr", ln.Addr().String())
 	return ln, nil
 }
 
@@ -66,6 +65,7 @@ type streamServer struct {
 // drain (drain at most, after which they are closed) and returns. It
 // closes ln.
 func (s *streamServer) serve(ctx context.Context, ln net.Listener) error {
+	s.logger.Info("listening", "proto", s.proto, "addr", ln.Addr().String())
 	hard, hardCancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer hardCancel()
 	defer context.AfterFunc(ctx, func() { ln.Close() })()

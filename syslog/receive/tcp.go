@@ -69,7 +69,7 @@ func (t *TCP) proto() string {
 	return "tcp"
 }
 
-// Listen opens the listening socket on t.Addr and logs the address really
+// Listen opens the listening socket on t.Addr; Serve logs the address really
 // bound.
 func (t *TCP) Listen() (net.Listener, error) {
 	addr := t.Addr
@@ -80,7 +80,7 @@ func (t *TCP) Listen() (net.Listener, error) {
 	default:
 		addr = DefaultTCPAddr
 	}
-	return listenStream(t.proto(), addr, loggerOr(t.Logger))
+	return listenStream(t.proto(), addr)
 }
 
 // Serve accepts connections on ln and reads them until ctx ends, then

@@ -38,11 +38,15 @@ type UDP struct {
 	Logger     *slog.Logger  // nil = slog.Default()
 	// Now is the clock that stamps each datagram; nil = time.Now.
 	Now func() time.Time
+
+	buffer [2]int // the receive buffer Listen asked for, and what it got
 }
 
-// Listen opens the UDP socket on u.Addr with the receive buffer enlarged,
-// and logs the address really bound (which tells the port when u.Addr asks
-// for port 0).
+// Listen opens the UDP socket on u.Addr with the receive buffer enlarged.
+// Serve logs the address really bound (which tells the port when u.Addr
+// asks for port 0) once it reads the socket, so that a socket bound but
+// closed again (serve binds TCP on UDP's port, and tries again when that
+// is taken) is never announced.
 func (u *UDP) Listen() (*net.UDPConn, error) {
 	addr := u.Addr
 	if addr == "" {
@@ -61,8 +65,7 @@ func (u *UDP) Listen() (*net.UDPConn, error) {
 	if err != nil {
 		u.logger().Warn("could not enlarge the socket receive buffer", "requested", want, "error", err)
 	}
-	u.logger().Info("listening", "proto", "udp", "addr", conn.LocalAddr().String(),
-		"receive_buffer_requested", want, "receive_buffer_granted", granted)
+	u.buffer = [2]int{want, granted}
 	return conn, nil
 }
 
@@ -79,6 +82,8 @@ const (
 // then been offered to Input.
 func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
 	defer conn.Close()
+	u.logger().Info("listening", "proto", "udp", "addr", conn.LocalAddr().String(),
+		"receive_buffer_requested", u.buffer[0], "receive_buffer_granted", u.buffer[1])
 	stop := context.AfterFunc(ctx, func() {
 		conn.SetReadDeadline(time.Now().Add(drainIdle)) // wake the reader: it drains, then stops
 	})
