@@ -94,7 +94,7 @@ func TestParseDispatch(t *testing.T) {
 func TestParseZeroParser(t *testing.T) {
 	var p Parser
 	now := time.Now()
-	line := now.Format("<13>Jan _2 15:04:05 host app: text")
+	line := "<13>" + now.Format("Jan _2 15:04:05") + " host app: text" // "1" in a layout is the month
 	m, err := p.Parse([]byte(line))
 	if err != nil {
 		t.Fatal(err)
