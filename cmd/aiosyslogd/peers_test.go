@@ -283,7 +283,7 @@ func TestRsyslogOmrelpSurvivesKill9(t *testing.T) {
 	t.Logf("%d of %d stored, %d duplicates; %d stored before the kill, %d received after the restart; %d sent through the tap, %d acknowledged",
 		total-len(missing), total, dups, before, d2.stoppedCount("relp.received"), sent, acked)
 	if len(clientLost) > 0 {
-		t.Logf("lost by rsyslog, not sent through the tap again after the kill (the daemon never acknowledged them): %d, %v",
+		t.Logf("lost by rsyslog, never acknowledged and never sent to the restarted daemon: %d, %v",
 			len(clientLost), clientLost[:min(len(clientLost), 20)])
 	}
 	if len(clientLost) > total/1000 {
