@@ -352,14 +352,11 @@ func TestRsyslogOmfwdOverTLS(t *testing.T) {
 	tt := newTestTLS(t, true)
 	d := startDaemon(t, func(p string) string { return testConfig(p, tt.table, "") })
 	_, port := splitAddr(t, d.addrOf("tls"))
-	certPEM, keyPEM, err := tt.ca.Issue(testcert.Cert{Name: "rsyslog.example", Client: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	clientCert, clientKey := filepath.Join(dir, "client.crt"), filepath.Join(dir, "client.key")
-	writeTestFile(t, clientCert, certPEM)
-	writeTestFile(t, clientKey, keyPEM)
+	if err := tt.ca.WriteFiles(testcert.Cert{Name: "rsyslog.example", Client: true}, clientCert, clientKey); err != nil {
+		t.Fatal(err)
+	}
 	rs := startRsyslog(t, fmt.Sprintf(`global(DefaultNetstreamDriverCAFile=%q DefaultNetstreamDriverCertFile=%q DefaultNetstreamDriverKeyFile=%q)`,
 		tt.clientCA, clientCert, clientKey),
 		fmt.Sprintf(`action(type="omfwd" target="127.0.0.1" port=%q protocol="tcp" TCP_Framing="octet-counted"

@@ -47,12 +47,9 @@ func newTestTLS(t *testing.T, mutual bool) *testTLS {
 // issue writes a new server certificate and key.
 func (tt *testTLS) issue(t *testing.T) {
 	t.Helper()
-	cert, key, err := tt.ca.Issue(testcert.Cert{Name: "127.0.0.1"})
-	if err != nil {
+	if err := tt.ca.WriteFiles(testcert.Cert{Name: "127.0.0.1"}, tt.cert, tt.key); err != nil {
 		t.Fatal(err)
 	}
-	writeTestFile(t, tt.cert, cert)
-	writeTestFile(t, tt.key, key)
 }
 
 func writeTestFile(t *testing.T, path string, b []byte) {
@@ -66,11 +63,7 @@ func writeTestFile(t *testing.T, path string, b []byte) {
 // a day).
 func clientCert(t *testing.T, ca *testcert.CA, notAfter time.Time) tls.Certificate {
 	t.Helper()
-	certPEM, keyPEM, err := ca.Issue(testcert.Cert{Name: "client.example", Client: true, NotAfter: notAfter})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := tls.X509KeyPair(certPEM, keyPEM)
+	c, err := ca.KeyPair(testcert.Cert{Name: "client.example", Client: true, NotAfter: notAfter})
 	if err != nil {
 		t.Fatal(err)
 	}

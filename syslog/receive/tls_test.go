@@ -41,12 +41,9 @@ func newPKI(t *testing.T) *pki {
 // issueServer writes a new server certificate and key to the files.
 func (p *pki) issueServer(t *testing.T, name string) {
 	t.Helper()
-	cert, key, err := p.ca.Issue(testcert.Cert{Name: name})
-	if err != nil {
+	if err := p.ca.WriteFiles(testcert.Cert{Name: name}, p.certFile, p.keyFile); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, p.certFile, cert)
-	writeFile(t, p.keyFile, key)
 }
 
 func writeFile(t *testing.T, path string, b []byte) {
@@ -59,11 +56,7 @@ func writeFile(t *testing.T, path string, b []byte) {
 // client returns a client certificate of ca.
 func client(t *testing.T, ca *testcert.CA, notAfter time.Time) tls.Certificate {
 	t.Helper()
-	certPEM, keyPEM, err := ca.Issue(testcert.Cert{Name: "client", Client: true, NotAfter: notAfter})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := tls.X509KeyPair(certPEM, keyPEM)
+	c, err := ca.KeyPair(testcert.Cert{Name: "client", Client: true, NotAfter: notAfter})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,14 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
 	"math/big"
 	"net"
+	"os"
 	"time"
 )
 
@@ -99,4 +101,26 @@ func (ca *CA) Issue(c Cert) (certPEM, keyPEM []byte, err error) {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), nil
+}
+
+// WriteFiles issues c and writes its certificate and key, in PEM, to
+// certFile and keyFile (mode 0600).
+func (ca *CA) WriteFiles(c Cert, certFile, keyFile string) error {
+	certPEM, keyPEM, err := ca.Issue(c)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
+		return err
+	}
+	return os.WriteFile(keyFile, keyPEM, 0o600)
+}
+
+// KeyPair issues c and returns it ready for a tls.Config.
+func (ca *CA) KeyPair(c Cert) (tls.Certificate, error) {
+	certPEM, keyPEM, err := ca.Issue(c)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.X509KeyPair(certPEM, keyPEM)
 }
