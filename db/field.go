@@ -123,8 +123,7 @@ func newFieldPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, aft
 	a := matchArgs(m, q)
 	p = &fieldPager{oldest: q.Order == search.OldestFirst, lo: w.min, hi: w.max,
 		batches: FieldBatchesDescParams{Field: int64(f), Paths: paths, Lim: 4},
-		events: EventsByIDParams{Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility,
-			Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded}}
+		events:  EventsByIDParams{Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded}}
 	if after != nil { // the window ends at the cursor, which is excluded
 		if p.oldest {
 			p.lo = max(p.lo, after.ID+1)

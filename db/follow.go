@@ -158,5 +158,5 @@ func (f *follower) month(ctx context.Context) (int64, error) {
 // FollowEvents, which has no full-text query.
 func followArgs(a SearchMatchDescParams) FollowEventsParams {
 	return FollowEventsParams{KeyID: a.KeyID, BoundID: a.BoundID, Since: a.Since,
-		Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Lim: a.Lim}
+		Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Lim: a.Lim}
 }

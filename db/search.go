@@ -158,13 +158,18 @@ func boundTimes(q *search.Query, m Month) (since, until time.Time) {
 
 // filters are the optional field filters of q as query parameters.
 type filters struct {
-	host, tag          sql.NullString
-	facility, severity sql.NullInt64
+	host, tag sql.NullString
 	// notHosts and notTags are JSON arrays of patterns; excluded has bit s
-	// set for an excluded severity s, and bit 8+f for a facility f.
+	// set for a severity s left out, and bit 8+f for a facility f: those
+	// q.Not names, those above q.Severity, all but q.Facility.
 	notHosts, notTags sql.NullString
 	excluded          int64
 }
+
+const (
+	allSeverities = 0xff       // bits 0-7
+	allFacilities = 0xffffff00 // bits 8-31: facilities 0-23
+)
 
 func filtersOf(q *search.Query) filters {
 	var f filters
@@ -175,10 +180,10 @@ func filtersOf(q *search.Query) filters {
 		f.tag = sql.NullString{String: q.Tag, Valid: true}
 	}
 	if q.Facility != nil {
-		f.facility = sql.NullInt64{Int64: int64(*q.Facility), Valid: true}
+		f.excluded |= allFacilities &^ (256 << (*q.Facility % 24))
 	}
 	if q.Severity != nil {
-		f.severity = sql.NullInt64{Int64: int64(*q.Severity), Valid: true}
+		f.excluded |= allSeverities &^ (2<<(*q.Severity&7) - 1)
 	}
 	f.notHosts, f.notTags = jsonList(q.Not.Hosts), jsonList(q.Not.Tags)
 	for _, s := range q.Not.Severities {
@@ -284,7 +289,7 @@ func timeArgs(m Month, q *search.Query) SearchDescParams {
 	since, until := bounds(q, m)
 	f := filtersOf(q)
 	return SearchDescParams{KeyAt: until, KeyID: 0, Since: since, Until: until,
-		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity, NotHosts: f.notHosts, NotTags: f.notTags, Excluded: f.excluded}
+		Host: f.host, Tag: f.tag, NotHosts: f.notHosts, NotTags: f.notTags, Excluded: f.excluded}
 }
 
 func (p *timePager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
@@ -340,7 +345,7 @@ func matchArgs(m Month, q *search.Query) SearchMatchDescParams {
 	since, until := bounds(q, m)
 	f := filtersOf(q)
 	return SearchMatchDescParams{Query: q.Match, Since: since, Until: until,
-		Host: f.host, Tag: f.tag, Facility: f.facility, Severity: f.severity, NotHosts: f.notHosts, NotTags: f.notTags, Excluded: f.excluded}
+		Host: f.host, Tag: f.tag, NotHosts: f.notHosts, NotTags: f.notTags, Excluded: f.excluded}
 }
 
 // idWindow is a range of IDs, min to max inclusive.
@@ -434,7 +439,7 @@ func countMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (int64
 	if q.Match == "" {
 		a := timeArgs(m, q)
 		return mq.CountSearch(ctx, CountSearchParams{Since: a.Since, Until: a.Until,
-			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 	}
 	w, ok, err := window(ctx, dbtx, m, q)
 	if err != nil || !ok {
@@ -442,5 +447,5 @@ func countMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (int64
 	}
 	a := matchArgs(m, q)
 	return mq.CountSearchMatch(ctx, CountSearchMatchParams{Query: a.Query, MinID: w.min, MaxID: w.max,
-		Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+		Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 }

@@ -56,11 +56,9 @@ SELECT count(*) FROM SystemEvents e
 WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
   AND (e.FromHost GLOB ?3 OR ?3 IS NULL)
   AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
-  AND (e.Facility = ?5 OR ?5 IS NULL)
-  AND (e.Priority <= ?6 OR ?6 IS NULL)
-  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?5 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?5 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?6 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?6 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?7 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 `
 
 type CountSearchParams struct {
@@ -68,8 +66,6 @@ type CountSearchParams struct {
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -82,8 +78,6 @@ func (q *Queries) CountSearch(ctx context.Context, arg CountSearchParams) (int64
 		arg.Until,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
@@ -100,11 +94,9 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
   AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (e.Facility = ?8 OR ?8 IS NULL)
-  AND (e.Priority <= ?9 OR ?9 IS NULL)
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 `
 
 type CountSearchMatchParams struct {
@@ -115,8 +107,6 @@ type CountSearchMatchParams struct {
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -133,8 +123,6 @@ func (q *Queries) CountSearchMatch(ctx context.Context, arg CountSearchMatchPara
 		arg.Until,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
@@ -169,11 +157,9 @@ SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.d
 WHERE +e.ReceivedAt >= ?2 AND +e.ReceivedAt < ?3
   AND (e.FromHost GLOB ?4 OR ?4 IS NULL)
   AND (e.SysLogTag GLOB ?5 OR ?5 IS NULL)
-  AND (e.Facility = ?6 OR ?6 IS NULL)
-  AND (e.Priority <= ?7 OR ?7 IS NULL)
-  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?6 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?6 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?8 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY e.ID
 `
 
@@ -183,8 +169,6 @@ type EventsByIDParams struct {
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -199,8 +183,6 @@ func (q *Queries) EventsByID(ctx context.Context, arg EventsByIDParams) ([]Syste
 		arg.Until,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
@@ -249,14 +231,12 @@ WHERE SystemEvents_FTS.Message MATCH ?2
   AND e.ReceivedAt >= ?5 AND e.ReceivedAt < ?6
   AND (e.FromHost GLOB ?7 OR ?7 IS NULL)
   AND (e.SysLogTag GLOB ?8 OR ?8 IS NULL)
-  AND (e.Facility = ?9 OR ?9 IS NULL)
-  AND (e.Priority <= ?10 OR ?10 IS NULL)
-  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?12 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?12 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?13 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 GROUP BY value
 ORDER BY n DESC, value
-LIMIT ?14
+LIMIT ?12
 `
 
 type FacetMatchParams struct {
@@ -268,8 +248,6 @@ type FacetMatchParams struct {
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -293,8 +271,6 @@ func (q *Queries) FacetMatch(ctx context.Context, arg FacetMatchParams) ([]Facet
 		arg.Until,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
@@ -384,14 +360,12 @@ WHERE e.ID BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
   AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
   AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (e.Facility = ?8 OR ?8 IS NULL)
-  AND (e.Priority <= ?9 OR ?9 IS NULL)
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 GROUP BY value
 ORDER BY n DESC, value
-LIMIT ?13
+LIMIT ?11
 `
 
 type FacetTimeParams struct {
@@ -402,8 +376,6 @@ type FacetTimeParams struct {
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -428,8 +400,6 @@ func (q *Queries) FacetTime(ctx context.Context, arg FacetTimeParams) ([]FacetTi
 		arg.Until,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
@@ -686,14 +656,12 @@ SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedt
 WHERE e.ID > ?1 AND e.ID <= ?2
   AND (e.FromHost GLOB ?3 OR ?3 IS NULL)
   AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
-  AND (e.Facility = ?5 OR ?5 IS NULL)
-  AND (e.Priority <= ?6 OR ?6 IS NULL)
-  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND e.ReceivedAt >= ?10
+  AND (CAST(?5 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?5 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?6 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?6 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?7 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND e.ReceivedAt >= ?8
 ORDER BY e.ID
-LIMIT ?11
+LIMIT ?9
 `
 
 type FollowEventsParams struct {
@@ -701,8 +669,6 @@ type FollowEventsParams struct {
 	BoundID  int64
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -719,8 +685,6 @@ func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]S
 		arg.BoundID,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
@@ -798,11 +762,9 @@ WHERE SystemEvents_FTS.Message MATCH ?3
   AND e.ReceivedAt >= ?6 AND e.ReceivedAt < ?7
   AND (e.FromHost GLOB ?8 OR ?8 IS NULL)
   AND (e.SysLogTag GLOB ?9 OR ?9 IS NULL)
-  AND (e.Facility = ?10 OR ?10 IS NULL)
-  AND (e.Priority <= ?11 OR ?11 IS NULL)
-  AND (CAST(?12 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?12 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?13 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?13 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?14 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 GROUP BY bucket
 `
 
@@ -816,8 +778,6 @@ type HistogramMatchParams struct {
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -841,8 +801,6 @@ func (q *Queries) HistogramMatch(ctx context.Context, arg HistogramMatchParams) 
 		arg.Until,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
@@ -875,11 +833,9 @@ WHERE e.ID BETWEEN CAST(?3 AS INTEGER) AND CAST(?4 AS INTEGER)
   AND +e.ReceivedAt >= ?5 AND +e.ReceivedAt < ?6
   AND (e.FromHost GLOB ?7 OR ?7 IS NULL)
   AND (e.SysLogTag GLOB ?8 OR ?8 IS NULL)
-  AND (e.Facility = ?9 OR ?9 IS NULL)
-  AND (e.Priority <= ?10 OR ?10 IS NULL)
-  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?12 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?12 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?13 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 GROUP BY bucket
 `
 
@@ -892,8 +848,6 @@ type HistogramTimeParams struct {
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -919,8 +873,6 @@ func (q *Queries) HistogramTime(ctx context.Context, arg HistogramTimeParams) ([
 		arg.Until,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
@@ -1020,13 +972,11 @@ WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
   AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
   AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
   AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
-  AND (e.Facility = ?7 OR ?7 IS NULL)
-  AND (e.Priority <= ?8 OR ?8 IS NULL)
-  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY e.ReceivedAt, e.ID
-LIMIT ?12
+LIMIT ?10
 `
 
 type SearchAscParams struct {
@@ -1036,8 +986,6 @@ type SearchAscParams struct {
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -1055,8 +1003,6 @@ func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemE
 		arg.Until,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
@@ -1104,13 +1050,11 @@ WHERE (e.ReceivedAt, e.ID) < (?1, CAST(?2 AS INTEGER))
   AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
   AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
   AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
-  AND (e.Facility = ?7 OR ?7 IS NULL)
-  AND (e.Priority <= ?8 OR ?8 IS NULL)
-  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY e.ReceivedAt DESC, e.ID DESC
-LIMIT ?12
+LIMIT ?10
 `
 
 type SearchDescParams struct {
@@ -1120,8 +1064,6 @@ type SearchDescParams struct {
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -1140,8 +1082,6 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 		arg.Until,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
@@ -1190,13 +1130,11 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
   AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (e.Facility = ?8 OR ?8 IS NULL)
-  AND (e.Priority <= ?9 OR ?9 IS NULL)
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY SystemEvents_FTS.rowid
-LIMIT ?13
+LIMIT ?11
 `
 
 type SearchMatchAscParams struct {
@@ -1207,8 +1145,6 @@ type SearchMatchAscParams struct {
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -1226,8 +1162,6 @@ func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) 
 		arg.Until,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
@@ -1276,13 +1210,11 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
   AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
   AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (e.Facility = ?8 OR ?8 IS NULL)
-  AND (e.Priority <= ?9 OR ?9 IS NULL)
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
+  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
+  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
 ORDER BY SystemEvents_FTS.rowid DESC
-LIMIT ?13
+LIMIT ?11
 `
 
 type SearchMatchDescParams struct {
@@ -1293,8 +1225,6 @@ type SearchMatchDescParams struct {
 	Until    string
 	Host     sql.NullString
 	Tag      sql.NullString
-	Facility sql.NullInt64
-	Severity sql.NullInt64
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
@@ -1312,8 +1242,6 @@ func (q *Queries) SearchMatchDesc(ctx context.Context, arg SearchMatchDescParams
 		arg.Until,
 		arg.Host,
 		arg.Tag,
-		arg.Facility,
-		arg.Severity,
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,

@@ -68,7 +68,7 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, h 
 	var counts []bucketCount
 	if q.Match == "" {
 		rows, err := mq.HistogramTime(ctx, HistogramTimeParams{Origin: origin, Step: step, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until,
-			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 		if err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, h 
 		}
 	} else {
 		rows, err := mq.HistogramMatch(ctx, HistogramMatchParams{Origin: origin, Step: step, Query: a.Query, MinID: w.min, MaxID: w.max,
-			Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+			Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 		if err != nil {
 			return err
 		}
@@ -166,14 +166,14 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, field 
 	}
 	if q.Match == "" {
 		rows, err := mq.FacetTime(ctx, FacetTimeParams{Field: f, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
-			Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 		for _, r := range rows {
 			counts[r.Value] += r.N
 		}
 		return err
 	}
 	rows, err := mq.FacetMatch(ctx, FacetMatchParams{Field: f, Query: a.Query, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
-		Host: a.Host, Tag: a.Tag, Facility: a.Facility, Severity: a.Severity, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+		Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
 	for _, r := range rows {
 		counts[r.Value] += r.N
 	}
