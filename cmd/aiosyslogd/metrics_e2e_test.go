@@ -87,9 +87,10 @@ func (d *daemon) waitMetric(base, name string, ok func(float64) bool, within tim
 func atLeast(n float64) func(float64) bool { return func(v float64) bool { return v >= n } }
 
 // The metrics count what was sent (one datagram at a time): received,
-// stored, malformed, the batch writes and the database; then, with the writer held behind another
-// process's lock and a queue of 2, the datagrams that did not fit are
-// counted as dropped, and received = stored + dropped = rows + dropped.
+// stored, malformed, the batch writes and the database; then, with the
+// writer held behind another process's lock and a queue of 2, the
+// datagrams that did not fit are counted as dropped, and received =
+// stored + dropped = rows + dropped.
 func TestMetricsCountWhatWasSent(t *testing.T) {
 	start := time.Now()
 	d := startDaemon(t, func(p string) string { return metricsConfig(p, "queue_size = 2", "batch_size = 1") })

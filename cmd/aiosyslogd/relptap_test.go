@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"io"
 	"net"
 	"slices"
 	"strconv"
@@ -106,7 +105,7 @@ func (tap *relpTap) pipe(src, dst net.Conn, seen func(relp.Frame)) {
 			return
 		}
 		seen(f)
-		if _, err := dst.Write(relp.AppendFrame(nil, f.Txnr, f.Command, f.Data)); err != nil && !errors.Is(err, io.EOF) {
+		if _, err := dst.Write(relp.AppendFrame(nil, f.Txnr, f.Command, f.Data)); err != nil {
 			return
 		}
 	}
