@@ -103,14 +103,14 @@ type fieldPager struct {
 
 // newFieldPager returns the batch plan for q in month m when it has one
 // (use is false otherwise); ok is false when no event of m can match.
-func newFieldPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor) (p *fieldPager, use, ok bool, err error) {
+func newFieldPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *search.Cursor) (p *fieldPager, use, ok bool, err error) {
 	mq := ForMonth(dbtx, m)
 	if ok, err := batchesComplete(ctx, mq); err != nil || !ok {
 		return nil, false, false, err
 	}
-	f, pattern := hostField, q.Host
-	if pattern == "" {
-		f, pattern = tagField, q.Tag
+	f, pattern := hostField, q.f.host.String
+	if !q.f.host.Valid {
+		f, pattern = tagField, q.f.tag.String
 	}
 	paths, use, err := fieldPaths(ctx, mq, f, pattern)
 	if err != nil || !use {
@@ -123,7 +123,7 @@ func newFieldPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, aft
 	a := matchArgs(m, q)
 	p = &fieldPager{oldest: q.Order == search.OldestFirst, lo: w.min, hi: w.max,
 		batches: FieldBatchesDescParams{Field: int64(f), Paths: paths, Lim: 4},
-		events:  EventsByIDParams{Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded}}
+		events:  EventsByIDParams{Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest}}
 	if after != nil { // the window ends at the cursor, which is excluded
 		if p.oldest {
 			p.lo = max(p.lo, after.ID+1)
@@ -262,4 +262,45 @@ func (p *fieldPager) ids(rows []FieldBatchesDescRow) error {
 		p.batches.KeyID = rows[len(rows)-1].LastID
 	}
 	return nil
+}
+
+// valueMonths is how many of the newest months Values reads.
+const valueMonths = 2
+
+// Values returns the distinct hosts (search.FieldHost) or tags
+// (search.FieldTag) of the newest months that start with prefix, in
+// order, at most limit of them: what the query bar offers after host: or
+// tag:. Months made before the values were recorded offer none.
+func (r *Reader) Values(ctx context.Context, field search.Field, prefix string, limit int) ([]string, error) {
+	f := hostField
+	switch field {
+	case search.FieldHost:
+	case search.FieldTag:
+		f = tagField
+	default:
+		return nil, fmt.Errorf("values of %s: only host and tag are recorded", field)
+	}
+	months, err := Months(ctx, r.db)
+	if err != nil {
+		return nil, err
+	}
+	below := anyString
+	if b, ok := successor(prefix); ok {
+		below = b
+	}
+	var all []string
+	for _, m := range months[:min(len(months), valueMonths)] {
+		mq := ForMonth(r.db, m)
+		if n, err := mq.HasFieldIndex(ctx); err != nil || n == 0 {
+			continue
+		}
+		vs, err := mq.FieldValues(ctx, FieldValuesParams{Field: int64(f), From: prefix, Below: below, Pattern: "*", Lim: int64(limit)})
+		if err != nil {
+			return nil, fmt.Errorf("values of %s in %s: %w", field, m.Table(), err)
+		}
+		all = append(all, vs...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	return all[:min(len(all), limit)], nil
 }

@@ -65,7 +65,7 @@ func (r *Reader) Follow(ctx context.Context, q search.Query, pos Position, inter
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	q.Until = time.Time{}
-	f := follower{dbtx: r.db, q: &q, pos: pos, each: each}
+	f := follower{dbtx: r.db, q: compile(q), pos: pos, each: each}
 	for {
 		if err := f.poll(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -87,7 +87,7 @@ type follower struct {
 	q       *search.Query
 	pos     Position
 	each    func(search.Event) error
-	checked bool // q.Match has been validated
+	checked bool // q.match has been validated
 }
 
 // poll passes each event stored since the last poll, month by month.
@@ -101,8 +101,8 @@ func (f *follower) poll(ctx context.Context) error {
 		if m.Before(f.pos.Month) {
 			continue
 		}
-		if f.q.Match != "" && !f.checked {
-			if err := validateMatch(ctx, f.dbtx, m, f.q.Match); err != nil {
+		if f.q.match != "" && !f.checked {
+			if err := validateMatch(ctx, f.dbtx, m, f.q.match); err != nil {
 				return err
 			}
 			f.checked = true
@@ -133,7 +133,7 @@ func (f *follower) month(ctx context.Context) (int64, error) {
 	for pos < last {
 		args.KeyID, args.BoundID, args.Lim = pos, last, pageSize
 		var rows []SystemEvent
-		if f.q.Match == "" {
+		if f.q.match == "" {
 			rows, err = mq.FollowEvents(ctx, followArgs(args))
 		} else {
 			rows, err = mq.SearchMatchAsc(ctx, SearchMatchAscParams(args))
@@ -158,5 +158,5 @@ func (f *follower) month(ctx context.Context) (int64, error) {
 // FollowEvents, which has no full-text query.
 func followArgs(a SearchMatchDescParams) FollowEventsParams {
 	return FollowEventsParams{KeyID: a.KeyID, BoundID: a.BoundID, Since: a.Since,
-		Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Lim: a.Lim}
+		Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest, Lim: a.Lim}
 }

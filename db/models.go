@@ -45,7 +45,9 @@ type SystemEvent struct {
 }
 
 type SystemEventsFTS struct {
-	Message string
+	Message   string
+	SysLogTag string
+	FromHost  string
 }
 
 type SystemeventsBatch struct {

@@ -112,9 +112,17 @@ type rewriteKey struct {
 	month Month
 }
 
-// rewrite returns query with the template table's names replaced by month's.
-// It fails when the query does not name the template at all: running such a
-// query against "a month" would silently read or write something else.
+// everyColumn is the template of a MATCH on every column of an FTS5 table
+// (sql/search.sql): sqlc knows no MATCH on the table's hidden column, so
+// the statements say SystemEvents_FTS.Message with this mark after it, and
+// rewrite removes both, leaving SystemEventsYYYYMM_FTS MATCH.
+const everyColumn = ".Message /* TEMPLATE: every column */"
+
+// rewrite returns query with the template table's names replaced by month's,
+// and the everyColumn template applied. It fails when the query does not
+// name the template table at all (running such a query against "a month"
+// would silently read or write something else) and when a template is
+// left over.
 func rewrite(query string, month Month) (string, error) {
 	key := rewriteKey{query, month}
 	if s, ok := rewriteCache.Load(key); ok {
@@ -123,6 +131,10 @@ func rewrite(query string, month Month) (string, error) {
 	out, n := replaceTemplate(query, month.Table())
 	if n == 0 {
 		return "", fmt.Errorf("query does not name the template table %s: %.60q", TemplateTable, query)
+	}
+	out = strings.ReplaceAll(out, everyColumn, "")
+	if strings.Contains(out, "TEMPLATE:") {
+		return "", fmt.Errorf("query has a template rewrite does not know: %.60q", query)
 	}
 	rewriteCache.Store(key, out)
 	return out, nil

@@ -25,7 +25,7 @@ const pageSize = 1000
 // events or the end. It reads only the month tables that overlap q's time
 // range (and, with q.After, those not before the cursor), one after the
 // other in that order, and stops as soon as the limit is met: a search that
-// the newest month satisfies never reads an older one. An invalid q.Match
+// the newest month satisfies never reads an older one. An invalid q.match
 // is a *search.BadQueryError. An error from each ends the search and is
 // returned.
 func (r *Reader) Search(ctx context.Context, q search.Query, each func(search.Event) error) error {
@@ -38,14 +38,14 @@ func (r *Reader) Count(ctx context.Context, q search.Query) (int64, error) {
 	return countMatching(ctx, r.db, q)
 }
 
-func searchEvents(ctx context.Context, dbtx DBTX, q search.Query, each func(search.Event) error) error {
-	months, after, err := plan(ctx, dbtx, &q)
+func searchEvents(ctx context.Context, dbtx DBTX, sq search.Query, each func(search.Event) error) error {
+	q, months, after, err := plan(ctx, dbtx, sq)
 	if err != nil {
 		return err
 	}
 	left := q.Limit
 	for _, m := range months {
-		n, err := searchMonth(ctx, dbtx, m, &q, cursorIn(after, m), left, each)
+		n, err := searchMonth(ctx, dbtx, m, q, cursorIn(after, m), left, each)
 		if err != nil {
 			return err
 		}
@@ -58,24 +58,25 @@ func searchEvents(ctx context.Context, dbtx DBTX, q search.Query, each func(sear
 	return nil
 }
 
-// plan returns the months q reads, in order, with the month and ID its
-// cursor points to, and checks q.Match.
-func plan(ctx context.Context, dbtx DBTX, q *search.Query) ([]Month, *position, error) {
+// plan compiles sq, and returns the months it reads, in order, with the
+// month and ID its cursor points to.
+func plan(ctx context.Context, dbtx DBTX, sq search.Query) (*request, []Month, *position, error) {
+	q := compile(sq)
 	all, err := Months(ctx, dbtx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	after, err := cursorPosition(q.After)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	months := queryMonths(q, all, after)
-	if q.Match != "" && len(months) > 0 {
-		if err := validateMatch(ctx, dbtx, months[0], q.Match); err != nil {
-			return nil, nil, err
+	if q.match != "" && len(months) > 0 {
+		if err := validateMatch(ctx, dbtx, months[0], q.match); err != nil {
+			return nil, nil, nil, err
 		}
 	}
-	return months, after, nil
+	return q, months, after, nil
 }
 
 // position is where a cursor points: an event of a month table.
@@ -105,7 +106,7 @@ func cursorIn(after *position, m Month) *search.Cursor {
 }
 
 // overlaps reports whether some instant of month m is in q's time range.
-func overlaps(q *search.Query, m Month) bool {
+func overlaps(q *request, m Month) bool {
 	return (q.Until.IsZero() || m.Start().Before(q.Until)) &&
 		(q.Since.IsZero() || m.Next().Start().After(q.Since))
 }
@@ -113,7 +114,7 @@ func overlaps(q *search.Query, m Month) bool {
 // queryMonths picks, from the existing months (newest first), those that
 // overlap q's time range and are not before the cursor, in the order q
 // reads them.
-func queryMonths(q *search.Query, all []Month, after *position) []Month {
+func queryMonths(q *request, all []Month, after *position) []Month {
 	var ms []Month
 	for _, m := range all {
 		if !overlaps(q, m) || after != nil && afterCursor(q.Order, m, after.month) {
@@ -139,13 +140,13 @@ func afterCursor(o search.Order, m, cursor Month) bool {
 // bounds returns q's time range clamped to month m, as stored text. Every
 // row of m's table is inside [m.Start(), m.Next().Start()), so the clamped
 // range always bounds the ReceivedAt index.
-func bounds(q *search.Query, m Month) (since, until string) {
+func bounds(q *request, m Month) (since, until string) {
 	s, u := boundTimes(q, m)
 	return formatTime(s), formatTime(u)
 }
 
 // boundTimes is bounds as times.
-func boundTimes(q *search.Query, m Month) (since, until time.Time) {
+func boundTimes(q *request, m Month) (since, until time.Time) {
 	since, until = m.Start(), m.Next().Start()
 	if q.Since.After(since) {
 		since = q.Since
@@ -156,14 +157,21 @@ func boundTimes(q *search.Query, m Month) (since, until time.Time) {
 	return since, until
 }
 
-// filters are the optional field filters of q as query parameters.
+// filters are the optional field filters of a query, for the statements'
+// parameters.
 type filters struct {
 	host, tag sql.NullString
-	// notHosts and notTags are JSON arrays of patterns; excluded has bit s
-	// set for a severity s left out, and bit 8+f for a facility f: those
-	// q.Not names, those above q.Severity, all but q.Facility.
-	notHosts, notTags sql.NullString
+	// notHosts and notTags are patterns left out; excluded has bit s set
+	// for a severity s left out, and bit 8+f for a facility f.
+	notHosts, notTags []string
 	excluded          int64
+	// rest is what the others cannot say, for aiosyslogd_match.
+	rest sql.NullString
+}
+
+// isZero reports whether f keeps every event.
+func (f *filters) isZero() bool {
+	return !f.host.Valid && !f.tag.Valid && len(f.notHosts) == 0 && len(f.notTags) == 0 && f.excluded == 0 && !f.rest.Valid
 }
 
 const (
@@ -171,6 +179,9 @@ const (
 	allFacilities = 0xffffff00 // bits 8-31: facilities 0-23
 )
 
+// filtersOf returns the filters of q's shortcuts (Host, Tag, Facility,
+// Severity, Not): those above q.Severity are excluded, and all facilities
+// but q.Facility.
 func filtersOf(q *search.Query) filters {
 	var f filters
 	if q.Host != "" {
@@ -185,7 +196,7 @@ func filtersOf(q *search.Query) filters {
 	if q.Severity != nil {
 		f.excluded |= allSeverities &^ (2<<(*q.Severity&7) - 1)
 	}
-	f.notHosts, f.notTags = jsonList(q.Not.Hosts), jsonList(q.Not.Tags)
+	f.notHosts, f.notTags = slices.Clone(q.Not.Hosts), slices.Clone(q.Not.Tags)
 	for _, s := range q.Not.Severities {
 		f.excluded |= 1 << (s & 7)
 	}
@@ -207,7 +218,7 @@ func jsonList(patterns []string) sql.NullString {
 // searchMonth runs q on month m's table, page by page, from after (nil:
 // the start), calling each for at most limit events (0: all). It returns
 // how many it passed to each.
-func searchMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor, limit int, each func(search.Event) error) (int, error) {
+func searchMonth(ctx context.Context, dbtx DBTX, m Month, q *request, after *search.Cursor, limit int, each func(search.Event) error) (int, error) {
 	page, ok, err := newPager(ctx, dbtx, m, q, after)
 	if err != nil || !ok {
 		return 0, err
@@ -245,11 +256,11 @@ type pager interface {
 // a full-text query; without one, by where each host and tag is for
 // --host or --tag when that can serve the pattern (see field.go), else
 // through the ReceivedAt index. ok is false when no event of m can match.
-func newPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor) (_ pager, ok bool, err error) {
-	if q.Match != "" {
+func newPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *search.Cursor) (_ pager, ok bool, err error) {
+	if q.match != "" {
 		return newMatchPager(ctx, dbtx, m, q, after)
 	}
-	if q.Host != "" || q.Tag != "" {
+	if q.f.host.Valid || q.f.tag.Valid {
 		p, use, ok, err := newFieldPager(ctx, dbtx, m, q, after)
 		if err != nil || use && !ok {
 			return nil, false, err
@@ -268,7 +279,7 @@ type timePager struct {
 	page func(*Queries, context.Context, SearchDescParams) ([]SystemEvent, error)
 }
 
-func newTimePager(m Month, q *search.Query, after *search.Cursor) *timePager {
+func newTimePager(m Month, q *request, after *search.Cursor) *timePager {
 	p := &timePager{args: timeArgs(m, q), page: (*Queries).SearchDesc}
 	if q.Order == search.OldestFirst {
 		p.page = func(mq *Queries, ctx context.Context, a SearchDescParams) ([]SystemEvent, error) {
@@ -285,11 +296,11 @@ func newTimePager(m Month, q *search.Query, after *search.Cursor) *timePager {
 // timeArgs returns the parameters of a search of q in month m without a
 // full-text query, keyed to start at the end of the range: (until, 0), so
 // that (ReceivedAt, ID) < key means ReceivedAt < until.
-func timeArgs(m Month, q *search.Query) SearchDescParams {
+func timeArgs(m Month, q *request) SearchDescParams {
 	since, until := bounds(q, m)
-	f := filtersOf(q)
+	f := &q.f
 	return SearchDescParams{KeyAt: until, KeyID: 0, Since: since, Until: until,
-		Host: f.host, Tag: f.tag, NotHosts: f.notHosts, NotTags: f.notTags, Excluded: f.excluded}
+		Host: f.host, Tag: f.tag, NotHosts: jsonList(f.notHosts), NotTags: jsonList(f.notTags), Excluded: f.excluded, Rest: f.rest}
 }
 
 func (p *timePager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
@@ -312,7 +323,7 @@ type matchPager struct {
 // newMatchPager prepares a full-text search of month m, within the ID
 // window of q's time range (see window), after the cursor when there is
 // one. ok is false when no ID is left to read.
-func newMatchPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, after *search.Cursor) (_ *matchPager, ok bool, err error) {
+func newMatchPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *search.Cursor) (_ *matchPager, ok bool, err error) {
 	w, ok, err := window(ctx, dbtx, m, q)
 	if err != nil || !ok {
 		return nil, false, err
@@ -341,11 +352,11 @@ func newMatchPager(ctx context.Context, dbtx DBTX, m Month, q *search.Query, aft
 
 // matchArgs returns the parameters of a full-text search of q in month m,
 // without its ID window.
-func matchArgs(m Month, q *search.Query) SearchMatchDescParams {
+func matchArgs(m Month, q *request) SearchMatchDescParams {
 	since, until := bounds(q, m)
-	f := filtersOf(q)
-	return SearchMatchDescParams{Query: q.Match, Since: since, Until: until,
-		Host: f.host, Tag: f.tag, NotHosts: f.notHosts, NotTags: f.notTags, Excluded: f.excluded}
+	f := &q.f
+	return SearchMatchDescParams{Query: q.match, Since: since, Until: until,
+		Host: f.host, Tag: f.tag, NotHosts: jsonList(f.notHosts), NotTags: jsonList(f.notTags), Excluded: f.excluded, Rest: f.rest}
 }
 
 // idWindow is a range of IDs, min to max inclusive.
@@ -358,7 +369,7 @@ type idWindow struct{ min, max int64 }
 // index. IDs follow arrival and ReceivedAt is the arrival time, so the
 // window holds the range; the rows are still checked against the range
 // itself. ok is false when no event of m is in the range.
-func window(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (w idWindow, ok bool, err error) {
+func window(ctx context.Context, dbtx DBTX, m Month, q *request) (w idWindow, ok bool, err error) {
 	w = idWindow{0, math.MaxInt64}
 	since, until := bounds(q, m)
 	mq := ForMonth(dbtx, m)
@@ -416,15 +427,15 @@ func sqliteReason(se *sqlite.Error) string {
 	return strings.TrimSpace(msg)
 }
 
-func countMatching(ctx context.Context, dbtx DBTX, q search.Query) (int64, error) {
-	q.After = search.Cursor{}
-	months, _, err := plan(ctx, dbtx, &q)
+func countMatching(ctx context.Context, dbtx DBTX, sq search.Query) (int64, error) {
+	sq.After = search.Cursor{}
+	q, months, _, err := plan(ctx, dbtx, sq)
 	if err != nil {
 		return 0, err
 	}
 	var total int64
 	for _, m := range months {
-		n, err := countMonth(ctx, dbtx, m, &q)
+		n, err := countMonth(ctx, dbtx, m, q)
 		if err != nil {
 			return 0, fmt.Errorf("count in %s: %w", m.Table(), err)
 		}
@@ -434,12 +445,12 @@ func countMatching(ctx context.Context, dbtx DBTX, q search.Query) (int64, error
 }
 
 // countMonth counts the events of month m that match q.
-func countMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (int64, error) {
+func countMonth(ctx context.Context, dbtx DBTX, m Month, q *request) (int64, error) {
 	mq := ForMonth(dbtx, m)
-	if q.Match == "" {
+	if q.match == "" {
 		a := timeArgs(m, q)
 		return mq.CountSearch(ctx, CountSearchParams{Since: a.Since, Until: a.Until,
-			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
 	}
 	w, ok, err := window(ctx, dbtx, m, q)
 	if err != nil || !ok {
@@ -447,5 +458,5 @@ func countMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query) (int64
 	}
 	a := matchArgs(m, q)
 	return mq.CountSearchMatch(ctx, CountSearchMatchParams{Query: a.Query, MinID: w.min, MaxID: w.max,
-		Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+		Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
 }

@@ -38,7 +38,7 @@ func (q *Queries) BatchesInside(ctx context.Context, arg BatchesInsideParams) (B
 
 const checkMatch = `-- name: CheckMatch :one
 SELECT count(*) FROM SystemEvents_FTS
-WHERE SystemEvents_FTS.Message MATCH ?1
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?1
   AND SystemEvents_FTS.rowid = CAST(0 AS INTEGER)
 `
 
@@ -59,6 +59,7 @@ WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
   AND (CAST(?5 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?5 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?6 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?6 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?7 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?8 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?8 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 `
 
 type CountSearchParams struct {
@@ -69,6 +70,7 @@ type CountSearchParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 }
 
 // CountSearch counts what SearchDesc would list without a limit.
@@ -81,6 +83,7 @@ func (q *Queries) CountSearch(ctx context.Context, arg CountSearchParams) (int64
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -89,7 +92,7 @@ func (q *Queries) CountSearch(ctx context.Context, arg CountSearchParams) (int64
 
 const countSearchMatch = `-- name: CountSearchMatch :one
 SELECT count(*) FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH ?1
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?1
   AND SystemEvents_FTS.rowid BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
   AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
@@ -97,6 +100,7 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?11 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?11 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 `
 
 type CountSearchMatchParams struct {
@@ -110,6 +114,7 @@ type CountSearchMatchParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 }
 
 // CountSearchMatch counts what SearchMatchDesc would list without a limit,
@@ -126,6 +131,7 @@ func (q *Queries) CountSearchMatch(ctx context.Context, arg CountSearchMatchPara
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -160,6 +166,7 @@ WHERE +e.ReceivedAt >= ?2 AND +e.ReceivedAt < ?3
   AND (CAST(?6 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?6 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?8 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?9 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?9 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 ORDER BY e.ID
 `
 
@@ -172,6 +179,7 @@ type EventsByIDParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 }
 
 // EventsByID returns the events of ids (a JSON array of IDs) that match the
@@ -186,6 +194,7 @@ func (q *Queries) EventsByID(ctx context.Context, arg EventsByIDParams) ([]Syste
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 	)
 	if err != nil {
 		return nil, err
@@ -226,7 +235,7 @@ func (q *Queries) EventsByID(ctx context.Context, arg EventsByIDParams) ([]Syste
 const facetMatch = `-- name: FacetMatch :many
 SELECT CAST(CASE CAST(?1 AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
 FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH ?2
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?2
   AND SystemEvents_FTS.rowid BETWEEN CAST(?3 AS INTEGER) AND CAST(?4 AS INTEGER)
   AND e.ReceivedAt >= ?5 AND e.ReceivedAt < ?6
   AND (e.FromHost GLOB ?7 OR ?7 IS NULL)
@@ -234,9 +243,10 @@ WHERE SystemEvents_FTS.Message MATCH ?2
   AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?12 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?12 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 GROUP BY value
 ORDER BY n DESC, value
-LIMIT ?12
+LIMIT ?13
 `
 
 type FacetMatchParams struct {
@@ -251,6 +261,7 @@ type FacetMatchParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 	Lim      int64
 }
 
@@ -274,6 +285,7 @@ func (q *Queries) FacetMatch(ctx context.Context, arg FacetMatchParams) ([]Facet
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {
@@ -363,9 +375,10 @@ WHERE e.ID BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
   AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?11 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?11 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 GROUP BY value
 ORDER BY n DESC, value
-LIMIT ?11
+LIMIT ?12
 `
 
 type FacetTimeParams struct {
@@ -379,6 +392,7 @@ type FacetTimeParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 	Lim      int64
 }
 
@@ -403,6 +417,7 @@ func (q *Queries) FacetTime(ctx context.Context, arg FacetTimeParams) ([]FacetTi
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {
@@ -659,9 +674,10 @@ WHERE e.ID > ?1 AND e.ID <= ?2
   AND (CAST(?5 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?5 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?6 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?6 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?7 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND e.ReceivedAt >= ?8
+  AND (CAST(?8 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?8 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND e.ReceivedAt >= ?9
 ORDER BY e.ID
-LIMIT ?9
+LIMIT ?10
 `
 
 type FollowEventsParams struct {
@@ -672,6 +688,7 @@ type FollowEventsParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 	Since    string
 	Lim      int64
 }
@@ -688,6 +705,7 @@ func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]S
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 		arg.Since,
 		arg.Lim,
 	)
@@ -757,7 +775,7 @@ func (q *Queries) GetEvent(ctx context.Context, id int64) (SystemEvent, error) {
 const histogramMatch = `-- name: HistogramMatch :many
 SELECT CAST((unixepoch(e.ReceivedAt) - CAST(?1 AS INTEGER)) / CAST(?2 AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
 FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH ?3
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?3
   AND SystemEvents_FTS.rowid BETWEEN CAST(?4 AS INTEGER) AND CAST(?5 AS INTEGER)
   AND e.ReceivedAt >= ?6 AND e.ReceivedAt < ?7
   AND (e.FromHost GLOB ?8 OR ?8 IS NULL)
@@ -765,6 +783,7 @@ WHERE SystemEvents_FTS.Message MATCH ?3
   AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?13 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?13 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 GROUP BY bucket
 `
 
@@ -781,6 +800,7 @@ type HistogramMatchParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 }
 
 type HistogramMatchRow struct {
@@ -804,6 +824,7 @@ func (q *Queries) HistogramMatch(ctx context.Context, arg HistogramMatchParams) 
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 	)
 	if err != nil {
 		return nil, err
@@ -836,6 +857,7 @@ WHERE e.ID BETWEEN CAST(?3 AS INTEGER) AND CAST(?4 AS INTEGER)
   AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?12 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?12 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 GROUP BY bucket
 `
 
@@ -851,6 +873,7 @@ type HistogramTimeParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 }
 
 type HistogramTimeRow struct {
@@ -876,6 +899,7 @@ func (q *Queries) HistogramTime(ctx context.Context, arg HistogramTimeParams) ([
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 	)
 	if err != nil {
 		return nil, err
@@ -975,8 +999,9 @@ WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
   AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?10 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?10 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 ORDER BY e.ReceivedAt, e.ID
-LIMIT ?10
+LIMIT ?11
 `
 
 type SearchAscParams struct {
@@ -989,6 +1014,7 @@ type SearchAscParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 	Lim      int64
 }
 
@@ -1006,6 +1032,7 @@ func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemE
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {
@@ -1053,8 +1080,9 @@ WHERE (e.ReceivedAt, e.ID) < (?1, CAST(?2 AS INTEGER))
   AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?10 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?10 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 ORDER BY e.ReceivedAt DESC, e.ID DESC
-LIMIT ?10
+LIMIT ?11
 `
 
 type SearchDescParams struct {
@@ -1067,6 +1095,7 @@ type SearchDescParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 	Lim      int64
 }
 
@@ -1085,6 +1114,7 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {
@@ -1125,7 +1155,7 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 
 const searchMatchAsc = `-- name: SearchMatchAsc :many
 SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage, e.fromhostip FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH ?1
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?1
   AND SystemEvents_FTS.rowid > CAST(?2 AS INTEGER) AND SystemEvents_FTS.rowid <= CAST(?3 AS INTEGER)
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
   AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
@@ -1133,8 +1163,9 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?11 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?11 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 ORDER BY SystemEvents_FTS.rowid
-LIMIT ?11
+LIMIT ?12
 `
 
 type SearchMatchAscParams struct {
@@ -1148,6 +1179,7 @@ type SearchMatchAscParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 	Lim      int64
 }
 
@@ -1165,6 +1197,7 @@ func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) 
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {
@@ -1205,7 +1238,7 @@ func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) 
 
 const searchMatchDesc = `-- name: SearchMatchDesc :many
 SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage, e.fromhostip FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH ?1
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?1
   AND SystemEvents_FTS.rowid < CAST(?2 AS INTEGER) AND SystemEvents_FTS.rowid >= CAST(?3 AS INTEGER)
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
   AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
@@ -1213,8 +1246,9 @@ WHERE SystemEvents_FTS.Message MATCH ?1
   AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(?11 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?11 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 ORDER BY SystemEvents_FTS.rowid DESC
-LIMIT ?11
+LIMIT ?12
 `
 
 type SearchMatchDescParams struct {
@@ -1228,6 +1262,7 @@ type SearchMatchDescParams struct {
 	NotHosts sql.NullString
 	NotTags  sql.NullString
 	Excluded int64
+	Rest     sql.NullString
 	Lim      int64
 }
 
@@ -1245,6 +1280,7 @@ func (q *Queries) SearchMatchDesc(ctx context.Context, arg SearchMatchDescParams
 		arg.NotHosts,
 		arg.NotTags,
 		arg.Excluded,
+		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
@@ -203,12 +204,12 @@ func BenchmarkSearch(b *testing.B) {
 		q     search.Query
 		count bool
 	}{
-		{"fts-selective-limit100", search.Query{Match: benchRareWord, Limit: 100}, false},
-		{"fts-common-limit100", search.Query{Match: "GET", Limit: 100}, false},
-		{"fts-phrase-limit100", search.Query{Match: `"Failed password" root`, Limit: 100}, false},
-		{"fts-prefix-oldest-limit100", search.Query{Match: "segf*", Limit: 100, Order: search.OldestFirst}, false},
-		{"fts-selective-1day-limit100", search.Query{Match: benchRareWord, Since: mid, Until: mid.Add(24 * time.Hour), Limit: 100}, false},
-		{"fts-selective-severity-limit100", search.Query{Match: benchRareWord, Severity: ptr(syslog.Severity(3)), Limit: 100}, false},
+		{"fts-selective-limit100", search.Query{Expr: query.MustParse(benchRareWord), Limit: 100}, false},
+		{"fts-common-limit100", search.Query{Expr: query.MustParse("GET"), Limit: 100}, false},
+		{"fts-phrase-limit100", search.Query{Expr: query.MustParse(`"Failed password" root`), Limit: 100}, false},
+		{"fts-prefix-oldest-limit100", search.Query{Expr: query.MustParse("segf*"), Limit: 100, Order: search.OldestFirst}, false},
+		{"fts-selective-1day-limit100", search.Query{Expr: query.MustParse(benchRareWord), Since: mid, Until: mid.Add(24 * time.Hour), Limit: 100}, false},
+		{"fts-selective-severity-limit100", search.Query{Expr: query.MustParse(benchRareWord), Severity: ptr(syslog.Severity(3)), Limit: 100}, false},
 		{"time-range-1h-limit100", search.Query{Since: mid, Until: mid.Add(time.Hour), Limit: 100}, false},
 		{"time-range-1h-oldest-limit100", search.Query{Since: mid, Until: mid.Add(time.Hour), Limit: 100, Order: search.OldestFirst}, false},
 		{"time-range-since-7d-limit100", search.Query{Since: benchStart.AddDate(0, benchMonths, -7), Limit: 100}, false},
@@ -223,7 +224,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"tag-rare-limit100", search.Query{Tag: "kernel", Limit: 100}, false},
 		{"tag-nomatch-limit100", search.Query{Tag: "nosuch", Limit: 100}, false},
 		{"tag-prefix-oldest-limit100", search.Query{Tag: "post*", Limit: 100, Order: search.OldestFirst}, false},
-		{"count-fts-selective", search.Query{Match: benchRareWord}, true},
+		{"count-fts-selective", search.Query{Expr: query.MustParse(benchRareWord)}, true},
 		{"count-time-range-1h", search.Query{Since: mid, Until: mid.Add(time.Hour)}, true},
 	}
 	for _, tt := range tests {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
@@ -111,24 +112,24 @@ func TestSearchFilters(t *testing.T) {
 		{"limit within the newest month", search.Query{Limit: 3}, []string{unknown, health, admin}},
 		{"limit across a month boundary", search.Query{Limit: 4}, []string{unknown, health, admin, full}},
 		{"limit oldest first", search.Query{Limit: 3, Order: search.OldestFirst}, []string{alice, refused, index}},
-		{"term", search.Query{Match: "password"}, []string{admin, root, alice}},
-		{"phrase", search.Query{Match: `"Failed password"`}, []string{admin, root}},
-		{"prefix", search.Query{Match: "pass*"}, []string{admin, root, alice}},
-		{"AND", search.Query{Match: "Failed AND root"}, []string{root}},
-		{"implicit AND", search.Query{Match: "failed root"}, []string{root}},
-		{"OR", search.Query{Match: "alice OR disk"}, []string{unknown, full, alice}},
-		{"NOT", search.Query{Match: "connection NOT refused"}, []string{unknown}},
-		{"NEAR", search.Query{Match: "NEAR(Failed admin, 2)"}, []string{admin}},
-		{"term, oldest first, limit", search.Query{Match: "password", Order: search.OldestFirst, Limit: 2}, []string{alice, root}},
-		{"term, limit across a month boundary", search.Query{Match: "password OR disk", Limit: 3}, []string{unknown, admin, full}},
+		{"term", search.Query{Expr: query.MustParse("password")}, []string{admin, root, alice}},
+		{"phrase", search.Query{Expr: query.MustParse(`"Failed password"`)}, []string{admin, root}},
+		{"prefix", search.Query{Expr: query.MustParse("pass*")}, []string{admin, root, alice}},
+		{"AND", search.Query{Expr: query.MustParse("Failed AND root")}, []string{root}},
+		{"implicit AND", search.Query{Expr: query.MustParse("failed root")}, []string{root}},
+		{"OR", search.Query{Expr: query.MustParse("alice OR disk")}, []string{unknown, full, alice}},
+		{"NOT", search.Query{Expr: query.MustParse("connection NOT refused")}, []string{unknown}},
+		{"NEAR", search.Query{Expr: query.MustParse("NEAR(Failed admin, 2)")}, []string{admin}},
+		{"term, oldest first, limit", search.Query{Expr: query.MustParse("password"), Order: search.OldestFirst, Limit: 2}, []string{alice, root}},
+		{"term, limit across a month boundary", search.Query{Expr: query.MustParse("password OR disk"), Limit: 3}, []string{unknown, admin, full}},
 		{"since is inclusive", search.Query{Since: utc("2026-10-15 12:00:00")}, []string{unknown, health, admin, full, root}},
 		{"until is exclusive", search.Query{Until: utc("2026-11-01 00:00:00")}, []string{full, root, index, refused, alice}},
 		{"range across months", search.Query{Since: utc("2026-09-20 09:00:00"), Until: utc("2026-11-01 00:00:00.000001")}, []string{admin, full, root, index, refused}},
 		{"range inside a month, oldest first", search.Query{Since: utc("2026-10-01 00:00:00.000001"), Until: utc("2026-10-31 23:59:59.999999"), Order: search.OldestFirst}, []string{root}},
 		{"range with no event", search.Query{Since: utc("2026-12-01 00:00:00")}, nil},
-		{"term in a range", search.Query{Match: "disk", Since: utc("2026-10-31 00:00:00"), Until: utc("2026-11-03 00:00:00")}, []string{full}},
-		{"term in a range inside a month", search.Query{Match: "password", Since: utc("2026-10-02 00:00:00"), Until: utc("2026-10-20 00:00:00")}, []string{root}},
-		{"term in a range where it does not occur", search.Query{Match: "alice", Since: utc("2026-10-01 00:00:00")}, nil},
+		{"term in a range", search.Query{Expr: query.MustParse("disk"), Since: utc("2026-10-31 00:00:00"), Until: utc("2026-11-03 00:00:00")}, []string{full}},
+		{"term in a range inside a month", search.Query{Expr: query.MustParse("password"), Since: utc("2026-10-02 00:00:00"), Until: utc("2026-10-20 00:00:00")}, []string{root}},
+		{"term in a range where it does not occur", search.Query{Expr: query.MustParse("alice"), Since: utc("2026-10-01 00:00:00")}, nil},
 		{"host", search.Query{Host: "web1"}, []string{admin, root, alice}},
 		{"host pattern", search.Query{Host: "web*"}, []string{health, admin, root, index, alice}},
 		{"host is exact without a wildcard", search.Query{Host: "web"}, nil},
@@ -138,8 +139,8 @@ func TestSearchFilters(t *testing.T) {
 		{"severity err and worse", search.Query{Severity: ptr(syslog.Severity(3))}, []string{admin, full, refused}},
 		{"severity warning and worse", search.Query{Severity: ptr(syslog.Severity(4))}, []string{admin, full, index, refused}},
 		{"severity emerg only", search.Query{Severity: ptr(syslog.Severity(0))}, nil},
-		{"term and severity", search.Query{Match: "password", Severity: ptr(syslog.Severity(5))}, []string{admin, root}},
-		{"term and host and tag", search.Query{Match: "200", Host: "web2", Tag: "ng*"}, []string{health, index}},
+		{"term and severity", search.Query{Expr: query.MustParse("password"), Severity: ptr(syslog.Severity(5))}, []string{admin, root}},
+		{"term and host and tag", search.Query{Expr: query.MustParse("200"), Host: "web2", Tag: "ng*"}, []string{health, index}},
 		{"host pattern, oldest first", search.Query{Host: "web*", Order: search.OldestFirst}, []string{alice, index, root, admin, health}},
 		{"host pattern with a class", search.Query{Host: "[dm]*1"}, []string{full, refused}},
 		{"host pattern without a literal prefix", search.Query{Host: "*1"}, []string{admin, full, root, refused, alice}},
@@ -150,11 +151,11 @@ func TestSearchFilters(t *testing.T) {
 		{"exact host with a wildcard character", search.Query{Host: search.Exact("web*")}, nil},
 		{"not a host", search.Query{Not: search.Exclusions{Hosts: []string{"web1"}}}, []string{unknown, health, full, index, refused}},
 		{"not two host patterns", search.Query{Not: search.Exclusions{Hosts: []string{"web*", "db?"}}}, []string{unknown}},
-		{"not a tag, with a term", search.Query{Match: "password", Not: search.Exclusions{Tags: []string{"sshd"}}}, nil},
+		{"not a tag, with a term", search.Query{Expr: query.MustParse("password"), Not: search.Exclusions{Tags: []string{"sshd"}}}, nil},
 		{"not a severity (that level only)", search.Query{Not: search.Exclusions{Severities: []syslog.Severity{6, 3}}}, []string{unknown, full, root, index}},
 		{"not a facility", search.Query{Not: search.Exclusions{Facilities: []syslog.Facility{4, 16, 0}}}, []string{unknown, refused}},
 		{"host and not a tag", search.Query{Host: "web*", Not: search.Exclusions{Tags: []string{"nginx"}}}, []string{admin, root, alice}},
-		{"everything combined", search.Query{Match: "GET", Host: "web?", Tag: "nginx", Facility: ptr(syslog.Facility(16)),
+		{"everything combined", search.Query{Expr: query.MustParse("GET"), Host: "web?", Tag: "nginx", Facility: ptr(syslog.Facility(16)),
 			Severity: ptr(syslog.Severity(6)), Since: utc("2026-10-01 00:00:00"), Until: utc("2026-11-01 00:00:00"), Limit: 5}, []string{index}},
 	}
 	for _, tt := range tests {
@@ -224,11 +225,11 @@ func TestSearchReadsOnlyTheMonthsItNeeds(t *testing.T) {
 		{"newest month has enough", search.Query{Limit: 3}, []string{"202611"}},
 		{"limit crosses into the previous month", search.Query{Limit: 4}, []string{"202611", "202610"}},
 		{"oldest month has enough", search.Query{Limit: 2, Order: search.OldestFirst}, []string{"202609"}},
-		{"full text, newest month has enough", search.Query{Match: "password", Limit: 1}, []string{"202611"}},
-		{"full text, crosses months", search.Query{Match: "password", Limit: 2}, []string{"202611", "202610"}},
+		{"full text, newest month has enough", search.Query{Expr: query.MustParse("password"), Limit: 1}, []string{"202611"}},
+		{"full text, crosses months", search.Query{Expr: query.MustParse("password"), Limit: 2}, []string{"202611", "202610"}},
 		{"range skips months outside it", search.Query{Since: utc("2026-10-05 00:00:00"), Until: utc("2026-10-06 00:00:00")}, []string{"202610"}},
 		{"since skips older months", search.Query{Since: utc("2026-10-31 00:00:00"), Order: search.OldestFirst}, []string{"202610", "202611"}},
-		{"until skips newer months", search.Query{Until: utc("2026-10-01 00:00:00"), Match: "password"}, []string{"202609"}},
+		{"until skips newer months", search.Query{Until: utc("2026-10-01 00:00:00"), Expr: query.MustParse("password")}, []string{"202609"}},
 		{"no limit reads every month", search.Query{}, []string{"202611", "202610", "202609"}},
 	}
 	for _, tt := range tests {
@@ -271,11 +272,11 @@ func TestSearchPages(t *testing.T) {
 	}{
 		{"newest first", search.Query{}, newest},
 		{"oldest first", search.Query{Order: search.OldestFirst}, want},
-		{"full text newest first", search.Query{Match: "tick"}, newest},
-		{"full text oldest first", search.Query{Match: "tick", Order: search.OldestFirst}, want},
+		{"full text newest first", search.Query{Expr: query.MustParse("tick")}, newest},
+		{"full text oldest first", search.Query{Expr: query.MustParse("tick"), Order: search.OldestFirst}, want},
 		{"limit above a page", search.Query{Limit: pageSize + 1}, newest[:pageSize+1]},
-		{"full text limit above a page, oldest first", search.Query{Match: "tick", Limit: pageSize + 1, Order: search.OldestFirst}, want[:pageSize+1]},
-		{"range, full text", search.Query{Match: "tick", Since: start.Add(100 * time.Microsecond), Until: start.Add(700 * time.Microsecond), Order: search.OldestFirst}, want[300:2100]},
+		{"full text limit above a page, oldest first", search.Query{Expr: query.MustParse("tick"), Limit: pageSize + 1, Order: search.OldestFirst}, want[:pageSize+1]},
+		{"range, full text", search.Query{Expr: query.MustParse("tick"), Since: start.Add(100 * time.Microsecond), Until: start.Add(700 * time.Microsecond), Order: search.OldestFirst}, want[300:2100]},
 		{"range", search.Query{Since: start.Add(100 * time.Microsecond), Until: start.Add(700 * time.Microsecond)}, newest[n-2100 : n-300]},
 	}
 	for _, tt := range tests {
@@ -306,7 +307,7 @@ func TestSearchBadQuery(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			err := r.Search(context.Background(), search.Query{Match: tt.query}, func(search.Event) error { return nil })
+			err := r.Search(context.Background(), search.Query{Expr: query.MustParse(tt.query)}, func(search.Event) error { return nil })
 			var bad *search.BadQueryError
 			if !errors.As(err, &bad) {
 				t.Fatalf("Search error = %v, want a *BadQueryError", err)
@@ -317,7 +318,7 @@ func TestSearchBadQuery(t *testing.T) {
 			if want := fmt.Sprintf("bad query %q: %s", tt.query, tt.reason); err.Error() != want {
 				t.Errorf("message %q, want %q", err.Error(), want)
 			}
-			if _, err := r.Count(context.Background(), search.Query{Match: tt.query}); !errors.As(err, &bad) {
+			if _, err := r.Count(context.Background(), search.Query{Expr: query.MustParse(tt.query)}); !errors.As(err, &bad) {
 				t.Errorf("Count error = %v, want a *BadQueryError", err)
 			}
 		})
@@ -338,7 +339,7 @@ func TestSearchEmptyDatabase(t *testing.T) {
 	s, path := openTestStore(t)
 	_ = s // the store made the file, with no month table yet
 	r := openReader(t, path)
-	if got := searchTexts(t, r.db, search.Query{Match: "anything"}); got != nil {
+	if got := searchTexts(t, r.db, search.Query{Expr: query.MustParse("anything")}); got != nil {
 		t.Errorf("found %q in an empty database", got)
 	}
 	if n, err := r.Count(context.Background(), search.Query{}); err != nil || n != 0 {
@@ -417,7 +418,7 @@ func TestOpenReaderWhileWriting(t *testing.T) {
 	}()
 	for range 50 {
 		n := 0
-		if err := r.Search(ctx, search.Query{Match: "GET", Limit: 50}, func(search.Event) error { n++; return nil }); err != nil {
+		if err := r.Search(ctx, search.Query{Expr: query.MustParse("GET"), Limit: 50}, func(search.Event) error { n++; return nil }); err != nil {
 			t.Fatalf("search while writing: %v", err)
 		}
 		if n != 50 {
@@ -522,7 +523,7 @@ func TestFollowFullTextFromAnEmptyDatabase(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTestStore(t)
 	r := openReader(t, path)
-	pos, err := r.Tail(ctx, search.Query{Match: "error"}, 10, func(e search.Event) error {
+	pos, err := r.Tail(ctx, search.Query{Expr: query.MustParse("error")}, 10, func(e search.Event) error {
 		t.Errorf("Tail printed %q from an empty database", e.Message)
 		return nil
 	})
@@ -534,7 +535,7 @@ func TestFollowFullTextFromAnEmptyDatabase(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- r.Follow(fctx, search.Query{Match: "error"}, pos, 5*time.Millisecond, func(e search.Event) error { got <- e.Message; return nil })
+		done <- r.Follow(fctx, search.Query{Expr: query.MustParse("error")}, pos, 5*time.Millisecond, func(e search.Event) error { got <- e.Message; return nil })
 	}()
 	if err := s.Write(ctx, []ingest.Record{
 		searchEvent("2026-12-01 00:00:00", "h", "a", 1, 3, "fine"),
@@ -558,7 +559,7 @@ func TestFollowFullTextFromAnEmptyDatabase(t *testing.T) {
 
 func TestFollowBadQuery(t *testing.T) {
 	r := openSearchFixture(t)
-	err := r.Follow(context.Background(), search.Query{Match: "a AND"}, Position{}, time.Millisecond, func(search.Event) error { return nil })
+	err := r.Follow(context.Background(), search.Query{Expr: query.MustParse("a AND")}, Position{}, time.Millisecond, func(search.Event) error { return nil })
 	var bad *search.BadQueryError
 	if !errors.As(err, &bad) {
 		t.Errorf("Follow error = %v, want a *BadQueryError", err)
@@ -653,8 +654,8 @@ func TestSearchCursorPages(t *testing.T) {
 	queries := []search.Query{
 		{},
 		{Order: search.OldestFirst},
-		{Match: "password OR disk OR GET"},
-		{Match: "password OR disk OR GET", Order: search.OldestFirst},
+		{Expr: query.MustParse("password OR disk OR GET")},
+		{Expr: query.MustParse("password OR disk OR GET"), Order: search.OldestFirst},
 		{Host: "web*", Since: utc("2026-09-15 00:00:00")},
 		{Host: "web*", Order: search.OldestFirst},
 		{Tag: "sshd"},

@@ -16,28 +16,28 @@ import (
 // over q's range (search.NewHistogram chooses the step). An open range
 // ends now and begins at the oldest stored event (24 hours back in an
 // empty database). q.Limit, q.Order and q.After are ignored.
-func (r *Reader) Histogram(ctx context.Context, q search.Query, n int) (search.Histogram, error) {
-	q.After = search.Cursor{}
-	if q.Until.IsZero() {
-		q.Until = time.Now()
+func (r *Reader) Histogram(ctx context.Context, sq search.Query, n int) (search.Histogram, error) {
+	sq.After = search.Cursor{}
+	if sq.Until.IsZero() {
+		sq.Until = time.Now()
 	}
-	if q.Since.IsZero() {
+	if sq.Since.IsZero() {
 		oldest, ok, err := r.edge(ctx, false)
 		if err != nil {
 			return search.Histogram{}, err
 		}
-		q.Since = q.Until.Add(-24 * time.Hour)
-		if ok && oldest.Before(q.Until) {
-			q.Since = oldest
+		sq.Since = sq.Until.Add(-24 * time.Hour)
+		if ok && oldest.Before(sq.Until) {
+			sq.Since = oldest
 		}
 	}
-	h := search.NewHistogram(q.Since, q.Until, n)
-	months, _, err := plan(ctx, r.db, &q)
+	h := search.NewHistogram(sq.Since, sq.Until, n)
+	q, months, _, err := plan(ctx, r.db, sq)
 	if err != nil {
 		return h, err
 	}
 	for _, m := range months {
-		if err := histogramMonth(ctx, r.db, m, &q, &h); err != nil {
+		if err := histogramMonth(ctx, r.db, m, q, &h); err != nil {
 			return h, fmt.Errorf("histogram of %s: %w", m.Table(), err)
 		}
 	}
@@ -49,12 +49,12 @@ type bucketCount struct{ bucket, n int64 }
 
 // plain reports whether q has no filter but its time range: its counts
 // need no row, only the ReceivedAt index.
-func plain(q *search.Query) bool {
-	return q.Match == "" && q.Host == "" && q.Tag == "" && q.Facility == nil && q.Severity == nil && q.Not.IsZero()
+func plain(q *request) bool {
+	return q.match == "" && q.f.isZero()
 }
 
 // histogramMonth adds the counts of month m to h.
-func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, h *search.Histogram) error {
+func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *request, h *search.Histogram) error {
 	mq := ForMonth(dbtx, m)
 	if plain(q) {
 		return plainHistogramMonth(ctx, mq, m, q, h)
@@ -66,9 +66,9 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, h 
 		return err
 	}
 	var counts []bucketCount
-	if q.Match == "" {
+	if q.match == "" {
 		rows, err := mq.HistogramTime(ctx, HistogramTimeParams{Origin: origin, Step: step, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until,
-			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
 		if err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, h 
 		}
 	} else {
 		rows, err := mq.HistogramMatch(ctx, HistogramMatchParams{Origin: origin, Step: step, Query: a.Query, MinID: w.min, MaxID: w.max,
-			Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+			Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, h 
 // plainHistogramMonth counts each bucket's part of month m in the
 // ReceivedAt index: a few index seeks and a walk over index entries, no
 // row read and nothing sorted.
-func plainHistogramMonth(ctx context.Context, mq *Queries, m Month, q *search.Query, h *search.Histogram) error {
+func plainHistogramMonth(ctx context.Context, mq *Queries, m Month, q *request, h *search.Histogram) error {
 	lo, hi := boundTimes(q, m)
 	for i := range h.Counts {
 		start := h.Start.Add(time.Duration(i) * h.Step)
@@ -130,15 +130,15 @@ const facetsPerMonth = 1000
 // Facets returns the top values of field among the events that match q,
 // most frequent first (ties by value), at most top of them. q.Limit,
 // q.Order and q.After are ignored.
-func (r *Reader) Facets(ctx context.Context, q search.Query, field search.Field, top int) ([]search.FacetValue, error) {
-	q.After = search.Cursor{}
-	months, _, err := plan(ctx, r.db, &q)
+func (r *Reader) Facets(ctx context.Context, sq search.Query, field search.Field, top int) ([]search.FacetValue, error) {
+	sq.After = search.Cursor{}
+	q, months, _, err := plan(ctx, r.db, sq)
 	if err != nil {
 		return nil, err
 	}
 	counts := map[string]int64{}
 	for _, m := range months {
-		if err := facetMonth(ctx, r.db, m, &q, field, counts); err != nil {
+		if err := facetMonth(ctx, r.db, m, q, field, counts); err != nil {
 			return nil, fmt.Errorf("facets of %s: %w", m.Table(), err)
 		}
 	}
@@ -153,7 +153,7 @@ func (r *Reader) Facets(ctx context.Context, q search.Query, field search.Field,
 }
 
 // facetMonth adds the counts of field's values in month m to counts.
-func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, field search.Field, counts map[string]int64) error {
+func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *request, field search.Field, counts map[string]int64) error {
 	mq := ForMonth(dbtx, m)
 	a := matchArgs(m, q)
 	f := int64(field)
@@ -164,16 +164,16 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, field 
 	if plain(q) {
 		return plainFacetMonth(ctx, mq, m, q, field, w, counts)
 	}
-	if q.Match == "" {
+	if q.match == "" {
 		rows, err := mq.FacetTime(ctx, FacetTimeParams{Field: f, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
-			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
 		for _, r := range rows {
 			counts[r.Value] += r.N
 		}
 		return err
 	}
 	rows, err := mq.FacetMatch(ctx, FacetMatchParams{Field: f, Query: a.Query, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
-		Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded})
+		Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
 	for _, r := range rows {
 		counts[r.Value] += r.N
 	}
@@ -184,7 +184,7 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *search.Query, field 
 // from the batch records' counts for the batches inside the window w, and
 // from the rows for the rest of it (the batches across its edges, and all
 // of it for a month without complete records).
-func plainFacetMonth(ctx context.Context, mq *Queries, m Month, q *search.Query, f search.Field, w idWindow, counts map[string]int64) error {
+func plainFacetMonth(ctx context.Context, mq *Queries, m Month, q *request, f search.Field, w idWindow, counts map[string]int64) error {
 	rest := []idWindow{w}
 	if ok, err := batchesComplete(ctx, mq); err != nil {
 		return err

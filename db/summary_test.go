@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
@@ -24,7 +25,7 @@ func TestSearchFieldIndexPlan(t *testing.T) {
 		{search.Query{Host: "web*", Order: search.OldestFirst}, "FieldBatchesAsc"},
 		{search.Query{Tag: "ssh*", Severity: ptr(syslog.Severity(5))}, "FieldBatchesDesc"},
 		{search.Query{Host: "*1"}, "FieldBatchesDesc"},
-		{search.Query{Host: "web1", Match: "password"}, "SearchMatchDesc"},
+		{search.Query{Host: "web1", Expr: query.MustParse("password")}, "SearchMatchDesc"},
 		{search.Query{Since: utc("2026-10-01 00:00:00")}, "SearchDesc"},
 	}
 	plans := []string{"SearchDesc", "SearchAsc", "SearchMatchDesc", "SearchMatchAsc", "FieldBatchesDesc", "FieldBatchesAsc"}
@@ -117,7 +118,7 @@ func TestHistogram(t *testing.T) {
 	}{
 		{"a week by day", search.Query{Since: utc("2026-10-29 00:00:00"), Until: utc("2026-11-05 00:00:00")}, 7,
 			"2026-10-29 00:00:00", 24 * time.Hour, []int64{0, 0, 1, 1, 1, 1, 0}},
-		{"full text", search.Query{Match: "disk", Since: utc("2026-10-29 00:00:00"), Until: utc("2026-11-05 00:00:00")}, 7,
+		{"full text", search.Query{Expr: query.MustParse("disk"), Since: utc("2026-10-29 00:00:00"), Until: utc("2026-11-05 00:00:00")}, 7,
 			"2026-10-29 00:00:00", 24 * time.Hour, []int64{0, 0, 1, 0, 0, 1, 0}},
 		{"exclusions", search.Query{Not: search.Exclusions{Hosts: []string{"web*"}}, Since: utc("2026-10-29 00:00:00"), Until: utc("2026-11-05 00:00:00")}, 7,
 			"2026-10-29 00:00:00", 24 * time.Hour, []int64{0, 0, 1, 0, 0, 1, 0}},
@@ -164,7 +165,7 @@ func TestFacets(t *testing.T) {
 	}{
 		{search.FieldHost, search.Query{}, 10, []search.FacetValue{fv("web1", 3), fv("db1", 2), fv("web2", 2), fv("mail", 1)}},
 		{search.FieldHost, search.Query{}, 2, []search.FacetValue{fv("web1", 3), fv("db1", 2)}},
-		{search.FieldTag, search.Query{Match: "password"}, 10, []search.FacetValue{fv("sshd", 3)}},
+		{search.FieldTag, search.Query{Expr: query.MustParse("password")}, 10, []search.FacetValue{fv("sshd", 3)}},
 		{search.FieldSeverity, search.Query{Host: "web*"}, 10, []search.FacetValue{fv("6", 2), fv("3", 1), fv("4", 1), fv("5", 1)}},
 		{search.FieldFacility, search.Query{Since: utc("2026-11-01 00:00:00")}, 10, []search.FacetValue{fv("16", 1), fv("2", 1), fv("4", 1)}},
 		{search.FieldHost, search.Query{Not: search.Exclusions{Hosts: []string{"web1"}}, Since: utc("2026-12-01 00:00:00")}, 10, []search.FacetValue{}},

@@ -11,6 +11,7 @@ WHERE (e.ReceivedAt, e.ID) < (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 ORDER BY e.ReceivedAt DESC, e.ID DESC
 LIMIT sqlc.arg(lim);
 
@@ -26,6 +27,7 @@ WHERE (e.ReceivedAt, e.ID) > (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 ORDER BY e.ReceivedAt, e.ID
 LIMIT sqlc.arg(lim);
 
@@ -33,7 +35,7 @@ LIMIT sqlc.arg(lim);
 -- SearchMatchDesc lists the events whose Message matches an FTS5 query,
 -- newest first: the IDs below key_id, down to bound_id.
 SELECT e.* FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid < CAST(sqlc.arg(key_id) AS INTEGER) AND SystemEvents_FTS.rowid >= CAST(sqlc.arg(bound_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
@@ -41,6 +43,7 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 ORDER BY SystemEvents_FTS.rowid DESC
 LIMIT sqlc.arg(lim);
 
@@ -48,7 +51,7 @@ LIMIT sqlc.arg(lim);
 -- SearchMatchAsc is SearchMatchDesc oldest first: the IDs above key_id, up
 -- to bound_id. Its parameters are SearchMatchDesc's.
 SELECT e.* FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid > CAST(sqlc.arg(key_id) AS INTEGER) AND SystemEvents_FTS.rowid <= CAST(sqlc.arg(bound_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
@@ -56,6 +59,7 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 ORDER BY SystemEvents_FTS.rowid
 LIMIT sqlc.arg(lim);
 
@@ -67,20 +71,22 @@ WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0;
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility));
 
 -- name: CountSearchMatch :one
 -- CountSearchMatch counts what SearchMatchDesc would list without a limit,
 -- over the IDs from min_id to max_id.
 SELECT count(*) FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
   AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0;
+  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility));
 
 -- name: FollowEvents :many
 -- FollowEvents lists the events with IDs above key_id up to bound_id, in
@@ -93,6 +99,7 @@ WHERE e.ID > sqlc.arg(key_id) AND e.ID <= sqlc.arg(bound_id)
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
   AND e.ReceivedAt >= sqlc.arg(since)
 ORDER BY e.ID
 LIMIT sqlc.arg(lim);
@@ -121,7 +128,7 @@ SELECT CAST(coalesce(max(e.ID), 0) AS INTEGER) FROM SystemEvents e;
 -- CheckMatch fails when query is not a valid FTS5 query, and costs one
 -- lookup when it is (the count is 0: no event has ID 0).
 SELECT count(*) FROM SystemEvents_FTS
-WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid = CAST(0 AS INTEGER);
 
 -- name: FieldValues :many
@@ -176,6 +183,7 @@ WHERE +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 ORDER BY e.ID;
 
 -- name: FieldCounts :many
@@ -213,6 +221,7 @@ WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) A
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 GROUP BY bucket;
 
 -- name: HistogramMatch :many
@@ -220,7 +229,7 @@ GROUP BY bucket;
 -- min_id to max_id, as CountSearchMatch.
 SELECT CAST((unixepoch(e.ReceivedAt) - CAST(sqlc.arg(origin) AS INTEGER)) / CAST(sqlc.arg(step) AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
 FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
@@ -228,6 +237,7 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 GROUP BY bucket;
 
 -- name: FacetTime :many
@@ -244,6 +254,7 @@ WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) A
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 GROUP BY value
 ORDER BY n DESC, value
 LIMIT sqlc.arg(lim);
@@ -253,7 +264,7 @@ LIMIT sqlc.arg(lim);
 -- to max_id.
 SELECT CAST(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
 FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
-WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
+WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
@@ -261,6 +272,7 @@ WHERE SystemEvents_FTS.Message MATCH sqlc.arg(query)
   AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
   AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
   AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 GROUP BY value
 ORDER BY n DESC, value
 LIMIT sqlc.arg(lim);
@@ -308,6 +320,9 @@ SELECT * FROM SystemEvents e WHERE e.ID = sqlc.arg(id);
 -- written column first, (column OP param OR param IS NULL), so that sqlc
 -- types the parameter (sql.NullString, sql.NullInt64) from the column.
 --   host, tag  GLOB patterns on FromHost and SysLogTag (no wildcard = exact)
+--   rest       the part of a query tree no other parameter can say, printed
+--              in the query language; aiosyslogd_match (db/matchfunc.go)
+--              evaluates it on each row the other conditions leave
 -- The severity and facility filters, kept and excluded, are one bit mask:
 -- excluded has bit s set for each severity s (Priority) left out and bit
 -- 8+f for each facility f, so that "severity at most 3" sets bits 4 to 7
@@ -316,6 +331,12 @@ SELECT * FROM SystemEvents e WHERE e.ID = sqlc.arg(id);
 -- that it always bounds the ReceivedAt index. since is inclusive, until
 -- exclusive, both in db.TimeLayout. SearchDesc and SearchAsc page with a
 -- row-value key on (ReceivedAt, ID), which the index serves too.
+--
+-- A MATCH on one column of an FTS5 table searches that column alone; on
+-- the table's hidden column, named as the table, every column. sqlc knows
+-- no such column, so the statements name Message and mark it with the
+-- template "every column", which db/month.go removes: the statement SQLite
+-- runs reads SystemEventsYYYYMM_FTS MATCH ?.
 --
 -- Full-text queries read the FTS5 table first (CROSS JOIN keeps SQLite from
 -- reordering the join) in rowid order, which is arrival order; FTS5 walks its

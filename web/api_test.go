@@ -15,6 +15,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
@@ -78,7 +79,7 @@ func TestAPISearchIsTheSearchModel(t *testing.T) {
 	}
 	defer r.Close()
 	var want []string
-	r.Search(context.Background(), search.Query{Match: "password OR alert", Host: "*", Limit: 100}, func(e search.Event) error {
+	r.Search(context.Background(), search.Query{Expr: query.MustParse("password OR alert"), Host: "*", Limit: 100}, func(e search.Event) error {
 		b, _ := e.MarshalJSON()
 		want = append(want, string(b))
 		return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 )
 
 // writeJSON answers v as JSON with status.
@@ -25,9 +26,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(b.Bytes())
 }
 
-// apiError is the body of every API error: {"error": "…"}.
+// apiError is the body of every API error: {"error": "…"}, and for a query
+// that does not parse the column where it goes wrong (1 for the first
+// character of q).
 type apiError struct {
-	Error string `json:"error"`
+	Error  string `json:"error"`
+	Column int    `json:"column,omitempty"`
 }
 
 // writeError answers {"error": msg} with status.
@@ -48,7 +52,10 @@ func (e *badRequest) Error() string { return e.msg }
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var bad *search.BadQueryError
 	var br *badRequest
+	var qe *query.Error
 	switch {
+	case errors.As(err, &qe):
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "bad query: " + qe.Error(), Column: qe.Column})
 	case errors.As(err, &bad), errors.As(err, &br):
 		writeError(w, http.StatusBadRequest, err.Error())
 	case errors.Is(err, db.ErrNoDatabase):

@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
 // The parameters of a query, in the URL of the page and of the API:
 //
-//	q             full-text query (FTS5), as search's QUERY
+//	q             the query language (package query), as search's QUERY
 //	since, until  times as search --since/--until: 15m, 2026-11-24, RFC 3339…
 //	tz            the zone of times written without one (an IANA name; default the server's)
 //	host, tag     patterns (* ? []), as --host and --tag
@@ -41,8 +42,11 @@ func parseQuery(v url.Values, now time.Time) (search.Query, error) {
 			}
 		}
 	}
-	q := search.Query{Match: strings.TrimSpace(v.Get("q")), Host: v.Get("host"), Tag: v.Get("tag"), Limit: defaultLimit}
-	var err error
+	expr, err := query.Parse(v.Get("q"))
+	if err != nil {
+		return search.Query{}, err
+	}
+	q := search.Query{Expr: expr, Host: v.Get("host"), Tag: v.Get("tag"), Limit: defaultLimit}
 	if q.Order, err = search.ParseOrder(v.Get("order")); err != nil {
 		return q, &badRequest{err.Error()}
 	}

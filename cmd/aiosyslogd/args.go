@@ -15,8 +15,10 @@ import (
 // the first argument, but people type them anywhere, as with grep and
 // journalctl (aiosyslogd search sshd failed -o json --since 1h,
 // aiosyslogd user add bob --admin). "--" ends the flags: what follows it
-// is arguments, even when it starts with "-".
-func positionalArgs(c *cli.Context) ([]string, error) {
+// is arguments, even when it starts with "-". With terms set, an argument
+// of one "-" that names no flag is an argument too: a query's exclusion
+// (aiosyslogd search sshd -host:web-03).
+func positionalArgs(c *cli.Context, terms bool) ([]string, error) {
 	var args []string
 	in := c.Args().Slice()
 	if afterTerminator(in) {
@@ -33,6 +35,10 @@ func positionalArgs(c *cli.Context) ([]string, error) {
 		}
 		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		f := lookupFlag(c, name)
+		if f == nil && terms && !strings.HasPrefix(a, "--") {
+			args = append(args, a) // a query's -word or -host:web-03
+			continue
+		}
 		if f == nil {
 			return nil, fmt.Errorf("unknown flag %s (put -- before arguments that start with -)", a)
 		}

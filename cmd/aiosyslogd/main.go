@@ -54,8 +54,9 @@ func newApp() *cli.App {
 // after their name as well (aiosyslogd check --config PATH).
 func configFlag() cli.Flag {
 	return &cli.StringFlag{
-		Name:    "config",
-		Aliases: []string{"c"},
+		Name: "config",
+		// No short form: search's -c is --count, and urfave/cli would
+		// read a -c given to search as this flag's too.
 		Usage:   "configuration file (default ./aiosyslogd.toml, written with defaults when missing)",
 		EnvVars: []string{"AIOSYSLOGD_CONFIG"},
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
@@ -165,14 +166,6 @@ func searchFollow(ctx context.Context, c *cli.Context, reader *db.Reader, q sear
 // searchError turns an error of the search into search's message and exit
 // status.
 func searchError(err error) error {
-	var bad *search.BadQueryError
-	if errors.As(err, &bad) {
-		msg := bad.Error()
-		if strings.Contains(bad.Reason, "syntax error near") && !strings.HasSuffix(bad.Reason, `near ""`) {
-			msg += ` (put terms with punctuation in double quotes: '"10.0.0.1"')`
-		}
-		return searchFail("%s", msg)
-	}
 	return searchFail("%v", err)
 }
 
@@ -216,12 +209,15 @@ func searchPrinter(c *cli.Context) (*printer, error) {
 // searchQuery reads the query and the filters from the command line; now
 // is what relative times count back from.
 func searchQuery(c *cli.Context, now time.Time) (search.Query, error) {
-	args, err := positionalArgs(c)
+	args, err := positionalArgs(c, true)
 	if err != nil {
 		return search.Query{}, err
 	}
-	q := search.Query{Limit: c.Int("limit"), Host: c.String("host"), Tag: c.String("tag"),
-		Match: strings.TrimSpace(strings.Join(args, " "))}
+	expr, err := query.Parse(strings.Join(args, " "))
+	if err != nil {
+		return search.Query{}, fmt.Errorf("bad query: %w", err)
+	}
+	q := search.Query{Expr: expr, Limit: c.Int("limit"), Host: c.String("host"), Tag: c.String("tag")}
 	q.Not.Hosts, q.Not.Tags = c.StringSlice("not-host"), c.StringSlice("not-tag")
 	if c.Bool("reverse") {
 		q.Order = search.OldestFirst

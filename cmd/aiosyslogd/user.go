@@ -280,7 +280,7 @@ func userArgs(c *cli.Context, want int) ([]string, error) {
 		return cli.Exit(fmt.Sprintf("aiosyslogd user %s: %s (usage: %s)",
 			c.Command.Name, msg, strings.TrimSpace("aiosyslogd user "+c.Command.Name+" "+c.Command.ArgsUsage)), 2)
 	}
-	args, err := positionalArgs(c)
+	args, err := positionalArgs(c, false)
 	if err != nil {
 		return nil, usage(err.Error())
 	}

@@ -15,16 +15,19 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
 // Query says which stored events to find. The zero Query finds every
 // event, newest first.
 type Query struct {
-	// Match is a full-text query on the message, in SQLite FTS5 syntax
-	// ("sshd AND failed", "\"disk full\"", "auth*", "NEAR(a b)"); ""
-	// matches every event.
-	Match string
+	// Expr is what the events must match, in the query language (package
+	// query: words, "phrases", prefix*, host:, tag:, severity:, …,
+	// AND, OR, NOT); nil matches every event. The fields below are
+	// shortcuts for the command line's flags and the page's boxes: each
+	// means what the field it stands for would, AND-ed with Expr.
+	Expr query.Node
 	// Since (inclusive) and Until (exclusive) bound ReceivedAt; a zero time
 	// leaves that side open.
 	Since, Until time.Time
