@@ -123,7 +123,11 @@ func matchExpr(pos, neg []query.Node) string {
 		return ""
 	}
 	var b strings.Builder
-	writeFTS(&b, andOf(pos))
+	if len(pos) == 1 {
+		writeFTS(&b, pos[0])
+	} else {
+		writeList(&b, pos, " AND ")
+	}
 	for _, n := range neg {
 		s := b.String()
 		b.Reset()

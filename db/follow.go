@@ -84,7 +84,7 @@ func (r *Reader) Follow(ctx context.Context, q search.Query, pos Position, inter
 // follower is the state of Follow between polls.
 type follower struct {
 	dbtx    DBTX
-	q       *search.Query
+	q       *request
 	pos     Position
 	each    func(search.Event) error
 	checked bool // q.match has been validated

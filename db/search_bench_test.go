@@ -291,7 +291,7 @@ func BenchmarkSummary(b *testing.B) {
 	mid := benchStart.AddDate(0, 1, 14)
 	day := search.Query{Since: mid, Until: mid.Add(24 * time.Hour)}
 	term := day
-	term.Match = "password"
+	term.Expr = query.MustParse("password")
 	for _, q := range []struct {
 		name string
 		q    search.Query

@@ -2,19 +2,18 @@ package web
 
 import (
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 )
 
 func TestParseQueryDefaults(t *testing.T) {
 	q, err := parseQuery(url.Values{}, time.Now())
-	if err != nil || q.Limit != defaultLimit || !q.Since.IsZero() || q.Match != "" {
+	if err != nil || q.Limit != defaultLimit || !q.Since.IsZero() || q.Expr != nil {
 		t.Errorf("empty parameters: %+v, %v", q, err)
 	}
 	now := time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC)
 	q, err = parseQuery(url.Values{"since": {"15m"}, "until": {"2026-11-24 12:59"}, "tz": {"UTC"}, "q": {"  sshd  "}}, now)
-	if err != nil || !q.Since.Equal(now.Add(-15*time.Minute)) || !q.Until.Equal(now.Add(-time.Minute)) || q.Match != "sshd" {
+	if err != nil || !q.Since.Equal(now.Add(-15*time.Minute)) || !q.Until.Equal(now.Add(-time.Minute)) || q.Expr == nil || q.Expr.String() != "sshd" {
 		t.Errorf("%+v, %v", q, err)
 	}
 }
@@ -46,7 +45,7 @@ func FuzzParseQuery(f *testing.F) {
 		if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
 			t.Errorf("%q: since %s not before until %s", raw, q.Since, q.Until)
 		}
-		if len(q.Not.Hosts) > maxExclusions || strings.TrimSpace(q.Match) != q.Match {
+		if len(q.Not.Hosts) > maxExclusions {
 			t.Errorf("%q: %+v", raw, q)
 		}
 	})
