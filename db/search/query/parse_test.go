@@ -128,6 +128,9 @@ var parseTests = []struct {
 	{`-"disk full"`, `(not (text "disk full" quoted))`},
 	{"-host:web-03", `(not (host "web-03"))`},
 	{"NOT tag:cron", `(not (tag "cron"))`},
+	{"NOT(a)", `(not (text "a"))`},
+	{"a AND(b OR c)", `(and (text "a") (or (text "b") (text "c")))`},
+	{"(a -b)", `(and (text "a") (not (text "b")))`},
 	{"a -b OR c", `(or (and (text "a") (not (text "b"))) (text "c"))`},
 	// Fields.
 	{"host:web-*", `(host "web-*")`},
@@ -174,6 +177,7 @@ var parseTests = []struct {
 	{"a)", "error: unexpected ) at column 2; there is no ( for it to close; write the word in quotes to search for it"},
 	{"ip:0)000000000", "error: unexpected ) at column 5; there is no ( for it to close; write the word in quotes to search for it"},
 	{")", `error: unexpected ) at column 1; there is no ( for it to close; write ")" in quotes to search for it`},
+	{`"a")`, `error: unexpected ) at column 4; there is no ( for it to close; write ")" in quotes to search for it`},
 	{"(a))", `error: unexpected ) at column 4; there is no ( for it to close; write ")" in quotes to search for it`},
 	{"a OR", `error: expected a term after OR at column 3; write "OR" in quotes to search for the word`},
 	{"a AND", `error: expected a term after AND at column 3; write "AND" in quotes to search for the word`},
