@@ -228,8 +228,11 @@ func (l *lexer) field(start int) (t token, ok bool, err error) {
 		return t, true, err
 	}
 	end, err := l.scanWord(i + 1)
+	if err != nil {
+		return token{}, true, err
+	}
 	t.text, l.pos = l.s[i+1:end], end
-	return t, true, err
+	return t, true, nil
 }
 
 // scanWord returns the end of the bare word starting at i: the next space,
