@@ -126,7 +126,10 @@ func TestAPIBadRequests(t *testing.T) {
 	ts := newTestServer(t, fixture, nil)
 	c := ts.login(t, "bob")
 	tests := []struct{ path, want string }{
-		{"/api/search?q=a+AND", `bad query "a AND": fts5: syntax error near ""`},
+		{"/api/search?q=a+AND", `bad query: expected a term after AND at column 3`},
+		{"/api/search?q=hots:web1", `bad query: unknown field "hots" at column 1; fields are host, tag`},
+		{"/api/histogram?q=(a", `bad query: missing ) for ( at column 1`},
+		{"/api/facets?field=host&q=ip:10.0.0.0/33", `bad network "10.0.0.0/33"`},
 		{"/api/search?since=yesteryear", `since: "yesteryear" is not a time`},
 		{"/api/search?since=2026-11-02&until=2026-11-01", "is not before until"},
 		{"/api/search?limit=0", "limit"},
@@ -155,6 +158,9 @@ func TestAPIBadRequests(t *testing.T) {
 	}
 	var e apiError
 	ts.getJSON(t, c, "/api/event?table=SystemEvents202611&id=999", http.StatusNotFound, &e)
+	if ts.getJSON(t, c, "/api/search?q=sshd+hots:x", http.StatusBadRequest, &e); e.Column != 6 {
+		t.Errorf("column of a bad field: %d, want 6", e.Column)
+	}
 }
 
 func TestAPIHistogram(t *testing.T) {
