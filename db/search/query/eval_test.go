@@ -105,6 +105,8 @@ var evalCases = []struct {
 	{"sd none", sd("origin", "ip", "*"), recSSH, false},
 	{"sd nil", sd("origin", "ip", "*"), recFrench, false},
 	{"sd invalid", sd("origin", "ip", "*"), &query.Record{StructuredData: `[origin ip="1"`}, false},
+	{"sd twice", and(sd("origin", "ip", "10.*"), not(sd("meta", "sequenceId", "8"))), recRouter, true},
+	{"sd trailing garbage", sd("origin", "ip", "*"), &query.Record{StructuredData: `[origin ip="1"] x`}, false},
 	{"facility", &query.Field{Name: query.Facility, Facility: 4}, recSSH, true},
 	{"facility miss", &query.Field{Name: query.Facility, Facility: 4}, recRouter, false},
 	{"severity same", &query.Field{Name: query.Severity, Severity: 3}, recRouter, true},
