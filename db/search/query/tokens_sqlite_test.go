@@ -56,3 +56,20 @@ func fts5Tokens(t *testing.T, db *sql.DB, doc int) []string {
 	}
 	return out
 }
+
+func FuzzTokens(f *testing.F) {
+	for _, s := range tokenCases[:len(tokenCases)-1] {
+		f.Add(s)
+	}
+	db := openSQLite(f)
+	exec(f, db, `CREATE VIRTUAL TABLE t USING fts5(x)`)
+	exec(f, db, `CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')`)
+	f.Fuzz(func(t *testing.T, s string) {
+		exec(t, db, `DELETE FROM t`)
+		exec(t, db, `INSERT INTO t(rowid, x) VALUES (1, ?)`, s)
+		want := fts5Tokens(t, db, 1)
+		if got := query.Tokens(s); !slices.Equal(got, want) {
+			t.Errorf("Tokens(%q) = %q, FTS5 %q", s, got, want)
+		}
+	})
+}
