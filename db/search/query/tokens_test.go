@@ -31,6 +31,7 @@ func TestTokens(t *testing.T) {
 		{"ΑΘΗΝΑ Москва", []string{"αθηνα", "москва"}},
 		{"東京タワー", []string{"東京タワー"}},
 		{"a😀b", []string{"a", "b"}},
+		{"a🦀b", []string{"a🦀b"}}, // unassigned in Unicode 6.1, so a token character
 		{"a\u00a0b\u202ec\td", []string{"a", "b", "c", "d"}},
 		{"\uE000x", []string{"\uE000x"}},
 		{"a\x80b", []string{"a", "b"}},
