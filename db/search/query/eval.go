@@ -113,15 +113,32 @@ const (
 )
 
 // state is what one Match call has computed of its record: the tokens of
-// each text field, cut on first use.
+// each text field and the structured data, on first use.
 type state struct {
 	cut    [numTextFields]bool
 	tokens [numTextFields]tokens
+	sdRead bool
+	sd     []syslog.SDElement // nil when none or invalid
 }
 
 var statePool = sync.Pool{New: func() any { return new(state) }}
 
-func (st *state) reset() { st.cut = [numTextFields]bool{} }
+func (st *state) reset() {
+	st.cut = [numTextFields]bool{}
+	st.sdRead, st.sd = false, nil
+}
+
+// structuredData returns the elements of r's structured data, nil when it
+// has none or it does not parse.
+func (st *state) structuredData(r *Record) []syslog.SDElement {
+	if !st.sdRead {
+		st.sdRead = true
+		if r.StructuredData != "" {
+			st.sd, _ = syslog.ParseStructuredData(r.StructuredData)
+		}
+	}
+	return st.sd
+}
 
 // tokensOf returns the tokens of field f of r.
 func (st *state) tokensOf(r *Record, f int) *tokens {
@@ -217,6 +234,7 @@ func (m *Matcher) compileField(n *Field) matcher {
 	case Severity:
 		return severityMatcher{n.Severity}
 	case SD:
+		m.useState = true
 		return sdMatcher{id: n.SDID, param: n.SDParam, value: valueOf(n)}
 	}
 	panic("query: unknown field")
@@ -285,15 +303,8 @@ type sdMatcher struct {
 	value     value
 }
 
-func (m sdMatcher) match(r *Record, _ *state) bool {
-	if r.StructuredData == "" {
-		return false
-	}
-	elems, err := syslog.ParseStructuredData(r.StructuredData)
-	if err != nil {
-		return false
-	}
-	for _, e := range elems {
+func (m sdMatcher) match(r *Record, st *state) bool {
+	for _, e := range st.structuredData(r) {
 		if e.ID == m.id && m.paramIn(e.Params) {
 			return true
 		}

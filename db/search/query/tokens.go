@@ -58,13 +58,16 @@ func (t *tokens) at(i int) []byte {
 func (t *tokens) cut(s string) {
 	t.buf, t.ends = t.buf[:0], t.ends[:0]
 	for i := 0; i < len(s); {
-		var c uint32
-		start := i
-		c, i = readUTF8(s, i)
-		if classOf(c) != 1 {
+		if b := s[i]; b < 0x80 {
+			if asciiFold[b] == 0 {
+				i++
+				continue
+			}
+		} else if c, next := readUTF8(s, i); classOf(c) != 1 {
+			i = next
 			continue
 		}
-		i = t.token(s, start)
+		i = t.token(s, i)
 	}
 }
 
@@ -73,6 +76,14 @@ func (t *tokens) cut(s string) {
 func (t *tokens) token(s string, i int) int {
 	begin := len(t.buf)
 	for i < len(s) {
+		if b := s[i]; b < 0x80 {
+			if asciiFold[b] == 0 {
+				break
+			}
+			t.buf = append(t.buf, asciiFold[b])
+			i++
+			continue
+		}
 		c, next := readUTF8(s, i)
 		if classOf(c) == 0 {
 			break
@@ -88,6 +99,18 @@ func (t *tokens) token(s string, i int) int {
 	t.ends = append(t.ends, int32(len(t.buf)))
 	return i
 }
+
+// asciiFold maps an ASCII token character to its folded form and every
+// other ASCII character to 0.
+var asciiFold = func() (a [0x80]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		a[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		a[c], a[c-32] = c, c
+	}
+	return a
+}()
 
 // classOf returns 1 for a token character, 2 for a combining mark that
 // continues a token but does not start one, 0 for a separator.
