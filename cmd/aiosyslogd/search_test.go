@@ -50,8 +50,8 @@ const (
 )
 
 // TestSearch fills a database through `serve` (searching it while serve
-// writes), stops serve, and checks every filter and the FTS5 syntax with the
-// real binary.
+// writes), stops serve, and checks every filter and the query language with
+// the real binary.
 func TestSearch(t *testing.T) {
 	start := time.Now()
 	d := startDaemon(t, func(p string) string { return testConfig(p, `rfc3164_timezone = "UTC"`, "") })
@@ -84,7 +84,23 @@ func TestSearch(t *testing.T) {
 		{"AND", []string{"Failed AND admin"}, []string{mAdmin}},
 		{"NOT", []string{"Failed NOT admin"}, []string{mRoot}},
 		{"OR", []string{"timed OR refused"}, []string{mRefused, mTimeout}},
-		{"NEAR", []string{"NEAR(Failed root, 3)"}, []string{mRoot}},
+		{"an address, pasted", []string{"203.0.113.9"}, []string{mRoot}},
+		{"a path, pasted", []string{"/dev/sda"}, []string{mDisk}},
+		{"a word that is the tag", []string{"sshd", "failed"}, []string{mAdmin, mRoot}},
+		{"a word that is the host", []string{"db1"}, []string{mDisk, mCron, mRefused}},
+		{"tag: and a phrase", []string{`tag:sshd "Failed password"`}, []string{mAdmin, mRoot}},
+		{"-host: among the words", []string{"sshd", "-host:web1"}, []string{mDeploy}},
+		{"host: OR tag:", []string{"host:db1 OR tag:nginx", "-n", "3"}, []string{mDisk, mCron, mRefused}},
+		{"severity: as -p", []string{"severity:err"}, []string{mDisk, mRefused, mTimeout, mAdmin}},
+		{"facility:", []string{"facility:authpriv"}, []string{mDeploy}},
+		{"pid:", []string{"pid:1234"}, []string{mRoot}},
+		{"pid: of an RFC 3164 message", []string{"pid:42"}, []string{mCron}},
+		{"msgid:", []string{"msgid:ID47"}, []string{mAudit}},
+		{"sd.ID.PARAM:", []string{"sd.req@32473.path:/index.html"}, []string{mIndex}},
+		{"sd. of a repeated parameter", []string{"sd.meta@1.tag:b"}, []string{mAudit}},
+		{"sd. pattern", []string{"sd.req@32473.id:d*"}, []string{mIndex}},
+		{"ip:", []string{"ip:127.0.0.0/8", "-n", "1"}, []string{mAudit}},
+		{"message: leaves out the tag", []string{"message:sshd"}, nil},
 		{"parentheses", []string{"(refused OR timed) AND connection NOT upstream"}, []string{mRefused}},
 		{"punctuation in a phrase", []string{`"/dev/sda"`}, []string{mDisk}},
 		{"address in a phrase", []string{`"203.0.113.9"`}, []string{mRoot}},
@@ -141,6 +157,9 @@ func TestSearch(t *testing.T) {
 			{[]string{"--count"}, "10\n", 0},
 			{[]string{"--count", "--limit", "2"}, "10\n", 0}, // counts all, like grep -c
 			{[]string{"-c", "--host", "web2"}, "3\n", 0},
+			{[]string{"-c", "fail*"}, "3\n", 0},
+			{[]string{"--count", "fail*"}, "3\n", 0},
+			{[]string{"--count", "203.0.113.10"}, "1\n", 0},
 			{[]string{"--count", "--since", split, "connection"}, "1\n", 0},
 			{[]string{"--count", "nonexistentword"}, "0\n", 1},
 		} {
@@ -255,10 +274,12 @@ func TestSearch(t *testing.T) {
 
 	t.Run("bad query", func(t *testing.T) {
 		for _, c := range []struct{ query, stderr string }{
-			{"foo AND", `aiosyslogd search: bad query "foo AND": fts5: syntax error near ""` + "\n"},
-			{"192.168.1.1", `aiosyslogd search: bad query "192.168.1.1": fts5: syntax error near "." (put terms with punctuation in double quotes: '"10.0.0.1"')` + "\n"},
-			{"FromHost:web1", `aiosyslogd search: bad query "FromHost:web1": no such column: FromHost` + "\n"},
-			{`"unterminated`, `aiosyslogd search: bad query "\"unterminated": unterminated string` + "\n"},
+			{"foo AND", `aiosyslogd search: bad query: expected a term after AND at column 5; write "AND" in quotes to search for the word` + "\n"},
+			{"hots:web1", `aiosyslogd search: bad query: unknown field "hots" at column 1; fields are host, tag (app, program), pid, msgid, ip, facility, severity (level), message (msg), sd.ID.PARAM, or write "hots:web1" in quotes to search the text` + "\n"},
+			{"(refused OR timed", `aiosyslogd search: bad query: missing ) for ( at column 1` + "\n"},
+			{"NEAR(Failed root, 3)", `aiosyslogd search: bad query: NEAR is not supported at column 1; write the words (each must occur) or a "phrase"` + "\n"},
+			{"severity:loud", `aiosyslogd search: bad query: unknown severity "loud" (want emerg, alert, crit, err, warning, notice, info, debug or 0-7) at column 10` + "\n"},
+			{`"unterminated`, `aiosyslogd search: bad query: unterminated quote at column 1; end the phrase with "` + "\n"},
 		} {
 			for _, extra := range [][]string{nil, {"--count"}, {"-o", "json", "--host", "web1"}} {
 				stdout, stderr, code := searchRun(t, d.dir, d.dbPath, append(extra, c.query)...)
