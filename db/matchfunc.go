@@ -3,6 +3,7 @@ package db
 import (
 	"database/sql/driver"
 	"fmt"
+	"strings"
 	"sync"
 
 	"modernc.org/sqlite"
@@ -23,8 +24,14 @@ import (
 // every connection this package opens.
 const matchFunc = "aiosyslogd_match"
 
+// The arguments are views of SQLite's own memory (VolatileArgs), valid
+// for the call only: no copy of each row's text, and the whole text, NUL
+// bytes included, where a copy would stop at the first NUL. Nothing keeps
+// them past the call but the cache, which clones the rest tree's text.
 func init() {
-	sqlite.MustRegisterDeterministicScalarFunction(matchFunc, 10, evalRest)
+	sqlite.MustRegisterFunction(matchFunc, &sqlite.FunctionImpl{
+		NArgs: 10, Deterministic: true, Scalar: evalRest, VolatileArgs: true,
+	})
 }
 
 // evalRest is matchFunc: 1 when the row matches rest, else 0.
@@ -76,6 +83,7 @@ func (c *matcherCache) get(rest string) (*query.Matcher, error) {
 	if m, ok := c.m[rest]; ok {
 		return m, nil
 	}
+	rest = strings.Clone(rest) // the tree and the key keep parts of it
 	n, err := query.Parse(rest)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", matchFunc, err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
@@ -216,4 +217,11 @@ func (e *Event) SyslogMessage() syslog.Message {
 		m.StructuredData, _ = syslog.ParseStructuredData(e.StructuredData)
 	}
 	return m
+}
+
+// Record is what a query reads of e (query.Eval, query.Matcher).
+func (e *Event) Record() query.Record {
+	return query.Record{Host: e.FromHost, Tag: e.SysLogTag, PID: e.ProcessID, MsgID: e.MsgID,
+		IP: e.FromHostIP, StructuredData: e.StructuredData, Message: e.Message,
+		Facility: e.Facility, Severity: e.Severity}
 }

@@ -239,7 +239,7 @@ func (p *parser) term(t token) (Node, error) {
 			return nil, err
 		}
 		return p.text(Anywhere, t)
-	case t.text == "" && (!t.quoted || !isMessage(t.field)):
+	case t.text == "" && !t.quoted:
 		return nil, p.errAt(t.pos, t.field+": needs a value", "")
 	case isMessage(t.field):
 		return p.text(MessageOnly, t)
