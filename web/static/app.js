@@ -465,7 +465,7 @@
     const items = suggest.children, n = items.length;
     if (!n) return;
     if (active >= 0) items[active].setAttribute("aria-selected", "false");
-    active = (active + by + n + 1) % (n + 1) - 1; // -1: none, back in the input
+    active = (active + 1 + by + n + 1) % (n + 1) - 1; // -1: none, back in the input
     if (active < 0) { qInput.removeAttribute("aria-activedescendant"); return; }
     items[active].setAttribute("aria-selected", "true");
     items[active].scrollIntoView({ block: "nearest" });
