@@ -67,6 +67,18 @@ func queryKeyboard(t *testing.T, ctx context.Context, w *webProc) {
 	if hosts := browserValue(t, ctx, "hosts", shownHosts); !slices.Equal(hosts, []string{"web-02"}) {
 		t.Errorf("hosts of failed host:web-02: %q", hosts)
 	}
+	// A word inside the query, the caret in it: the value is replaced up
+	// to the ), the rest is kept.
+	browse(t, ctx, "inside", chromedp.Evaluate[chromedp.Void](`(() => {
+		const q = document.getElementById("q");
+		q.value = "(host:w) sshd";
+		q.focus();
+		q.setSelectionRange(7, 7);
+		q.dispatchEvent(new Event("input"));
+	})()`), chromedp.WaitVisible("#suggest li"), chromedp.KeyEvent(kb.ArrowDown+kb.Enter), chromedp.WaitNotVisible("#suggest"))
+	if q := browserValue(t, ctx, "q", chromedp.Value("#q")); q != "(host:web-01) sshd" {
+		t.Errorf("the query bar after a pick inside it: %q", q)
+	}
 }
 
 func queryMouse(t *testing.T, ctx context.Context, w *webProc) {

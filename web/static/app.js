@@ -402,15 +402,16 @@
   const valueField = { host: "host", tag: "tag", app: "tag", program: "tag" };
   // A word being typed as a field of known values: its lead (- and ( ),
   // the name as typed, and the value so far.
-  const fieldWord = /^([-(]*)(host|tag|app|program):"?([^"\s]*)$/i;
+  const fieldWord = /^([-(]*)(host|tag|app|program):"?([^"\s()]*)$/i;
   let suggestTimer = 0, suggestAbort = null, active = -1;
 
-  // wordAtCaret is the word around the caret: its start, end and the part
+  // wordAtCaret is the word around the caret: its start, the end of the
+  // value the caret is in (before a space or a parenthesis), and the part
   // before the caret.
   function wordAtCaret() {
     const v = qInput.value, caret = qInput.selectionStart;
     const start = v.slice(0, caret).search(/\S*$/);
-    const rest = v.slice(caret).search(/\s|$/);
+    const rest = v.slice(caret).search(/[\s()]|$/);
     return { start, end: caret + rest, typed: v.slice(start, caret) };
   }
 
@@ -478,15 +479,16 @@
     const w = wordAtCaret(), m = fieldWord.exec(w.typed);
     if (!m) { closeSuggest(); return; }
     const s = qInput.value, word = m[1] + m[2] + ":" + quoteValue(v);
-    const after = s.slice(w.end).replace(/^(?!\s)/, " ");
+    const after = s.slice(w.end).replace(/^(?![\s)])/, " ");
     qInput.value = s.slice(0, w.start) + word + after;
-    const caret = w.start + word.length + 1;
+    const caret = w.start + word.length + (/^\s/.test(after) ? 1 : 0);
     qInput.setSelectionRange(caret, caret);
     closeSuggest();
   }
 
   qInput.addEventListener("input", onQueryInput);
   qInput.addEventListener("blur", closeSuggest);
+  suggest.addEventListener("mousedown", (e) => e.preventDefault()); // keeps the focus in the bar
   qInput.addEventListener("keydown", (e) => {
     if (suggest.hidden) return;
     if (e.key === "ArrowDown" || e.key === "ArrowUp") { e.preventDefault(); moveActive(e.key === "ArrowDown" ? 1 : -1); }
