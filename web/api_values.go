@@ -49,11 +49,18 @@ func (s *Server) apiValues(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, valuesAnswer{Field: field.String(), Values: s.maskValues(values)})
+}
+
+// maskValues redacts values, once each: masked addresses come out alike.
+func (s *Server) maskValues(values []string) []string {
 	out := make([]string, 0, len(values))
+	seen := make(map[string]bool, len(values))
 	for _, v := range values {
-		if v = s.redactor.value(v); len(out) == 0 || out[len(out)-1] != v {
-			out = append(out, v) // masked addresses come out alike
+		if v = s.redactor.value(v); !seen[v] {
+			seen[v] = true
+			out = append(out, v)
 		}
 	}
-	writeJSON(w, http.StatusOK, valuesAnswer{Field: field.String(), Values: out})
+	return out
 }

@@ -46,6 +46,7 @@ type pageData struct {
 
 	Next     string      // login: where to go after
 	Form     searchForm  // search: the query's parameters as typed
+	Help     queryHelp   // search: the query bar's help
 	Users    []user.User // users: every user
 	Database string      // search: the database file, for "no database yet"
 	NoData   bool        // search: the database does not exist yet

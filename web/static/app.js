@@ -47,13 +47,30 @@
       throw new Error("not logged in");
     }
     const body = await res.json();
-    if (!res.ok) throw new Error(body.error || res.statusText);
+    if (!res.ok) {
+      const err = new Error(body.error || res.statusText);
+      err.column = body.column || 0;
+      throw err;
+    }
     return body;
   }
 
+  // showError shows err under the query bar; for a query that does not
+  // parse, also the query with a ^ under the column of the mistake, and
+  // the caret of the query bar there.
   function showError(err) {
-    $("error").textContent = String(err.message || err);
-    $("error").hidden = false;
+    const box = $("error");
+    box.replaceChildren(el("span", String(err.message || err), "error-text"));
+    box.hidden = false;
+    const q = params.get("q") || "";
+    if (!err.column || !q) return;
+    const chars = Array.from(q), col = Math.min(err.column, chars.length + 1);
+    box.appendChild(el("pre", q + "\n" + " ".repeat(col - 1) + "^", "error-caret"));
+    const at = chars.slice(0, col - 1).join("").length; // UTF-16 offset, as the input counts
+    const input = $("q");
+    const place = () => { if (input.value === q) input.setSelectionRange(at, at); };
+    if (document.activeElement === input) place();
+    else input.addEventListener("focus", () => setTimeout(place), { once: true });
   }
 
   function el(tag, text, cls) {
@@ -358,6 +375,127 @@
     p.delete("cursor");
     $("export-" + format).href = "/api/export?" + p.toString();
   }
+
+  // ---- query bar: help ----
+  const qInput = $("q"), help = $("help"), helpToggle = $("help-toggle");
+  function showHelp(open) {
+    help.hidden = !open;
+    helpToggle.setAttribute("aria-expanded", String(open));
+  }
+  helpToggle.addEventListener("click", () => showHelp(help.hidden));
+  help.addEventListener("click", (e) => {
+    const b = e.target.closest("button.example");
+    if (!b) return;
+    qInput.value = b.dataset.example;
+    showHelp(false);
+    qInput.focus();
+  });
+  help.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") { e.stopPropagation(); showHelp(false); helpToggle.focus(); }
+  });
+  document.addEventListener("click", (e) => {
+    if (!help.hidden && !help.contains(e.target) && e.target !== helpToggle) showHelp(false);
+  });
+
+  // ---- query bar: known hosts and tags after host: and tag: ----
+  const suggest = $("suggest");
+  const valueField = { host: "host", tag: "tag", app: "tag", program: "tag" };
+  // A word being typed as a field of known values: its lead (- and ( ),
+  // the name as typed, and the value so far.
+  const fieldWord = /^([-(]*)(host|tag|app|program):"?([^"\s()]*)$/i;
+  let suggestTimer = 0, suggestAbort = null, active = -1;
+
+  // wordAtCaret is the word around the caret: its start, the end of the
+  // value the caret is in (before a space or a parenthesis), and the part
+  // before the caret.
+  function wordAtCaret() {
+    const v = qInput.value, caret = qInput.selectionStart;
+    const start = v.slice(0, caret).search(/\S*$/);
+    const rest = v.slice(caret).search(/[\s()]|$/);
+    return { start, end: caret + rest, typed: v.slice(start, caret) };
+  }
+
+  // quoteValue writes v so that the grammar reads it back exactly: quoted
+  // when it holds a space, a quote, a parenthesis or a pattern character.
+  const quoteValue = (v) => (/[\s"()*?[\\]/.test(v) ? '"' + v.replace(/[\\"]/g, "\\$&") + '"' : v);
+
+  function closeSuggest() {
+    clearTimeout(suggestTimer);
+    if (suggestAbort) suggestAbort.abort();
+    suggestAbort = null;
+    suggest.hidden = true;
+    suggest.replaceChildren();
+    active = -1;
+    qInput.setAttribute("aria-expanded", "false");
+    qInput.removeAttribute("aria-activedescendant");
+  }
+
+  function onQueryInput() {
+    const w = wordAtCaret(), m = fieldWord.exec(w.typed);
+    if (!m) { closeSuggest(); return; }
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(() => fetchValues(m), 150);
+  }
+
+  async function fetchValues(m) {
+    if (suggestAbort) suggestAbort.abort();
+    suggestAbort = new AbortController();
+    const p = new URLSearchParams({ field: valueField[m[2].toLowerCase()], prefix: m[3], limit: "10" });
+    try {
+      const res = await fetch("/api/values?" + p.toString(), { signal: suggestAbort.signal, credentials: "same-origin" });
+      if (!res.ok) { closeSuggest(); return; }
+      drawSuggest((await res.json()).values);
+    } catch (err) { /* aborted by a newer request, or offline: no suggestions */ }
+  }
+
+  function drawSuggest(values) {
+    active = -1;
+    suggest.replaceChildren(...values.map((v, i) => {
+      const li = el("li", v, "option");
+      li.id = "suggest-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.addEventListener("mousedown", (e) => { e.preventDefault(); pick(v); });
+      return li;
+    }));
+    suggest.hidden = values.length === 0;
+    qInput.setAttribute("aria-expanded", String(values.length > 0));
+  }
+
+  function moveActive(by) {
+    const items = suggest.children, n = items.length;
+    if (!n) return;
+    if (active >= 0) items[active].setAttribute("aria-selected", "false");
+    active = (active + 1 + by + n + 1) % (n + 1) - 1; // -1: none, back in the input
+    if (active < 0) { qInput.removeAttribute("aria-activedescendant"); return; }
+    items[active].setAttribute("aria-selected", "true");
+    items[active].scrollIntoView({ block: "nearest" });
+    qInput.setAttribute("aria-activedescendant", items[active].id);
+  }
+
+  // pick replaces the word being typed with the field and value v, and
+  // puts the caret after it.
+  function pick(v) {
+    const w = wordAtCaret(), m = fieldWord.exec(w.typed);
+    if (!m) { closeSuggest(); return; }
+    const s = qInput.value, word = m[1] + m[2] + ":" + quoteValue(v);
+    const after = s.slice(w.end).replace(/^(?![\s)])/, " ");
+    qInput.value = s.slice(0, w.start) + word + after;
+    const caret = w.start + word.length + (/^\s/.test(after) ? 1 : 0);
+    qInput.setSelectionRange(caret, caret);
+    closeSuggest();
+  }
+
+  qInput.addEventListener("input", onQueryInput);
+  qInput.addEventListener("blur", closeSuggest);
+  suggest.addEventListener("mousedown", (e) => e.preventDefault()); // keeps the focus in the bar
+  qInput.addEventListener("keydown", (e) => {
+    if (suggest.hidden) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") { e.preventDefault(); moveActive(e.key === "ArrowDown" ? 1 : -1); }
+    else if (e.key === "Enter" && active >= 0) { e.preventDefault(); pick(suggest.children[active].textContent); }
+    else if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); closeSuggest(); }
+  });
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape" && !help.hidden) showHelp(false); });
 
   drawChips();
   Promise.all([
