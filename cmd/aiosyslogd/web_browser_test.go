@@ -138,7 +138,8 @@ func TestWebInBrowser(t *testing.T) {
 	t.Run("export", func(t *testing.T) { browserExport(t, ctx, w, 4) })
 	t.Run("bad query in place", func(t *testing.T) {
 		browse(t, ctx, "bad query", chromedp.Navigate(w.url+"/?since=1h&q=a+AND"), loaded, chromedp.WaitVisible("#error"))
-		if msg := browserValue(t, ctx, "error", chromedp.Text("#error")); msg != `bad query "a AND": fts5: syntax error near ""` {
+		const want = `bad query: expected a term after AND at column 3; write "AND" in quotes to search for the word`
+		if msg := browserValue(t, ctx, "error", chromedp.Text("#error .error-text")); msg != want {
 			t.Errorf("the error shown: %q", msg)
 		}
 	})
