@@ -50,7 +50,7 @@ func freePort(t *testing.T) int {
 func startRsyslog(t *testing.T, module, action string) *rsyslogd {
 	t.Helper()
 	if _, err := exec.LookPath("rsyslogd"); err != nil {
-		t.Fatal("rsyslogd is not installed (Debian: apt-get install rsyslog rsyslog-relp); .ci/run installs it")
+		t.Fatal("rsyslogd is not on PATH: make peers installs it (Debian: rsyslog rsyslog-relp rsyslog-gnutls)")
 	}
 	r := &rsyslogd{t: t, dir: t.TempDir(), done: make(chan struct{})}
 	port := freePort(t)
