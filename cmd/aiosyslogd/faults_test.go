@@ -65,13 +65,12 @@ func checkIntegrity(t *testing.T, path string) {
 func (d *daemon) waitLog(re string, within time.Duration) {
 	d.t.Helper()
 	r := regexp.MustCompile(re)
-	deadline := time.Now().Add(within)
-	for !r.MatchString(d.Stderr()) {
-		if time.Now().After(deadline) {
-			d.t.Fatalf("daemon did not log %q within %s:\n%s", re, within, d.Stderr())
+	eventually(d.t, within, func() error {
+		if log := d.Stderr(); !r.MatchString(log) {
+			return fmt.Errorf("daemon did not log %q:\n%s", re, log)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // rowCount counts the rows of every month table of the database at path;
@@ -98,13 +97,12 @@ func (d *daemon) waitRows(want int64, within time.Duration) {
 // waitRowsIn waits until the database at path holds at least want rows.
 func (d *daemon) waitRowsIn(path string, want int64, within time.Duration) {
 	d.t.Helper()
-	deadline := time.Now().Add(within)
-	for n := rowCount(d.t, path); n < want; n = rowCount(d.t, path) {
-		if time.Now().After(deadline) {
-			d.t.Fatalf("database holds %d rows after %s, want %d:\n%s", n, within, want, d.Stderr())
+	eventually(d.t, within, func() error {
+		if n := rowCount(d.t, path); n < want {
+			return fmt.Errorf("database holds %d rows, want %d:\n%s", n, want, d.Stderr())
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // stoppedCount reads a counter from the daemon's final "stopped" line:
@@ -368,11 +366,12 @@ func TestServeSIGTERMUnderLoad(t *testing.T) {
 	// Bounded, so that a race-detector build of the daemon drains it in time.
 	sent, stop := d.flood("load", 60000, 0)
 	defer stop()
-	for deadline := time.Now().Add(60 * time.Second); sent.Load() < 20000; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("sent only %d datagrams in 60s", sent.Load())
+	eventually(t, 60*time.Second, func() error {
+		if n := sent.Load(); n < 20000 {
+			return fmt.Errorf("sent only %d datagrams", n)
 		}
-	}
+		return nil
+	})
 	d.Stop() // while the sender is still sending
 	stop()
 	received, stored := d.stoppedCount("received"), d.stoppedCount("stored")

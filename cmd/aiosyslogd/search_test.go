@@ -506,16 +506,16 @@ func TestSearchWhileServeWrites(t *testing.T) {
 	sent, stop := d.flood("load", 40000, 100) // bounded: the race build drains it at shutdown
 	defer stop()
 	last := -1
-	for deadline := time.Now().Add(30 * time.Second); last < 50; {
+	eventually(t, 30*time.Second, func() error {
 		stdout, stderr, code := searchRun(t, d.dir, d.dbPath, "--count")
 		if code == 2 && !strings.Contains(stderr, "does not exist") {
 			t.Fatalf("search --count while serve writes: exit %d, stderr %q", code, stderr)
 		}
-		fmt.Sscan(stdout, &last)
-		if time.Now().After(deadline) {
-			t.Fatalf("%d events stored after 30s", last)
+		if fmt.Sscan(stdout, &last); last < 50 {
+			return fmt.Errorf("%d events stored, want 50", last)
 		}
-	}
+		return nil
+	})
 	for i := range 20 {
 		args := []string{"--count"}
 		if i%2 == 1 {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -193,13 +194,12 @@ func TestServeShutdownStoresEverythingReceived(t *testing.T) {
 // waitStdout waits until the daemon has printed want on stdout.
 func (d *daemon) waitStdout(want string, within time.Duration) {
 	d.t.Helper()
-	deadline := time.Now().Add(within)
-	for !strings.Contains(d.Stdout(), want) {
-		if time.Now().After(deadline) {
-			d.t.Fatalf("daemon did not print %q within %s:\n%s", want, within, d.Stdout())
+	eventually(d.t, within, func() error {
+		if out := d.Stdout(); !strings.Contains(out, want) {
+			return fmt.Errorf("daemon did not print %q:\n%s", want, out)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func lastLines(s string, n int) string {
@@ -217,10 +217,12 @@ func TestServeWritesDefaultConfigOnFirstRun(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(out.String(), "msg=listening") && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	poll(30*time.Second, func() error { // what follows says what went wrong
+		if !strings.Contains(out.String(), "msg=listening") {
+			return errors.New("not listening")
+		}
+		return nil
+	})
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("serve: %v\n%s", err, out)

@@ -263,21 +263,17 @@ func browserExport(t *testing.T, ctx context.Context, w *webProc, want int) {
 		return err
 	})
 	browse(t, ctx, "export", allow, chromedp.Navigate(w.url+"/?since=1h"), loaded, chromedp.Click("#export-ndjson"))
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	eventually(t, 20*time.Second, func() error {
 		files, _ := filepath.Glob(filepath.Join(dir, "aiosyslogd-*.ndjson"))
-		if len(files) == 1 {
-			data, _ := os.ReadFile(files[0])
-			if n := strings.Count(string(data), "\n"); n == want {
-				return
-			} else if time.Now().After(deadline) {
-				t.Fatalf("the export holds %d lines, want %d:\n%s", n, want, data)
-			}
-		} else if time.Now().After(deadline) {
-			t.Fatalf("no download in %s: %v", dir, files)
+		if len(files) != 1 {
+			return fmt.Errorf("no download in %s: %v", dir, files)
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		data, _ := os.ReadFile(files[0])
+		if n := strings.Count(string(data), "\n"); n != want {
+			return fmt.Errorf("the export holds %d lines, want %d:\n%s", n, want, data)
+		}
+		return nil
+	})
 }
 
 // dayOfTraffic is a day of a small fleet's messages up to now, for the
