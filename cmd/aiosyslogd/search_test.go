@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -59,9 +60,16 @@ func TestSearch(t *testing.T) {
 	d := startDaemon(t, func(p string) string { return testConfig(p, `rfc3164_timezone = "UTC"`, "") })
 	d.send(searchRound1...)
 	searchWaitCount(t, d.dir, d.dbPath, len(searchRound1))
-	time.Sleep(10 * time.Millisecond)
-	split := time.Now().UTC().Format(time.RFC3339Nano)
-	time.Sleep(10 * time.Millisecond)
+	// Round 1 is stored, so received before now; round 2 goes once the
+	// clock has passed now at the store's precision (microseconds).
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	split := at.Format(time.RFC3339Nano)
+	eventually(t, time.Second, func() error {
+		if !time.Now().Truncate(time.Microsecond).After(at) {
+			return errors.New("the clock stands still")
+		}
+		return nil
+	})
 	d.send(searchRound2...)
 	searchWaitCount(t, d.dir, d.dbPath, len(searchRound1)+len(searchRound2))
 	d.Stop()
