@@ -36,13 +36,22 @@ type served struct {
 // feeding a pipeline with cfg.
 func serveStream(t *testing.T, name string, rcv streamReceiver, setup func(in *ingest.Input), cfg ingest.Config) *served {
 	t.Helper()
+	return serveStreamOn(t, nil, name, rcv, setup, cfg)
+}
+
+// serveStreamOn is serveStream on listener, or on rcv's own when nil.
+func serveStreamOn(t *testing.T, listener net.Listener, name string, rcv streamReceiver, setup func(in *ingest.Input), cfg ingest.Config) *served {
+	t.Helper()
 	cfg.Logger = quiet
 	p := ingest.New(cfg)
 	in := p.StreamInput(name)
 	setup(in)
-	ln, err := rcv.Listen()
-	if err != nil {
-		t.Fatal(err)
+	ln := listener
+	if ln == nil {
+		var err error
+		if ln, err = rcv.Listen(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
