@@ -119,6 +119,7 @@ func (d *daemon) stoppedCount(name string) int64 {
 }
 
 func TestStartupErrors(t *testing.T) {
+	t.Parallel()
 	notSQLite := []byte("precious notes\nnot a database\n")
 	corrupt := append([]byte("SQLite format 3\x00"), bytes.Repeat([]byte{0xA5}, 8192)...)
 	busy, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -305,6 +306,7 @@ func TestServeWaitsForBusyDatabase(t *testing.T) {
 // A second signal ends a shutdown that cannot finish (the database is
 // locked by another process) at once, with exit status 130.
 func TestServeSecondSignalForcesExit(t *testing.T) {
+	t.Parallel()
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
 	d.send("<13>1 - h app - - - first")
 	d.waitRows(1, 30*time.Second)

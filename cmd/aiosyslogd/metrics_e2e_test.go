@@ -92,6 +92,7 @@ func atLeast(n float64) func(float64) bool { return func(v float64) bool { retur
 // datagrams that did not fit are counted as dropped, and received =
 // stored + dropped = rows + dropped.
 func TestMetricsCountWhatWasSent(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	d := startDaemon(t, func(p string) string { return metricsConfig(p, "queue_size = 2", "batch_size = 1") })
 	base := d.metricsURL()

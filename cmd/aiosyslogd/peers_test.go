@@ -316,6 +316,7 @@ func relpOpen(t *testing.T, addr string) (net.Conn, *relp.Reader) {
 // is closed, the daemon goes on; at SIGTERM an open session is told
 // serverclose.
 func TestServeRELPBadFrameAndServerClose(t *testing.T) {
+	t.Parallel()
 	d := startDaemon(t, func(p string) string {
 		return testConfig(p, "[relp]\nenabled = true\nbind_ip = \"127.0.0.1\"\nbind_port = 0", "")
 	})

@@ -56,6 +56,7 @@ const (
 // writes), stops serve, and checks every filter and the FTS5 syntax with the
 // real binary.
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	d := startDaemon(t, func(p string) string { return testConfig(p, `rfc3164_timezone = "UTC"`, "") })
 	d.send(searchRound1...)
@@ -132,6 +133,7 @@ func TestSearch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got, code := searchMessages(t, d.dir, d.dbPath, tt.args...)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("search %q:\n got %q\nwant %q", tt.args, got, tt.want)
@@ -143,6 +145,7 @@ func TestSearch(t *testing.T) {
 	}
 
 	t.Run("--count", func(t *testing.T) {
+		t.Parallel()
 		for _, c := range []struct {
 			args   []string
 			stdout string
@@ -162,6 +165,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("-o json", func(t *testing.T) {
+		t.Parallel()
 		stdout, _, code := searchRun(t, d.dir, d.dbPath, "-o", "json", "--reverse")
 		events := searchParseJSON(t, stdout)
 		if code != 0 || len(events) != 10 {
@@ -199,6 +203,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("-o rfc5424 reads back and passes through convert", func(t *testing.T) {
+		t.Parallel()
 		stdout, stderr, code := searchRun(t, d.dir, d.dbPath, "-o", "rfc5424", "--reverse")
 		lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
 		if code != 0 || stderr != "" || len(lines) != 10 {
@@ -232,6 +237,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("-o text", func(t *testing.T) {
+		t.Parallel()
 		stdout, stderr, code := searchRun(t, d.dir, d.dbPath, "--reverse")
 		lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
 		if code != 0 || stderr != "" || len(lines) != 10 {
@@ -264,6 +270,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("bad query", func(t *testing.T) {
+		t.Parallel()
 		for _, c := range []struct{ query, stderr string }{
 			{"foo AND", `aiosyslogd search: bad query "foo AND": fts5: syntax error near ""` + "\n"},
 			{"192.168.1.1", `aiosyslogd search: bad query "192.168.1.1": fts5: syntax error near "." (put terms with punctuation in double quotes: '"10.0.0.1"')` + "\n"},
@@ -280,6 +287,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("database from the configuration", func(t *testing.T) {
+		t.Parallel()
 		cfg := filepath.Join(t.TempDir(), "search.toml")
 		if err := os.WriteFile(cfg, []byte(fmt.Sprintf("[sqlite]\ndatabase = %q\n", d.dbPath)), 0o644); err != nil {
 			t.Fatal(err)
@@ -313,6 +321,7 @@ func TestSearch(t *testing.T) {
 // TestSearchUsageErrors: every mistake is one line on stderr and exit
 // status 2, before any database is opened.
 func TestSearchUsageErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "syslog.db")
 	searchWriteFixture(t, dbPath, searchFixture)
@@ -400,6 +409,7 @@ func searchRecord(at string, f syslog.Facility, s syslog.Severity, host, app, pi
 // TestSearchFormatsGolden compares each output format of the fixture with
 // testdata/search/fixture.* (go test -update rewrites them).
 func TestSearchFormatsGolden(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "syslog.db")
 	searchWriteFixture(t, dbPath, searchFixture)
@@ -429,6 +439,7 @@ func TestSearchFormatsGolden(t *testing.T) {
 // TestSearchLimitAcrossMonths reads the newest (or oldest) events across a
 // month boundary.
 func TestSearchLimitAcrossMonths(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "syslog.db")
 	searchWriteFixture(t, dbPath, searchFixture)
@@ -466,6 +477,7 @@ func TestSearchLimitAcrossMonths(t *testing.T) {
 // TestSearchFollow starts `search --follow` on a database that serve is
 // filling, and sees a message sent afterwards printed.
 func TestSearchFollow(t *testing.T) {
+	t.Parallel()
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "batch_timeout = 0.05") })
 	d.send(
 		"<14>1 - web1 app - - - before one",

@@ -95,6 +95,7 @@ func eachMonth(t *testing.T, conn *sql.DB, f func(table string, q *db.Queries)) 
 }
 
 func TestServeStoresMessagesFromLoggerAndGo(t *testing.T) {
+	t.Parallel()
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
 	port := strconv.Itoa(d.addr.Port)
 	host, err := os.Hostname()
@@ -208,6 +209,7 @@ func lastLines(s string, n int) string {
 }
 
 func TestServeWritesDefaultConfigOnFirstRun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cmd := exec.Command(binPath, "serve", "--bind-ip", "127.0.0.1", "--bind-port", "0", "--database", "test.db")
 	cmd.Dir = dir
@@ -240,6 +242,7 @@ func TestServeWritesDefaultConfigOnFirstRun(t *testing.T) {
 }
 
 func TestServeConfigErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		file     string // written to cfg.toml when not empty
@@ -322,6 +325,7 @@ func TestServeConfigErrors(t *testing.T) {
 }
 
 func TestVersionAndHelp(t *testing.T) {
+	t.Parallel()
 	out, _, code := runBinary(t, t.TempDir(), nil, "--version")
 	if code != 0 || !strings.HasPrefix(out, "aiosyslogd version ") {
 		t.Errorf("--version: exit %d, %q", code, out)
@@ -335,6 +339,7 @@ func TestVersionAndHelp(t *testing.T) {
 }
 
 func TestServeDumpsAndDatabaseless(t *testing.T) {
+	t.Parallel()
 	const msg = "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 - An application event"
 	tests := []struct {
 		name, server, sqlite string
