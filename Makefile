@@ -10,6 +10,10 @@ FUZZTIME     ?= 10s
 # fuzz runs with 1.27, which the go command fetches from the module proxy.
 FUZZ_GOTOOLCHAIN ?= go1.27.3
 
+# The end-to-end tests' peers that .ci/install-peers unpacked without root
+# come first.
+export PATH := $(CURDIR)/.peers/bin:$(PATH)
+
 # What --version says: the nearest tag (or the commit) and the commit.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -29,7 +33,7 @@ DEB_VERSION ?= $(shell v=$$(git describe --tags --exact-match 2>/dev/null | sed 
 DEB_ARCH    ?= $(shell dpkg --print-architecture 2>/dev/null || go env GOARCH)
 DEB         := bin/aiosyslogd_$(DEB_VERSION)_$(DEB_ARCH).deb
 
-.PHONY: help build test generate verify verify-units run fuzz bench bench-search bench-web tools install deb clean
+.PHONY: help build test peers generate verify verify-units run fuzz bench bench-search bench-web tools install deb clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -37,8 +41,11 @@ help: ## list the targets
 build: ## build bin/aiosyslogd (static, with the version and commit)
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/aiosyslogd
 
-test: ## run every test, with the race detector
-	go test -race -count=1 -timeout 30m ./...
+test: peers ## run every test, unit and end-to-end (-tags e2e), with the race detector
+	go test -race -tags e2e -count=1 -timeout 30m ./...
+
+peers: ## install (root) or unpack into .peers/ (not root) the end-to-end tests' peers, on Debian
+	.ci/install-peers
 
 generate: $(SQLC) ## regenerate db/ from sql/ with sqlc
 	$(SQLC) generate
@@ -47,6 +54,7 @@ verify: $(SQLC) ## fail when db/ is stale, code is unformatted or go vet complai
 	$(SQLC) diff
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	go vet ./...
+	go vet -tags e2e ./...
 
 run: build ## start the daemon with ./aiosyslogd.toml (written with defaults if missing)
 	./$(BIN) serve

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
@@ -81,8 +82,13 @@ func TestCheckpointerCopiesAndWALStaysBounded(t *testing.T) {
 
 // TestCheckpointerReportsAFailureOnce breaks the checkpointer's connection
 // and checks that the writer logs the failure once, not at every commit,
-// while writes go on.
+// while writes go on. In a bubble, the checkpointer's 200 ms pauses take
+// no time.
 func TestCheckpointerReportsAFailureOnce(t *testing.T) {
+	synctest.Test(t, testCheckpointerReportsAFailureOnce)
+}
+
+func testCheckpointerReportsAFailureOnce(t *testing.T) {
 	s, _ := openTestStore(t)
 	var log bytes.Buffer
 	s.Logger = slog.New(slog.NewTextHandler(&log, nil))
@@ -95,6 +101,8 @@ func TestCheckpointerReportsAFailureOnce(t *testing.T) {
 		if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "app", "still written")}); err != nil {
 			t.Fatal(err)
 		}
+		// The checkpointer has tried; its pause goes on.
+		synctest.Wait()
 		time.Sleep(checkpointInterval / 4)
 	}
 	// The last failure may come after the last write: one more reports it.

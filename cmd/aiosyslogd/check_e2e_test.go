@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -13,6 +15,7 @@ import (
 // check accepts a good file and refuses a bad one with exit status 2 and
 // the message serve prints for the same file.
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	busyUDP, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +92,7 @@ func TestCheck(t *testing.T) {
 // The installed example configuration reads as valid, sets every key, and
 // keeps the database in the unit's state directory.
 func TestDistConfig(t *testing.T) {
+	t.Parallel()
 	cfg, err := parseConfigFile("../../dist/aiosyslogd.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +113,7 @@ func TestDistConfig(t *testing.T) {
 // The units say what the service needs (systemd-analyze verify, in CI,
 // checks that systemd reads them).
 func TestDistUnits(t *testing.T) {
+	t.Parallel()
 	common := []string{"ExecStart=/usr/bin/aiosyslogd ", "Environment=AIOSYSLOGD_CONFIG=/etc/aiosyslogd/aiosyslogd.toml",
 		"DynamicUser=yes", "User=aiosyslogd", "StateDirectory=aiosyslogd", "ConfigurationDirectory=aiosyslogd",
 		"ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes",
@@ -137,6 +142,7 @@ func TestDistUnits(t *testing.T) {
 // --version names the commit and the Go that built it; completion prints
 // each shell's script, and bash's really completes.
 func TestVersionAndCompletion(t *testing.T) {
+	t.Parallel()
 	out, _, code := runBinary(t, t.TempDir(), nil, "--version")
 	if code != 0 || !strings.Contains(out, "\ncommit ") || !strings.Contains(out, "\nbuilt with go") {
 		t.Errorf("--version: exit %d\n%s", code, out)

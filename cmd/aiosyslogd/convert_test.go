@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -61,6 +63,7 @@ func maskNow(t *testing.T, out string, start time.Time) string {
 // testdata/convert/NAME.stdout and NAME.stderr; go test -update rewrites
 // them.
 func TestConvertCommand(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		args   []string
@@ -125,6 +128,7 @@ func goldenFile(t *testing.T, path, got string) {
 // TestConvertCommandLongLines sends lines of 1 MiB, invalid UTF-8 and NUL
 // bytes through the binary.
 func TestConvertCommandLongLines(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("0123456789abcdef", 1<<16) // 1 MiB
 	in := "<13>Nov 24 03:41:06 host app: " + long + "\xff\x00\n" + long + "\n"
 	stdout, stderr, status := execConvert(t, strings.NewReader(in), "--year", "2026", "--tz", "UTC")
@@ -146,6 +150,7 @@ func TestConvertCommandLongLines(t *testing.T) {
 // TestConvertCommandStreams checks that convert answers each line of a pipe
 // while the pipe stays open, and exits 0 when it closes.
 func TestConvertCommandStreams(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command(binPath, "convert", "--year", "2026", "--tz", "UTC")
 	cmd.Env = cleanEnv()
 	stdin, err := cmd.StdinPipe()

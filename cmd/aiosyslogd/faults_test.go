@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -63,13 +65,12 @@ func checkIntegrity(t *testing.T, path string) {
 func (d *daemon) waitLog(re string, within time.Duration) {
 	d.t.Helper()
 	r := regexp.MustCompile(re)
-	deadline := time.Now().Add(within)
-	for !r.MatchString(d.Stderr()) {
-		if time.Now().After(deadline) {
-			d.t.Fatalf("daemon did not log %q within %s:\n%s", re, within, d.Stderr())
+	eventually(d.t, within, func() error {
+		if log := d.Stderr(); !r.MatchString(log) {
+			return fmt.Errorf("daemon did not log %q:\n%s", re, log)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // rowCount counts the rows of every month table of the database at path;
@@ -96,13 +97,12 @@ func (d *daemon) waitRows(want int64, within time.Duration) {
 // waitRowsIn waits until the database at path holds at least want rows.
 func (d *daemon) waitRowsIn(path string, want int64, within time.Duration) {
 	d.t.Helper()
-	deadline := time.Now().Add(within)
-	for n := rowCount(d.t, path); n < want; n = rowCount(d.t, path) {
-		if time.Now().After(deadline) {
-			d.t.Fatalf("database holds %d rows after %s, want %d:\n%s", n, within, want, d.Stderr())
+	eventually(d.t, within, func() error {
+		if n := rowCount(d.t, path); n < want {
+			return fmt.Errorf("database holds %d rows, want %d:\n%s", n, want, d.Stderr())
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // stoppedCount reads a counter from the daemon's final "stopped" line:
@@ -119,6 +119,7 @@ func (d *daemon) stoppedCount(name string) int64 {
 }
 
 func TestStartupErrors(t *testing.T) {
+	t.Parallel()
 	notSQLite := []byte("precious notes\nnot a database\n")
 	corrupt := append([]byte("SQLite format 3\x00"), bytes.Repeat([]byte{0xA5}, 8192)...)
 	busy, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -305,6 +306,7 @@ func TestServeWaitsForBusyDatabase(t *testing.T) {
 // A second signal ends a shutdown that cannot finish (the database is
 // locked by another process) at once, with exit status 130.
 func TestServeSecondSignalForcesExit(t *testing.T) {
+	t.Parallel()
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
 	d.send("<13>1 - h app - - - first")
 	d.waitRows(1, 30*time.Second)
@@ -366,11 +368,12 @@ func TestServeSIGTERMUnderLoad(t *testing.T) {
 	// Bounded, so that a race-detector build of the daemon drains it in time.
 	sent, stop := d.flood("load", 60000, 0)
 	defer stop()
-	for deadline := time.Now().Add(60 * time.Second); sent.Load() < 20000; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("sent only %d datagrams in 60s", sent.Load())
+	eventually(t, 60*time.Second, func() error {
+		if n := sent.Load(); n < 20000 {
+			return fmt.Errorf("sent only %d datagrams", n)
 		}
-	}
+		return nil
+	})
 	d.Stop() // while the sender is still sending
 	stop()
 	received, stored := d.stoppedCount("received"), d.stoppedCount("stored")

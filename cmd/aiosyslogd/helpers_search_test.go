@@ -1,9 +1,12 @@
+//go:build e2e
+
 package main
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os/exec"
 	"slices"
@@ -93,21 +96,17 @@ func searchMessages(t *testing.T, dir, dbPath string, args ...string) ([]string,
 // want events; it runs search while serve writes.
 func searchWaitCount(t *testing.T, dir, dbPath string, want int) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	eventually(t, 30*time.Second, func() error {
 		stdout, stderr, code := searchRun(t, dir, dbPath, "--count")
 		n, err := strconv.Atoi(strings.TrimSpace(stdout))
 		if err == nil && n == want {
-			return
+			return nil
 		}
 		if code == 2 && !strings.Contains(stderr, "does not exist") {
 			t.Fatalf("search --count while serve runs: exit %d: %s", code, stderr)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("database holds %q events after 30s, want %d (exit %d, %s)", stdout, want, code, stderr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return fmt.Errorf("database holds %q events, want %d (exit %d, %s)", stdout, want, code, stderr)
+	})
 }
 
 // searchFollower is a running `search --follow` whose stdout lines the

@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -16,6 +18,7 @@ import (
 // log_format = "json": every line of the daemon's log is a JSON object
 // with time, level and msg, and the counters are numbers.
 func TestServeLogsJSON(t *testing.T) {
+	t.Parallel()
 	d := startDaemon(t, func(p string) string { return testConfig(p, `log_format = "json"`, "") })
 	d.send("<13>1 - h app - - - one", "<999>two")
 	d.waitRows(2, 30*time.Second)
@@ -45,6 +48,7 @@ func TestServeLogsJSON(t *testing.T) {
 // names its device and inode), lines carry no time of their own; when the
 // variable names another file (stderr redirected), they do.
 func TestServeLeavesTimestampsToJournald(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, format string
 		matching     bool

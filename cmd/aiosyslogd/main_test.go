@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -181,19 +183,17 @@ func (d *daemon) Stderr() string { d.mu.Lock(); defer d.mu.Unlock(); return d.st
 // "relp") and returns the address it gives.
 func (d *daemon) addrOf(proto string) string {
 	d.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	var a string
+	eventually(d.t, 30*time.Second, func() error {
 		d.mu.Lock()
-		a, ok := d.addrs[proto]
-		d.mu.Unlock()
-		if ok {
-			return a
+		defer d.mu.Unlock()
+		if addr, ok := d.addrs[proto]; ok {
+			a = addr
+			return nil
 		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("daemon did not listen on %s within 30s:\n%s", proto, d.Stderr())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return fmt.Errorf("daemon did not listen on %s:\n%s", proto, d.stderr.String())
+	})
+	return a
 }
 func (d *daemon) Stdout() string { d.mu.Lock(); defer d.mu.Unlock(); return d.stdout.String() }
 

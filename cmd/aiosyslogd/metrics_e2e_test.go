@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -71,17 +73,15 @@ func scrape(t *testing.T, base string) map[string]float64 {
 // waitMetric waits until the sample name's value satisfies ok.
 func (d *daemon) waitMetric(base, name string, ok func(float64) bool, within time.Duration) map[string]float64 {
 	d.t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		m := scrape(d.t, base)
+	var m map[string]float64
+	eventually(d.t, within, func() error {
+		m = scrape(d.t, base)
 		if v, found := m[name]; found && ok(v) {
-			return m
+			return nil
 		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("%s = %v after %s:\n%s", name, m[name], within, d.Stderr())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return fmt.Errorf("%s = %v:\n%s", name, m[name], d.Stderr())
+	})
+	return m
 }
 
 func atLeast(n float64) func(float64) bool { return func(v float64) bool { return v >= n } }
@@ -92,6 +92,7 @@ func atLeast(n float64) func(float64) bool { return func(v float64) bool { retur
 // datagrams that did not fit are counted as dropped, and received =
 // stored + dropped = rows + dropped.
 func TestMetricsCountWhatWasSent(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	d := startDaemon(t, func(p string) string { return metricsConfig(p, "queue_size = 2", "batch_size = 1") })
 	base := d.metricsURL()
@@ -216,17 +217,15 @@ func TestReadyzFollowsTheStore(t *testing.T) {
 // waitReadyz waits until /readyz answers code, and returns its body.
 func (d *daemon) waitReadyz(base string, code int, within time.Duration) string {
 	d.t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		got, body := get(d.t, base+"/readyz")
-		if got == code {
-			return body
+	var body string
+	eventually(d.t, within, func() error {
+		var got int
+		if got, body = get(d.t, base+"/readyz"); got != code {
+			return fmt.Errorf("/readyz still %d %q, want %d:\n%s", got, body, code, d.Stderr())
 		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("/readyz still %d %q after %s, want %d:\n%s", got, body, within, code, d.Stderr())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
+	return body
 }
 
 // tinyTmpfs mounts a 1 MiB tmpfs (the test needs root) for the test.

@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -48,7 +50,7 @@ func freePort(t *testing.T) int {
 func startRsyslog(t *testing.T, module, action string) *rsyslogd {
 	t.Helper()
 	if _, err := exec.LookPath("rsyslogd"); err != nil {
-		t.Fatal("rsyslogd is not installed (Debian: apt-get install rsyslog rsyslog-relp); .ci/run installs it")
+		t.Fatal("rsyslogd is not on PATH: make peers installs it (Debian: rsyslog rsyslog-relp rsyslog-gnutls)")
 	}
 	r := &rsyslogd{t: t, dir: t.TempDir(), done: make(chan struct{})}
 	port := freePort(t)
@@ -84,20 +86,20 @@ if $programname == "rsyslogd" then action(type="omfile" file=%q)
 			t.Logf("rsyslogd:\n%s", r.log())
 		}
 	})
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", r.input); err == nil {
+	eventually(t, 30*time.Second, func() error {
+		c, err := net.Dial("tcp", r.input)
+		if err == nil {
 			c.Close()
-			return r
+			return nil
 		}
 		select {
 		case <-r.done:
 			t.Fatalf("rsyslogd exited:\n%s", r.log())
 		default:
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("rsyslogd's input did not accept connections within 30s:\n%s", r.log())
-		}
-	}
+		return fmt.Errorf("rsyslogd's input does not accept connections: %v\n%s", err, r.log())
+	})
+	return r
 }
 
 // log is what rsyslogd said so far.
@@ -109,11 +111,12 @@ func (r *rsyslogd) log() string {
 // waitLog waits until rsyslogd's own log contains s.
 func (r *rsyslogd) waitLog(s string, within time.Duration) {
 	r.t.Helper()
-	for deadline := time.Now().Add(within); !strings.Contains(r.log(), s); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			r.t.Fatalf("rsyslogd did not log %q within %s:\n%s", s, within, r.log())
+	eventually(r.t, within, func() error {
+		if log := r.log(); !strings.Contains(log, s) {
+			return fmt.Errorf("rsyslogd did not log %q:\n%s", s, log)
 		}
-	}
+		return nil
+	})
 }
 
 // feed sends messages tagged with seq numbers from, from+n-1 to rsyslogd's
@@ -191,20 +194,17 @@ func missingAndDuplicates(counts map[int]int, from, n int) (missing []int, dups 
 // waitSeqs waits until every seq number in [from, from+n) is stored.
 func waitSeqs(t *testing.T, path, tag string, from, n int, within time.Duration) map[int]int {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		counts := seqCounts(t, path, tag)
-		have := 0
+	var counts map[int]int
+	poll(within, func() error { // the caller says what is missing
+		counts = seqCounts(t, path, tag)
 		for i := from; i < from+n; i++ {
-			if counts[i] > 0 {
-				have++
+			if counts[i] == 0 {
+				return fmt.Errorf("seq %d missing", i)
 			}
 		}
-		if have == n || time.Now().After(deadline) {
-			return counts
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
+	return counts
 }
 
 // onPort is a test configuration with UDP and TCP on port (a restart must
@@ -316,6 +316,7 @@ func relpOpen(t *testing.T, addr string) (net.Conn, *relp.Reader) {
 // is closed, the daemon goes on; at SIGTERM an open session is told
 // serverclose.
 func TestServeRELPBadFrameAndServerClose(t *testing.T) {
+	t.Parallel()
 	d := startDaemon(t, func(p string) string {
 		return testConfig(p, "[relp]\nenabled = true\nbind_ip = \"127.0.0.1\"\nbind_port = 0", "")
 	})

@@ -1,6 +1,9 @@
+//go:build e2e
+
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -53,13 +56,21 @@ const (
 // writes), stops serve, and checks every filter and the query language with
 // the real binary.
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	d := startDaemon(t, func(p string) string { return testConfig(p, `rfc3164_timezone = "UTC"`, "") })
 	d.send(searchRound1...)
 	searchWaitCount(t, d.dir, d.dbPath, len(searchRound1))
-	time.Sleep(10 * time.Millisecond)
-	split := time.Now().UTC().Format(time.RFC3339Nano)
-	time.Sleep(10 * time.Millisecond)
+	// Round 1 is stored, so received before now; round 2 goes once the
+	// clock has passed now at the store's precision (microseconds).
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	split := at.Format(time.RFC3339Nano)
+	eventually(t, time.Second, func() error {
+		if !time.Now().Truncate(time.Microsecond).After(at) {
+			return errors.New("the clock stands still")
+		}
+		return nil
+	})
 	d.send(searchRound2...)
 	searchWaitCount(t, d.dir, d.dbPath, len(searchRound1)+len(searchRound2))
 	d.Stop()
@@ -138,6 +149,7 @@ func TestSearch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got, code := searchMessages(t, d.dir, d.dbPath, tt.args...)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("search %q:\n got %q\nwant %q", tt.args, got, tt.want)
@@ -149,6 +161,7 @@ func TestSearch(t *testing.T) {
 	}
 
 	t.Run("--count", func(t *testing.T) {
+		t.Parallel()
 		for _, c := range []struct {
 			args   []string
 			stdout string
@@ -171,6 +184,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("-o json", func(t *testing.T) {
+		t.Parallel()
 		stdout, _, code := searchRun(t, d.dir, d.dbPath, "-o", "json", "--reverse")
 		events := searchParseJSON(t, stdout)
 		if code != 0 || len(events) != 10 {
@@ -208,6 +222,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("-o rfc5424 reads back and passes through convert", func(t *testing.T) {
+		t.Parallel()
 		stdout, stderr, code := searchRun(t, d.dir, d.dbPath, "-o", "rfc5424", "--reverse")
 		lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
 		if code != 0 || stderr != "" || len(lines) != 10 {
@@ -241,6 +256,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("-o text", func(t *testing.T) {
+		t.Parallel()
 		stdout, stderr, code := searchRun(t, d.dir, d.dbPath, "--reverse")
 		lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
 		if code != 0 || stderr != "" || len(lines) != 10 {
@@ -273,6 +289,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("bad query", func(t *testing.T) {
+		t.Parallel()
 		for _, c := range []struct{ query, stderr string }{
 			{"foo AND", `aiosyslogd search: bad query: expected a term after AND at column 5; write "AND" in quotes to search for the word` + "\n"},
 			{"hots:web1", `aiosyslogd search: bad query: unknown field "hots" at column 1; fields are host, tag (app, program), pid, msgid, ip, facility, severity (level), message (msg), sd.ID.PARAM, or write "hots:web1" in quotes to search the text` + "\n"},
@@ -291,6 +308,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("database from the configuration", func(t *testing.T) {
+		t.Parallel()
 		cfg := filepath.Join(t.TempDir(), "search.toml")
 		if err := os.WriteFile(cfg, []byte(fmt.Sprintf("[sqlite]\ndatabase = %q\n", d.dbPath)), 0o644); err != nil {
 			t.Fatal(err)
@@ -324,6 +342,7 @@ func TestSearch(t *testing.T) {
 // TestSearchUsageErrors: every mistake is one line on stderr and exit
 // status 2, before any database is opened.
 func TestSearchUsageErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "syslog.db")
 	searchWriteFixture(t, dbPath, searchFixture)
@@ -411,6 +430,7 @@ func searchRecord(at string, f syslog.Facility, s syslog.Severity, host, app, pi
 // TestSearchFormatsGolden compares each output format of the fixture with
 // testdata/search/fixture.* (go test -update rewrites them).
 func TestSearchFormatsGolden(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "syslog.db")
 	searchWriteFixture(t, dbPath, searchFixture)
@@ -440,6 +460,7 @@ func TestSearchFormatsGolden(t *testing.T) {
 // TestSearchLimitAcrossMonths reads the newest (or oldest) events across a
 // month boundary.
 func TestSearchLimitAcrossMonths(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "syslog.db")
 	searchWriteFixture(t, dbPath, searchFixture)
@@ -477,6 +498,7 @@ func TestSearchLimitAcrossMonths(t *testing.T) {
 // TestSearchFollow starts `search --follow` on a database that serve is
 // filling, and sees a message sent afterwards printed.
 func TestSearchFollow(t *testing.T) {
+	t.Parallel()
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "batch_timeout = 0.05") })
 	d.send(
 		"<14>1 - web1 app - - - before one",
@@ -525,16 +547,16 @@ func TestSearchWhileServeWrites(t *testing.T) {
 	sent, stop := d.flood("load", 40000, 100) // bounded: the race build drains it at shutdown
 	defer stop()
 	last := -1
-	for deadline := time.Now().Add(30 * time.Second); last < 50; {
+	eventually(t, 30*time.Second, func() error {
 		stdout, stderr, code := searchRun(t, d.dir, d.dbPath, "--count")
 		if code == 2 && !strings.Contains(stderr, "does not exist") {
 			t.Fatalf("search --count while serve writes: exit %d, stderr %q", code, stderr)
 		}
-		fmt.Sscan(stdout, &last)
-		if time.Now().After(deadline) {
-			t.Fatalf("%d events stored after 30s", last)
+		if fmt.Sscan(stdout, &last); last < 50 {
+			return fmt.Errorf("%d events stored, want 50", last)
 		}
-	}
+		return nil
+	})
 	for i := range 20 {
 		args := []string{"--count"}
 		if i%2 == 1 {
@@ -563,22 +585,5 @@ func TestSearchWhileServeWrites(t *testing.T) {
 	fmt.Sscan(stdout, &n)
 	if n < last || int64(n) > sent.Load() {
 		t.Errorf("final count %d: want between %d and %d sent", n, last, sent.Load())
-	}
-}
-
-func TestAppendEscaped(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain text", "plain text"},
-		{"a\nb\rc\td", `a\nb\rc\td`},
-		{"\x1b[31mred\x1b[0m", `\x1b[31mred\x1b[0m`},
-		{"nul\x00del\x7f", `nul\x00del\x7f`},
-		{"c1 \u009b csi", `c1 \u009b csi`},
-		{"bad \xff utf8", `bad \xff utf8`},
-		{"ünïcödé ✓", "ünïcödé ✓"},
-	}
-	for _, tt := range tests {
-		if got := string(appendEscaped(nil, tt.in)); got != tt.want {
-			t.Errorf("appendEscaped(%q) = %q, want %q", tt.in, got, tt.want)
-		}
 	}
 }

@@ -1,7 +1,10 @@
+//go:build e2e
+
 package main
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -92,6 +95,7 @@ func eachMonth(t *testing.T, conn *sql.DB, f func(table string, q *db.Queries)) 
 }
 
 func TestServeStoresMessagesFromLoggerAndGo(t *testing.T) {
+	t.Parallel()
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
 	port := strconv.Itoa(d.addr.Port)
 	host, err := os.Hostname()
@@ -191,13 +195,12 @@ func TestServeShutdownStoresEverythingReceived(t *testing.T) {
 // waitStdout waits until the daemon has printed want on stdout.
 func (d *daemon) waitStdout(want string, within time.Duration) {
 	d.t.Helper()
-	deadline := time.Now().Add(within)
-	for !strings.Contains(d.Stdout(), want) {
-		if time.Now().After(deadline) {
-			d.t.Fatalf("daemon did not print %q within %s:\n%s", want, within, d.Stdout())
+	eventually(d.t, within, func() error {
+		if out := d.Stdout(); !strings.Contains(out, want) {
+			return fmt.Errorf("daemon did not print %q:\n%s", want, out)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func lastLines(s string, n int) string {
@@ -206,6 +209,7 @@ func lastLines(s string, n int) string {
 }
 
 func TestServeWritesDefaultConfigOnFirstRun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cmd := exec.Command(binPath, "serve", "--bind-ip", "127.0.0.1", "--bind-port", "0", "--database", "test.db")
 	cmd.Dir = dir
@@ -215,10 +219,12 @@ func TestServeWritesDefaultConfigOnFirstRun(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(out.String(), "msg=listening") && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	poll(30*time.Second, func() error { // what follows says what went wrong
+		if !strings.Contains(out.String(), "msg=listening") {
+			return errors.New("not listening")
+		}
+		return nil
+	})
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("serve: %v\n%s", err, out)
@@ -236,6 +242,7 @@ func TestServeWritesDefaultConfigOnFirstRun(t *testing.T) {
 }
 
 func TestServeConfigErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		file     string // written to cfg.toml when not empty
@@ -318,6 +325,7 @@ func TestServeConfigErrors(t *testing.T) {
 }
 
 func TestVersionAndHelp(t *testing.T) {
+	t.Parallel()
 	out, _, code := runBinary(t, t.TempDir(), nil, "--version")
 	if code != 0 || !strings.HasPrefix(out, "aiosyslogd version ") {
 		t.Errorf("--version: exit %d, %q", code, out)
@@ -331,6 +339,7 @@ func TestVersionAndHelp(t *testing.T) {
 }
 
 func TestServeDumpsAndDatabaseless(t *testing.T) {
+	t.Parallel()
 	const msg = "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 - An application event"
 	tests := []struct {
 		name, server, sqlite string

@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -100,6 +102,7 @@ func (tt *testTLS) send(addr, msg string, certs ...tls.Certificate) error {
 // Mutual TLS: a good client certificate is stored; none, an expired one
 // and one of another CA are refused and counted.
 func TestServeTLSClientCertificates(t *testing.T) {
+	t.Parallel()
 	tt := newTestTLS(t, true)
 	d := startDaemon(t, func(p string) string { return testConfig(p, tt.table, "") })
 	addr := d.addrOf("tls")
@@ -188,6 +191,7 @@ func TestServeTLSLoggenAndSIGHUP(t *testing.T) {
 // Missing, unreadable or mismatched TLS files are one start-up error that
 // names the file.
 func TestServeTLSStartupErrors(t *testing.T) {
+	t.Parallel()
 	tt := newTestTLS(t, false)
 	dir := t.TempDir()
 	missing, garbage := filepath.Join(dir, "missing.crt"), filepath.Join(dir, "garbage.pem")
@@ -264,6 +268,7 @@ func TestServeCutsOffSlowPeers(t *testing.T) {
 // SIGHUP without TLS reloads the configuration, reads no certificate and
 // stops nothing (Go's default for it would kill the daemon).
 func TestServeSIGHUPWithoutTLS(t *testing.T) {
+	t.Parallel()
 	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
 	syscall.Kill(d.cmd.Process.Pid, syscall.SIGHUP)
 	d.waitLog(`configuration reloaded`, 10*time.Second)

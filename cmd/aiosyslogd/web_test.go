@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -21,6 +23,7 @@ import (
 // printed once; it logs in; the files are 0600; a restart prints nothing
 // and keeps the session.
 func TestWebFirstStart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := webConfig(filepath.Join(dir, "syslog.db"), "")
 	w := startWeb(t, dir, cfg)
@@ -113,6 +116,7 @@ func selfSigned(t *testing.T, dir string) (cert, key string) {
 
 // With cert_file and key_file, web serves HTTPS, and its cookie is Secure.
 func TestWebHTTPS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	pythonUsers(t, dir)
 	cert, key := selfSigned(t, dir)
@@ -130,6 +134,7 @@ func TestWebHTTPS(t *testing.T) {
 }
 
 func TestWebConfigErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, c := range []struct{ extra, stderr string }{
 		{"cert_file = \"a.pem\"", `line 12: web_server.cert_file is set without key_file`},

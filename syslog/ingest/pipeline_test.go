@@ -52,15 +52,31 @@ func (m *memStore) texts() []string {
 	return all
 }
 
-// waitFor polls cond until it holds, failing the test after 20 s.
+// waitFor waits until cond holds, failing the test after 20 s.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+	eventually(t, 20*time.Second, func() error {
+		if cond() {
+			return nil
 		}
-		time.Sleep(2 * time.Millisecond)
+		return fmt.Errorf("waiting for %s", what)
+	})
+}
+
+// eventually polls cond until it returns nil, failing the test with the
+// last error it returned if that takes longer than within.
+func eventually(t testing.TB, within time.Duration, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		err := cond()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %s: %v", within, err)
+		}
+		time.Sleep(wait)
 	}
 }
 

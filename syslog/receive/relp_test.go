@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"net"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
@@ -121,28 +123,78 @@ func TestRELPRefusesBadFrames(t *testing.T) {
 }
 
 // Beyond the window, the session is not read until acknowledgements free
-// it; nothing is lost.
+// it; nothing is lost. In a bubble, over an in-memory connection:
+// synctest.Wait returns once the session, the sender and the pipeline all
+// wait, so a session that read on would have done so.
 func TestRELPWindowHoldsTheSender(t *testing.T) {
-	store := &countStore{block: make(chan struct{})}
-	s := serveRELP(t, &receive.RELP{Window: 4}, ingest.Config{Store: store, BatchSize: 1000, BatchTimeout: time.Hour})
-	rc := dialRELP(t, s.addr)
-	rc.open()
-	for i := 2; i < 12; i++ {
-		rc.send(i, "syslog", "<13>windowed")
-	}
-	waitUntil(t, "a full window", 5*time.Second, func() bool { return s.p.Stats().Received == 4 })
-	time.Sleep(100 * time.Millisecond) // give a bug the time to read on
-	if got := s.p.Stats().Received; got != 4 {
-		t.Errorf("received %d with a window of 4 and nothing acknowledged", got)
-	}
-	close(store.block)
-	for i := 2; i < 12; i++ {
-		rc.expect(i, "rsp", "200 OK")
-	}
-	if got := store.stored.Load(); got != 10 {
-		t.Errorf("stored %d of 10", got)
+	synctest.Test(t, func(t *testing.T) {
+		store := &countStore{block: make(chan struct{})}
+		ln := newPipeListener()
+		r := &receive.RELP{Window: 4}
+		s := serveStreamOn(t, ln, "relp", r, func(in *ingest.Input) { r.Input, r.Logger = in, quiet },
+			ingest.Config{Store: store, BatchSize: 1000, BatchTimeout: time.Hour})
+		c := ln.dial()
+		rc := &relpClient{t: t, c: c, r: relp.NewReader(bufio.NewReader(c), 0)}
+		rc.open()
+		sent := make(chan struct{})
+		go func() { // blocks while the window is full: the pipe has no buffer
+			defer close(sent)
+			for i := 2; i < 12; i++ {
+				c.Write(relp.AppendFrame(nil, i, "syslog", []byte("<13>windowed")))
+			}
+		}()
+		synctest.Wait()
+		if got := s.p.Stats().Received; got != 4 {
+			t.Errorf("received %d with a window of 4 and nothing acknowledged", got)
+		}
+		close(store.block)
+		for i := 2; i < 12; i++ {
+			rc.expect(i, "rsp", "200 OK")
+		}
+		<-sent
+		if got := store.stored.Load(); got != 10 {
+			t.Errorf("stored %d of 10", got)
+		}
+		c.Close()
+	})
+}
+
+// pipeListener is a net.Listener whose connections are net.Pipe's, which
+// a synctest bubble can wait on.
+type pipeListener struct {
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+func newPipeListener() *pipeListener {
+	return &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
+}
+
+// dial returns the client's end of a new connection.
+func (l *pipeListener) dial() net.Conn {
+	client, server := net.Pipe()
+	l.conns <- server
+	return client
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
 	}
 }
+
+func (l *pipeListener) Close() error { l.once.Do(func() { close(l.done) }); return nil }
+
+func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
+
+type pipeAddr struct{}
+
+func (pipeAddr) Network() string { return "pipe" }
+func (pipeAddr) String() string  { return "pipe" }
 
 // At shutdown the server stops reading, acknowledges what it read once
 // stored, and says serverclose.

@@ -36,13 +36,22 @@ type served struct {
 // feeding a pipeline with cfg.
 func serveStream(t *testing.T, name string, rcv streamReceiver, setup func(in *ingest.Input), cfg ingest.Config) *served {
 	t.Helper()
+	return serveStreamOn(t, nil, name, rcv, setup, cfg)
+}
+
+// serveStreamOn is serveStream on listener, or on rcv's own when nil.
+func serveStreamOn(t *testing.T, listener net.Listener, name string, rcv streamReceiver, setup func(in *ingest.Input), cfg ingest.Config) *served {
+	t.Helper()
 	cfg.Logger = quiet
 	p := ingest.New(cfg)
 	in := p.StreamInput(name)
 	setup(in)
-	ln, err := rcv.Listen()
-	if err != nil {
-		t.Fatal(err)
+	ln := listener
+	if ln == nil {
+		var err error
+		if ln, err = rcv.Listen(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -96,15 +105,31 @@ func texts(rs []ingest.Record) []string {
 	return out
 }
 
-// waitUntil polls cond until it holds, failing the test after within.
+// waitUntil waits until cond holds, failing the test after within.
 func waitUntil(t *testing.T, what string, within time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", within, what)
+	eventually(t, within, func() error {
+		if cond() {
+			return nil
 		}
-		time.Sleep(5 * time.Millisecond)
+		return fmt.Errorf("waiting for %s", what)
+	})
+}
+
+// eventually polls cond until it returns nil, failing the test with the
+// last error it returned if that takes longer than within.
+func eventually(t testing.TB, within time.Duration, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		err := cond()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %s: %v", within, err)
+		}
+		time.Sleep(wait)
 	}
 }
 
