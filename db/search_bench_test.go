@@ -34,6 +34,10 @@ const benchMonths = 3
 // benchRareWord is in one event of every thousand: a selective term.
 const benchRareWord = "segfault"
 
+// benchAttacker is the address of one in 200 failed ssh logins (0.05% of
+// the events): an address that a search by bare IP finds.
+const benchAttacker = "203.0.113.66"
+
 var (
 	benchOnce sync.Once
 	benchPath string
@@ -144,6 +148,7 @@ func benchEvent(rng *rand.Rand, i int, at time.Time) ingest.Record {
 	var fac syslog.Facility
 	var sev syslog.Severity
 	var app, text string
+	var sd []syslog.SDElement
 	switch k := rng.IntN(1000); {
 	case i%1000 == 500:
 		host, app, fac, sev = fmt.Sprintf("app-%02d", rng.IntN(10)), "kernel", 0, 3
@@ -152,6 +157,9 @@ func benchEvent(rng *rand.Rand, i int, at time.Time) ingest.Record {
 	case k < 450:
 		app, fac, sev = "nginx", 16, 6
 		status := []int{200, 200, 200, 200, 301, 304, 404, 500}[rng.IntN(8)]
+		if status == 500 {
+			sev = 3
+		}
 		text = fmt.Sprintf(`%s - - "GET %s HTTP/1.1" %d %d "-" "%s" rt=0.%03d`,
 			ip, benchPaths[rng.IntN(len(benchPaths))], status, 200+rng.IntN(50000), benchAgents[rng.IntN(len(benchAgents))], rng.IntN(1000))
 	case k < 600:
@@ -159,6 +167,9 @@ func benchEvent(rng *rand.Rand, i int, at time.Time) ingest.Record {
 		if rng.IntN(3) == 0 {
 			sev, text = 6, fmt.Sprintf("Accepted publickey for %s from %s port %d ssh2: ED25519 SHA256:%016x", user, ip, 1024+rng.IntN(60000), rng.Uint64())
 		} else {
+			if rng.IntN(200) == 0 {
+				ip = benchAttacker
+			}
 			sev, text = 5, fmt.Sprintf("Failed password for invalid user %s from %s port %d ssh2", user, ip, 1024+rng.IntN(60000))
 		}
 	case k < 750:
@@ -172,6 +183,9 @@ func benchEvent(rng *rand.Rand, i int, at time.Time) ingest.Record {
 		host, app, fac, sev = fmt.Sprintf("app-%02d", rng.IntN(10)), "orders", 16+syslog.Facility(rng.IntN(3)), 6
 		text = fmt.Sprintf("order %d processed in %d ms for customer %d (items=%d, total=%d.%02d EUR)",
 			rng.IntN(10_000_000), rng.IntN(2000), rng.IntN(500_000), 1+rng.IntN(9), rng.IntN(900), rng.IntN(100))
+		if rng.IntN(20) == 0 { // 0.5% of the events: the client behind a proxy, as RFC 5424 SD
+			sd = []syslog.SDElement{{ID: "origin", Params: []syslog.SDParam{{Name: "ip", Value: fmt.Sprintf("10.1.2.%d", 1+rng.IntN(4))}}}}
+		}
 	case k < 990:
 		app, fac, sev = "systemd", 3, 6
 		text = fmt.Sprintf("Started Session %d of User %s.", rng.IntN(100000), user)
@@ -183,7 +197,7 @@ func benchEvent(rng *rand.Rand, i int, at time.Time) ingest.Record {
 		ReceivedAt: at,
 		Message: syslog.Message{
 			Priority: syslog.NewPriority(fac, sev), Timestamp: at.Add(-time.Duration(rng.IntN(1000)) * time.Millisecond),
-			Hostname: host, AppName: app, ProcID: strconv.Itoa(100 + rng.IntN(30000)), Text: text,
+			Hostname: host, AppName: app, ProcID: strconv.Itoa(100 + rng.IntN(30000)), StructuredData: sd, Text: text,
 		},
 	}
 }
@@ -226,6 +240,16 @@ func BenchmarkSearch(b *testing.B) {
 		{"tag-prefix-oldest-limit100", search.Query{Tag: "post*", Limit: 100, Order: search.OldestFirst}, false},
 		{"count-fts-selective", search.Query{Expr: query.MustParse(benchRareWord)}, true},
 		{"count-time-range-1h", search.Query{Since: mid, Until: mid.Add(time.Hour)}, true},
+		// The query language: what people paste from a log line.
+		{"ip-bare-limit100", search.Query{Expr: query.MustParse(benchAttacker), Limit: 100}, false},
+		{"tag-sshd-failed-limit100", search.Query{Expr: query.MustParse("tag:sshd failed"), Limit: 100}, false},
+		{"host-web07-severity-err-limit100", search.Query{Expr: query.MustParse("host:web-07 severity:err"), Limit: 100}, false},
+		{"user-bob-limit100", search.Query{Expr: query.MustParse("user=bob"), Limit: 100}, false},
+		{"sd-origin-ip-limit100", search.Query{Expr: query.MustParse("sd.origin.ip:10.1.2.3"), Limit: 100}, false},
+		{"count-ip-bare", search.Query{Expr: query.MustParse(benchAttacker)}, true},
+		// Over all time it takes some 20 s (every row goes through
+		// aiosyslogd_match): a day, so that -benchtime 200x ends.
+		{"count-sd-origin-ip-1day", search.Query{Expr: query.MustParse("sd.origin.ip:10.1.2.3"), Since: mid, Until: mid.Add(24 * time.Hour)}, true},
 	}
 	for _, tt := range tests {
 		b.Run(tt.name, func(b *testing.B) {
@@ -257,17 +281,37 @@ func BenchmarkSearch(b *testing.B) {
 func TestBenchEventIsRealistic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const n = 100_000
-	rare, texts, apps := 0, map[string]bool{}, map[string]bool{}
+	rare, attacker, withSD, errs := 0, 0, 0, 0
+	texts, apps := map[string]bool{}, map[string]bool{}
 	for i := range n {
 		r := benchEvent(rng, i, benchStart)
 		if strings.Contains(r.Message.Text, benchRareWord) {
 			rare++
+		}
+		if strings.Contains(r.Message.Text, benchAttacker) {
+			attacker++
+		}
+		if r.Message.StructuredData != nil {
+			withSD++
+		}
+		if r.Message.AppName == "nginx" && r.Message.Priority.Severity() == 3 {
+			errs++
 		}
 		texts[r.Message.Text] = true
 		apps[r.Message.AppName] = true
 	}
 	if rare != n/1000 {
 		t.Errorf("%q in %d of %d events, want 1 in 1000", benchRareWord, rare, n)
+	}
+	// Shares, with room for chance: 1 in 2,000, 1 in 200, 1 in 18.
+	if attacker < n/4000 || attacker > n/1000 {
+		t.Errorf("%q in %d of %d events, want about 1 in 2000", benchAttacker, attacker, n)
+	}
+	if withSD < n/400 || withSD > n/100 {
+		t.Errorf("structured data in %d of %d events, want about 1 in 200", withSD, n)
+	}
+	if errs < n/30 || errs > n/10 {
+		t.Errorf("nginx errors in %d of %d events, want about 1 in 18", errs, n)
 	}
 	if len(texts) < n*85/100 { // cron and systemd repeat, as they do
 		t.Errorf("%d distinct messages of %d: not varied enough", len(texts), n)

@@ -309,10 +309,11 @@ func readConfig(c *cli.Context, create bool) (Config, string, error) {
 // configFlagValue is --config as given before the command or after it
 // (check), else from AIOSYSLOGD_CONFIG; named is false when neither says.
 // Both contexts define the flag, and c.String reads the nearest, set or not.
+// --config has no short form: a "c" set is search's --count.
 func configFlagValue(c *cli.Context) (path string, named bool) {
 	for _, ctx := range c.Lineage() {
 		for _, name := range ctx.LocalFlagNames() {
-			if name == "config" || name == "c" {
+			if name == "config" {
 				return ctx.String("config"), true
 			}
 		}
