@@ -10,7 +10,7 @@ import (
 )
 
 // How a query tree becomes the parameters of the statements in
-// sql/search.sql. The tree's top level is a list of conditions that must
+// sql/search.sql and of their filters, sql/filters.sql. The tree's top level is a list of conditions that must
 // all hold (an And, or one node); each goes to the first of these that can
 // take it:
 //

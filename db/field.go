@@ -94,7 +94,8 @@ func fieldPaths(ctx context.Context, mq *Queries, f field, pattern string) (path
 type fieldPager struct {
 	batches FieldBatchesDescParams // FieldBatchesAsc's are the same
 	events  EventsByIDParams
-	oldest  bool // OldestFirst: ascending IDs
+	f       filters // the events' filters
+	oldest  bool    // OldestFirst: ascending IDs
 	lo, hi  int64
 	pending []int64 // IDs named by the batches read, in the pager's order, not yet read
 	buf     []SystemEvent
@@ -123,7 +124,7 @@ func newFieldPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *s
 	a := matchArgs(m, q)
 	p = &fieldPager{oldest: q.Order == search.OldestFirst, lo: w.min, hi: w.max,
 		batches: FieldBatchesDescParams{Field: int64(f), Paths: paths, Lim: 4},
-		events:  EventsByIDParams{Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest}}
+		events:  EventsByIDParams{Since: a.Since, Until: a.Until}, f: q.f}
 	if after != nil { // the window ends at the cursor, which is excluded
 		if p.oldest {
 			p.lo = max(p.lo, after.ID+1)
@@ -197,7 +198,7 @@ func (p *fieldPager) fill(ctx context.Context, mq *Queries, want int64) error {
 	events := p.events
 	events.IDs = string(ids)
 	var err error
-	if p.buf, err = mq.EventsByID(ctx, events); err != nil {
+	if p.buf, err = mq.EventsByID(withFilters(ctx, p.f), events); err != nil {
 		return fmt.Errorf("events of %s: %w", p.batches.Paths, err)
 	}
 	if !p.oldest {

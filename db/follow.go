@@ -134,9 +134,9 @@ func (f *follower) month(ctx context.Context) (int64, error) {
 		args.KeyID, args.BoundID, args.Lim = pos, last, pageSize
 		var rows []SystemEvent
 		if f.q.match == "" {
-			rows, err = mq.FollowEvents(ctx, followArgs(args))
+			rows, err = mq.FollowEvents(withFilters(ctx, f.q.f), followArgs(args))
 		} else {
-			rows, err = mq.SearchMatchAsc(ctx, SearchMatchAscParams(args))
+			rows, err = mq.SearchMatchAsc(withFilters(ctx, f.q.f), SearchMatchAscParams(args))
 		}
 		if err != nil {
 			return pos, fmt.Errorf("follow %s: %w", m.Table(), err)
@@ -157,6 +157,5 @@ func (f *follower) month(ctx context.Context) (int64, error) {
 // followArgs are the parameters of a full-text search's page for
 // FollowEvents, which has no full-text query.
 func followArgs(a SearchMatchDescParams) FollowEventsParams {
-	return FollowEventsParams{KeyID: a.KeyID, BoundID: a.BoundID, Since: a.Since,
-		Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest, Lim: a.Lim}
+	return FollowEventsParams{KeyID: a.KeyID, BoundID: a.BoundID, Since: a.Since, Lim: a.Lim}
 }

@@ -14,7 +14,7 @@ import (
 
 // matchFunc is the SQL function that evaluates the part of a query the
 // statements cannot say with their own parameters (the rest parameter of
-// sql/search.sql, see compile.go) on one row:
+// sql/filters.sql, see compile.go) on one row:
 //
 //	aiosyslogd_match(rest, FromHost, SysLogTag, ProcessID, MsgID,
 //	    FromHostIP, StructuredData, Message, Priority, Facility)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -105,7 +107,7 @@ func isIdentByte(c byte) bool {
 
 // rewriteCache remembers rewritten SQL: the same few queries run for every
 // batch, and scanning them for the template's name is not free.
-var rewriteCache sync.Map // rewriteKey → string
+var rewriteCache sync.Map // rewriteKey → statement
 
 type rewriteKey struct {
 	query string
@@ -118,25 +120,133 @@ type rewriteKey struct {
 // rewrite removes both, leaving SystemEventsYYYYMM_FTS MATCH.
 const everyColumn = ".Message /* TEMPLATE: every column */"
 
+// filtersBlock is the template block of the statements that take the
+// optional field filters (sql/search.sql): rewrite replaces it with
+// sql/filters.sql, and monthDBTX binds that fragment's parameters to the
+// filters of the statement's context (withFilters).
+const filtersBlock = "/* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */"
+
+// filtersSQL is sql/filters.sql without its comment lines, in parentheses,
+// and the names of its parameters in order of first use.
+var filtersSQL, filterNames = func() (string, []string) {
+	var lines []string
+	for line := range strings.Lines(sqlsrc.Filters) {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
+			lines = append(lines, "    "+strings.TrimRight(line, "\n"))
+		}
+	}
+	var names []string
+	for _, m := range namedParam.FindAllString(strings.Join(lines, "\n"), -1) {
+		if !slices.Contains(names, m[1:]) {
+			names = append(names, m[1:])
+		}
+	}
+	return "(\n" + strings.Join(lines, "\n") + "\n  )", names
+}()
+
+var (
+	namedParam    = regexp.MustCompile(`:[A-Za-z_][A-Za-z0-9_]*`)
+	numberedParam = regexp.MustCompile(`\?([0-9]*)`)
+)
+
+// statement is a generated statement rewritten for a month table.
+type statement struct {
+	sql string
+	// filters is how many parameters the generated statement has when it
+	// has the filters block, whose parameters come after them; -1 when it
+	// has no block.
+	filters int
+}
+
 // rewrite returns query with the template table's names replaced by month's,
-// and the everyColumn template applied. It fails when the query does not
-// name the template table at all (running such a query against "a month"
-// would silently read or write something else) and when a template is
-// left over.
+// and the everyColumn and filters templates applied (see rewriteStatement).
 func rewrite(query string, month Month) (string, error) {
+	s, err := rewriteStatement(query, month)
+	return s.sql, err
+}
+
+// rewriteStatement returns query with the template table's names replaced
+// by month's, and the everyColumn and filters templates applied. It fails
+// when the query does not name the template table at all (running such a
+// query against "a month" would silently read or write something else) and
+// when a template is left over.
+//
+// The filters block becomes sql/filters.sql with its named parameters
+// numbered after the statement's own (?N+1 for the first of N): SQLite
+// numbers a named parameter after the largest number it has read so far,
+// so :host before a statement's LIMIT ?12 would be ?5 and ?12 at once.
+func rewriteStatement(query string, month Month) (statement, error) {
 	key := rewriteKey{query, month}
 	if s, ok := rewriteCache.Load(key); ok {
-		return s.(string), nil
+		return s.(statement), nil
 	}
 	out, n := replaceTemplate(query, month.Table())
 	if n == 0 {
-		return "", fmt.Errorf("query does not name the template table %s: %.60q", TemplateTable, query)
+		return statement{}, fmt.Errorf("query does not name the template table %s: %.60q", TemplateTable, query)
 	}
 	out = strings.ReplaceAll(out, everyColumn, "")
-	if strings.Contains(out, "TEMPLATE:") {
-		return "", fmt.Errorf("query has a template rewrite does not know: %.60q", query)
+	s := statement{filters: -1}
+	if strings.Count(out, filtersBlock) > 1 {
+		return statement{}, fmt.Errorf("query has the filters block more than once: %.60q", query)
 	}
-	rewriteCache.Store(key, out)
+	if before, after, ok := strings.Cut(out, filtersBlock); ok {
+		params := 0
+		for _, m := range numberedParam.FindAllStringSubmatch(out, -1) {
+			k, err := strconv.Atoi(m[1])
+			if err != nil {
+				return statement{}, fmt.Errorf("query with the filters block has an unnumbered parameter: %.60q", query)
+			}
+			params = max(params, k)
+		}
+		frag := namedParam.ReplaceAllStringFunc(filtersSQL, func(name string) string {
+			return "?" + strconv.Itoa(params+1+slices.Index(filterNames, name[1:]))
+		})
+		out, s.filters = before+frag+after, params
+	}
+	if strings.Contains(out, "TEMPLATE:") || strings.Contains(out, "TEMPLATE_") {
+		return statement{}, fmt.Errorf("query has a template rewrite does not know: %.60q", query)
+	}
+	s.sql = out
+	rewriteCache.Store(key, s)
+	return s, nil
+}
+
+// filtersKey is the context key of the filters of a statement.
+type filtersKey struct{}
+
+// withFilters returns ctx carrying f, for the one statement with the
+// filters block run with it: monthDBTX binds the block's parameters to f.
+// A statement without the block refuses a context with filters.
+func withFilters(ctx context.Context, f filters) context.Context {
+	return context.WithValue(ctx, filtersKey{}, f)
+}
+
+// bind returns the arguments of s: the generated statement's args, then,
+// when s has the filters block, the values of f (nil: the context has no
+// filters) for its parameters.
+func (s statement) bind(args []any, f *filters) ([]any, error) {
+	switch {
+	case s.filters < 0 && f == nil:
+		return args, nil
+	case s.filters < 0:
+		return nil, fmt.Errorf("filters given to a statement without the filters block: %.60q", s.sql)
+	case f == nil:
+		return nil, fmt.Errorf("statement with the filters block run without filters: %.60q", s.sql)
+	case len(args) != s.filters:
+		return nil, fmt.Errorf("statement with the filters block has %d arguments, want %d: %.60q", len(args), s.filters, s.sql)
+	}
+	named := f.params()
+	out := append(slices.Clip(args), make([]any, len(filterNames))...)
+	for _, a := range named {
+		i := slices.Index(filterNames, a.Name)
+		if i < 0 {
+			return nil, fmt.Errorf("filter %s is not a parameter of sql/filters.sql", a.Name)
+		}
+		out[s.filters+i] = a.Value
+	}
+	if len(named) != len(filterNames) {
+		return nil, fmt.Errorf("sql/filters.sql has %d parameters, the filters %d", len(filterNames), len(named))
+	}
 	return out, nil
 }
 
@@ -147,24 +257,43 @@ type monthDBTX struct {
 	month Month
 }
 
+// prepare returns the statement SQLite runs for query and its arguments.
+func (m monthDBTX) prepare(ctx context.Context, query string, args []any) (string, []any, error) {
+	s, err := rewriteStatement(query, m.month)
+	if err != nil {
+		return "", nil, err
+	}
+	var fp *filters
+	if f, ok := ctx.Value(filtersKey{}).(filters); ok {
+		fp = &f
+	}
+	args, err = s.bind(args, fp)
+	return s.sql, args, err
+}
+
 func (m monthDBTX) ExecContext(ctx context.Context, query string, args ...interface{}) (sql.Result, error) {
-	q, err := rewrite(query, m.month)
+	q, args, err := m.prepare(ctx, query, args)
 	if err != nil {
 		return nil, err
 	}
 	return m.db.ExecContext(ctx, q, args...)
 }
 
+// PrepareContext refuses a statement with the filters block: a prepared
+// statement's arguments are given later, without the context's filters.
 func (m monthDBTX) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
-	q, err := rewrite(query, m.month)
+	s, err := rewriteStatement(query, m.month)
 	if err != nil {
 		return nil, err
 	}
-	return m.db.PrepareContext(ctx, q)
+	if s.filters >= 0 {
+		return nil, fmt.Errorf("cannot prepare a statement with the filters block: %.60q", query)
+	}
+	return m.db.PrepareContext(ctx, s.sql)
 }
 
 func (m monthDBTX) QueryContext(ctx context.Context, query string, args ...interface{}) (*sql.Rows, error) {
-	q, err := rewrite(query, m.month)
+	q, args, err := m.prepare(ctx, query, args)
 	if err != nil {
 		return nil, err
 	}
@@ -172,12 +301,12 @@ func (m monthDBTX) QueryContext(ctx context.Context, query string, args ...inter
 }
 
 // QueryRowContext cannot return an error of its own; a query that does not
-// name the template is run as an invalid statement, so the error surfaces at
-// Scan.
+// name the template, or whose filters do not fit its filters block, is run
+// as an invalid statement, so the error surfaces at Scan.
 func (m monthDBTX) QueryRowContext(ctx context.Context, query string, args ...interface{}) *sql.Row {
-	q, err := rewrite(query, m.month)
+	q, args, err := m.prepare(ctx, query, args)
 	if err != nil {
-		q = "SELECT RAISE(ABORT, 'aiosyslogd: query does not name the template table')"
+		q, args = "SELECT RAISE(ABORT, 'aiosyslogd: query does not name the template table or does not fit its filters')", nil
 	}
 	return m.db.QueryRowContext(ctx, q, args...)
 }

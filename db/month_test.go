@@ -1,6 +1,8 @@
 package db
 
 import (
+	"context"
+	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +88,55 @@ func TestMonthNavigation(t *testing.T) {
 	}
 	if dec.String() != "2026-12" {
 		t.Errorf("String() = %q", dec.String())
+	}
+}
+
+// The filters block is replaced only with filters from the context: a
+// statement with the block run without them fails, and so do filters given
+// to a statement without the block, through every DBTX method.
+func TestMonthDBTXFiltersContext(t *testing.T) {
+	r := openSearchFixture(t)
+	ctx := context.Background()
+	mq := ForMonth(r.db, Month{2026, 11})
+	since, until := "2026-11-01 00:00:00", "2026-12-01 00:00:00"
+
+	if _, err := mq.SearchDesc(ctx, SearchDescParams{KeyAt: until, Since: since, Until: until, Lim: 10}); err == nil || !strings.Contains(err.Error(), "without filters") {
+		t.Errorf("SearchDesc without filters: err = %v, want a refusal", err)
+	}
+	if _, err := mq.CountSearch(ctx, CountSearchParams{Since: since, Until: until}); err == nil {
+		t.Error("CountSearch (one row) without filters: no error")
+	}
+	withF := withFilters(ctx, filters{host: sql.NullString{String: "web1", Valid: true}})
+	if _, err := mq.FieldValues(withF, FieldValuesParams{From: "", Below: "z", Pattern: "*", Lim: 10}); err == nil || !strings.Contains(err.Error(), "without the filters block") {
+		t.Errorf("FieldValues with filters: err = %v, want a refusal", err)
+	}
+	if _, err := mq.LastID(withF); err == nil {
+		t.Error("LastID (one row) with filters: no error")
+	}
+	if _, err := (monthDBTX{r.db, Month{2026, 11}}).PrepareContext(ctx, countSearch); err == nil {
+		t.Error("PrepareContext of a statement with the filters block: no error")
+	}
+
+	// With them, the block's parameters follow the statement's own,
+	// whatever comes after the block (LIMIT ?5 here).
+	rows, err := mq.SearchDesc(withF, SearchDescParams{KeyAt: until, Since: since, Until: until, Lim: 10})
+	if err != nil || len(rows) != 1 || rows[0].FromHost != "web1" {
+		t.Errorf("SearchDesc with host web1: %d rows, %v; want web1's one", len(rows), err)
+	}
+	n, err := mq.CountSearch(withF, CountSearchParams{Since: since, Until: until})
+	if err != nil || n != 1 {
+		t.Errorf("CountSearch with host web1 = %d, %v; want 1", n, err)
+	}
+}
+
+func TestRewriteRefusesABrokenFiltersBlock(t *testing.T) {
+	for _, q := range []string{
+		"SELECT * FROM SystemEvents e WHERE e.ID > ?1 AND /* TEMPLATE_BEGIN: filters */ 1",
+		"SELECT * FROM SystemEvents e WHERE e.ID > ?1 AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */ AND " + filtersBlock,
+		"SELECT * FROM SystemEvents e WHERE e.ID > ? AND " + filtersBlock + " LIMIT 1",
+	} {
+		if _, err := rewrite(q, Month{2026, 11}); err == nil {
+			t.Errorf("rewrite(%q): no error", q)
+		}
 	}
 }

@@ -157,8 +157,9 @@ func boundTimes(q *request, m Month) (since, until time.Time) {
 	return since, until
 }
 
-// filters are the optional field filters of a query, for the statements'
-// parameters.
+// filters are the optional field filters of a query, for the parameters
+// of sql/filters.sql (see params). A statement with the filters block gets
+// them from its context (withFilters).
 type filters struct {
 	host, tag sql.NullString
 	// notHosts and notTags are patterns left out; excluded has bit s set
@@ -204,6 +205,18 @@ func filtersOf(q *search.Query) filters {
 		f.excluded |= 256 << (fac % 24)
 	}
 	return f
+}
+
+// params returns the parameters of sql/filters.sql, by name.
+func (f *filters) params() []sql.NamedArg {
+	return []sql.NamedArg{
+		sql.Named("host", f.host),
+		sql.Named("tag", f.tag),
+		sql.Named("not_hosts", jsonList(f.notHosts)),
+		sql.Named("not_tags", jsonList(f.notTags)),
+		sql.Named("excluded", f.excluded),
+		sql.Named("rest", f.rest),
+	}
 }
 
 // jsonList is patterns as a JSON array, for json_each; NULL when empty.
@@ -276,11 +289,12 @@ func newPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *search
 // the key of the last row read, or the range's end.
 type timePager struct {
 	args SearchDescParams // SearchAsc's are the same
+	f    filters
 	page func(*Queries, context.Context, SearchDescParams) ([]SystemEvent, error)
 }
 
 func newTimePager(m Month, q *request, after *search.Cursor) *timePager {
-	p := &timePager{args: timeArgs(m, q), page: (*Queries).SearchDesc}
+	p := &timePager{args: timeArgs(m, q), f: q.f, page: (*Queries).SearchDesc}
 	if q.Order == search.OldestFirst {
 		p.page = func(mq *Queries, ctx context.Context, a SearchDescParams) ([]SystemEvent, error) {
 			return mq.SearchAsc(ctx, SearchAscParams(a))
@@ -298,14 +312,12 @@ func newTimePager(m Month, q *request, after *search.Cursor) *timePager {
 // that (ReceivedAt, ID) < key means ReceivedAt < until.
 func timeArgs(m Month, q *request) SearchDescParams {
 	since, until := bounds(q, m)
-	f := &q.f
-	return SearchDescParams{KeyAt: until, KeyID: 0, Since: since, Until: until,
-		Host: f.host, Tag: f.tag, NotHosts: jsonList(f.notHosts), NotTags: jsonList(f.notTags), Excluded: f.excluded, Rest: f.rest}
+	return SearchDescParams{KeyAt: until, KeyID: 0, Since: since, Until: until}
 }
 
 func (p *timePager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
 	p.args.Lim = limit
-	rows, err := p.page(mq, ctx, p.args)
+	rows, err := p.page(mq, withFilters(ctx, p.f), p.args)
 	if n := len(rows); n > 0 {
 		p.args.KeyAt, p.args.KeyID = rows[n-1].ReceivedAt, rows[n-1].ID
 	}
@@ -317,6 +329,7 @@ func (p *timePager) next(ctx context.Context, mq *Queries, limit int64) ([]Syste
 // the far end of the ID window.
 type matchPager struct {
 	args SearchMatchDescParams // SearchMatchAsc's are the same
+	f    filters
 	page func(*Queries, context.Context, SearchMatchDescParams) ([]SystemEvent, error)
 }
 
@@ -328,7 +341,7 @@ func newMatchPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *s
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	p := &matchPager{args: matchArgs(m, q)}
+	p := &matchPager{args: matchArgs(m, q), f: q.f}
 	if q.Order == search.OldestFirst {
 		p.page = func(mq *Queries, ctx context.Context, a SearchMatchDescParams) ([]SystemEvent, error) {
 			return mq.SearchMatchAsc(ctx, SearchMatchAscParams(a))
@@ -354,9 +367,7 @@ func newMatchPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *s
 // without its ID window.
 func matchArgs(m Month, q *request) SearchMatchDescParams {
 	since, until := bounds(q, m)
-	f := &q.f
-	return SearchMatchDescParams{Query: q.match, Since: since, Until: until,
-		Host: f.host, Tag: f.tag, NotHosts: jsonList(f.notHosts), NotTags: jsonList(f.notTags), Excluded: f.excluded, Rest: f.rest}
+	return SearchMatchDescParams{Query: q.match, Since: since, Until: until}
 }
 
 // idWindow is a range of IDs, min to max inclusive.
@@ -397,7 +408,7 @@ func noRows(m Month, err error) error {
 
 func (p *matchPager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
 	p.args.Lim = limit
-	rows, err := p.page(mq, ctx, p.args)
+	rows, err := p.page(mq, withFilters(ctx, p.f), p.args)
 	if n := len(rows); n > 0 {
 		p.args.KeyID = rows[n-1].ID
 	}
@@ -449,14 +460,13 @@ func countMonth(ctx context.Context, dbtx DBTX, m Month, q *request) (int64, err
 	mq := ForMonth(dbtx, m)
 	if q.match == "" {
 		a := timeArgs(m, q)
-		return mq.CountSearch(ctx, CountSearchParams{Since: a.Since, Until: a.Until,
-			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
+		return mq.CountSearch(withFilters(ctx, q.f), CountSearchParams{Since: a.Since, Until: a.Until})
 	}
 	w, ok, err := window(ctx, dbtx, m, q)
 	if err != nil || !ok {
 		return 0, err
 	}
 	a := matchArgs(m, q)
-	return mq.CountSearchMatch(ctx, CountSearchMatchParams{Query: a.Query, MinID: w.min, MaxID: w.max,
-		Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
+	return mq.CountSearchMatch(withFilters(ctx, q.f), CountSearchMatchParams{Query: a.Query, MinID: w.min, MaxID: w.max,
+		Since: a.Since, Until: a.Until})
 }

@@ -7,7 +7,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 )
 
 const batchesInside = `-- name: BatchesInside :one
@@ -53,38 +52,19 @@ func (q *Queries) CheckMatch(ctx context.Context, query string) (int64, error) {
 
 const countSearch = `-- name: CountSearch :one
 SELECT count(*) FROM SystemEvents e
-WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
-  AND (e.FromHost GLOB ?3 OR ?3 IS NULL)
-  AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
-  AND (CAST(?5 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?5 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?6 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?6 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?7 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?8 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?8 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+WHERE e.ReceivedAt >= ?1
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
+  AND e.ReceivedAt < ?2
 `
 
 type CountSearchParams struct {
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
+	Since string
+	Until string
 }
 
 // CountSearch counts what SearchDesc would list without a limit.
 func (q *Queries) CountSearch(ctx context.Context, arg CountSearchParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countSearch,
-		arg.Since,
-		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
-	)
+	row := q.db.QueryRowContext(ctx, countSearch, arg.Since, arg.Until)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -94,27 +74,16 @@ const countSearchMatch = `-- name: CountSearchMatch :one
 SELECT count(*) FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?1
   AND SystemEvents_FTS.rowid BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
-  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
-  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?11 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?11 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
 `
 
 type CountSearchMatchParams struct {
-	Query    string
-	MinID    int64
-	MaxID    int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
+	Query string
+	MinID int64
+	MaxID int64
+	Since string
+	Until string
 }
 
 // CountSearchMatch counts what SearchMatchDesc would list without a limit,
@@ -126,12 +95,6 @@ func (q *Queries) CountSearchMatch(ctx context.Context, arg CountSearchMatchPara
 		arg.MaxID,
 		arg.Since,
 		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -161,41 +124,20 @@ func (q *Queries) CountTimeRange(ctx context.Context, arg CountTimeRangeParams) 
 const eventsByID = `-- name: EventsByID :many
 SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.devicereportedtime, e.syslogtag, e.processid, e.msgid, e.structureddata, e.message, e.rawmessage, e.fromhostip FROM json_each(CAST(?1 AS TEXT)) i CROSS JOIN SystemEvents e ON e.ID = i.value
 WHERE +e.ReceivedAt >= ?2 AND +e.ReceivedAt < ?3
-  AND (e.FromHost GLOB ?4 OR ?4 IS NULL)
-  AND (e.SysLogTag GLOB ?5 OR ?5 IS NULL)
-  AND (CAST(?6 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?6 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?8 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?9 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?9 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY e.ID
 `
 
 type EventsByIDParams struct {
-	IDs      string
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
+	IDs   string
+	Since string
+	Until string
 }
 
 // EventsByID returns the events of ids (a JSON array of IDs) that match the
 // filters, in ID order.
 func (q *Queries) EventsByID(ctx context.Context, arg EventsByIDParams) ([]SystemEvent, error) {
-	rows, err := q.db.QueryContext(ctx, eventsByID,
-		arg.IDs,
-		arg.Since,
-		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
-	)
+	rows, err := q.db.QueryContext(ctx, eventsByID, arg.IDs, arg.Since, arg.Until)
 	if err != nil {
 		return nil, err
 	}
@@ -238,31 +180,20 @@ FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?2
   AND SystemEvents_FTS.rowid BETWEEN CAST(?3 AS INTEGER) AND CAST(?4 AS INTEGER)
   AND e.ReceivedAt >= ?5 AND e.ReceivedAt < ?6
-  AND (e.FromHost GLOB ?7 OR ?7 IS NULL)
-  AND (e.SysLogTag GLOB ?8 OR ?8 IS NULL)
-  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?12 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?12 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 GROUP BY value
 ORDER BY n DESC, value
-LIMIT ?13
+LIMIT ?7
 `
 
 type FacetMatchParams struct {
-	Field    int64
-	Query    string
-	MinID    int64
-	MaxID    int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
-	Lim      int64
+	Field int64
+	Query string
+	MinID int64
+	MaxID int64
+	Since string
+	Until string
+	Lim   int64
 }
 
 type FacetMatchRow struct {
@@ -280,12 +211,6 @@ func (q *Queries) FacetMatch(ctx context.Context, arg FacetMatchParams) ([]Facet
 		arg.MaxID,
 		arg.Since,
 		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {
@@ -370,30 +295,19 @@ SELECT CAST(CASE CAST(?1 AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLog
 FROM SystemEvents e
 WHERE e.ID BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER)
   AND +e.ReceivedAt >= ?4 AND +e.ReceivedAt < ?5
-  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
-  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?11 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?11 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 GROUP BY value
 ORDER BY n DESC, value
-LIMIT ?12
+LIMIT ?6
 `
 
 type FacetTimeParams struct {
-	Field    int64
-	MinID    int64
-	MaxID    int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
-	Lim      int64
+	Field int64
+	MinID int64
+	MaxID int64
+	Since string
+	Until string
+	Lim   int64
 }
 
 type FacetTimeRow struct {
@@ -412,12 +326,6 @@ func (q *Queries) FacetTime(ctx context.Context, arg FacetTimeParams) ([]FacetTi
 		arg.MaxID,
 		arg.Since,
 		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {
@@ -669,28 +577,17 @@ func (q *Queries) FirstIDSince(ctx context.Context, since string) (int64, error)
 const followEvents = `-- name: FollowEvents :many
 SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e
 WHERE e.ID > ?1 AND e.ID <= ?2
-  AND (e.FromHost GLOB ?3 OR ?3 IS NULL)
-  AND (e.SysLogTag GLOB ?4 OR ?4 IS NULL)
-  AND (CAST(?5 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?5 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?6 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?6 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?7 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?8 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?8 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
-  AND e.ReceivedAt >= ?9
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
+  AND e.ReceivedAt >= ?3
 ORDER BY e.ID
-LIMIT ?10
+LIMIT ?4
 `
 
 type FollowEventsParams struct {
-	KeyID    int64
-	BoundID  int64
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
-	Since    string
-	Lim      int64
+	KeyID   int64
+	BoundID int64
+	Since   string
+	Lim     int64
 }
 
 // FollowEvents lists the events with IDs above key_id up to bound_id, in
@@ -700,12 +597,6 @@ func (q *Queries) FollowEvents(ctx context.Context, arg FollowEventsParams) ([]S
 	rows, err := q.db.QueryContext(ctx, followEvents,
 		arg.KeyID,
 		arg.BoundID,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
 		arg.Since,
 		arg.Lim,
 	)
@@ -778,29 +669,18 @@ FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?3
   AND SystemEvents_FTS.rowid BETWEEN CAST(?4 AS INTEGER) AND CAST(?5 AS INTEGER)
   AND e.ReceivedAt >= ?6 AND e.ReceivedAt < ?7
-  AND (e.FromHost GLOB ?8 OR ?8 IS NULL)
-  AND (e.SysLogTag GLOB ?9 OR ?9 IS NULL)
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?11 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?11 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?12 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?13 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?13 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 GROUP BY bucket
 `
 
 type HistogramMatchParams struct {
-	Origin   int64
-	Step     int64
-	Query    string
-	MinID    int64
-	MaxID    int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
+	Origin int64
+	Step   int64
+	Query  string
+	MinID  int64
+	MaxID  int64
+	Since  string
+	Until  string
 }
 
 type HistogramMatchRow struct {
@@ -819,12 +699,6 @@ func (q *Queries) HistogramMatch(ctx context.Context, arg HistogramMatchParams) 
 		arg.MaxID,
 		arg.Since,
 		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
 	)
 	if err != nil {
 		return nil, err
@@ -852,28 +726,17 @@ SELECT CAST((unixepoch(e.ReceivedAt) - CAST(?1 AS INTEGER)) / CAST(?2 AS INTEGER
 FROM SystemEvents e
 WHERE e.ID BETWEEN CAST(?3 AS INTEGER) AND CAST(?4 AS INTEGER)
   AND +e.ReceivedAt >= ?5 AND +e.ReceivedAt < ?6
-  AND (e.FromHost GLOB ?7 OR ?7 IS NULL)
-  AND (e.SysLogTag GLOB ?8 OR ?8 IS NULL)
-  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?10 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?10 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?11 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?12 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?12 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 GROUP BY bucket
 `
 
 type HistogramTimeParams struct {
-	Origin   int64
-	Step     int64
-	MinID    int64
-	MaxID    int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
+	Origin int64
+	Step   int64
+	MinID  int64
+	MaxID  int64
+	Since  string
+	Until  string
 }
 
 type HistogramTimeRow struct {
@@ -894,12 +757,6 @@ func (q *Queries) HistogramTime(ctx context.Context, arg HistogramTimeParams) ([
 		arg.MaxID,
 		arg.Since,
 		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
 	)
 	if err != nil {
 		return nil, err
@@ -994,28 +851,17 @@ const searchAsc = `-- name: SearchAsc :many
 SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
   AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
-  AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
-  AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
-  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?10 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?10 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY e.ReceivedAt, e.ID
-LIMIT ?11
+LIMIT ?5
 `
 
 type SearchAscParams struct {
-	KeyAt    string
-	KeyID    int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
-	Lim      int64
+	KeyAt string
+	KeyID int64
+	Since string
+	Until string
+	Lim   int64
 }
 
 // SearchAsc is SearchDesc oldest first (ascending, the default order): it
@@ -1027,12 +873,6 @@ func (q *Queries) SearchAsc(ctx context.Context, arg SearchAscParams) ([]SystemE
 		arg.KeyID,
 		arg.Since,
 		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {
@@ -1075,28 +915,17 @@ const searchDesc = `-- name: SearchDesc :many
 SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) < (?1, CAST(?2 AS INTEGER))
   AND e.ReceivedAt >= ?3 AND e.ReceivedAt < ?4
-  AND (e.FromHost GLOB ?5 OR ?5 IS NULL)
-  AND (e.SysLogTag GLOB ?6 OR ?6 IS NULL)
-  AND (CAST(?7 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?7 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?9 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?10 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?10 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY e.ReceivedAt DESC, e.ID DESC
-LIMIT ?11
+LIMIT ?5
 `
 
 type SearchDescParams struct {
-	KeyAt    string
-	KeyID    int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
-	Lim      int64
+	KeyAt string
+	KeyID int64
+	Since string
+	Until string
+	Lim   int64
 }
 
 // SearchDesc lists the events received in [since, until), newest first,
@@ -1109,12 +938,6 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Syste
 		arg.KeyID,
 		arg.Since,
 		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {
@@ -1158,29 +981,18 @@ SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.d
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?1
   AND SystemEvents_FTS.rowid > CAST(?2 AS INTEGER) AND SystemEvents_FTS.rowid <= CAST(?3 AS INTEGER)
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
-  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
-  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?11 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?11 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY SystemEvents_FTS.rowid
-LIMIT ?12
+LIMIT ?6
 `
 
 type SearchMatchAscParams struct {
-	Query    string
-	KeyID    int64
-	BoundID  int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
-	Lim      int64
+	Query   string
+	KeyID   int64
+	BoundID int64
+	Since   string
+	Until   string
+	Lim     int64
 }
 
 // SearchMatchAsc is SearchMatchDesc oldest first: the IDs above key_id, up
@@ -1192,12 +1004,6 @@ func (q *Queries) SearchMatchAsc(ctx context.Context, arg SearchMatchAscParams) 
 		arg.BoundID,
 		arg.Since,
 		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {
@@ -1241,29 +1047,18 @@ SELECT e.id, e.facility, e.priority, e.fromhost, e.infounitid, e.receivedat, e.d
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?1
   AND SystemEvents_FTS.rowid < CAST(?2 AS INTEGER) AND SystemEvents_FTS.rowid >= CAST(?3 AS INTEGER)
   AND e.ReceivedAt >= ?4 AND e.ReceivedAt < ?5
-  AND (e.FromHost GLOB ?6 OR ?6 IS NULL)
-  AND (e.SysLogTag GLOB ?7 OR ?7 IS NULL)
-  AND (CAST(?8 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?8 AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(?9 AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(?9 AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(?10 AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(?11 AS TEXT) IS NULL OR aiosyslogd_match(CAST(?11 AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY SystemEvents_FTS.rowid DESC
-LIMIT ?12
+LIMIT ?6
 `
 
 type SearchMatchDescParams struct {
-	Query    string
-	KeyID    int64
-	BoundID  int64
-	Since    string
-	Until    string
-	Host     sql.NullString
-	Tag      sql.NullString
-	NotHosts sql.NullString
-	NotTags  sql.NullString
-	Excluded int64
-	Rest     sql.NullString
-	Lim      int64
+	Query   string
+	KeyID   int64
+	BoundID int64
+	Since   string
+	Until   string
+	Lim     int64
 }
 
 // SearchMatchDesc lists the events whose Message matches an FTS5 query,
@@ -1275,12 +1070,6 @@ func (q *Queries) SearchMatchDesc(ctx context.Context, arg SearchMatchDescParams
 		arg.BoundID,
 		arg.Since,
 		arg.Until,
-		arg.Host,
-		arg.Tag,
-		arg.NotHosts,
-		arg.NotTags,
-		arg.Excluded,
-		arg.Rest,
 		arg.Lim,
 	)
 	if err != nil {

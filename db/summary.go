@@ -67,8 +67,8 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *request, h *sear
 	}
 	var counts []bucketCount
 	if q.match == "" {
-		rows, err := mq.HistogramTime(ctx, HistogramTimeParams{Origin: origin, Step: step, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until,
-			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
+		rows, err := mq.HistogramTime(withFilters(ctx, q.f), HistogramTimeParams{Origin: origin, Step: step, MinID: w.min, MaxID: w.max,
+			Since: a.Since, Until: a.Until})
 		if err != nil {
 			return err
 		}
@@ -76,8 +76,8 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *request, h *sear
 			counts = append(counts, bucketCount{r.Bucket, r.N})
 		}
 	} else {
-		rows, err := mq.HistogramMatch(ctx, HistogramMatchParams{Origin: origin, Step: step, Query: a.Query, MinID: w.min, MaxID: w.max,
-			Since: a.Since, Until: a.Until, Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
+		rows, err := mq.HistogramMatch(withFilters(ctx, q.f), HistogramMatchParams{Origin: origin, Step: step, Query: a.Query, MinID: w.min, MaxID: w.max,
+			Since: a.Since, Until: a.Until})
 		if err != nil {
 			return err
 		}
@@ -165,15 +165,13 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *request, field searc
 		return plainFacetMonth(ctx, mq, m, q, field, w, counts)
 	}
 	if q.match == "" {
-		rows, err := mq.FacetTime(ctx, FacetTimeParams{Field: f, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
-			Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
+		rows, err := mq.FacetTime(withFilters(ctx, q.f), FacetTimeParams{Field: f, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth})
 		for _, r := range rows {
 			counts[r.Value] += r.N
 		}
 		return err
 	}
-	rows, err := mq.FacetMatch(ctx, FacetMatchParams{Field: f, Query: a.Query, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth,
-		Host: a.Host, Tag: a.Tag, NotHosts: a.NotHosts, NotTags: a.NotTags, Excluded: a.Excluded, Rest: a.Rest})
+	rows, err := mq.FacetMatch(withFilters(ctx, q.f), FacetMatchParams{Field: f, Query: a.Query, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth})
 	for _, r := range rows {
 		counts[r.Value] += r.N
 	}

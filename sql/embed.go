@@ -1,6 +1,7 @@
 // Package sql holds the SQL source of aiosyslogd: the template schema and the
-// queries that sqlc compiles into package db. Only the schema files are needed
-// at run time, to make a month table from the template.
+// queries that sqlc compiles into package db. Only the schema and the filters
+// fragment are needed at run time, to make a month table from the template
+// and to complete the statements that take the filters.
 package sql
 
 import _ "embed"
@@ -10,3 +11,11 @@ import _ "embed"
 //
 //go:embed schema.sql
 var Schema string
+
+// Filters is sql/filters.sql: the optional field filters of the statements
+// in sql/search.sql that have its template block, which db/month.go
+// replaces with it. It is a fragment, not a statement, so sqlc does not
+// compile it.
+//
+//go:embed filters.sql
+var Filters string

@@ -6,12 +6,7 @@
 SELECT * FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) < (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER))
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY e.ReceivedAt DESC, e.ID DESC
 LIMIT sqlc.arg(lim);
 
@@ -22,12 +17,7 @@ LIMIT sqlc.arg(lim);
 SELECT * FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) > (sqlc.arg(key_at), CAST(sqlc.arg(key_id) AS INTEGER))
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY e.ReceivedAt, e.ID
 LIMIT sqlc.arg(lim);
 
@@ -38,12 +28,7 @@ SELECT e.* FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvent
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid < CAST(sqlc.arg(key_id) AS INTEGER) AND SystemEvents_FTS.rowid >= CAST(sqlc.arg(bound_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY SystemEvents_FTS.rowid DESC
 LIMIT sqlc.arg(lim);
 
@@ -54,25 +39,16 @@ SELECT e.* FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvent
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid > CAST(sqlc.arg(key_id) AS INTEGER) AND SystemEvents_FTS.rowid <= CAST(sqlc.arg(bound_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY SystemEvents_FTS.rowid
 LIMIT sqlc.arg(lim);
 
 -- name: CountSearch :one
 -- CountSearch counts what SearchDesc would list without a limit.
 SELECT count(*) FROM SystemEvents e
-WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility));
+WHERE e.ReceivedAt >= sqlc.arg(since)
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
+  AND e.ReceivedAt < sqlc.arg(until);
 
 -- name: CountSearchMatch :one
 -- CountSearchMatch counts what SearchMatchDesc would list without a limit,
@@ -80,13 +56,8 @@ WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
 SELECT count(*) FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
-  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility));
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
+  AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until);
 
 -- name: FollowEvents :many
 -- FollowEvents lists the events with IDs above key_id up to bound_id, in
@@ -94,12 +65,7 @@ WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query
 -- query, follow uses SearchMatchAsc.)
 SELECT * FROM SystemEvents e
 WHERE e.ID > sqlc.arg(key_id) AND e.ID <= sqlc.arg(bound_id)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
   AND e.ReceivedAt >= sqlc.arg(since)
 ORDER BY e.ID
 LIMIT sqlc.arg(lim);
@@ -178,12 +144,7 @@ LIMIT sqlc.arg(lim);
 -- filters, in ID order.
 SELECT e.* FROM json_each(CAST(sqlc.arg(ids) AS TEXT)) i CROSS JOIN SystemEvents e ON e.ID = i.value
 WHERE +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY e.ID;
 
 -- name: FieldCounts :many
@@ -216,12 +177,7 @@ SELECT CAST((unixepoch(e.ReceivedAt) - CAST(sqlc.arg(origin) AS INTEGER)) / CAST
 FROM SystemEvents e
 WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
   AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 GROUP BY bucket;
 
 -- name: HistogramMatch :many
@@ -232,12 +188,7 @@ FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 GROUP BY bucket;
 
 -- name: FacetTime :many
@@ -249,12 +200,7 @@ SELECT CAST(CASE CAST(sqlc.arg(field) AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 
 FROM SystemEvents e
 WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
   AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 GROUP BY value
 ORDER BY n DESC, value
 LIMIT sqlc.arg(lim);
@@ -267,12 +213,7 @@ FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
-  AND (e.FromHost GLOB sqlc.narg(host) OR sqlc.narg(host) IS NULL)
-  AND (e.SysLogTag GLOB sqlc.narg(tag) OR sqlc.narg(tag) IS NULL)
-  AND (CAST(sqlc.narg(not_hosts) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_hosts) AS TEXT)) x WHERE e.FromHost GLOB x.value))
-  AND (CAST(sqlc.narg(not_tags) AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(sqlc.narg(not_tags) AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
-  AND (CAST(sqlc.arg(excluded) AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
-  AND (CAST(sqlc.narg(rest) AS TEXT) IS NULL OR aiosyslogd_match(CAST(sqlc.narg(rest) AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
+  AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 GROUP BY value
 ORDER BY n DESC, value
 LIMIT sqlc.arg(lim);
@@ -316,17 +257,18 @@ SELECT * FROM SystemEvents e WHERE e.ID = sqlc.arg(id);
 -- time through db.ForMonth (the template SystemEvents becomes
 -- SystemEventsYYYYMM).
 --
--- Every optional filter is a nullable parameter: NULL means "any". Each is
--- written column first, (column OP param OR param IS NULL), so that sqlc
--- types the parameter (sql.NullString, sql.NullInt64) from the column.
---   host, tag  GLOB patterns on FromHost and SysLogTag (no wildcard = exact)
---   rest       the part of a query tree no other parameter can say, printed
---              in the query language; aiosyslogd_match (db/matchfunc.go)
---              evaluates it on each row the other conditions leave
--- The severity and facility filters, kept and excluded, are one bit mask:
--- excluded has bit s set for each severity s (Priority) left out and bit
--- 8+f for each facility f, so that "severity at most 3" sets bits 4 to 7
--- and "facility 4" every facility bit but 8+4; 0 keeps everything.
+-- The optional field filters (host, tag, the exclusions, the severity and
+-- facility mask, and rest, what only aiosyslogd_match can say) are written
+-- once, in sql/filters.sql. A statement that takes them has the template
+-- block
+--   AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
+-- where they go: sqlc sees the constant 1, so the generated parameters do
+-- not carry the filters, and db/month.go replaces the block with
+-- sql/filters.sql and binds its parameters to the filters the caller put
+-- in the context (db.withFilters). It refuses a statement with the block
+-- run without filters, and filters given to a statement without it.
+-- sqlc drops a comment that ends a statement, so the block is never a
+-- statement's last line.
 -- The time range is never optional: the caller clamps it to the month, so
 -- that it always bounds the ReceivedAt index. since is inclusive, until
 -- exclusive, both in db.TimeLayout. SearchDesc and SearchAsc page with a
