@@ -10,9 +10,9 @@ import (
 )
 
 // How a query tree becomes the parameters of the statements in
-// sql/search.sql and of their filters, sql/filters.sql. The tree's top level is a list of conditions that must
-// all hold (an And, or one node); each goes to the first of these that can
-// take it:
+// sql/search.sql and of their filters, sql/filters.sql. The tree's top
+// level is a list of conditions that must all hold (an And, or one node);
+// each goes to the first of these that can take it:
 //
 //   - full-text terms, and And, Or and Not of them: the FTS5 MATCH string
 //     (matchExpr), every token quoted, so that no character a user types
