@@ -2,6 +2,7 @@ package db
 
 import (
 	"database/sql"
+	"slices"
 	"strings"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
@@ -61,7 +62,17 @@ func compile(q search.Query) *request {
 	if len(rest) > 0 {
 		r.f.rest = sql.NullString{String: andOf(rest).String(), Valid: true}
 	}
+	if slices.ContainsFunc(rest, isSDField) {
+		r.f.hasSD = sql.NullInt64{Int64: 1, Valid: true}
+	}
 	return r
+}
+
+// isSDField reports whether n is an sd.ID.PARAM: field, which no message
+// without structured data matches.
+func isSDField(n query.Node) bool {
+	f, ok := n.(*query.Field)
+	return ok && f.Name == query.SD
 }
 
 // conjuncts is the list of conditions that must all hold for n.

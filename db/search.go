@@ -166,8 +166,11 @@ type filters struct {
 	// for a severity s left out, and bit 8+f for a facility f.
 	notHosts, notTags []string
 	excluded          int64
-	// rest is what the others cannot say, for aiosyslogd_match.
-	rest sql.NullString
+	// rest is what the others cannot say, for aiosyslogd_match; hasSD is
+	// 1 when rest needs structured data to hold (NULL otherwise), so that
+	// rows without any are passed over first.
+	rest  sql.NullString
+	hasSD sql.NullInt64
 }
 
 // isZero reports whether f keeps every event.
@@ -215,6 +218,7 @@ func (f *filters) params() []sql.NamedArg {
 		sql.Named("not_hosts", jsonList(f.notHosts)),
 		sql.Named("not_tags", jsonList(f.notTags)),
 		sql.Named("excluded", f.excluded),
+		sql.Named("has_sd", f.hasSD),
 		sql.Named("rest", f.rest),
 	}
 }

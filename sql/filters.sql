@@ -21,6 +21,10 @@
 --                          facility f, so that "severity at most 3" sets
 --                          bits 4 to 7 and "facility 4" every facility bit
 --                          but 8+4; 0 keeps everything
+--   :has_sd                1 when the rest holds only for a message with
+--                          structured data (sd.ID.PARAM:value): the rows
+--                          without any are left out before aiosyslogd_match
+--                          is called for them; NULL otherwise
 --   :rest                  the part of a query tree no other parameter can
 --                          say, printed in the query language;
 --                          aiosyslogd_match (db/matchfunc.go) evaluates it
@@ -30,4 +34,5 @@ AND (e.SysLogTag GLOB :tag OR :tag IS NULL)
 AND (CAST(:not_hosts AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(:not_hosts AS TEXT)) x WHERE e.FromHost GLOB x.value))
 AND (CAST(:not_tags AS TEXT) IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(CAST(:not_tags AS TEXT)) x WHERE e.SysLogTag GLOB x.value))
 AND (CAST(:excluded AS INTEGER) & ((1 << e.Priority) | (256 << e.Facility))) = 0
+AND (:has_sd IS NULL OR e.StructuredData IS NOT NULL)
 AND (CAST(:rest AS TEXT) IS NULL OR aiosyslogd_match(CAST(:rest AS TEXT), e.FromHost, e.SysLogTag, e.ProcessID, e.MsgID, e.FromHostIP, e.StructuredData, e.Message, e.Priority, e.Facility))
