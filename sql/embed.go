@@ -1,8 +1,9 @@
-// Package sql holds the SQL source of aiosyslogd: the template schema and the
-// queries that sqlc compiles into package db. Only the schema and the filters
-// fragment are needed at run time, to make a month table from the template
-// and to complete the statements that take the filters.
-package sql
+// Package sqlsrc holds the SQL source of aiosyslogd, in the folder sql/:
+// the template schema and the queries that sqlc compiles into package db.
+// Only the schema and the filters fragment are needed at run time, to make
+// a month table from the template and to complete the statements that take
+// the filters. (Not package sql: that would shadow database/sql.)
+package sqlsrc
 
 import _ "embed"
 
