@@ -119,7 +119,7 @@ func searchPrint(ctx context.Context, reader *db.Reader, q search.Query, out *pr
 		err = ferr
 	}
 	if err != nil {
-		return searchError(err)
+		return searchFail("%v", err)
 	}
 	if found == 0 {
 		return cli.Exit("", exitNone)
@@ -131,7 +131,7 @@ func searchPrint(ctx context.Context, reader *db.Reader, q search.Query, out *pr
 func searchCount(ctx context.Context, c *cli.Context, reader *db.Reader, q search.Query) error {
 	n, err := reader.Count(ctx, q)
 	if err != nil {
-		return searchError(err)
+		return searchFail("%v", err)
 	}
 	fmt.Fprintln(c.App.Writer, n)
 	if n == 0 {
@@ -158,15 +158,9 @@ func searchFollow(ctx context.Context, c *cli.Context, reader *db.Reader, q sear
 		err = reader.Follow(ctx, q, pos, followInterval, print)
 	}
 	if err != nil && ctx.Err() == nil {
-		return searchError(err)
+		return searchFail("%v", err)
 	}
 	return nil
-}
-
-// searchError turns an error of the search into search's message and exit
-// status.
-func searchError(err error) error {
-	return searchFail("%v", err)
 }
 
 // searchDatabase is the database to search: --db, else the configuration's
