@@ -52,7 +52,7 @@ var shownHosts = chromedp.Evaluate[[]string](`Array.from(document.querySelectorA
 
 func queryKeyboard(t *testing.T, ctx context.Context, w *webProc) {
 	browse(t, ctx, "type", chromedp.Navigate(w.url+"/?since=1h"), loaded,
-		chromedp.SendKeys("#q", "failed host:web"), chromedp.WaitVisible("#suggest li"))
+		chromedp.SendKeys("#q", "failed host:web"), chromedp.WaitVisible(`#suggest[data-prefix="web"] li`))
 	if got := browserValue(t, ctx, "suggestions", suggestions); !slices.Equal(got, []string{"web-01", "web-02"}) {
 		t.Fatalf("suggestions after host:web: %q", got)
 	}
@@ -75,7 +75,7 @@ func queryKeyboard(t *testing.T, ctx context.Context, w *webProc) {
 		q.focus();
 		q.setSelectionRange(7, 7);
 		q.dispatchEvent(new Event("input"));
-	})()`), chromedp.WaitVisible("#suggest li"), chromedp.KeyEvent(kb.ArrowDown+kb.Enter), chromedp.WaitNotVisible("#suggest"))
+	})()`), chromedp.WaitVisible(`#suggest[data-prefix="w"] li`), chromedp.KeyEvent(kb.ArrowDown+kb.Enter), chromedp.WaitNotVisible("#suggest"))
 	if q := browserValue(t, ctx, "q", chromedp.Value("#q")); q != "(host:web-01) sshd" {
 		t.Errorf("the query bar after a pick inside it: %q", q)
 	}
@@ -83,12 +83,12 @@ func queryKeyboard(t *testing.T, ctx context.Context, w *webProc) {
 
 func queryMouse(t *testing.T, ctx context.Context, w *webProc) {
 	browse(t, ctx, "type", chromedp.Navigate(w.url+"/?since=1h"), loaded,
-		chromedp.SendKeys("#q", "-app:ng"), chromedp.WaitVisible(`//ul[@id="suggest"]/li[text()="nginx"]`),
-		chromedp.Click(`//ul[@id="suggest"]/li[text()="nginx"]`), chromedp.WaitNotVisible("#suggest"))
+		chromedp.SendKeys("#q", "-app:ng"), chromedp.WaitVisible(`//ul[@id="suggest" and @data-prefix="ng"]/li[text()="nginx"]`),
+		chromedp.Click(`//ul[@id="suggest" and @data-prefix="ng"]/li[text()="nginx"]`), chromedp.WaitNotVisible("#suggest"))
 	if q := browserValue(t, ctx, "q", chromedp.Value("#q")); q != "-app:nginx " {
 		t.Errorf("the query bar after a click: %q", q)
 	}
-	browse(t, ctx, "escape", chromedp.SendKeys("#q", "tag:p"), chromedp.WaitVisible("#suggest li"),
+	browse(t, ctx, "escape", chromedp.SendKeys("#q", "tag:p"), chromedp.WaitVisible(`#suggest[data-prefix="p"] li`),
 		chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible("#suggest"))
 	if q := browserValue(t, ctx, "q", chromedp.Value("#q")); q != "-app:nginx tag:p" {
 		t.Errorf("Escape changed the query bar: %q", q)

@@ -425,6 +425,7 @@
     suggestAbort = null;
     suggest.hidden = true;
     suggest.replaceChildren();
+    delete suggest.dataset.prefix;
     active = -1;
     qInput.setAttribute("aria-expanded", "false");
     qInput.removeAttribute("aria-activedescendant");
@@ -444,22 +445,29 @@
     try {
       const res = await fetch("/api/values?" + p.toString(), { signal: suggestAbort.signal, credentials: "same-origin" });
       if (!res.ok) { closeSuggest(); return; }
-      drawSuggest((await res.json()).values);
+      drawSuggest((await res.json()).values, m[3]);
     } catch (err) { /* aborted by a newer request, or offline: no suggestions */ }
   }
 
-  function drawSuggest(values) {
-    active = -1;
+  // drawSuggest shows the values for a prefix. A value picked with the
+  // arrows stays picked when a later answer still holds it, so a slow
+  // answer arriving between two key presses does not lose the choice.
+  function drawSuggest(values, prefix) {
+    const was = active >= 0 ? suggest.children[active].textContent : null;
+    active = values.indexOf(was);
     suggest.replaceChildren(...values.map((v, i) => {
       const li = el("li", v, "option");
       li.id = "suggest-" + i;
       li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", "false");
+      li.setAttribute("aria-selected", String(i === active));
       li.addEventListener("mousedown", (e) => { e.preventDefault(); pick(v); });
       return li;
     }));
+    suggest.dataset.prefix = prefix;
     suggest.hidden = values.length === 0;
     qInput.setAttribute("aria-expanded", String(values.length > 0));
+    if (active >= 0) qInput.setAttribute("aria-activedescendant", suggest.children[active].id);
+    else qInput.removeAttribute("aria-activedescendant");
   }
 
   function moveActive(by) {
