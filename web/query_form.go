@@ -9,7 +9,6 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
-	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
 // The parameters of a query, in the URL of the page and of the API:
@@ -46,7 +45,7 @@ func parseQuery(v url.Values, now time.Time) (search.Query, error) {
 	if err != nil {
 		return search.Query{}, err
 	}
-	q := search.Query{Expr: expr, Host: v.Get("host"), Tag: v.Get("tag"), Limit: defaultLimit}
+	q := search.Query{Expr: expr, Limit: defaultLimit}
 	if q.Order, err = search.ParseOrder(v.Get("order")); err != nil {
 		return q, &badRequest{err.Error()}
 	}
@@ -56,13 +55,30 @@ func parseQuery(v url.Values, now time.Time) (search.Query, error) {
 	if err := parseLimit(v, &q); err != nil {
 		return q, err
 	}
-	if err := parseRange(v, now, &q); err != nil {
+	loc, err := parseZone(v.Get("tz"))
+	if err != nil {
 		return q, err
 	}
-	if err := parseLevels(v, &q); err != nil {
-		return q, err
+	for _, key := range []string{"not_host", "not_tag", "not_facility", "not_severity"} {
+		if len(v[key]) > maxExclusions {
+			return q, badParam(key, "at most %d values", maxExclusions)
+		}
 	}
-	return q, parseExclusions(v, &q)
+	if err := urlShortcuts(v).Apply(&q, now, loc); err != nil {
+		return q, &badRequest{err.Error()}
+	}
+	return q, nil
+}
+
+// urlShortcuts are the filter parameters as sent.
+func urlShortcuts(v url.Values) *search.Shortcuts {
+	return &search.Shortcuts{
+		Since: v.Get("since"), Until: v.Get("until"),
+		Host: v.Get("host"), Tag: v.Get("tag"),
+		Facility: v.Get("facility"), Severity: v.Get("severity"),
+		NotHosts: v["not_host"], NotTags: v["not_tag"],
+		NotFacilities: v["not_facility"], NotSeverities: v["not_severity"],
+	}
 }
 
 func badParam(key, format string, args ...any) error {
@@ -82,85 +98,15 @@ func parseLimit(v url.Values, q *search.Query) error {
 	return nil
 }
 
-// parseRange reads since, until and tz.
-func parseRange(v url.Values, now time.Time, q *search.Query) error {
-	loc := time.Local
-	if tz := v.Get("tz"); tz != "" {
-		l, err := time.LoadLocation(tz)
-		if err != nil || strings.EqualFold(tz, "local") {
-			return badParam("tz", "%q is not a time zone name (Europe/Berlin, UTC)", tz)
-		}
-		loc = l
+// parseZone reads tz: the zone of times written without one, the
+// server's when empty.
+func parseZone(tz string) (*time.Location, error) {
+	if tz == "" {
+		return time.Local, nil
 	}
-	for _, p := range []struct {
-		key string
-		dst *time.Time
-	}{{"since", &q.Since}, {"until", &q.Until}} {
-		if s := v.Get(p.key); s != "" {
-			t, err := search.ParseTime(s, now, loc)
-			if err != nil {
-				return badParam(p.key, "%v", err)
-			}
-			*p.dst = t
-		}
+	l, err := time.LoadLocation(tz)
+	if err != nil || strings.EqualFold(tz, "local") {
+		return nil, badParam("tz", "%q is not a time zone name (Europe/Berlin, UTC)", tz)
 	}
-	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
-		return &badRequest{fmt.Sprintf("since %s is not before until %s", q.Since.Format(time.RFC3339), q.Until.Format(time.RFC3339))}
-	}
-	return nil
-}
-
-// parseLevels reads facility and severity.
-func parseLevels(v url.Values, q *search.Query) error {
-	if s := v.Get("facility"); s != "" {
-		f, err := syslog.ParseFacility(s)
-		if err != nil {
-			return badParam("facility", "%v", err)
-		}
-		q.Facility = &f
-	}
-	if s := v.Get("severity"); s != "" {
-		sev, err := syslog.ParseSeverity(s)
-		if err != nil {
-			return badParam("severity", "%v", err)
-		}
-		q.Severity = &sev
-	}
-	return nil
-}
-
-// parseExclusions reads the not_ parameters.
-func parseExclusions(v url.Values, q *search.Query) error {
-	for _, key := range []string{"not_host", "not_tag", "not_facility", "not_severity"} {
-		if len(v[key]) > maxExclusions {
-			return badParam(key, "at most %d values", maxExclusions)
-		}
-	}
-	q.Not.Hosts = nonEmpty(v["not_host"])
-	q.Not.Tags = nonEmpty(v["not_tag"])
-	for _, s := range nonEmpty(v["not_facility"]) {
-		f, err := syslog.ParseFacility(s)
-		if err != nil {
-			return badParam("not_facility", "%v", err)
-		}
-		q.Not.Facilities = append(q.Not.Facilities, f)
-	}
-	for _, s := range nonEmpty(v["not_severity"]) {
-		sev, err := syslog.ParseSeverity(s)
-		if err != nil {
-			return badParam("not_severity", "%v", err)
-		}
-		q.Not.Severities = append(q.Not.Severities, sev)
-	}
-	return nil
-}
-
-func nonEmpty(vals []string) []string {
-	var out []string
-	for _, s := range vals {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
+	return l, nil
 }

@@ -75,7 +75,7 @@ func normalizeSearchURL(v url.Values, bare bool) (url.Values, bool) {
 		changed = true
 	}
 	for key, vals := range v {
-		if kept := nonEmpty(vals); len(kept) != len(vals) {
+		if kept := slices.DeleteFunc(slices.Clone(vals), func(s string) bool { return s == "" }); len(kept) != len(vals) {
 			changed = true
 			if len(kept) == 0 {
 				v.Del(key)

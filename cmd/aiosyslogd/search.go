@@ -15,7 +15,6 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
-	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
 // Exit statuses of search, as grep's.
@@ -211,68 +210,35 @@ func searchQuery(c *cli.Context, now time.Time) (search.Query, error) {
 	if err != nil {
 		return search.Query{}, fmt.Errorf("bad query: %w", err)
 	}
-	q := search.Query{Expr: expr, Limit: c.Int("limit"), Host: c.String("host"), Tag: c.String("tag")}
-	q.Not.Hosts, q.Not.Tags = c.StringSlice("not-host"), c.StringSlice("not-tag")
+	q := search.Query{Expr: expr, Limit: c.Int("limit")}
 	if c.Bool("reverse") {
 		q.Order = search.OldestFirst
 	}
 	if q.Limit < 0 {
 		return q, fmt.Errorf("--limit %d: want 0 (all) or more", q.Limit)
 	}
-	if err := searchTimes(c, now, &q); err != nil {
-		return q, err
+	if err := searchShortcuts(c).Apply(&q, now, time.Local); err != nil {
+		return q, flagError(err)
 	}
-	return q, searchLevels(c, &q)
+	return q, nil
 }
 
-// searchTimes reads --since and --until into q.
-func searchTimes(c *cli.Context, now time.Time, q *search.Query) error {
-	var err error
-	for _, t := range []struct {
-		flag string
-		dst  *time.Time
-	}{{"since", &q.Since}, {"until", &q.Until}} {
-		if c.IsSet(t.flag) {
-			if *t.dst, err = search.ParseTime(c.String(t.flag), now, time.Local); err != nil {
-				return fmt.Errorf("--%s: %w", t.flag, err)
-			}
-		}
+// searchShortcuts are the filter flags as typed.
+func searchShortcuts(c *cli.Context) *search.Shortcuts {
+	return &search.Shortcuts{
+		Since: c.String("since"), Until: c.String("until"),
+		Host: c.String("host"), Tag: c.String("tag"),
+		Facility: c.String("facility"), Severity: c.String("severity"),
+		NotHosts: c.StringSlice("not-host"), NotTags: c.StringSlice("not-tag"),
+		NotFacilities: c.StringSlice("not-facility"), NotSeverities: c.StringSlice("not-severity"),
 	}
-	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
-		return fmt.Errorf("--since %s is not before --until %s", q.Since.Format(time.RFC3339), q.Until.Format(time.RFC3339))
-	}
-	return nil
 }
 
-// searchLevels reads --facility, --severity and their --not- forms into q.
-func searchLevels(c *cli.Context, q *search.Query) error {
-	for _, s := range c.StringSlice("not-facility") {
-		f, err := syslog.ParseFacility(s)
-		if err != nil {
-			return fmt.Errorf("--not-facility: %w", err)
-		}
-		q.Not.Facilities = append(q.Not.Facilities, f)
+// flagError names a shortcut that does not read by its flag (--not-tag).
+func flagError(err error) error {
+	var se *search.ShortcutError
+	if errors.As(err, &se) {
+		return fmt.Errorf("--%s: %w", strings.ReplaceAll(se.Name, "_", "-"), se.Err)
 	}
-	for _, s := range c.StringSlice("not-severity") {
-		sev, err := syslog.ParseSeverity(s)
-		if err != nil {
-			return fmt.Errorf("--not-severity: %w", err)
-		}
-		q.Not.Severities = append(q.Not.Severities, sev)
-	}
-	if c.IsSet("facility") {
-		f, err := syslog.ParseFacility(c.String("facility"))
-		if err != nil {
-			return fmt.Errorf("--facility: %w", err)
-		}
-		q.Facility = &f
-	}
-	if c.IsSet("severity") {
-		s, err := syslog.ParseSeverity(c.String("severity"))
-		if err != nil {
-			return fmt.Errorf("--severity: %w", err)
-		}
-		q.Severity = &s
-	}
-	return nil
+	return err
 }
