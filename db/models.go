@@ -8,6 +8,22 @@ import (
 	"database/sql"
 )
 
+type AiosyslogdBatch struct {
+	Facility           int64
+	Priority           int64
+	FromHost           string
+	ReceivedAt         string
+	DeviceReportedTime sql.NullString
+	SysLogTag          string
+	ProcessID          string
+	MsgID              string
+	StructuredData     sql.NullString
+	Message            string
+	RawMessage         []byte
+	FromHostIP         sql.NullString
+	Batch              interface{}
+}
+
 type PragmaTableInfo struct {
 	Cid       int64
 	Name      string

@@ -9,13 +9,13 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
-// appendRow appends r to buf as the JSON array InsertBatch reads one row
-// from: [Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
+// appendRow appends r to buf as a JSON array of the columns the virtual
+// table aiosyslogd_batch hands InsertBatch (sql/batch.sql), for sql_dump:
+// [Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
 // SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage as hex,
 // FromHostIP].
 // sd is scratch space for the structured data; the grown slice is returned
-// for reuse. Writing the JSON by hand keeps the hot path free of reflection
-// and of per-field allocations.
+// for reuse.
 func appendRow(buf, sd []byte, r *ingest.Record) (_, _ []byte) {
 	m := &r.Message
 	buf = append(buf, '[')

@@ -37,7 +37,6 @@ type Store struct {
 
 	known  map[Month]bool // month tables known to exist
 	months []Month        // the months of the batch being written
-	rows   []byte         // the JSON rows of one month of a batch, reused
 	sd     []byte         // scratch for one row's structured data, reused
 	ckpt   *checkpointer  // copies the WAL into the database file
 	fields fieldRecord    // where each host and tag of recent rows is
@@ -369,42 +368,42 @@ func (s *Store) dropMonth(ctx context.Context, m Month) (err error) {
 // month's table, in one statement.
 func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch []ingest.Record) error {
 	rows := 0
-	s.rows = append(s.rows[:0], '[')
 	for i := range batch {
-		r := &batch[i]
-		if MonthOf(r.ReceivedAt) != month {
-			continue
+		if MonthOf(batch[i].ReceivedAt) == month {
+			rows++
 		}
-		if rows > 0 {
-			s.rows = append(s.rows, ',')
-		}
-		s.rows, s.sd = appendRow(s.rows, s.sd, r)
-		rows++
 	}
-	s.rows = append(s.rows, ']')
 	if s.SQLDump != nil {
-		q, _ := rewrite(insertBatch, month)
-		fmt.Fprintf(s.SQLDump, "%s;\n-- rows: %s\n", q, s.rows)
+		s.dumpRows(month, batch)
 	}
-	// A string, not []byte: jsonb_each would read a BLOB as JSONB.
-	n, err := ForMonth(tx, month).InsertBatch(ctx, string(s.rows))
+	n, sd, err := insertRows(ctx, tx, month, batch, s.sd)
+	s.sd = sd
 	if err != nil {
 		return fmt.Errorf("insert %d rows into %s: %w", rows, month.Table(), err)
 	}
 	if n != int64(rows) {
 		return fmt.Errorf("insert into %s: stored %d rows of %d", month.Table(), n, rows)
 	}
-	if err := s.writeBatchFields(ctx, tx, month, batch, n); err != nil {
-		return err
-	}
-	if cap(s.rows) > maxKeptRows {
-		s.rows = nil // one huge batch does not pin its buffer for good
-	}
-	return nil
+	return s.writeBatchFields(ctx, tx, month, batch, n)
 }
 
-// maxKeptRows is the largest rows buffer kept between batches.
-const maxKeptRows = 16 << 20
+// dumpRows prints InsertBatch for month to SQLDump, and the rows its
+// virtual table hands over as a JSON array of arrays in the order of
+// sql/batch.sql.
+func (s *Store) dumpRows(month Month, batch []ingest.Record) {
+	q, _ := rewrite(insertBatch, month)
+	buf := []byte("[")
+	for i := range batch {
+		if MonthOf(batch[i].ReceivedAt) != month {
+			continue
+		}
+		if len(buf) > 1 {
+			buf = append(buf, ',')
+		}
+		buf, s.sd = appendRow(buf, s.sd, &batch[i])
+	}
+	fmt.Fprintf(s.SQLDump, "%s;\n-- rows: %s]\n", q, buf)
+}
 
 // ensure Store satisfies the interface the batcher needs.
 var _ ingest.Store = (*Store)(nil)

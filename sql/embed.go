@@ -20,3 +20,9 @@ var Schema string
 //
 //go:embed filters.sql
 var Filters string
+
+// Batch is sql/batch.sql: the columns of the virtual table InsertBatch
+// reads a batch's rows from, which its module declares as its schema.
+//
+//go:embed batch.sql
+var Batch string

@@ -352,7 +352,7 @@ func TestServeDumpsAndDatabaseless(t *testing.T) {
 		},
 		{
 			name: "sql_dump prints the batch's SQL and log_dump stays quiet", server: "log_dump = true", sqlite: "sql_dump = true",
-			wantOut: []string{"INSERT INTO " + db.MonthOf(time.Now()).Table() + " (", "jsonb_each(?1)", `"An application event"`},
+			wantOut: []string{"INSERT INTO " + db.MonthOf(time.Now()).Table() + " (", "FROM aiosyslogd_batch", "-- rows: [[", `"An application event"`},
 			notOut:  []string{msg}, wantDB: true,
 		},
 		{
