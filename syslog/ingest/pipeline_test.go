@@ -446,12 +446,13 @@ func TestStreamInputLogsConnectionCounters(t *testing.T) {
 	c.TimedOut()
 	c.Broken()
 	c.Cut()
+	c.Reset()
 	tcp.Offer(msg("stream"))
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
 	line := logs.String()[strings.Index(logs.String(), "msg=stopped"):]
-	want := "tcp.received=1 tcp.stored=1 tcp.dropped=0 tcp.malformed=0 tcp.open=1 tcp.refused=1 tcp.timeouts=1 tcp.broken=1 tcp.cut=1"
+	want := "tcp.received=1 tcp.stored=1 tcp.dropped=0 tcp.malformed=0 tcp.open=1 tcp.refused=1 tcp.timeouts=1 tcp.broken=1 tcp.cut=1 tcp.resets=1"
 	if !strings.Contains(line, want) {
 		t.Errorf("stopped line lacks %s: %s", want, line)
 	}
@@ -459,7 +460,7 @@ func TestStreamInputLogsConnectionCounters(t *testing.T) {
 		t.Errorf("a datagram transport has connection counters: %s", line)
 	}
 	st := p.Stats()
-	if ts := st.Transports[1]; !ts.Stream || ts.Open != 1 || ts.Cut != 1 {
+	if ts := st.Transports[1]; !ts.Stream || ts.Open != 1 || ts.Cut != 1 || ts.Resets != 1 {
 		t.Errorf("tcp stats = %+v", ts)
 	}
 }

@@ -48,6 +48,8 @@ type RELP struct {
 	MaxMessageSize int           // bytes of a message kept; 0 = DefaultMaxMessageSize
 	DrainTimeout   time.Duration // bound of the wait for acknowledgements at shutdown; 0 = DefaultDrainTimeout
 	Window         int           // unacknowledged messages per session; 0 = DefaultRELPWindow
+
+	resets limitedLog // sessions the sender reset
 }
 
 // Listen opens the listening socket on r.Addr; Serve logs the address really
@@ -166,6 +168,9 @@ func (s *relpConn) readFailed(ctx context.Context, err error) (serverClose bool)
 		s.r.Input.Conns().TimedOut()
 		s.logger.Debug("closing a RELP session that sent no complete frame within idle_timeout", "from", s.from.String())
 		return true
+	case isReset(err):
+		s.r.Input.Conns().Reset()
+		s.r.resets.log(s.logger, resetMessage, "proto", "relp", "from", s.from.String())
 	case errors.Is(err, io.EOF):
 		s.logger.Debug("session closed by the sender", "proto", "relp", "from", s.from.String())
 	default:

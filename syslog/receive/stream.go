@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
@@ -186,6 +187,13 @@ func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
+
+// resetMessage is the warning of a connection the sender reset.
+const resetMessage = "connection reset by the sender: what it sent that was not read yet is lost (counted as resets)"
+
+// isReset reports whether err is the sender's reset of the connection:
+// the kernel then discards what it held unread, so messages may be lost.
+func isReset(err error) bool { return errors.Is(err, syscall.ECONNRESET) }
 
 // peer returns the address of c's other end.
 func peer(c net.Conn) netip.AddrPort {

@@ -60,6 +60,7 @@ type TCP struct {
 	HandshakeTimeout time.Duration // 0 = DefaultHandshakeTimeout
 
 	warnings limitedLog // refused connections: handshakes, PROXY headers
+	resets   limitedLog // connections the sender reset
 }
 
 func (t *TCP) proto() string {
@@ -186,6 +187,9 @@ func (t *TCP) ended(ctx context.Context, err error, from netip.AddrPort) {
 		t.Input.Conns().TimedOut()
 		logger.Debug("closing a connection that sent no complete message within idle_timeout", "proto", t.proto(),
 			"from", from.String(), "idle_timeout", orDefault(t.IdleTimeout, DefaultIdleTimeout))
+	case isReset(err):
+		t.Input.Conns().Reset()
+		t.resets.log(logger, resetMessage, "proto", t.proto(), "from", from.String())
 	default:
 		logger.Debug("connection ended", "proto", t.proto(), "from", from.String(), "error", err)
 	}
