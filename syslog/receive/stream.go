@@ -56,6 +56,7 @@ type streamServer struct {
 	handle func(ctx, hard context.Context, c net.Conn)
 
 	refusals limitedLog
+	logs     []*limitedLog // the receiver's own, flushed when Serve returns
 	wg       sync.WaitGroup
 	mu       sync.Mutex
 	conns    map[net.Conn]struct{}
@@ -77,6 +78,10 @@ func (s *streamServer) serve(ctx context.Context, ln net.Listener) error {
 	drained := time.AfterFunc(s.drain, hardCancel)
 	defer drained.Stop()
 	s.wg.Wait()
+	s.refusals.flush()
+	for _, l := range s.logs {
+		l.flush()
+	}
 	return err
 }
 
@@ -202,31 +207,6 @@ func peer(c net.Conn) netip.AddrPort {
 	}
 	ap, _ := netip.ParseAddrPort(c.RemoteAddr().String())
 	return ap
-}
-
-// limitedLog logs a warning at most every limitedLogEvery, with the count
-// of those it left out.
-type limitedLog struct {
-	mu         sync.Mutex
-	last       time.Time
-	suppressed int
-}
-
-const limitedLogEvery = 10 * time.Second
-
-func (l *limitedLog) log(logger *slog.Logger, msg string, args ...any) {
-	l.mu.Lock()
-	now := time.Now()
-	if now.Sub(l.last) < limitedLogEvery {
-		l.suppressed++
-		l.mu.Unlock()
-		return
-	}
-	l.last = now
-	n := l.suppressed
-	l.suppressed = 0
-	l.mu.Unlock()
-	logger.Warn(msg, append(args, "like_this_since_last_line", n)...)
 }
 
 func orDefault[T int | time.Duration](v, def T) T {

@@ -61,6 +61,7 @@ type TCP struct {
 
 	warnings limitedLog // refused connections: handshakes, PROXY headers
 	resets   limitedLog // connections the sender reset
+	cuts     limitedLog // messages cut to MaxMessageSize
 }
 
 func (t *TCP) proto() string {
@@ -91,7 +92,7 @@ func (t *TCP) Serve(ctx context.Context, ln net.Listener) error {
 	s := &streamServer{
 		proto: t.proto(), input: t.Input, logger: loggerOr(t.Logger),
 		max: orDefault(t.MaxConnections, DefaultMaxConnections), drain: orDefault(t.DrainTimeout, DefaultDrainTimeout),
-		handle: t.serveConn,
+		handle: t.serveConn, logs: []*limitedLog{&t.warnings, &t.resets, &t.cuts},
 	}
 	return s.serve(ctx, ln)
 }
@@ -151,18 +152,14 @@ func (t *TCP) open(c net.Conn) (*bufio.Reader, netip.AddrPort, error) {
 // read submits each frame of fr until the stream ends.
 func (t *TCP) read(hard context.Context, fr *framing.Reader, dl *deadlines, from netip.AddrPort) {
 	now, logger := clockOr(t.Now), loggerOr(t.Logger)
-	cutLogged := false
 	for {
 		dl.next()
 		f, err := fr.Next()
 		if len(f.Data) > 0 {
 			if f.Cut {
 				t.Input.Conns().Cut()
-				if !cutLogged { // once per connection: the counter has the rest
-					logger.Warn("message cut to max_message_size", "proto", t.proto(), "from", from.String(),
-						"max_message_size", orDefault(t.MaxMessageSize, DefaultMaxMessageSize), "framing", f.Framing.String())
-					cutLogged = true
-				}
+				t.cuts.log(logger, "message cut to max_message_size", "proto", t.proto(), "from", from.String(),
+					"max_message_size", orDefault(t.MaxMessageSize, DefaultMaxMessageSize), "framing", f.Framing.String())
 			}
 			if err := t.Input.Submit(hard, ingest.Received{Data: f.Data, From: from, At: now()}); err != nil {
 				logger.Error("message dropped: the queue stayed full through the shutdown", "proto", t.proto(), "error", err)
