@@ -194,9 +194,13 @@ func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*db.Store
 	if !cfg.SQLite.Enabled {
 		return nil, nil
 	}
-	store, err := db.Open(ctx, cfg.SQLite.Database)
-	if err != nil {
+	path := cfg.SQLite.Database
+	if err := checkDatabaseFile(path); err != nil {
 		return nil, err
+	}
+	store, err := db.Open(ctx, path)
+	if err != nil {
+		return nil, databaseError(path, err)
 	}
 	if cfg.SQLite.SQLDump {
 		store.SQLDump = os.Stdout
@@ -205,7 +209,7 @@ func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*db.Store
 	store.SetRetentionMonths(cfg.SQLite.RetentionMonths)
 	if _, err := store.Prune(ctx, db.MonthOf(time.Now())); err != nil {
 		store.Close()
-		return nil, err
+		return nil, databaseError(path, err)
 	}
 	return store, nil
 }
