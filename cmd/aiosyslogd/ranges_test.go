@@ -31,14 +31,17 @@ func numericKeys() []string {
 	return keys
 }
 
-// Every numeric key has a range, which README's table and the default file
-// give (on the comment line right above the key).
+// Every numeric key has a range, which README's table, its "What you can
+// rely on" (ports aside) and the default file (on the comment line right
+// above the key) give.
 func TestEveryNumericKeyHasADocumentedRange(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := defaultConfigText()
+	reliable := string(readme)[strings.Index(string(readme), "## What you can rely on"):]
+	reliable = strings.Join(strings.Fields(reliable), " ") // a range may wrap
 	keys := numericKeys()
 	if len(keys) < 14 {
 		t.Fatalf("found %d numeric keys: %v", len(keys), keys)
@@ -48,6 +51,9 @@ func TestEveryNumericKeyHasADocumentedRange(t *testing.T) {
 		row := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(key) + "` \\|.*$").FindString(string(readme))
 		if !strings.Contains(row, "range "+r.String()) {
 			t.Errorf("README's row of %s lacks \"range %s\": %s", key, r, row)
+		}
+		if !strings.HasSuffix(key, ".bind_port") && !strings.Contains(reliable, "`"+key+"` "+r.String()) {
+			t.Errorf("README's What you can rely on lacks %s %s", key, r)
 		}
 		table, name, _ := strings.Cut(key, ".")
 		above := regexp.MustCompile(`(?m)^# Range: ` + regexp.QuoteMeta(r.String()) + `\.\n#? ?` + name + ` = `)
