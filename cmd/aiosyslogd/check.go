@@ -103,7 +103,41 @@ func checkDatabase(cfg *Config) error {
 	}
 	probe.Close()
 	os.Remove(probe.Name())
-	return db.CheckFile(path)
+	return checkDatabaseFile(path)
+}
+
+// checkDatabaseFile refuses, as serve does before opening it, a database
+// path that names something other than a regular file (a directory,
+// /dev/null, a FIFO) or a file that is not an SQLite database. The error
+// names the key.
+func checkDatabaseFile(path string) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return databaseError(path, fmt.Errorf("%s is %s, not a database file", path, fileKind(fi.Mode())))
+	}
+	if err := db.CheckFile(path); err != nil {
+		return databaseError(path, err)
+	}
+	return nil
+}
+
+// databaseError is err about the database at path, naming its key.
+func databaseError(path string, err error) error {
+	return fmt.Errorf("sqlite.database = %q: %w", path, err)
+}
+
+// fileKind says what a file that is not a regular one is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "not a regular file"
 }
 
 // listenSpec is a socket serve binds at start: the key of its port, its

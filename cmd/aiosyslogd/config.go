@@ -26,10 +26,14 @@ const defaultConfigFile = "aiosyslogd.toml"
 
 // defaultConfigTemplate is the file serve writes on first run, filled
 // with defaultConfig(): each default is written once, there.
-var defaultConfigTemplate = template.Must(template.New("aiosyslogd.toml").Parse(`# aiosyslogd configuration. See README.md for every key.
+// Each numeric key has its range (keyRanges) on the comment line above it.
+var defaultConfigTemplate = template.Must(template.New("aiosyslogd.toml").Funcs(template.FuncMap{
+	"rangeOf": func(key string) string { return rangeOf(key).String() },
+}).Parse(`# aiosyslogd configuration. See README.md for every key.
 
 [server]
 bind_ip = {{printf "%q" .Server.BindIP}}
+# Range: {{rangeOf "server.bind_port"}}.
 bind_port = {{.Server.BindPort}}
 debug = {{.Server.Debug}}
 # The daemon's own log on stderr: "text" (key=value) or "json", one object
@@ -38,6 +42,7 @@ log_format = {{printf "%q" .Server.LogFormat}}
 log_dump = {{.Server.LogDump}}
 # Messages held in memory while the database catches up; beyond it UDP
 # datagrams are counted as dropped, and stream senders are slowed down.
+# Range: {{rangeOf "server.queue_size"}}.
 queue_size = {{.Server.QueueSize}}
 # Zone of RFC 3164 timestamps, which carry none: "Local", "UTC", an IANA
 # name such as "Europe/Berlin" or an offset such as "+01:00".
@@ -48,14 +53,18 @@ rfc3164_timezone = {{printf "%q" .Server.RFC3164Timezone}}
 enabled = {{.TCP.Enabled}}
 # bind_ip and bind_port default to those of [server]: TCP listens where UDP does.
 # bind_ip = "0.0.0.0"
+# Range: {{rangeOf "tcp.bind_port"}}.
 # bind_port = 5140
 # Connections at once; more are refused (and counted). The limits of [tcp]
 # hold for [tls] and [relp] too, each listener counting its own.
+# Range: {{rangeOf "tcp.max_connections"}}.
 max_connections = {{.TCP.MaxConnections}}
 # Seconds a connection may take to send one whole message; a connection
 # idle (or trickling bytes) that long is closed.
+# Range: {{rangeOf "tcp.idle_timeout"}}.
 idle_timeout = {{.TCP.IdleTimeout}}
 # Bytes; a longer message is stored cut to this size, counted and logged.
+# Range: {{rangeOf "tcp.max_message_size"}}.
 max_message_size = {{.TCP.MaxMessageSize}}
 # Each connection starts with a PROXY protocol (v1/v2) header naming the
 # client, as load balancers send it; connections without one are refused.
@@ -65,6 +74,7 @@ proxy_protocol = {{.TCP.ProxyProtocol}}
 [tls]
 enabled = {{.TLS.Enabled}}
 bind_ip = {{printf "%q" .TLS.BindIP}}
+# Range: {{rangeOf "tls.bind_port"}}.
 bind_port = {{.TLS.BindPort}}
 cert_file = {{printf "%q" .TLS.CertFile}}
 key_file = {{printf "%q" .TLS.KeyFile}}
@@ -75,16 +85,20 @@ client_ca_file = {{printf "%q" .TLS.ClientCAFile}}
 [relp]
 enabled = {{.RELP.Enabled}}
 bind_ip = {{printf "%q" .RELP.BindIP}}
+# Range: {{rangeOf "relp.bind_port"}}.
 bind_port = {{.RELP.BindPort}}
 
 [sqlite]
 enabled = {{.SQLite.Enabled}}
 database = {{printf "%q" .SQLite.Database}}
+# Range: {{rangeOf "sqlite.batch_size"}}.
 batch_size = {{.SQLite.BatchSize}}
+# Range: {{rangeOf "sqlite.batch_timeout"}}.
 batch_timeout = {{.SQLite.BatchTimeout}}
 sql_dump = {{.SQLite.SQLDump}}
 # Keep only the newest N month tables (0 = keep everything); older ones are
 # dropped at start and whenever a new month begins.
+# Range: {{rangeOf "sqlite.retention_months"}}.
 retention_months = {{.SQLite.RetentionMonths}}
 
 # Prometheus metrics (GET /metrics) and health checks (GET /healthz, /readyz)
@@ -92,12 +106,14 @@ retention_months = {{.SQLite.RetentionMonths}}
 [metrics]
 enabled = {{.Metrics.Enabled}}
 bind_ip = {{printf "%q" .Metrics.BindIP}}
+# Range: {{rangeOf "metrics.bind_port"}}.
 bind_port = {{.Metrics.BindPort}}
 
 # aiosyslogd web: the browser UI and HTTP API (the Python aiosyslogd-web's
 # section). It reads the database above, read-only.
 [web_server]
 bind_ip = {{printf "%q" .Web.BindIP}}
+# Range: {{rangeOf "web_server.bind_port"}}.
 bind_port = {{.Web.BindPort}}
 debug = {{.Web.Debug}}
 # Mask IPv4/IPv6/MAC addresses and user=… values in what the page and the
@@ -107,6 +123,7 @@ redact = {{.Web.Redact}}
 # and a random password, printed once, when missing. session.key, the
 # key that signs sessions, is kept beside it.
 users_file = {{printf "%q" .Web.UsersFile}}
+# Range: {{rangeOf "web_server.session_hours"}}.
 session_hours = {{.Web.SessionHours}}
 # Both set: HTTPS.
 cert_file = {{printf "%q" .Web.CertFile}}
@@ -385,8 +402,6 @@ func (w *WebConfig) validate() error {
 	switch {
 	case w.UsersFile == "":
 		return invalid("web_server.users_file", " is empty: name the users file (users.json)")
-	case w.SessionHours <= 0:
-		return invalid("web_server.session_hours", " = %d: want a number of hours above 0", w.SessionHours)
 	case w.CertFile == "" && w.KeyFile != "":
 		return invalid("web_server.key_file", " is set without cert_file: set both for HTTPS, or neither")
 	case w.CertFile != "" && w.KeyFile == "":

@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
 // outputFormats are the values of search -o.
@@ -75,12 +75,12 @@ const colorReset = "\x1b[0m"
 func (p *printer) appendText(dst []byte, e *search.Event) []byte {
 	dst = e.ReceivedAt.In(p.loc).AppendFormat(dst, textTime)
 	dst = append(dst, ' ')
-	dst = appendEscaped(dst, orDash(e.FromHost))
+	dst = syslog.AppendEscaped(dst, orDash(e.FromHost))
 	dst = append(dst, ' ')
-	dst = appendEscaped(dst, orDash(e.SysLogTag))
+	dst = syslog.AppendEscaped(dst, orDash(e.SysLogTag))
 	if e.ProcessID != "" {
 		dst = append(dst, '[')
-		dst = appendEscaped(dst, e.ProcessID)
+		dst = syslog.AppendEscaped(dst, e.ProcessID)
 		dst = append(dst, ']')
 	}
 	dst = append(dst, ' ')
@@ -91,7 +91,7 @@ func (p *printer) appendText(dst []byte, e *search.Event) []byte {
 	}
 	dst = append(dst, sev.String()...)
 	dst = append(dst, ": "...)
-	dst = appendEscaped(dst, e.Message)
+	dst = syslog.AppendEscaped(dst, e.Message)
 	if color {
 		dst = append(dst, colorReset...)
 	}
@@ -103,32 +103,6 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// appendEscaped appends s with control characters (C0, DEL, C1) escaped as
-// \n, \r, \t or \xHH, and invalid UTF-8 bytes as \xHH.
-func appendEscaped(dst []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			dst = fmt.Appendf(dst, `\x%02x`, s[i])
-		case r == '\n':
-			dst = append(dst, `\n`...)
-		case r == '\r':
-			dst = append(dst, `\r`...)
-		case r == '\t':
-			dst = append(dst, `\t`...)
-		case r < 0x20 || r == 0x7f:
-			dst = fmt.Appendf(dst, `\x%02x`, r)
-		case r >= 0x80 && r < 0xa0:
-			dst = fmt.Appendf(dst, `\u%04x`, r)
-		default:
-			dst = append(dst, s[i:i+n]...)
-		}
-		i += n
-	}
-	return dst
 }
 
 // isTerminal reports whether f is a terminal (a character device), without a

@@ -91,7 +91,9 @@ func (s *server) reload() error {
 	if err != nil {
 		return err
 	}
-	applyServeFlags(s.c, &next)
+	if err := applyServeFlags(s.c, &next); err != nil {
+		return err
+	}
 	reloadables := s.reloadables()
 	var live []string
 	for _, r := range reloadables {

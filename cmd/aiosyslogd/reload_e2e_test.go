@@ -124,6 +124,17 @@ func TestSIGHUPAppliesWhatChangesLive(t *testing.T) {
 			},
 			wantLog: []string{`msg="reload failed; keeping the running configuration"`, "line 3: server.queue_size = 0"},
 		},
+		{
+			// Applied before, then the batcher's allocation crashed the
+			// daemon and lost the queue.
+			name: "a value out of range keeps the running configuration", newFile: "[sqlite]\nbatch_size = 1000000000000\n",
+			after: func(d *daemon) {
+				d.send("<13>1 - h app - - - after a refused reload")
+				d.waitRows(1, 30*time.Second)
+			},
+			wantLog: []string{`msg="reload failed; keeping the running configuration"`,
+				"line 2: sqlite.batch_size = 1000000000000: want 1 to 100,000 messages"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

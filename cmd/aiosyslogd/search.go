@@ -87,6 +87,9 @@ func runSearch(c *cli.Context) error {
 		return searchFail("%v", err)
 	}
 	defer reader.Close()
+	if err := noteEmpty(ctx, c, reader, path); err != nil {
+		return err
+	}
 	switch {
 	case c.Bool("count"):
 		return searchCount(ctx, c, reader, q)
@@ -94,6 +97,23 @@ func runSearch(c *cli.Context) error {
 		return searchFollow(ctx, c, reader, q, out)
 	}
 	return searchPrint(ctx, reader, q, out)
+}
+
+// noteEmpty says on stderr when the database holds no messages yet (serve
+// has made no month table in it): the search then finds nothing, and ends
+// with status 1 as any search that matches nothing, but not in silence.
+func noteEmpty(ctx context.Context, c *cli.Context, reader *db.Reader, path string) error {
+	if c.Bool("follow") {
+		return nil // it waits for the first messages
+	}
+	months, err := db.Months(ctx, reader.DB())
+	if err != nil {
+		return searchFail("%v", err)
+	}
+	if len(months) == 0 {
+		fmt.Fprintf(c.App.ErrWriter, "aiosyslogd search: no messages stored yet in %s (serve makes a table for each month it writes to)\n", path)
+	}
+	return nil
 }
 
 // checkSearchFlags refuses flags that do not go together.

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -383,6 +384,38 @@ func TestSearchUsageErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "missing.db")); err == nil {
 		t.Error("search created the missing database")
+	}
+}
+
+// A database without month tables (serve has stored nothing in it yet):
+// search finds nothing, exits 1 as any search that matches nothing, and
+// says why on stderr.
+func TestSearchWithoutMessagesSaysSo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "empty.db")
+	conn, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec("CREATE TABLE notes (x)"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	for _, c := range []struct {
+		args   []string
+		stdout string
+	}{
+		{nil, ""},
+		{[]string{"sshd"}, ""},
+		{[]string{"--count"}, "0\n"},
+		{[]string{"-o", "json"}, ""},
+	} {
+		stdout, stderr, code := searchRun(t, dir, dbPath, c.args...)
+		want := "aiosyslogd search: no messages stored yet in " + dbPath
+		if code != 1 || stdout != c.stdout || !strings.HasPrefix(stderr, want) {
+			t.Errorf("search %q: exit %d, stdout %q, stderr %q; want 1, %q and %q", c.args, code, stdout, stderr, c.stdout, want)
+		}
 	}
 }
 

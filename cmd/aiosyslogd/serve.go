@@ -45,7 +45,9 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit("aiosyslogd: "+err.Error(), 2)
 	}
-	applyServeFlags(c, &cfg)
+	if err := applyServeFlags(c, &cfg); err != nil {
+		return cli.Exit("aiosyslogd: "+err.Error(), 2)
+	}
 	logger, level := newLogger(os.Stderr, &cfg)
 	limitMemory()
 	logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "enabled", cfg.SQLite.Enabled)
@@ -192,9 +194,13 @@ func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*db.Store
 	if !cfg.SQLite.Enabled {
 		return nil, nil
 	}
-	store, err := db.Open(ctx, cfg.SQLite.Database)
-	if err != nil {
+	path := cfg.SQLite.Database
+	if err := checkDatabaseFile(path); err != nil {
 		return nil, err
+	}
+	store, err := db.Open(ctx, path)
+	if err != nil {
+		return nil, databaseError(path, err)
 	}
 	if cfg.SQLite.SQLDump {
 		store.SQLDump = os.Stdout
@@ -203,7 +209,7 @@ func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*db.Store
 	store.SetRetentionMonths(cfg.SQLite.RetentionMonths)
 	if _, err := store.Prune(ctx, db.MonthOf(time.Now())); err != nil {
 		store.Close()
-		return nil, err
+		return nil, databaseError(path, err)
 	}
 	return store, nil
 }
@@ -270,9 +276,16 @@ func limitMemory() {
 	}
 }
 
-func applyServeFlags(c *cli.Context, cfg *Config) {
+// applyServeFlags sets the keys that serve's flags give, over the file's
+// values, and checks them as the file's are: start-up and a reload refuse
+// the same values.
+func applyServeFlags(c *cli.Context, cfg *Config) error {
 	applyFlags(c, map[string]any{"bind-ip": &cfg.Server.BindIP, "bind-port": &cfg.Server.BindPort,
 		"database": &cfg.SQLite.Database, "debug": &cfg.Server.Debug})
+	if err := cfg.validate(); err != nil {
+		return fmt.Errorf("%w (given by a flag or the environment)", err)
+	}
+	return nil
 }
 
 // applyFlags sets each configuration value of dsts (a *string, *int or

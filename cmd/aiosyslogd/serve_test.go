@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 )
@@ -385,5 +386,21 @@ func TestServeDumpsAndDatabaseless(t *testing.T) {
 				t.Errorf("daemon did not account for the message:\n%s", d.Stderr())
 			}
 		})
+	}
+}
+
+// log_dump writes a message holding a newline, escapes or invalid UTF-8 as
+// one escaped line: a datagram cannot forge a line of the daemon's output.
+func TestServeDumpEscapesMessages(t *testing.T) {
+	t.Parallel()
+	d := startDaemon(t, func(p string) string { return testConfig(p, "log_dump = true", "") })
+	d.send("<13>1 - h app - - - hello\ntime=2026-12-03T00:00:00Z level=ERROR msg=\"FAKE\"",
+		"<13>1 - h app - - - raw \xff\xfe \x1b[2J end")
+	d.waitStdout(`raw \xff\xfe \x1b[2J end`+"\n", 30*time.Second)
+	d.waitStdout(`hello\ntime=2026-12-03T00:00:00Z level=ERROR msg="FAKE"`+"\n", 30*time.Second)
+	d.Stop()
+	out := d.Stdout()
+	if lines := strings.Count(out, "\n"); lines != 2 || !utf8.ValidString(out) || strings.ContainsRune(out, 0x1b) {
+		t.Errorf("stdout has %d lines, valid UTF-8 %v, want 2 escaped lines:\n%q", lines, utf8.ValidString(out), out)
 	}
 }

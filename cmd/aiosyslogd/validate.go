@@ -18,27 +18,19 @@ func invalid(key, format string, args ...any) error {
 	return &keyError{key: key, problem: fmt.Sprintf(format, args...)}
 }
 
+// validate checks every key; the first at fault is named.
 func (c *Config) validate() error {
 	if err := validateAddr("server", c.Server.BindIP, c.Server.BindPort); err != nil {
+		return err
+	}
+	if err := c.validateRanges(); err != nil {
 		return err
 	}
 	if c.Server.LogFormat != "text" && c.Server.LogFormat != "json" {
 		return invalid("server.log_format", " = %q: want \"text\" or \"json\"", c.Server.LogFormat)
 	}
-	if c.Server.QueueSize < 1 {
-		return invalid("server.queue_size", " = %d: want at least 1", c.Server.QueueSize)
-	}
 	if _, err := syslog.LoadLocation(c.Server.RFC3164Timezone); err != nil {
 		return invalid("server.rfc3164_timezone", " = %q: %v", c.Server.RFC3164Timezone, err)
-	}
-	if c.SQLite.BatchSize < 1 {
-		return invalid("sqlite.batch_size", " = %d: want at least 1", c.SQLite.BatchSize)
-	}
-	if c.SQLite.BatchTimeout <= 0 {
-		return invalid("sqlite.batch_timeout", " = %v: want a number of seconds above 0", c.SQLite.BatchTimeout)
-	}
-	if c.SQLite.RetentionMonths < 0 {
-		return invalid("sqlite.retention_months", " = %d: want 0 (keep all) or more", c.SQLite.RetentionMonths)
 	}
 	if c.SQLite.Enabled && c.SQLite.Database == "" {
 		return invalid("sqlite.database", " is empty: name the database file, or set sqlite.enabled = false")
@@ -52,20 +44,10 @@ func (c *Config) validate() error {
 	return validateAddr("metrics", c.Metrics.BindIP, c.Metrics.BindPort)
 }
 
-// maxMessageSizeLimit bounds tcp.max_message_size: each connection may
-// hold one message that long.
-const maxMessageSizeLimit = 16 << 20
-
 // validateStreams checks [tcp], [tls] and [relp].
 func (c *Config) validateStreams() error {
 	t := c.TCP
 	switch {
-	case t.MaxConnections < 1:
-		return invalid("tcp.max_connections", " = %d: want at least 1", t.MaxConnections)
-	case t.IdleTimeout < 1:
-		return invalid("tcp.idle_timeout", " = %d: want a number of seconds, at least 1", t.IdleTimeout)
-	case t.MaxMessageSize < 1 || t.MaxMessageSize > maxMessageSizeLimit:
-		return invalid("tcp.max_message_size", " = %d: want 1 to %d bytes", t.MaxMessageSize, maxMessageSizeLimit)
 	case c.TLS.Enabled && c.TLS.CertFile == "":
 		return invalid("tls.cert_file", " is empty: name the server's certificate (PEM), or set tls.enabled = false")
 	case c.TLS.Enabled && c.TLS.KeyFile == "":
@@ -91,8 +73,8 @@ func (c *Config) validateStreams() error {
 
 // validateAddr checks the bind_ip and bind_port of table.
 func validateAddr(table, ip string, port int) error {
-	if port < 0 || port > 65535 {
-		return invalid(table+".bind_port", " = %d: want 0-65535", port)
+	if err := (keyRange{key: table + ".bind_port", min: portRange.min, max: portRange.max}).check(port); err != nil {
+		return err
 	}
 	if net.ParseIP(ip) == nil && ip != "" && ip != "localhost" {
 		return invalid(table+".bind_ip", " = %q: not an IP address", ip)

@@ -51,8 +51,8 @@ type Input struct {
 // Conns counts the connections of a stream transport and what its
 // receiver did to them. Its methods are safe for concurrent use.
 type Conns struct {
-	open                           atomic.Int64
-	refused, timeouts, broken, cut counter
+	open                                   atomic.Int64
+	refused, timeouts, broken, cut, resets counter
 }
 
 // Opened counts a connection accepted; call Closed when it ends.
@@ -72,6 +72,10 @@ func (c *Conns) TimedOut() { c.timeouts.Add(1) }
 // Broken counts a connection closed for a protocol error (a malformed
 // RELP frame).
 func (c *Conns) Broken() { c.broken.Add(1) }
+
+// Reset counts a connection the sender reset: what it had sent and the
+// receiver had not read yet was discarded by the kernel, unseen.
+func (c *Conns) Reset() { c.resets.Add(1) }
 
 // Cut counts a message stored shorter than it was sent: longer than the
 // size limit, or ended by the connection's end.

@@ -259,19 +259,32 @@ func TestPipelineGivesUpAfterShutdownRetry(t *testing.T) {
 	}
 }
 
+// The dump is one line per message, RFC 5424, escaped: a message's newline
+// cannot forge a log line of its own, nor invalid UTF-8 reach the terminal.
 func TestPipelineDumpsRFC5424Lines(t *testing.T) {
-	var dump syncWriter
-	p := ingest.New(ingest.Config{BatchSize: 1, BatchTimeout: time.Hour, Dump: &dump})
-	p.Input("udp").Offer(ingest.Received{Data: []byte("<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 - An application event")})
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
+	tests := []struct{ name, in, want string }{
+		{"RFC 5424", "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 - An application event",
+			"<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 - An application event\n"},
+		{"a forged log line", "<13>1 - h app - - - ok\ntime=2026-12-03T00:00:00Z level=ERROR msg=\"FAKE\"",
+			`<13>1 - h app - - - ok\ntime=2026-12-03T00:00:00Z level=ERROR msg="FAKE"` + "\n"},
+		{"invalid UTF-8 and escapes", "<13>1 - h app - - - \xff\xfe\x1b[2J", `<13>1 - h app - - - \xff\xfe\x1b[2J` + "\n"},
+		{"RFC 3164 with a CR", "<13>Oct 11 22:14:15 h app: one\rtwo", `\rtwo` + "\n"},
 	}
-	want := "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 - An application event\n"
-	if got := dump.String(); got != want {
-		t.Errorf("dump = %q, want %q", got, want)
-	}
-	if st := p.Stats(); st.Stored != 1 {
-		t.Errorf("without a store, stored = %d, want 1 (counted as handled)", st.Stored)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var dump syncWriter
+			p := ingest.New(ingest.Config{BatchSize: 1, BatchTimeout: time.Hour, Dump: &dump})
+			p.Input("udp").Offer(ingest.Received{Data: []byte(tt.in)})
+			if err := p.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if got := dump.String(); !strings.HasSuffix(got, tt.want) || strings.Count(got, "\n") != 1 {
+				t.Errorf("dump = %q, want one line ending %q", got, tt.want)
+			}
+			if st := p.Stats(); st.Stored != 1 {
+				t.Errorf("without a store, stored = %d, want 1 (counted as handled)", st.Stored)
+			}
+		})
 	}
 }
 
@@ -446,12 +459,13 @@ func TestStreamInputLogsConnectionCounters(t *testing.T) {
 	c.TimedOut()
 	c.Broken()
 	c.Cut()
+	c.Reset()
 	tcp.Offer(msg("stream"))
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
 	line := logs.String()[strings.Index(logs.String(), "msg=stopped"):]
-	want := "tcp.received=1 tcp.stored=1 tcp.dropped=0 tcp.malformed=0 tcp.open=1 tcp.refused=1 tcp.timeouts=1 tcp.broken=1 tcp.cut=1"
+	want := "tcp.received=1 tcp.stored=1 tcp.dropped=0 tcp.malformed=0 tcp.open=1 tcp.refused=1 tcp.timeouts=1 tcp.broken=1 tcp.cut=1 tcp.resets=1"
 	if !strings.Contains(line, want) {
 		t.Errorf("stopped line lacks %s: %s", want, line)
 	}
@@ -459,7 +473,7 @@ func TestStreamInputLogsConnectionCounters(t *testing.T) {
 		t.Errorf("a datagram transport has connection counters: %s", line)
 	}
 	st := p.Stats()
-	if ts := st.Transports[1]; !ts.Stream || ts.Open != 1 || ts.Cut != 1 {
+	if ts := st.Transports[1]; !ts.Stream || ts.Open != 1 || ts.Cut != 1 || ts.Resets != 1 {
 		t.Errorf("tcp stats = %+v", ts)
 	}
 }

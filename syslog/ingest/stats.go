@@ -42,6 +42,7 @@ type ConnCounts struct {
 	Timeouts uint64 // connections closed by the idle timeout
 	Broken   uint64 // connections closed for a protocol error
 	Cut      uint64 // messages stored cut (over the size limit, or ended by the connection's end)
+	Resets   uint64 // connections the sender reset, losing what was not read yet
 }
 
 // Stats is a snapshot of a Pipeline's counters.
@@ -77,7 +78,8 @@ func (p *Pipeline) Stats() Stats {
 		}, Stream: in.stream}
 		if in.stream {
 			ts.ConnCounts = ConnCounts{Open: in.conns.open.Load(), Refused: in.conns.refused.Load(),
-				Timeouts: in.conns.timeouts.Load(), Broken: in.conns.broken.Load(), Cut: in.conns.cut.Load()}
+				Timeouts: in.conns.timeouts.Load(), Broken: in.conns.broken.Load(), Cut: in.conns.cut.Load(),
+				Resets: in.conns.resets.Load()}
 		}
 		st.Transports = append(st.Transports, ts)
 		st.add(ts.Counts)
@@ -129,7 +131,7 @@ func (p *Pipeline) logStats(msg string, st Stats, lvl slog.Level) {
 		group := []any{"received", ts.Received, "stored", ts.Stored, "dropped", ts.Dropped, "malformed", ts.Malformed}
 		if ts.Stream {
 			group = append(group, "open", ts.Open, "refused", ts.Refused, "timeouts", ts.Timeouts,
-				"broken", ts.Broken, "cut", ts.Cut)
+				"broken", ts.Broken, "cut", ts.Cut, "resets", ts.Resets)
 		}
 		attrs = append(attrs, slog.Group(ts.Transport, group...))
 	}

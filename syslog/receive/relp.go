@@ -48,6 +48,10 @@ type RELP struct {
 	MaxMessageSize int           // bytes of a message kept; 0 = DefaultMaxMessageSize
 	DrainTimeout   time.Duration // bound of the wait for acknowledgements at shutdown; 0 = DefaultDrainTimeout
 	Window         int           // unacknowledged messages per session; 0 = DefaultRELPWindow
+
+	resets   limitedLog // sessions the sender reset
+	protocol limitedLog // sessions closed for a malformed frame or command
+	cuts     limitedLog // messages cut to MaxMessageSize
 }
 
 // Listen opens the listening socket on r.Addr; Serve logs the address really
@@ -66,7 +70,7 @@ func (r *RELP) Serve(ctx context.Context, ln net.Listener) error {
 	s := &streamServer{
 		proto: "relp", input: r.Input, logger: loggerOr(r.Logger),
 		max: orDefault(r.MaxConnections, DefaultMaxConnections), drain: orDefault(r.DrainTimeout, DefaultDrainTimeout),
-		handle: r.serveConn,
+		handle: r.serveConn, logs: []*limitedLog{&r.resets, &r.protocol, &r.cuts},
 	}
 	return s.serve(ctx, ln)
 }
@@ -81,16 +85,15 @@ type relpAck struct {
 // frames and submits messages; the writer goroutine writes every response,
 // the acknowledgements as the pipeline commits their messages.
 type relpConn struct {
-	r         *RELP
-	conn      net.Conn
-	from      netip.AddrPort
-	logger    *slog.Logger
-	acks      chan relpAck  // from Committed; room for a whole window, so it never blocks
-	slots     chan struct{} // one per message waiting for its rsp: the window
-	ctl       chan []byte   // other responses, from the reader, in order
-	done      chan struct{} // closed when the writer has returned
-	broken    bool          // the writer failed: responses are dropped (the writer's)
-	cutLogged bool          // the reader's
+	r      *RELP
+	conn   net.Conn
+	from   netip.AddrPort
+	logger *slog.Logger
+	acks   chan relpAck  // from Committed; room for a whole window, so it never blocks
+	slots  chan struct{} // one per message waiting for its rsp: the window
+	ctl    chan []byte   // other responses, from the reader, in order
+	done   chan struct{} // closed when the writer has returned
+	broken bool          // the writer failed: responses are dropped (the writer's)
 }
 
 func (r *RELP) serveConn(ctx, hard context.Context, c net.Conn) {
@@ -142,7 +145,7 @@ func (s *relpConn) read(ctx, hard context.Context) (serverClose bool) {
 		}
 		if err != nil {
 			s.r.Input.Conns().Broken()
-			s.logger.Warn("closing RELP session", "from", s.from.String(), "error", err)
+			s.r.protocol.log(s.logger, "closing RELP session", "from", s.from.String(), "error", err)
 		}
 		if step.End {
 			return false
@@ -158,7 +161,7 @@ func (s *relpConn) readFailed(ctx context.Context, err error) (serverClose bool)
 	case errors.As(err, &fe):
 		s.ctl <- relp.AppendError(nil, fe.Txnr, fe.Reason)
 		s.r.Input.Conns().Broken()
-		s.logger.Warn("closing RELP session", "from", s.from.String(), "error", err)
+		s.r.protocol.log(s.logger, "closing RELP session", "from", s.from.String(), "error", err)
 		return false
 	case ctx.Err() != nil:
 		return true
@@ -166,6 +169,9 @@ func (s *relpConn) readFailed(ctx context.Context, err error) (serverClose bool)
 		s.r.Input.Conns().TimedOut()
 		s.logger.Debug("closing a RELP session that sent no complete frame within idle_timeout", "from", s.from.String())
 		return true
+	case isReset(err):
+		s.r.Input.Conns().Reset()
+		s.r.resets.log(s.logger, resetMessage, "proto", "relp", "from", s.from.String())
 	case errors.Is(err, io.EOF):
 		s.logger.Debug("session closed by the sender", "proto", "relp", "from", s.from.String())
 	default:
@@ -185,11 +191,8 @@ func (s *relpConn) submit(ctx, hard context.Context, step relp.Step, at time.Tim
 	}
 	if step.Cut {
 		s.r.Input.Conns().Cut()
-		if !s.cutLogged { // once per session: the counter has the rest
-			s.logger.Warn("message cut to max_message_size", "proto", "relp", "from", s.from.String(),
-				"max_message_size", orDefault(s.r.MaxMessageSize, DefaultMaxMessageSize))
-			s.cutLogged = true
-		}
+		s.r.cuts.log(s.logger, "message cut to max_message_size", "proto", "relp", "from", s.from.String(),
+			"max_message_size", orDefault(s.r.MaxMessageSize, DefaultMaxMessageSize))
 	}
 	txnr := step.Txnr
 	err := s.r.Input.Submit(hard, ingest.Received{Data: step.Message, From: s.from, At: at,

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
@@ -55,6 +56,7 @@ type streamServer struct {
 	handle func(ctx, hard context.Context, c net.Conn)
 
 	refusals limitedLog
+	logs     []*limitedLog // the receiver's own, flushed when Serve returns
 	wg       sync.WaitGroup
 	mu       sync.Mutex
 	conns    map[net.Conn]struct{}
@@ -76,6 +78,10 @@ func (s *streamServer) serve(ctx context.Context, ln net.Listener) error {
 	drained := time.AfterFunc(s.drain, hardCancel)
 	defer drained.Stop()
 	s.wg.Wait()
+	s.refusals.flush()
+	for _, l := range s.logs {
+		l.flush()
+	}
 	return err
 }
 
@@ -187,6 +193,13 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
+// resetMessage is the warning of a connection the sender reset.
+const resetMessage = "connection reset by the sender: what it sent that was not read yet is lost (counted as resets)"
+
+// isReset reports whether err is the sender's reset of the connection:
+// the kernel then discards what it held unread, so messages may be lost.
+func isReset(err error) bool { return errors.Is(err, syscall.ECONNRESET) }
+
 // peer returns the address of c's other end.
 func peer(c net.Conn) netip.AddrPort {
 	if a, ok := c.RemoteAddr().(*net.TCPAddr); ok {
@@ -194,31 +207,6 @@ func peer(c net.Conn) netip.AddrPort {
 	}
 	ap, _ := netip.ParseAddrPort(c.RemoteAddr().String())
 	return ap
-}
-
-// limitedLog logs a warning at most every limitedLogEvery, with the count
-// of those it left out.
-type limitedLog struct {
-	mu         sync.Mutex
-	last       time.Time
-	suppressed int
-}
-
-const limitedLogEvery = 10 * time.Second
-
-func (l *limitedLog) log(logger *slog.Logger, msg string, args ...any) {
-	l.mu.Lock()
-	now := time.Now()
-	if now.Sub(l.last) < limitedLogEvery {
-		l.suppressed++
-		l.mu.Unlock()
-		return
-	}
-	l.last = now
-	n := l.suppressed
-	l.suppressed = 0
-	l.mu.Unlock()
-	logger.Warn(msg, append(args, "like_this_since_last_line", n)...)
 }
 
 func orDefault[T int | time.Duration](v, def T) T {

@@ -60,6 +60,8 @@ type TCP struct {
 	HandshakeTimeout time.Duration // 0 = DefaultHandshakeTimeout
 
 	warnings limitedLog // refused connections: handshakes, PROXY headers
+	resets   limitedLog // connections the sender reset
+	cuts     limitedLog // messages cut to MaxMessageSize
 }
 
 func (t *TCP) proto() string {
@@ -90,7 +92,7 @@ func (t *TCP) Serve(ctx context.Context, ln net.Listener) error {
 	s := &streamServer{
 		proto: t.proto(), input: t.Input, logger: loggerOr(t.Logger),
 		max: orDefault(t.MaxConnections, DefaultMaxConnections), drain: orDefault(t.DrainTimeout, DefaultDrainTimeout),
-		handle: t.serveConn,
+		handle: t.serveConn, logs: []*limitedLog{&t.warnings, &t.resets, &t.cuts},
 	}
 	return s.serve(ctx, ln)
 }
@@ -150,18 +152,14 @@ func (t *TCP) open(c net.Conn) (*bufio.Reader, netip.AddrPort, error) {
 // read submits each frame of fr until the stream ends.
 func (t *TCP) read(hard context.Context, fr *framing.Reader, dl *deadlines, from netip.AddrPort) {
 	now, logger := clockOr(t.Now), loggerOr(t.Logger)
-	cutLogged := false
 	for {
 		dl.next()
 		f, err := fr.Next()
 		if len(f.Data) > 0 {
 			if f.Cut {
 				t.Input.Conns().Cut()
-				if !cutLogged { // once per connection: the counter has the rest
-					logger.Warn("message cut to max_message_size", "proto", t.proto(), "from", from.String(),
-						"max_message_size", orDefault(t.MaxMessageSize, DefaultMaxMessageSize), "framing", f.Framing.String())
-					cutLogged = true
-				}
+				t.cuts.log(logger, "message cut to max_message_size", "proto", t.proto(), "from", from.String(),
+					"max_message_size", orDefault(t.MaxMessageSize, DefaultMaxMessageSize), "framing", f.Framing.String())
 			}
 			if err := t.Input.Submit(hard, ingest.Received{Data: f.Data, From: from, At: now()}); err != nil {
 				logger.Error("message dropped: the queue stayed full through the shutdown", "proto", t.proto(), "error", err)
@@ -186,6 +184,9 @@ func (t *TCP) ended(ctx context.Context, err error, from netip.AddrPort) {
 		t.Input.Conns().TimedOut()
 		logger.Debug("closing a connection that sent no complete message within idle_timeout", "proto", t.proto(),
 			"from", from.String(), "idle_timeout", orDefault(t.IdleTimeout, DefaultIdleTimeout))
+	case isReset(err):
+		t.Input.Conns().Reset()
+		t.resets.log(logger, resetMessage, "proto", t.proto(), "from", from.String())
 	default:
 		logger.Debug("connection ended", "proto", t.proto(), "from", from.String(), "error", err)
 	}

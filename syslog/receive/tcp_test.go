@@ -366,3 +366,25 @@ func TestTCPShutdownDrainsOpenConnections(t *testing.T) {
 		t.Errorf("stats %+v, store %d: want everything received stored", st.Counts, store.stored.Load())
 	}
 }
+
+// A sender's reset (a close with SO_LINGER 0, or with data it did not
+// read) discards what the kernel held unread: it is counted and logged.
+func TestStreamCountsResets(t *testing.T) {
+	tests := []struct {
+		name  string
+		serve func(t *testing.T) *served
+	}{
+		{"tcp", func(t *testing.T) *served { return serveTCP(t, &receive.TCP{}, ingest.Config{Store: &memStore{}}) }},
+		{"relp", func(t *testing.T) *served { return serveRELP(t, &receive.RELP{}, ingest.Config{Store: &memStore{}}) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.serve(t)
+			c := dial(t, s.addr)
+			waitUntil(t, "the connection", 5*time.Second, func() bool { return s.in.Conns().Open() == 1 })
+			c.(*net.TCPConn).SetLinger(0)
+			c.Close()
+			waitUntil(t, "the reset counted", 5*time.Second, func() bool { return s.p.Stats().Transports[0].Resets == 1 })
+		})
+	}
+}

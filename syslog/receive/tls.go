@@ -71,11 +71,17 @@ func (kp *KeyPair) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error
 
 // ServerTLSConfig returns the configuration of a syslog TLS listener
 // (RFC 5425): TLS 1.2 or newer with Go's default cipher suites, the
-// certificate of kp, and — when clientCAFile is not empty — mutual TLS:
+// certificate of kp, no session tickets, and — when clientCAFile is not empty — mutual TLS:
 // every client must present a certificate that the CAs in clientCAFile
 // (PEM) signed.
 func ServerTLSConfig(kp *KeyPair, clientCAFile string) (*tls.Config, error) {
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: kp.GetCertificate}
+	// No session tickets: in TLS 1.3 the server sends them after the
+	// handshake, and a syslog client that only sends never reads them. Its
+	// close with that data unread becomes a reset, and the kernel then
+	// discards what the daemon had not read yet. Without tickets the
+	// server writes nothing once the handshake is over (its only other
+	// write, close_notify, comes after the client's end of stream).
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: kp.GetCertificate, SessionTicketsDisabled: true}
 	if clientCAFile == "" {
 		return cfg, nil
 	}

@@ -42,13 +42,14 @@ var (
 	errorsDesc    = desc("store_errors_total", "Batch writes the database failed; each retry counts.")
 	commitDesc    = desc("last_commit_timestamp_seconds", "When a batch was last stored, in Unix time; 0 before the first.")
 	connsDesc     = desc("connections", "Connections open now, for each stream transport.", "transport")
+	resetsDesc    = desc("connections_reset_total", "Connections the sender reset; what it sent that was not read yet is lost.", "transport")
 	databaseDesc  = desc("database_bytes", "Size of the database file and its write-ahead log.")
 )
 
 // Describe sends the descriptions of every metric.
 func (c *PipelineCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{receivedDesc, storedDesc, droppedDesc, malformedDesc, truncatedDesc,
-		queueDesc, capacityDesc, writeDesc, errorsDesc, commitDesc, connsDesc, databaseDesc} {
+		queueDesc, capacityDesc, writeDesc, errorsDesc, commitDesc, connsDesc, resetsDesc, databaseDesc} {
 		ch <- d
 	}
 }
@@ -62,6 +63,7 @@ func (c *PipelineCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- counter(truncatedDesc, truncated(ts), ts.Transport)
 		if open, ok := connections(ts); ok {
 			ch <- prometheus.MustNewConstMetric(connsDesc, prometheus.GaugeValue, float64(open), ts.Transport)
+			ch <- counter(resetsDesc, ts.Resets, ts.Transport)
 		}
 	}
 	ch <- counter(storedDesc, st.Stored)
