@@ -45,7 +45,12 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case "/logout":
-		http.SetCookie(w, a.sessions.End(s))
+		c, err := a.sessions.End(s)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		http.SetCookie(w, c)
 	case "/":
 		w.Write([]byte(a.sessions.CSRFToken(s)))
 	}
