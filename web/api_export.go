@@ -41,7 +41,7 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	q, err := parseQuery(r.URL.Query(), time.Now())
+	q, err := s.parseQuery(r)
 	if r.URL.Query().Get("limit") == "" {
 		q.Limit = 0 // every match
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
@@ -55,7 +54,7 @@ func (s *Server) eventJSON(e *search.Event) (json.RawMessage, error) {
 // included; done releases the slot. ok is false when it has answered the
 // request already (a bad parameter, no database, no slot in time).
 func (s *Server) begin(w http.ResponseWriter, r *http.Request) (search.Query, *db.Reader, *http.Request, context.CancelFunc, bool) {
-	q, err := parseQuery(r.URL.Query(), time.Now())
+	q, err := s.parseQuery(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return q, nil, r, nil, false

@@ -35,7 +35,7 @@ func (s *Server) apiTail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	q, err := parseQuery(r.URL.Query(), time.Now())
+	q, err := s.parseQuery(r)
 	var backlog int
 	var pos *db.Position
 	if err == nil {
