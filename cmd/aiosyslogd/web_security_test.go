@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // copyClient is a client with c's cookies: a cookie copied out of the
@@ -139,4 +140,38 @@ func TestWebLoginLimits(t *testing.T) {
 	if codes[http.StatusTooManyRequests] == 0 {
 		t.Errorf("40 names from one client: %v, no 429", codes)
 	}
+}
+
+// Under redact, the real server masks every form of address and user
+// name, keeps structured data valid, and refuses to search for them.
+func TestWebRedaction(t *testing.T) {
+	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
+	pythonUsers(t, d.dir)
+	d.send(`<34>1 2026-11-24T10:00:00Z gw auth 12 - [meta user="root" note="user=\"bob\" at 010.001.002.003"] ` +
+		`login user = carol from aabb.ccdd.ee02 and aabbccddee03 via 203.0.113.66`)
+	d.waitRows(1, 30*time.Second)
+	w := startWeb(t, d.dir, webConfig(d.dbPath, "redact = true"))
+	c := webClient()
+	if res := w.webLogin(c, "bob", "bob-password"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %s", res.Status)
+	}
+	code, body := w.webGet(c, "/api/search?q=login")
+	want := `"StructuredData":{"meta":{"user":"REDACTED","note":"user=\"REDACTED\" at REDACTED_IP"}},` +
+		`"Message":"login user = REDACTED from REDACTED_MAC and REDACTED_MAC via REDACTED_IP"`
+	if code != 200 || !strings.Contains(body, want) {
+		t.Errorf("search: %d %s\nwant it to contain %s", code, body, want)
+	}
+	for _, secret := range []string{"carol", "bob", "root", "aabb", "010.001", "203.0.113"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("the answer shows %s: %s", secret, body)
+		}
+	}
+	for _, q := range []string{`q="203.0.113.66"`, "host=203.0.113.66", `q="user = carol"`, "q=aabbccddee03"} {
+		key, value, _ := strings.Cut(q, "=")
+		if code, body := w.webGet(c, "/api/search?"+url.Values{key: {value}}.Encode()); code != 400 || !strings.Contains(body, "masks addresses") {
+			t.Errorf("%s: %d %s", q, code, body)
+		}
+	}
+	w.Stop()
+	d.Stop()
 }

@@ -1,6 +1,7 @@
 // Package session owns who is logged in to the web UI: the signed session
-// cookie, the CSRF tokens bound to a session, and the limiter of failed
-// logins.
+// cookie, the CSRF tokens bound to a session or to the login form, and the
+// limits on failed logins (LoginGuard: per name and client, per client,
+// per name).
 //
 // The cookie carries the user's name, its expiry, a random session id and
 // the generation of the user's sessions, signed with HMAC-SHA256 under a

@@ -72,3 +72,17 @@ func TestLoginGuardNameCeiling(t *testing.T) {
 		t.Errorf("after %d failures from many clients: %v, %v", DefaultNameFailures, ok, wait)
 	}
 }
+
+// However many names and clients fail, each of the guard's limiters keeps
+// at most its MaxNames.
+func TestLoginGuardStaysBounded(t *testing.T) {
+	g := LoginGuard{PerPair: LoginLimiter{MaxNames: 100}, PerClient: LoginLimiter{MaxNames: 100}, PerName: LoginLimiter{MaxNames: 100}}
+	for i := range 10000 {
+		g.Fail("name"+strconv.Itoa(i), netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}))
+	}
+	for name, l := range map[string]*LoginLimiter{"pairs": &g.PerPair, "clients": &g.PerClient, "names": &g.PerName} {
+		if n := l.Tracked(); n > 100 {
+			t.Errorf("%d %s tracked, want at most 100", n, name)
+		}
+	}
+}
