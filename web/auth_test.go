@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/base64"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,17 +16,23 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/web/session"
 )
 
-// syncWriter lets a test read a log that handlers write from many
+// syncLog lets a test read a log that handlers write from many
 // goroutines.
-type syncWriter struct {
+type syncLog struct {
 	mu sync.Mutex
-	w  io.Writer
+	b  strings.Builder
 }
 
-func (s *syncWriter) Write(p []byte) (int, error) {
+func (s *syncLog) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.Write(p)
+	return s.b.Write(p)
+}
+
+func (s *syncLog) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func newLocalListener(t *testing.T) net.Listener {
@@ -271,9 +276,9 @@ func TestSecurityHeaders(t *testing.T) {
 // Client errors are 4xx, and not logged as the server's: a form over the
 // bound, a forged cursor, odd static paths.
 func TestClientErrorsAre4xx(t *testing.T) {
-	var log strings.Builder
+	var log syncLog
 	ts := newTestServer(t, fixture, func(c *Config) {
-		c.Logger = slog.New(slog.NewTextHandler(&syncWriter{w: &log}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		c.Logger = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	})
 	c := ts.login(t, "bob")
 	token := ts.csrfToken(t, c, "/?since=24h")
