@@ -34,7 +34,14 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusTooManyRequests, fmt.Sprintf("%d exports are running, the most this server allows; try again when one ends", cap(s.exports)))
 		return
 	}
-	q, err := parseQuery(r.URL.Query(), time.Now())
+	release, err := s.userExports.acquire(r.Context(), currentUser(r).Name, false)
+	if err != nil {
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusTooManyRequests, fmt.Sprintf("you have %d exports running, the most one user may; try again when one ends", s.userExports.limit))
+		return
+	}
+	defer release()
+	q, err := s.parseQuery(r)
 	if r.URL.Query().Get("limit") == "" {
 		q.Limit = 0 // every match
 	}

@@ -42,12 +42,12 @@ func (s *Server) apiFacets(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	q, reader, ctx, cancel, ok := s.begin(w, r)
+	q, reader, r, done, ok := s.begin(w, r)
 	if !ok {
 		return
 	}
-	defer cancel()
-	values, err := reader.Facets(ctx, q, field, top)
+	defer done()
+	values, err := reader.Facets(r.Context(), q, field, top)
 	if err != nil {
 		s.fail(w, r, err)
 		return

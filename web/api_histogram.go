@@ -36,12 +36,12 @@ func (s *Server) apiHistogram(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	q, reader, ctx, cancel, ok := s.begin(w, r)
+	q, reader, r, done, ok := s.begin(w, r)
 	if !ok {
 		return
 	}
-	defer cancel()
-	h, err := reader.Histogram(ctx, q, n)
+	defer done()
+	h, err := reader.Histogram(r.Context(), q, n)
 	if err != nil {
 		s.fail(w, r, err)
 		return

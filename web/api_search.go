@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
@@ -19,14 +18,14 @@ type searchPage struct {
 // apiSearch answers GET /api/search: one page of the events that match,
 // each in the form of `aiosyslogd search -o json`.
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	q, reader, ctx, cancel, ok := s.begin(w, r)
+	q, reader, r, done, ok := s.begin(w, r)
 	if !ok {
 		return
 	}
-	defer cancel()
+	defer done()
 	page := searchPage{Events: []json.RawMessage{}}
 	var last search.Event
-	err := reader.Search(ctx, q, func(e search.Event) error {
+	err := reader.Search(r.Context(), q, func(e search.Event) error {
 		last = e
 		b, err := s.eventJSON(&e)
 		page.Events = append(page.Events, b)
@@ -50,19 +49,28 @@ func (s *Server) eventJSON(e *search.Event) (json.RawMessage, error) {
 }
 
 // begin reads the query of an API request and the database to answer it
-// from, with a context bounded by RequestTime. ok is false when it has
-// answered the request already (a bad parameter, no database).
-func (s *Server) begin(w http.ResponseWriter, r *http.Request) (search.Query, *db.Reader, context.Context, context.CancelFunc, bool) {
-	q, err := parseQuery(r.URL.Query(), time.Now())
+// from, and takes one of the user's search slots (waiting for one). The
+// request it returns carries a context bounded by RequestTime, waiting
+// included; done releases the slot. ok is false when it has answered the
+// request already (a bad parameter, no database, no slot in time).
+func (s *Server) begin(w http.ResponseWriter, r *http.Request) (search.Query, *db.Reader, *http.Request, context.CancelFunc, bool) {
+	q, err := s.parseQuery(r)
 	if err != nil {
 		s.fail(w, r, err)
-		return q, nil, nil, nil, false
+		return q, nil, r, nil, false
 	}
 	reader, err := s.Reader(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
-		return q, nil, nil, nil, false
+		return q, nil, r, nil, false
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), orDefault(s.cfg.RequestTime, DefaultRequestTime))
-	return q, reader, ctx, cancel, true
+	ctx, cancel := context.WithTimeout(r.Context(), s.requestTime())
+	r = r.WithContext(ctx)
+	release, err := s.userSearches.acquire(ctx, currentUser(r).Name, true)
+	if err != nil {
+		s.fail(w, r, err)
+		cancel()
+		return q, nil, r, nil, false
+	}
+	return q, reader, r, func() { release(); cancel() }, true
 }

@@ -29,7 +29,13 @@ func (s *Server) apiTail(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("%d live tails are open already, the most this server allows", cap(s.streams)))
 		return
 	}
-	q, err := parseQuery(r.URL.Query(), time.Now())
+	release, err := s.userStreams.acquire(r.Context(), currentUser(r).Name, false)
+	if err != nil {
+		writeError(w, http.StatusTooManyRequests, fmt.Sprintf("you have %d live tails open, the most one user may: close one first", s.userStreams.limit))
+		return
+	}
+	defer release()
+	q, err := s.parseQuery(r)
 	var backlog int
 	var pos *db.Position
 	if err == nil {
@@ -61,7 +67,7 @@ func (s *Server) apiTail(w http.ResponseWriter, r *http.Request) {
 		}
 		pos = &p
 	}
-	s.stream(r.Context(), currentUser(r).Name, reader, q, *pos, st)
+	s.stream(r.Context(), func() error { return stillAllowed(r) }, reader, q, *pos, st)
 }
 
 func parseBacklog(v string) (int, error) {
@@ -113,9 +119,9 @@ func (s *Server) streamFailed(st *sseWriter, err error) {
 }
 
 // stream sends the events Follow finds, and a comment every
-// tailHeartbeat, until the client goes, the server shuts down or the user
-// called name may no longer log in.
-func (s *Server) stream(ctx context.Context, name string, reader *db.Reader, q search.Query, pos db.Position, st *sseWriter) {
+// tailHeartbeat, until the client goes, the server shuts down or allowed
+// fails (the session or token has ended).
+func (s *Server) stream(ctx context.Context, allowed func() error, reader *db.Reader, q search.Query, pos db.Position, st *sseWriter) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -128,8 +134,8 @@ func (s *Server) stream(ctx context.Context, name string, reader *db.Reader, q s
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-				// A user disabled or deleted meanwhile loses the stream.
-				if _, err := s.cfg.Users.Active(name); err != nil || st.send(": ping\n\n") != nil {
+				// A session or token ended meanwhile loses the stream.
+				if allowed() != nil || st.send(": ping\n\n") != nil {
 					cancel()
 					return
 				}

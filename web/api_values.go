@@ -39,6 +39,10 @@ func (s *Server) apiValues(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, badParam("prefix", "longer than %d bytes", maxParamBytes))
 		return
 	}
+	if s.redactor != nil && s.redactor.masks(prefix) {
+		s.fail(w, r, refuseTerm("prefix="+prefix))
+		return
+	}
 	reader, err := s.Reader(r.Context())
 	if err != nil {
 		s.fail(w, r, err)

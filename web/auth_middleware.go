@@ -15,6 +15,7 @@ type ctxKey int
 const (
 	userKey ctxKey = iota
 	sessionKey
+	recheckKey
 )
 
 // requireUser lets a request through with its user: from the session
@@ -30,6 +31,8 @@ func (s *Server) requireUser(next http.Handler, api bool) http.Handler {
 				writeError(w, http.StatusUnauthorized, "invalid API token")
 				return
 			}
+			recheck := func() error { _, err := s.cfg.Users.AuthenticateToken(token); return err }
+			ctx = context.WithValue(ctx, recheckKey, recheck)
 			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey, u)))
 			return
 		}
@@ -42,8 +45,10 @@ func (s *Server) requireUser(next http.Handler, api bool) http.Handler {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
+		recheck := func() error { _, err := s.cfg.Sessions.Get(r); return err }
 		ctx = context.WithValue(ctx, userKey, sess.User)
 		ctx = context.WithValue(ctx, sessionKey, sess)
+		ctx = context.WithValue(ctx, recheckKey, recheck)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -75,4 +80,14 @@ func currentUser(r *http.Request) user.User {
 func currentSession(r *http.Request) (session.Session, bool) {
 	sess, ok := r.Context().Value(sessionKey).(session.Session)
 	return sess, ok
+}
+
+// stillAllowed checks again the session or token that let r through: an
+// error once it has ended (logout, new password, revoked token, user
+// disabled or deleted). Long requests (live tails) ask it now and then.
+func stillAllowed(r *http.Request) error {
+	if recheck, ok := r.Context().Value(recheckKey).(func() error); ok {
+		return recheck()
+	}
+	return nil
 }

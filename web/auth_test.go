@@ -1,12 +1,39 @@
 package web
 
 import (
+	"encoding/base64"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/aiosyslogd/aiosyslogd/web/session"
 )
+
+// syncLog lets a test read a log that handlers write from many
+// goroutines.
+type syncLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncLog) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncLog) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
 
 func newLocalListener(t *testing.T) net.Listener {
 	t.Helper()
@@ -42,11 +69,11 @@ func TestLoginRequired(t *testing.T) {
 }
 
 // The users of a Python aiosyslogd's users.json log in with their
-// passwords; a wrong one is refused, five within a minute lock the name.
+// passwords; a wrong one is refused.
 func TestLoginPythonUsers(t *testing.T) {
 	ts := newTestServer(t, fixture, nil)
 	c := ts.client(t)
-	res := ts.post(t, c, "/login", url.Values{"username": {"carol"}, "password": {"carol-password"}, "next": {"/?q=disk"}})
+	res := ts.postLogin(t, c, url.Values{"username": {"carol"}, "password": {"carol-password"}, "next": {"/?q=disk"}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/?q=disk" {
 		t.Fatalf("carol: %s to %q", res.Status, res.Header.Get("Location"))
 	}
@@ -57,22 +84,141 @@ func TestLoginPythonUsers(t *testing.T) {
 	if r, _ := ts.get(t, c, "/api/search"); r.StatusCode != 200 {
 		t.Errorf("with the session: %s", r.Status)
 	}
+	if r := ts.postLogin(t, ts.client(t), url.Values{"username": {"alice"}, "password": {"guess"}}); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a wrong password: %s", r.Status)
+	}
+}
+
+// After a login the browser goes only to a path of this server, as
+// browsers read the URL: they drop tab, CR and LF and take \ for /.
+func TestLoginNextStaysOnTheSite(t *testing.T) {
+	ts := newTestServer(t, fixture, nil)
+	tests := []struct{ next, want string }{
+		{"/?q=disk", "/?q=disk"},
+		{"/admin/users", "/admin/users"},
+		{"", "/"},
+		{"//evil.example/", "/"},
+		{"https://evil.example/", "/"},
+		{`/\evil.example`, "/"},
+		{"/\t/evil.example", "/"},
+		{"/\n/evil.example", "/"},
+		{"/\r/evil.example", "/"},
+		{"/\x00/evil.example", "/"},
+		{"\t//evil.example", "/"},
+		{"evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"/%2f/evil.example", "/"}, // harmless to browsers, but refused with the rest
+	}
+	for _, tt := range tests {
+		r := ts.postLogin(t, ts.client(t), url.Values{"username": {"bob"}, "password": {"bob-password"}, "next": {tt.next}})
+		if got := r.Header.Get("Location"); r.StatusCode != http.StatusSeeOther || got != tt.want {
+			t.Errorf("next %q: %s to %q, want %q", tt.next, r.Status, got, tt.want)
+		}
+	}
+	// GET /login with a session redirects the same way.
+	c := ts.login(t, "bob")
+	if res, _ := ts.get(t, c, "/login?next="+url.QueryEscape("/\t/evil.example")); res.Header.Get("Location") != "/" {
+		t.Errorf("GET /login with a session: to %q", res.Header.Get("Location"))
+	}
+}
+
+// The login form carries a CSRF token bound to a cookie of its own: a
+// form posted from another site (no cookie, or a token of another
+// browser) is refused, so it cannot log the browser in to its account.
+func TestLoginNeedsCSRF(t *testing.T) {
+	ts := newTestServer(t, fixture, nil)
+	right := url.Values{"username": {"bob"}, "password": {"bob-password"}}
+	other := ts.client(t)
+	othersToken := ts.csrfToken(t, other, "/login")
+	c := ts.client(t)
+	ts.csrfToken(t, c, "/login") // c has a login cookie of its own
+	tests := []struct {
+		name  string
+		c     *http.Client
+		token string
+	}{
+		{"no cookie, no token", ts.client(t), ""},
+		{"a cookie, no token", c, ""},
+		{"a forged token", c, "forged"},
+		{"another browser's token", c, othersToken},
+	}
+	for _, tt := range tests {
+		form := url.Values{"username": right["username"], "password": right["password"], "csrf_token": {tt.token}}
+		if res := ts.post(t, tt.c, "/login", form); res.StatusCode != http.StatusForbidden || len(res.Cookies()) > 0 && res.Cookies()[0].Name == session.CookieName {
+			t.Errorf("%s: %s, cookies %v", tt.name, res.Status, res.Cookies())
+		}
+	}
+	if res := ts.postLogin(t, c, right); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("with the form's token: %s", res.Status)
+	}
+}
+
+// Failed logins are limited per client as well as per name: five wrong
+// passwords lock the name for that client only, and spraying one password
+// over many names from one client is slowed as much; a user who presents
+// the right password from elsewhere is let in.
+func TestLoginLimits(t *testing.T) {
+	proxy := netip.MustParsePrefix("127.0.0.1/32")
+	ts := newTestServer(t, fixture, func(c *Config) { c.TrustedProxies = []netip.Prefix{proxy} })
+	from := func(client string, name, password string) *http.Response {
+		c := ts.client(t)
+		form := url.Values{"username": {name}, "password": {password}, "csrf_token": {ts.csrfToken(t, c, "/login")}}
+		req, _ := http.NewRequest("POST", ts.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", "203.0.113.200, "+client) // the left one is the client's to forge
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
 	for i := range 5 {
-		if r := ts.post(t, ts.client(t), "/login", url.Values{"username": {"alice"}, "password": {"guess"}}); r.StatusCode != http.StatusUnauthorized {
+		if r := from("198.51.100.7", "alice", "guess"); r.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("wrong password %d: %s", i, r.Status)
 		}
 	}
-	res = ts.post(t, ts.client(t), "/login", url.Values{"username": {"alice"}, "password": {"alice-password"}})
-	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
-		t.Errorf("sixth try: %s, Retry-After %q", res.Status, res.Header.Get("Retry-After"))
+	if r := from("198.51.100.7", "alice", "alice-password"); r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Errorf("the guesser with the right password: %s, Retry-After %q", r.Status, r.Header.Get("Retry-After"))
 	}
-	// Another name is not locked.
-	ts.login(t, "bob")
-	// A next that leaves the site goes to / instead.
-	for _, next := range []string{"//evil.example/", "https://evil.example/", `/\evil.example`} {
-		r := ts.post(t, ts.client(t), "/login", url.Values{"username": {"bob"}, "password": {"bob-password"}, "next": {next}})
-		if r.Header.Get("Location") != "/" {
-			t.Errorf("next %q: redirected to %q", next, r.Header.Get("Location"))
+	if r := from("192.0.2.10", "alice", "alice-password"); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("alice from elsewhere: %s", r.Status)
+	}
+	codes := map[int]int{}
+	for i := range 40 {
+		codes[from("198.51.100.99", "name"+strconv.Itoa(i), "Winter2026!").StatusCode]++
+	}
+	if codes[http.StatusTooManyRequests] == 0 || codes[http.StatusUnauthorized] > session.DefaultClientFailures {
+		t.Errorf("40 names from one client: %v; want 429 after %d", codes, session.DefaultClientFailures)
+	}
+	if r := from("192.0.2.10", "bob", "bob-password"); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("bob from elsewhere after the spraying: %s", r.Status)
+	}
+}
+
+// The client is the peer, or behind trusted proxies the address the
+// proxies put in X-Forwarded-For.
+func TestClientAddr(t *testing.T) {
+	srv := &Server{cfg: Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}}}
+	tests := []struct{ remote, xff, want string }{
+		{"192.0.2.1:5000", "", "192.0.2.1"},
+		{"192.0.2.1:5000", "198.51.100.7", "192.0.2.1"}, // not a proxy: its header is ignored
+		{"10.1.2.3:5000", "198.51.100.7", "198.51.100.7"},
+		{"10.1.2.3:5000", "203.0.113.5, 198.51.100.7, 10.9.9.9", "198.51.100.7"},
+		{"10.1.2.3:5000", "10.2.2.2, 10.9.9.9", "10.2.2.2"},
+		{"10.1.2.3:5000", "nonsense, 198.51.100.7", "198.51.100.7"},
+		{"10.1.2.3:5000", "", "10.1.2.3"},
+		{"[::1]:5000", "2001:db8::5", "2001:db8::5"},
+		{"[::ffff:192.0.2.1]:5000", "", "192.0.2.1"},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("POST", "/login", nil)
+		r.RemoteAddr = tt.remote
+		if tt.xff != "" {
+			r.Header.Set("X-Forwarded-For", tt.xff)
+		}
+		if got := srv.clientAddr(r); got.String() != tt.want {
+			t.Errorf("%s with X-Forwarded-For %q: %s, want %s", tt.remote, tt.xff, got, tt.want)
 		}
 	}
 }
@@ -125,12 +271,43 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("%s: headers %v", path, h)
 		}
 	}
-	// Forms bigger than the bound are refused, not read.
-	res, err := ts.client(t).PostForm(ts.URL+"/login", url.Values{"username": {strings.Repeat("x", maxBodyBytes)}})
-	if err != nil {
-		t.Fatal(err)
+}
+
+// Client errors are 4xx, and not logged as the server's: a form over the
+// bound, a forged cursor, odd static paths.
+func TestClientErrorsAre4xx(t *testing.T) {
+	var log syncLog
+	ts := newTestServer(t, fixture, func(c *Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	})
+	c := ts.login(t, "bob")
+	token := ts.csrfToken(t, c, "/?since=24h")
+	huge := url.Values{"username": {strings.Repeat("x", maxBodyBytes)}, "password": {"x"}}
+	forged := base64.RawURLEncoding.EncodeToString([]byte("sqlite_master/0/1"))
+	noMonth := base64.RawURLEncoding.EncodeToString([]byte("SystemEvents209912/0/1"))
+	tests := []struct {
+		name   string
+		do     func() *http.Response
+		status int
+	}{
+		{"a login form over 64 KiB", func() *http.Response { return ts.postLogin(t, ts.client(t), huge) }, http.StatusRequestEntityTooLarge},
+		{"a logout form over 64 KiB", func() *http.Response {
+			return ts.post(t, c, "/logout", url.Values{"csrf_token": {token}, "x": {strings.Repeat("x", maxBodyBytes)}})
+		}, http.StatusRequestEntityTooLarge},
+		{"a forged cursor", func() *http.Response { r, _ := ts.get(t, c, "/api/search?cursor="+forged); return r }, http.StatusBadRequest},
+		{"a cursor of a month not stored", func() *http.Response { r, _ := ts.get(t, c, "/api/search?cursor="+noMonth); return r }, http.StatusOK},
+		{"a forged cursor to the tail", func() *http.Response { r, _ := ts.get(t, c, "/api/tail?from="+forged); return r }, http.StatusBadRequest},
+		{"/static/%ff", func() *http.Response { r, _ := ts.get(t, ts.client(t), "/static/%ff"); return r }, http.StatusNotFound},
+		{"/static/", func() *http.Response { r, _ := ts.get(t, ts.client(t), "/static/"); return r }, http.StatusNotFound},
+		{"/static/..%2fstatic", func() *http.Response { r, _ := ts.get(t, ts.client(t), "/static/..%2fstatic"); return r }, http.StatusNotFound},
+		{"/static/app.js", func() *http.Response { r, _ := ts.get(t, ts.client(t), "/static/app.js"); return r }, http.StatusOK},
 	}
-	if res.StatusCode == http.StatusSeeOther || res.StatusCode == http.StatusOK {
-		t.Errorf("a huge login form: %s", res.Status)
+	for _, tt := range tests {
+		if res := tt.do(); res.StatusCode != tt.status {
+			t.Errorf("%s: %s, want %d", tt.name, res.Status, tt.status)
+		}
+	}
+	if strings.Contains(log.String(), "level=ERROR") {
+		t.Errorf("client errors logged as the server's:\n%s", log.String())
 	}
 }

@@ -65,16 +65,7 @@ func newTestServer(t *testing.T, records []ingest.Record, configure func(*Config
 	if err := os.WriteFile(usersFile, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	users, err := user.Open(usersFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := session.LoadKey(session.KeyPath(usersFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sessions, _ := session.NewManager(key, users)
-	ts := &testServer{users: users, dbPath: filepath.Join(dir, "syslog.db")}
+	ts := &testServer{dbPath: filepath.Join(dir, "syslog.db")}
 	if records != nil {
 		if ts.store, err = db.Open(context.Background(), ts.dbPath); err != nil {
 			t.Fatal(err)
@@ -84,6 +75,33 @@ func newTestServer(t *testing.T, records []ingest.Record, configure func(*Config
 			t.Fatal(err)
 		}
 	}
+	ts.start(t, usersFile, configure)
+	return ts
+}
+
+// newTestServerOn is another server on the files of ts: the web server
+// started again.
+func newTestServerOn(t *testing.T, ts *testServer) *testServer {
+	t.Helper()
+	again := &testServer{dbPath: ts.dbPath, store: ts.store}
+	again.start(t, ts.users.Path(), nil)
+	return again
+}
+
+// start serves the database of ts with the users of usersFile, and
+// session.key beside it.
+func (ts *testServer) start(t *testing.T, usersFile string, configure func(*Config)) {
+	t.Helper()
+	users, err := user.Open(usersFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := session.LoadKey(session.KeyPath(usersFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions, _ := session.NewManager(key, users)
+	ts.users = users
 	cfg := Config{Database: ts.dbPath, Users: users, Sessions: sessions, TailInterval: 20 * time.Millisecond}
 	if configure != nil {
 		configure(&cfg)
@@ -94,7 +112,6 @@ func newTestServer(t *testing.T, records []ingest.Record, configure func(*Config
 	t.Cleanup(func() { ts.srv.Close() })
 	ts.Server = httptest.NewServer(ts.srv)
 	t.Cleanup(ts.Close)
-	return ts
 }
 
 // client is a browser without a session: cookies kept, redirects not
@@ -109,11 +126,19 @@ func (ts *testServer) client(t *testing.T) *http.Client {
 func (ts *testServer) login(t *testing.T, name string) *http.Client {
 	t.Helper()
 	c := ts.client(t)
-	res := ts.post(t, c, "/login", url.Values{"username": {name}, "password": {name + "-password"}})
+	res := ts.postLogin(t, c, url.Values{"username": {name}, "password": {name + "-password"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login as %s: %s", name, res.Status)
 	}
 	return c
+}
+
+// postLogin posts the login form as a browser does: the form's CSRF token
+// (and its cookie) from GET /login first.
+func (ts *testServer) postLogin(t *testing.T, c *http.Client, form url.Values) *http.Response {
+	t.Helper()
+	form.Set("csrf_token", ts.csrfToken(t, c, "/login"))
+	return ts.post(t, c, "/login", form)
 }
 
 func (ts *testServer) post(t *testing.T, c *http.Client, path string, form url.Values) *http.Response {

@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -47,8 +49,9 @@ type badRequest struct{ msg string }
 func (e *badRequest) Error() string { return e.msg }
 
 // fail answers err: 400 for a bad query or parameter (the same words as
-// `aiosyslogd search`), 503 when there is no database yet, 500 otherwise
-// (logged; the client sees a generic message).
+// `aiosyslogd search`), 503 when there is no database yet or the request
+// ran out of time, 500 otherwise (logged; the client sees a generic
+// message).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var bad *search.BadQueryError
 	var br *badRequest
@@ -60,8 +63,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusBadRequest, err.Error())
 	case errors.Is(err, db.ErrNoDatabase):
 		writeError(w, http.StatusServiceUnavailable, err.Error())
+	case errors.Is(r.Context().Err(), context.DeadlineExceeded):
+		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("the search took longer than %s, the most this server allows "+
+			"(or waited that long for others to end): narrow the time range or the query, or try again", s.requestTime()))
 	case r.Context().Err() != nil:
-		// The client went away or the request ran out of time.
+		// The client went away: nobody reads the answer.
 		writeError(w, http.StatusServiceUnavailable, "request cancelled: "+r.Context().Err().Error())
 	default:
 		s.log.Error("request failed", "path", r.URL.Path, "error", err)

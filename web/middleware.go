@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -12,7 +14,8 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // secure wraps every response: the security headers, a bound on request
-// bodies, and a recovered panic answered 500 (and logged) instead of a
+// bodies (a form is read here, so that one too big is 413 whatever the
+// route), and a recovered panic answered 500 (and logged) instead of a
 // dropped connection.
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -28,6 +31,9 @@ func (s *Server) secure(next http.Handler) http.Handler {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		if r.Method == http.MethodPost && !readForm(w, r) {
+			return
+		}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -39,4 +45,19 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readForm reads the form of a POST, answering 413 for one over
+// maxBodyBytes and 400 for one that does not parse; ok is false when it
+// has answered.
+func readForm(w http.ResponseWriter, r *http.Request) (ok bool) {
+	err := r.ParseForm()
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		http.Error(w, fmt.Sprintf("the form is larger than %d KiB", maxBodyBytes>>10), http.StatusRequestEntityTooLarge)
+	case err != nil:
+		http.Error(w, "the form cannot be read: "+err.Error(), http.StatusBadRequest)
+	}
+	return err == nil
 }

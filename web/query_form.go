@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 )
@@ -49,8 +50,8 @@ func parseQuery(v url.Values, now time.Time) (search.Query, error) {
 	if q.Order, err = search.ParseOrder(v.Get("order")); err != nil {
 		return q, &badRequest{err.Error()}
 	}
-	if q.After, err = search.ParseCursor(v.Get("cursor")); err != nil {
-		return q, &badRequest{err.Error()}
+	if q.After, err = parseCursor(v.Get("cursor")); err != nil {
+		return q, err
 	}
 	if err := parseLimit(v, &q); err != nil {
 		return q, err
@@ -79,6 +80,22 @@ func urlShortcuts(v url.Values) *search.Shortcuts {
 		NotHosts: v["not_host"], NotTags: v["not_tag"],
 		NotFacilities: v["not_facility"], NotSeverities: v["not_severity"],
 	}
+}
+
+// parseCursor reads the cursor of the page after another. Its table must
+// be a month table's name: a forged cursor is the client's mistake, 400,
+// not a failing query.
+func parseCursor(s string) (search.Cursor, error) {
+	c, err := search.ParseCursor(s)
+	if err != nil {
+		return c, &badRequest{err.Error()}
+	}
+	if s != "" {
+		if _, err := db.ParseMonthTable(c.Table); err != nil {
+			return c, badParam("cursor", "%v", err)
+		}
+	}
+	return c, nil
 }
 
 func badParam(key, format string, args ...any) error {

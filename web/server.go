@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -43,12 +44,21 @@ type Config struct {
 	// every event, facet and export the server answers.
 	Redact bool
 	Logger *slog.Logger
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (for the login guard and the log); a request from any
+	// other peer is its own client.
+	TrustedProxies []netip.Prefix
 
 	ReadConns   int           // read connections (searches at once); 0 is DefaultReadConns
 	MaxStreams  int           // live tails at once; 0 is DefaultMaxStreams
 	MaxExports  int           // exports at once; 0 is DefaultMaxExports
 	ExportTime  time.Duration // 0 is DefaultExportTime
 	RequestTime time.Duration // 0 is DefaultRequestTime
+	// A user's share of the limits above: searches (histograms, facets)
+	// beyond it wait for the user's own to end; live tails and exports
+	// beyond it are 429. 0 is DefaultUserSearches, DefaultUserStreams,
+	// DefaultUserExports.
+	UserSearches, UserStreams, UserExports int
 	// TailInterval is how often a live tail polls the database; 0 is
 	// 500 ms.
 	TailInterval time.Duration
@@ -56,14 +66,16 @@ type Config struct {
 
 // Server is the web UI and API. It implements http.Handler.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	handler  http.Handler
-	pages    *template.Template
-	limiter  session.LoginLimiter
-	streams  chan struct{}
-	exports  chan struct{}
-	redactor *redactor
+	cfg     Config
+	log     *slog.Logger
+	handler http.Handler
+	pages   *template.Template
+	guard   session.LoginGuard
+	streams chan struct{}
+	exports chan struct{}
+	// Each user's share of the read pool, the streams and the exports.
+	userSearches, userStreams, userExports *userSlots
+	redactor                               *redactor
 
 	mu     sync.Mutex
 	reader *db.Reader
@@ -79,8 +91,11 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, pages: pages,
-		streams: make(chan struct{}, orDefault(cfg.MaxStreams, DefaultMaxStreams)),
-		exports: make(chan struct{}, orDefault(cfg.MaxExports, DefaultMaxExports)),
+		streams:      make(chan struct{}, orDefault(cfg.MaxStreams, DefaultMaxStreams)),
+		exports:      make(chan struct{}, orDefault(cfg.MaxExports, DefaultMaxExports)),
+		userSearches: newUserSlots(orDefault(cfg.UserSearches, DefaultUserSearches)),
+		userStreams:  newUserSlots(orDefault(cfg.UserStreams, DefaultUserStreams)),
+		userExports:  newUserSlots(orDefault(cfg.UserExports, DefaultUserExports)),
 	}
 	if s.log == nil {
 		s.log = discardLogger
@@ -97,6 +112,11 @@ func orDefault[T int | time.Duration](v, def T) T {
 		return v
 	}
 	return def
+}
+
+// requestTime is how long a search, histogram or facet may run.
+func (s *Server) requestTime() time.Duration {
+	return orDefault(s.cfg.RequestTime, DefaultRequestTime)
 }
 
 // ServeHTTP serves one request.

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/aiosyslogd/aiosyslogd/web/user"
 )
@@ -27,10 +28,17 @@ func parseTemplates() (*template.Template, error) {
 
 // staticFiles serves the embedded scripts and styles under /static/.
 // They change only with the binary, so browsers may keep them an hour.
+// Only files are served: a directory (its listing) or a name that is not a
+// valid path of the embedded files (/static/%ff) is 404.
 func staticFiles() http.Handler {
 	sub, _ := fs.Sub(staticFS, "static") // the directory is embedded at build time
 	files := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if info, err := fs.Stat(sub, name); !fs.ValidPath(name) || err != nil || info.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "max-age=3600")
 		files.ServeHTTP(w, r)
 	})
@@ -57,7 +65,9 @@ type pageData struct {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data pageData) {
 	if sess, ok := currentSession(r); ok {
 		data.User = sess.User
-		data.CSRF = s.cfg.Sessions.CSRFToken(sess)
+		if data.CSRF == "" { // the login form has its own
+			data.CSRF = s.cfg.Sessions.CSRFToken(sess)
+		}
 	}
 	var b bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&b, name, data); err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"regexp"
 	"strconv"
@@ -128,6 +129,10 @@ session_hours = {{.Web.SessionHours}}
 # Both set: HTTPS.
 cert_file = {{printf "%q" .Web.CertFile}}
 key_file = {{printf "%q" .Web.KeyFile}}
+# Reverse proxies (addresses or networks, "10.0.0.0/8") whose
+# X-Forwarded-For names the client, for the limits on failed logins; a
+# request from any other peer is its own client.
+trusted_proxies = [{{range $i, $p := .Web.TrustedProxies}}{{if $i}}, {{end}}{{printf "%q" $p}}{{end}}]
 `))
 
 // defaultConfigText is the text of the default configuration file.
@@ -162,6 +167,9 @@ type WebConfig struct {
 	SessionHours int    `toml:"session_hours"`
 	CertFile     string `toml:"cert_file"`
 	KeyFile      string `toml:"key_file"`
+	// TrustedProxies are addresses or CIDR networks of reverse proxies
+	// whose X-Forwarded-For header names the client.
+	TrustedProxies []string `toml:"trusted_proxies"`
 }
 
 // ServerConfig is the [server] table: where to listen and what to log.
@@ -241,7 +249,8 @@ func defaultConfig() Config {
 		SQLite: SQLiteConfig{Enabled: true, Database: "syslog.db", BatchSize: ingest.DefaultBatchSize,
 			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
 		Metrics: MetricsConfig{BindIP: "127.0.0.1", BindPort: 9140},
-		Web:     WebConfig{BindIP: "0.0.0.0", BindPort: 5141, UsersFile: "users.json", SessionHours: 12},
+		Web: WebConfig{BindIP: "0.0.0.0", BindPort: 5141, UsersFile: "users.json", SessionHours: 12,
+			TrustedProxies: []string{}},
 	}
 }
 
@@ -407,7 +416,26 @@ func (w *WebConfig) validate() error {
 	case w.CertFile != "" && w.KeyFile == "":
 		return invalid("web_server.cert_file", " is set without key_file: set both for HTTPS, or neither")
 	}
-	return nil
+	_, err := w.Proxies()
+	return err
+}
+
+// Proxies is trusted_proxies as networks; an address is a network of
+// one. An entry that is neither is the key's error.
+func (w *WebConfig) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range w.TrustedProxies {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				return nil, invalid("web_server.trusted_proxies", " has %q: want an IP address or a network (10.0.0.0/8, fd00::/8)", v)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // WebAddr is the TCP address aiosyslogd web listens on.

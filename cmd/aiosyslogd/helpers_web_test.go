@@ -142,15 +142,40 @@ func webClient() *http.Client {
 		Transport:     &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 }
 
-// webLogin logs c in and returns the response.
+// webLogin logs c in as a browser does, the login form's CSRF token
+// first, and returns the response.
 func (w *webProc) webLogin(c *http.Client, name, password string) *http.Response {
 	w.t.Helper()
-	res, err := c.PostForm(w.url+"/login", url.Values{"username": {name}, "password": {password}})
+	return w.webPost(c, "/login", url.Values{"username": {name}, "password": {password}, "csrf_token": {w.csrfToken(c, "/login")}})
+}
+
+// webPost posts form to path with c and returns the response, its body
+// read and closed.
+func (w *webProc) webPost(c *http.Client, path string, form url.Values, header ...string) *http.Response {
+	w.t.Helper()
+	req, _ := http.NewRequest("POST", w.url+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := c.Do(req)
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	return res
+}
+
+// csrfToken is the CSRF token of the form on the page at path, as c gets it.
+func (w *webProc) csrfToken(c *http.Client, path string) string {
+	w.t.Helper()
+	_, body := w.webGet(c, path)
+	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		w.t.Fatalf("no CSRF token in %s: %s", path, body)
+	}
+	return m[1]
 }
 
 // webGet fetches path with c and returns the status and body.

@@ -30,13 +30,13 @@ func userCommand() *cli.Command {
 	cmd.Subcommands = []*cli.Command{
 		sub("add", "NAME", "add a user (asks for the password)", runUserAdd,
 			&cli.BoolFlag{Name: "admin", Usage: "the user may manage users in the web UI"}),
-		sub("passwd", "NAME", "set a user's password (asks for it)", runUserPasswd),
-		sub("disable", "NAME", "stop a user from logging in; ends their sessions and token", runUserEnabled(false)),
+		sub("passwd", "NAME", "set a user's password (asks for it); ends their sessions and token", runUserPasswd),
+		sub("disable", "NAME", "stop a user from logging in; ends their sessions and token for good", runUserEnabled(false)),
 		sub("enable", "NAME", "let a disabled user log in again", runUserEnabled(true)),
 		sub("del", "NAME", "delete a user, and their token", runUserDel),
 		sub("list", "", "list the users", runUserList),
 		sub("token", "NAME", "make an API token for scripts (shown once; replaces the old one)", runUserToken,
-			&cli.BoolFlag{Name: "revoke", Usage: "remove the user's token instead"}),
+			&cli.BoolFlag{Name: "revoke", Usage: "remove the user's token instead, and end their sessions"}),
 	}
 	return cmd
 }
@@ -126,7 +126,7 @@ func runUserPasswd(c *cli.Context) error {
 	if err := s.SetPassword(name, password); err != nil {
 		return userError(c, err)
 	}
-	fmt.Fprintf(c.App.Writer, "changed the password of %q in %s\n", name, s.Path())
+	fmt.Fprintf(c.App.Writer, "changed the password of %q in %s (their sessions and API token are ended)\n", name, s.Path())
 	return nil
 }
 
@@ -196,7 +196,7 @@ func runUserToken(c *cli.Context) error {
 		if err := s.RevokeToken(name); err != nil {
 			return userError(c, err)
 		}
-		fmt.Fprintf(c.App.Writer, "revoked the API token of %q\n", name)
+		fmt.Fprintf(c.App.Writer, "revoked the API token of %q and ended their sessions\n", name)
 		return nil
 	}
 	token, err := s.NewToken(name)

@@ -99,7 +99,12 @@ func newWebServer(c *cli.Context, cfg *Config, logger *slog.Logger) (*web.Server
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		sessions.Secure = true
 	}
-	srv, err := web.New(web.Config{Database: cfg.SQLite.Database, Users: users, Sessions: sessions, Redact: cfg.Web.Redact, Logger: logger})
+	proxies, err := cfg.Web.Proxies() // validated with the file
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := web.New(web.Config{Database: cfg.SQLite.Database, Users: users, Sessions: sessions, Redact: cfg.Web.Redact,
+		Logger: logger, TrustedProxies: proxies})
 	if err != nil {
 		return nil, nil, err
 	}

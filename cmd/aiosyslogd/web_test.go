@@ -141,6 +141,9 @@ func TestWebConfigErrors(t *testing.T) {
 		{"session_hours = 0", `line 12: web_server.session_hours = 0`},
 		{"redact = \"yes\"", "line 12 (last key \"web_server.redact\")"},
 		{"colour = true", `line 12: unknown key "web_server.colour"`},
+		{"trusted_proxies = [\"10.0.0.1\", \"proxy.example\"]", `line 12: web_server.trusted_proxies has "proxy.example": want an IP address or a network`},
+		{"trusted_proxies = [\"10.0.0.0/33\"]", `line 12: web_server.trusted_proxies has "10.0.0.0/33"`},
+		{"trusted_proxies = \"10.0.0.1\"", "line 12 (last key \"web_server.trusted_proxies\")"},
 	} {
 		cfg := filepath.Join(dir, "bad.toml")
 		os.WriteFile(cfg, []byte(webConfig(filepath.Join(dir, "syslog.db"), c.extra)), 0o644)

@@ -2,9 +2,11 @@ package session
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -48,4 +50,50 @@ func (m *Manager) CheckRequest(r *http.Request, s Session) error {
 		token = r.PostFormValue(CSRFField)
 	}
 	return m.CheckCSRF(s, token)
+}
+
+// LoginCookieName is the cookie that binds the login form's CSRF token.
+const LoginCookieName = "aiosyslogd_login"
+
+// LoginCSRF returns the CSRF token of the login form that r gets, and the
+// cookie to set with it when r carries no valid one (nil otherwise). The
+// cookie holds a random value and the token is its MAC: a page of another
+// site can neither read the token nor, under SameSite, send the cookie, so
+// it cannot post a login of its choosing (login CSRF).
+func (m *Manager) LoginCSRF(r *http.Request) (string, *http.Cookie, error) {
+	if c, err := r.Cookie(LoginCookieName); err == nil && validLoginNonce(c.Value) {
+		return m.loginToken(c.Value), nil, nil
+	}
+	nonce := make([]byte, idSize)
+	if _, err := rand.Read(nonce); err != nil {
+		return "", nil, fmt.Errorf("random: %w", err)
+	}
+	value := base64.RawURLEncoding.EncodeToString(nonce)
+	c := &http.Cookie{Name: LoginCookieName, Value: value, Path: "/login",
+		HttpOnly: true, Secure: m.Secure, SameSite: http.SameSiteLaxMode}
+	return m.loginToken(value), c, nil
+}
+
+// CheckLoginCSRF returns nil if the login form r posts carries the token
+// of its login cookie (field CSRFField), and ErrCSRF otherwise.
+func (m *Manager) CheckLoginCSRF(r *http.Request) error {
+	c, err := r.Cookie(LoginCookieName)
+	if err != nil || !validLoginNonce(c.Value) {
+		return ErrCSRF
+	}
+	got, err := base64.RawURLEncoding.DecodeString(r.PostFormValue(CSRFField))
+	want, _ := base64.RawURLEncoding.DecodeString(m.loginToken(c.Value))
+	if err != nil || !hmac.Equal(got, want) {
+		return ErrCSRF
+	}
+	return nil
+}
+
+func (m *Manager) loginToken(nonce string) string {
+	return base64.RawURLEncoding.EncodeToString(m.csrfMAC("login\x00" + nonce))
+}
+
+func validLoginNonce(v string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	return err == nil && len(b) == idSize
 }

@@ -9,7 +9,7 @@ import (
 )
 
 func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
-	m, _ := newManager(t, 1, users{"alice": alice})
+	m, _ := newManager(t, 1, newUsers(alice))
 	s, _, _ := m.Start(alice)
 	other, _, _ := m.Start(alice)
 	token := m.CSRFToken(s)
@@ -19,7 +19,7 @@ func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
 	if err := m.CheckCSRF(s, token); err != nil {
 		t.Errorf("own token: %v", err)
 	}
-	foreign, _ := newManager(t, 2, users{"alice": alice})
+	foreign, _ := newManager(t, 2, newUsers(alice))
 	flipped := []byte(token)
 	flipped[0] ^= 1
 	tests := map[string]struct {
@@ -43,7 +43,7 @@ func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
 }
 
 func TestCheckRequest(t *testing.T) {
-	m, _ := newManager(t, 1, users{"alice": alice})
+	m, _ := newManager(t, 1, newUsers(alice))
 	s, _, _ := m.Start(alice)
 	token := m.CSRFToken(s)
 	post := func(form url.Values, header string) error {

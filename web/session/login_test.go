@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,12 +19,13 @@ import (
 )
 
 // app is the smallest web server built from the package the way the web
-// UI's handlers are meant to use it: POST /login, a page that needs a
-// session, a form that needs a CSRF token, POST /logout.
+// UI's handlers are meant to use it: GET /login (the form's CSRF token),
+// POST /login, a page that needs a session, a form that needs a CSRF
+// token, POST /logout.
 type app struct {
 	users    *user.Store
 	sessions *session.Manager
-	limiter  *session.LoginLimiter
+	guard    *session.LoginGuard
 }
 
 func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -45,22 +47,44 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case "/logout":
-		http.SetCookie(w, a.sessions.End(s))
+		c, err := a.sessions.End(s)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		http.SetCookie(w, c)
 	case "/":
 		w.Write([]byte(a.sessions.CSRFToken(s)))
 	}
 }
 
 func (a *app) login(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet { // the form: here, its token alone
+		token, c, err := a.sessions.LoginCSRF(r)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		if c != nil {
+			http.SetCookie(w, c)
+		}
+		w.Write([]byte(token))
+		return
+	}
+	if err := a.sessions.CheckLoginCSRF(r); err != nil {
+		http.Error(w, err.Error(), http.StatusForbidden)
+		return
+	}
 	name := r.PostFormValue("username")
-	if ok, wait := a.limiter.Allow(name); !ok {
+	client, _ := netip.ParseAddr(r.Header.Get("X-Client")) // behind a trusted proxy
+	if ok, wait := a.guard.Allow(name, client); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second).Seconds())))
 		http.Error(w, "too many failed logins", http.StatusTooManyRequests)
 		return
 	}
 	u, err := a.users.Authenticate(r.Context(), name, r.PostFormValue("password"))
 	if errors.Is(err, user.ErrInvalidCredentials) {
-		a.limiter.Fail(name)
+		a.guard.Fail(name, client)
 		http.Error(w, "wrong user name or password", http.StatusUnauthorized)
 		return
 	}
@@ -68,7 +92,7 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	a.limiter.Reset(name)
+	a.guard.Succeed(name, client)
 	_, cookie, err := a.sessions.Start(u)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -113,21 +137,27 @@ func TestLoginFlow(t *testing.T) {
 	sessions, _ := session.NewManager(key, users)
 	clock := &testClock{time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC)}
 	sessions.Now = clock.Now
-	srv := httptest.NewServer(&app{users, sessions, &session.LoginLimiter{Now: clock.Now}})
+	srv := httptest.NewServer(&app{users, sessions, &session.LoginGuard{PerPair: session.LoginLimiter{Now: clock.Now}}})
 	defer srv.Close()
 
+	if got := post(t, srv, "/login", "", url.Values{"username": {"alice"}, "password": {"alice-password"}}); got.StatusCode != 403 {
+		t.Fatalf("a login without the form's token: %s; want 403", got.Status)
+	}
+	form := loginForm(t, srv, "198.51.100.7")
 	for i := range session.DefaultMaxFailures {
-		if got := post(t, srv, "/login", "", url.Values{"username": {"alice"}, "password": {"guess" + strconv.Itoa(i)}}); got.StatusCode != 401 {
+		if got := form.post(t, "alice", "guess"+strconv.Itoa(i)); got.StatusCode != 401 {
 			t.Fatalf("wrong password %d: %s", i, got.Status)
 		}
 	}
-	right := url.Values{"username": {"alice"}, "password": {"alice-password"}}
-	got := post(t, srv, "/login", "", right)
+	got := form.post(t, "alice", "alice-password")
 	if got.StatusCode != 429 || got.Header.Get("Retry-After") != "60" {
 		t.Fatalf("after 5 failures, the right password: %s, Retry-After %q; want 429, 60", got.Status, got.Header.Get("Retry-After"))
 	}
+	if got := loginForm(t, srv, "192.0.2.1").post(t, "alice", "alice-password"); got.StatusCode != 303 {
+		t.Fatalf("alice from another client meanwhile: %s", got.Status)
+	}
 	clock.t = clock.t.Add(time.Minute)
-	got = post(t, srv, "/login", "", right)
+	got = form.post(t, "alice", "alice-password")
 	if got.StatusCode != 303 || len(got.Cookies()) != 1 {
 		t.Fatalf("a minute later: %s, cookies %v", got.Status, got.Cookies())
 	}
@@ -149,6 +179,36 @@ func TestLoginFlow(t *testing.T) {
 	if got := get(t, srv, cookie); got.StatusCode != 401 {
 		t.Errorf("the cookie after logout: %s; want 401", got.Status)
 	}
+}
+
+// form is a login form as one client got it: its cookie and token.
+type form struct {
+	srv           *httptest.Server
+	client        string // the client's address, as a trusted proxy says
+	cookie, token string
+}
+
+// loginForm gets the login form for a client.
+func loginForm(t *testing.T, srv *httptest.Server, client string) *form {
+	t.Helper()
+	req, _ := http.NewRequest("GET", srv.URL+"/login", nil)
+	res := do(t, req)
+	c := res.Cookies()
+	if len(c) != 1 || c[0].Name != session.LoginCookieName {
+		t.Fatalf("GET /login: cookies %v", c)
+	}
+	return &form{srv: srv, client: client, cookie: c[0].Name + "=" + c[0].Value, token: readBody(t, res)}
+}
+
+// post logs in with the form.
+func (f *form) post(t *testing.T, name, password string) *http.Response {
+	t.Helper()
+	v := url.Values{"username": {name}, "password": {password}, session.CSRFField: {f.token}}
+	req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Cookie", f.cookie)
+	req.Header.Set("X-Client", f.client)
+	return do(t, req)
 }
 
 // post sends a form, with cookie (NAME=VALUE) if not empty, and does not

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/web/user"
@@ -24,33 +23,37 @@ const CookieName = "aiosyslogd_session"
 const DefaultLifetime = 12 * time.Hour
 
 const (
-	cookieVersion  = 1
+	cookieVersion  = 2    // 1 had no generation
 	idSize         = 16   // random bytes of a session id
+	maxGeneration  = 255  // bytes of a generation, which one byte counts
 	maxCookieBytes = 4096 // what browsers keep of one cookie
-	maxEnded       = 1 << 16
 )
 
-// Errors of Get; test them with errors.Is. A user that was disabled or
-// deleted is the user store's error (user.ErrDisabled, user.ErrNotFound).
+// Errors of Get; test them with errors.Is. A session that was ended, or
+// whose user was disabled or deleted, is the user store's error
+// (user.ErrSessionEnded, user.ErrDisabled, user.ErrNotFound).
 var (
 	ErrNoSession = errors.New("no session cookie")
 	ErrInvalid   = errors.New("invalid session cookie") // malformed, tampered or signed with another key
 	ErrExpired   = errors.New("session expired")
-	ErrEnded     = errors.New("session ended by logout")
 )
 
-// UserStore is what a Manager needs of the users: Active returns the user
-// called name if they may still use a session, and an error otherwise.
-// *user.Store is one.
+// UserStore is what a Manager needs of the users, *user.Store being one:
+// the generation a new session of an active user carries, the user of a
+// session of that generation (an error once it is not current), and a new
+// generation, which ends every session of the user.
 type UserStore interface {
-	Active(name string) (user.User, error)
+	SessionGeneration(name string) (string, error)
+	SessionUser(name, generation string) (user.User, error)
+	EndSessions(name string) error
 }
 
 // Session is one logged-in browser.
 type Session struct {
-	User    user.User // as the user store has it now
-	ID      string    // random, unique to this login
-	Expires time.Time
+	User       user.User // as the user store has it now
+	ID         string    // random, unique to this login
+	Generation string    // of the user's sessions when it began
+	Expires    time.Time
 }
 
 // Manager makes and checks session cookies. Set its fields before use.
@@ -59,12 +62,9 @@ type Manager struct {
 	Secure   bool             // mark cookies Secure: set when serving HTTPS
 	Now      func() time.Time // the clock; nil is time.Now
 
-	users      UserStore
-	cookieKey  []byte
-	csrfKey    []byte
-	mu         sync.Mutex
-	ended      map[string]time.Time // ids of sessions logged out, until they expire
-	endedSweep time.Time
+	users     UserStore
+	cookieKey []byte
+	csrfKey   []byte
 }
 
 // NewManager returns a Manager that signs with key (KeySize bytes, from
@@ -77,7 +77,6 @@ func NewManager(key []byte, users UserStore) (*Manager, error) {
 		users:     users,
 		cookieKey: derive(key, "aiosyslogd session cookie"),
 		csrfKey:   derive(key, "aiosyslogd csrf token"),
-		ended:     map[string]time.Time{},
 	}, nil
 }
 
@@ -106,19 +105,28 @@ func (m *Manager) lifetime() time.Duration {
 // Start begins a session for u, who has just logged in, and returns the
 // cookie to set on the response.
 func (m *Manager) Start(u user.User) (Session, *http.Cookie, error) {
+	gen, err := m.users.SessionGeneration(u.Name)
+	if err != nil {
+		return Session{}, nil, fmt.Errorf("session of %q: %w", u.Name, err)
+	}
+	if len(gen) > maxGeneration {
+		return Session{}, nil, fmt.Errorf("session of %q: generation of %d bytes", u.Name, len(gen))
+	}
 	id := make([]byte, idSize)
 	if _, err := rand.Read(id); err != nil {
 		return Session{}, nil, fmt.Errorf("random: %w", err)
 	}
 	now := m.now()
-	s := Session{User: u, ID: base64.RawURLEncoding.EncodeToString(id), Expires: now.Add(m.lifetime()).Truncate(time.Second)}
+	s := Session{User: u, ID: base64.RawURLEncoding.EncodeToString(id), Generation: gen,
+		Expires: now.Add(m.lifetime()).Truncate(time.Second)}
 	c := m.cookie(m.encode(s, id), s.Expires)
 	c.MaxAge = int(s.Expires.Sub(now).Seconds())
 	return s, c, nil
 }
 
 // Get returns the session of the request's cookie: signed with this key,
-// not expired, not logged out, and of a user who is still active.
+// not expired, of a user who is still active and of their sessions'
+// current generation (not ended by a logout, a new password and so on).
 func (m *Manager) Get(r *http.Request) (Session, error) {
 	c, err := r.Cookie(CookieName)
 	if err != nil {
@@ -128,45 +136,23 @@ func (m *Manager) Get(r *http.Request) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
-	m.mu.Lock()
-	_, ended := m.ended[s.ID]
-	m.mu.Unlock()
-	if ended {
-		return Session{}, ErrEnded
-	}
-	if s.User, err = m.users.Active(name); err != nil {
+	if s.User, err = m.users.SessionUser(name, s.Generation); err != nil {
 		return Session{}, fmt.Errorf("session of %q: %w", name, err)
 	}
 	return s, nil
 }
 
-// End logs s out: its cookie is refused from now on, even if a copy of it
-// is replayed, and the returned cookie clears it in the browser.
-func (m *Manager) End(s Session) *http.Cookie {
-	now := m.now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.ended) >= maxEnded || now.Sub(m.endedSweep) > time.Hour {
-		for id, exp := range m.ended {
-			if !now.Before(exp) {
-				delete(m.ended, id)
-			}
-		}
-		m.endedSweep = now
-	}
-	// Only a logged-in user can add an entry, so this bound is for safety:
-	// should 65,536 logouts within one session lifetime fill the map, some
-	// are forgotten (their cookies, long cleared, would pass again).
-	for id := range m.ended {
-		if len(m.ended) < maxEnded {
-			break
-		}
-		delete(m.ended, id)
-	}
-	m.ended[s.ID] = s.Expires
+// End logs s out, and with it every other session of its user: their
+// cookies are refused from now on, even replayed, by every process that
+// reads the users file and after restarts. The returned cookie clears it
+// in the browser.
+func (m *Manager) End(s Session) (*http.Cookie, error) {
 	c := m.cookie("", time.Unix(0, 0))
 	c.MaxAge = -1
-	return c
+	if err := m.users.EndSessions(s.User.Name); err != nil {
+		return c, fmt.Errorf("end the sessions of %q: %w", s.User.Name, err)
+	}
+	return c, nil
 }
 
 func (m *Manager) cookie(value string, expires time.Time) *http.Cookie {
@@ -177,12 +163,15 @@ func (m *Manager) cookie(value string, expires time.Time) *http.Cookie {
 }
 
 // encode makes the cookie value: base64url(payload) "." base64url(HMAC),
-// the payload being a version byte, the expiry in Unix seconds, the id and
-// the user's name.
+// the payload being a version byte, the expiry in Unix seconds, the id,
+// the generation's length in one byte and the generation, and the user's
+// name.
 func (m *Manager) encode(s Session, id []byte) string {
 	payload := []byte{cookieVersion}
 	payload = binary.BigEndian.AppendUint64(payload, uint64(s.Expires.Unix()))
 	payload = append(payload, id...)
+	payload = append(payload, byte(len(s.Generation)))
+	payload = append(payload, s.Generation...)
 	payload = append(payload, s.User.Name...)
 	return base64.RawURLEncoding.EncodeToString(payload) + "." + base64.RawURLEncoding.EncodeToString(m.mac(payload))
 }
@@ -204,13 +193,16 @@ func (m *Manager) decode(value string) (name string, s Session, err error) {
 	if err1 != nil || err2 != nil || !hmac.Equal(mac, m.mac(payload)) {
 		return "", s, ErrInvalid
 	}
-	if len(payload) <= 1+8+idSize || payload[0] != cookieVersion {
+	const head = 1 + 8 + idSize + 1 // version, expiry, id, generation's length
+	if len(payload) < head || payload[0] != cookieVersion || len(payload) <= head+int(payload[head-1]) {
 		return "", s, ErrInvalid
 	}
 	s.Expires = time.Unix(int64(binary.BigEndian.Uint64(payload[1:9])), 0)
 	s.ID = base64.RawURLEncoding.EncodeToString(payload[9 : 9+idSize])
+	rest := payload[head:]
+	s.Generation, rest = string(rest[:payload[head-1]]), rest[payload[head-1]:]
 	if !m.now().Before(s.Expires) {
 		return "", s, ErrExpired
 	}
-	return string(payload[9+idSize:]), s, nil
+	return string(rest), s, nil
 }

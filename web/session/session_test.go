@@ -10,17 +10,31 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/web/user"
 )
 
-// users is a UserStore of fixed users.
-type users map[string]user.User
+// users is a UserStore of fixed users, each with a generation that
+// EndSessions counts up.
+type users struct {
+	mu   sync.Mutex
+	m    map[string]user.User
+	gens map[string]int
+}
 
-func (u users) Active(name string) (user.User, error) {
-	x, ok := u[name]
+func newUsers(list ...user.User) *users {
+	u := &users{m: map[string]user.User{}, gens: map[string]int{}}
+	for _, x := range list {
+		u.m[x.Name] = x
+	}
+	return u
+}
+
+func (u *users) active(name string) (user.User, error) {
+	x, ok := u.m[name]
 	switch {
 	case !ok:
 		return user.User{}, user.ErrNotFound
@@ -28,6 +42,30 @@ func (u users) Active(name string) (user.User, error) {
 		return user.User{}, user.ErrDisabled
 	}
 	return x, nil
+}
+
+func (u *users) SessionGeneration(name string) (string, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	_, err := u.active(name)
+	return fmt.Sprint("gen", u.gens[name]), err
+}
+
+func (u *users) SessionUser(name, gen string) (user.User, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	x, err := u.active(name)
+	if err == nil && gen != fmt.Sprint("gen", u.gens[name]) {
+		err = user.ErrSessionEnded
+	}
+	return x, err
+}
+
+func (u *users) EndSessions(name string) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.gens[name]++
+	return nil
 }
 
 var (
@@ -61,7 +99,7 @@ func request(v string) *http.Request {
 
 func TestStartSetsAHardenedCookie(t *testing.T) {
 	for _, secure := range []bool{false, true} {
-		m, _ := newManager(t, 1, users{"alice": alice})
+		m, _ := newManager(t, 1, newUsers(alice))
 		m.Secure = secure
 		s, c, err := m.Start(alice)
 		if err != nil {
@@ -83,7 +121,7 @@ func TestStartSetsAHardenedCookie(t *testing.T) {
 }
 
 func TestGetReturnsTheSession(t *testing.T) {
-	m, _ := newManager(t, 1, users{"alice": alice})
+	m, _ := newManager(t, 1, newUsers(alice))
 	s, c, err := m.Start(alice)
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +140,7 @@ func TestGetReturnsTheSession(t *testing.T) {
 }
 
 func TestTamperedCookiesAreRefused(t *testing.T) {
-	m, _ := newManager(t, 1, users{"alice": alice, "bob": {Name: "bob", Admin: true, Enabled: true}})
+	m, _ := newManager(t, 1, newUsers(alice, user.User{Name: "bob", Admin: true, Enabled: true}))
 	_, c, _ := m.Start(alice)
 	payload64, mac64, _ := strings.Cut(c.Value, ".")
 	payload, _ := base64.RawURLEncoding.DecodeString(payload64)
@@ -112,7 +150,7 @@ func TestTamperedCookiesAreRefused(t *testing.T) {
 	later[3]++ // expiry pushed years ahead
 	flipped := []byte(c.Value)
 	flipped[len(flipped)/2] ^= 1
-	other, _ := newManager(t, 2, users{"alice": alice})
+	other, _ := newManager(t, 2, newUsers(alice))
 	_, foreign, _ := other.Start(alice)
 	tests := map[string]string{
 		"bit flipped":             string(flipped),
@@ -136,7 +174,7 @@ func TestTamperedCookiesAreRefused(t *testing.T) {
 }
 
 func TestSessionsExpire(t *testing.T) {
-	m, clk := newManager(t, 1, users{"alice": alice})
+	m, clk := newManager(t, 1, newUsers(alice))
 	m.Lifetime = 2 * time.Hour
 	_, c, _ := m.Start(alice)
 	if c.MaxAge != 7200 {
@@ -186,35 +224,34 @@ func TestDisabledOrDeletedUserLosesSession(t *testing.T) {
 	}
 }
 
+// Logging out ends every session of the user, and a copied cookie stays
+// refused after a restart: the generation lives with the user, not in the
+// Manager.
 func TestEndRefusesTheCookieAfterwards(t *testing.T) {
-	m, clk := newManager(t, 1, users{"alice": alice})
+	store := newUsers(alice, user.User{Name: "bob", Enabled: true})
+	m, _ := newManager(t, 1, store)
 	s, c, _ := m.Start(alice)
-	_, kept, _ := m.Start(alice)
-	clear := m.End(s)
-	if clear.Name != CookieName || clear.MaxAge != -1 || clear.Value != "" || !clear.HttpOnly {
-		t.Errorf("clearing cookie %+v", clear)
+	_, other, _ := m.Start(alice)
+	_, bobs, _ := m.Start(store.m["bob"])
+	clear, err := m.End(s)
+	if err != nil || clear.Name != CookieName || clear.MaxAge != -1 || clear.Value != "" || !clear.HttpOnly {
+		t.Errorf("clearing cookie %+v, %v", clear, err)
 	}
-	if _, err := m.Get(request(c.Value)); !errors.Is(err, ErrEnded) {
-		t.Errorf("replayed after logout: %v; want ErrEnded", err)
+	restarted, _ := newManager(t, 1, store)
+	for _, mgr := range []*Manager{m, restarted} {
+		for _, v := range []string{c.Value, other.Value} {
+			if _, err := mgr.Get(request(v)); !errors.Is(err, user.ErrSessionEnded) {
+				t.Errorf("replayed after logout: %v; want user.ErrSessionEnded", err)
+			}
+		}
+		if _, err := mgr.Get(request(bobs.Value)); err != nil {
+			t.Errorf("another user's session: %v", err)
+		}
 	}
-	if _, err := m.Get(request(kept.Value)); err != nil {
-		t.Errorf("another session of the same user: %v", err)
-	}
-	// Entries go once their sessions would have expired anyway.
-	clk.Advance(13 * time.Hour)
-	m.End(Session{ID: "x", Expires: clk.t.Add(time.Hour)})
-	if len(m.ended) != 1 {
-		t.Errorf("%d ended sessions kept, want 1", len(m.ended))
-	}
-}
-
-func TestEndedSessionsAreBounded(t *testing.T) {
-	m, clk := newManager(t, 1, users{"alice": alice})
-	for i := range maxEnded + 100 {
-		m.End(Session{ID: fmt.Sprint(i), Expires: clk.t.Add(time.Hour)})
-	}
-	if len(m.ended) > maxEnded {
-		t.Errorf("%d ended sessions kept, want at most %d", len(m.ended), maxEnded)
+	if _, c, _ := m.Start(alice); c != nil {
+		if _, err := m.Get(request(c.Value)); err != nil {
+			t.Errorf("a new login after logout: %v", err)
+		}
 	}
 }
 
@@ -224,13 +261,13 @@ func TestSessionsSurviveARestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, _ := NewManager(key, users{"alice": alice})
+	first, _ := NewManager(key, newUsers(alice))
 	_, c, _ := first.Start(alice)
 	again, err := LoadKey(path) // the web server started again
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, _ := NewManager(again, users{"alice": alice})
+	second, _ := NewManager(again, newUsers(alice))
 	if _, err := second.Get(request(c.Value)); err != nil {
 		t.Errorf("after a restart: %v", err)
 	}
@@ -238,7 +275,7 @@ func TestSessionsSurviveARestart(t *testing.T) {
 
 func TestNewManagerWantsAFullKey(t *testing.T) {
 	for _, n := range []int{0, 16, 31, 33} {
-		if _, err := NewManager(make([]byte, n), users{}); err == nil {
+		if _, err := NewManager(make([]byte, n), newUsers()); err == nil {
 			t.Errorf("NewManager with a %d-byte key: no error", n)
 		}
 	}

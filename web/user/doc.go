@@ -40,6 +40,18 @@
 // one. That errs on the safe side, and no extra key is added at the top
 // level, where Python would take it for a user.
 //
+// # Session generations
+//
+// Each user's object also holds "session_generation", 128 random bits in
+// hex that every session cookie of the user carries (package
+// web/session). Logging out, a new password, revoking the token and
+// disabling the user replace it (EndSessions), which ends every session of
+// the user in every process and across restarts; a password change and
+// disabling also remove the API token. A user deleted and added again
+// gets a new random generation, so no cookie of the old one works. When
+// Python drops the key, the user's sessions end and the next login makes
+// a new generation.
+//
 // # Changes by other processes
 //
 // Every operation of a Store first compares the file with the one it read

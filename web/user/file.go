@@ -12,13 +12,15 @@ import (
 )
 
 // The keys of one user's object in users.json. The first four are the
-// Python aiosyslogd's; tokenKey is ours (see the package doc).
+// Python aiosyslogd's; tokenKey and sessionsKey are ours (see the package
+// doc).
 const (
 	usernameKey = "username"
 	hashKey     = "password_hash"
 	adminKey    = "is_admin"
 	enabledKey  = "is_enabled"
 	tokenKey    = "api_token_sha256"
+	sessionsKey = "session_generation"
 )
 
 // record is one user as stored. extra keeps keys this package does not
@@ -28,6 +30,7 @@ type record struct {
 	admin        bool
 	enabled      bool
 	tokenHash    string
+	generation   string // of the user's sessions; see Store.EndSessions
 	extra        map[string]json.RawMessage
 }
 
@@ -79,6 +82,8 @@ func parseRecord(raw json.RawMessage) (*record, error) {
 			err = decodeNullable(v, &r.enabled)
 		case tokenKey:
 			err = decodeNullable(v, &r.tokenHash)
+		case sessionsKey:
+			err = decodeNullable(v, &r.generation)
 		default:
 			r.extra[key] = v
 		}
@@ -128,6 +133,9 @@ func encodeRecord(buf *bytes.Buffer, name string, r *record) error {
 	fields := []field{{usernameKey, name}, {hashKey, r.passwordHash}, {adminKey, r.admin}, {enabledKey, r.enabled}}
 	if r.tokenHash != "" {
 		fields = append(fields, field{tokenKey, r.tokenHash})
+	}
+	if r.generation != "" {
+		fields = append(fields, field{sessionsKey, r.generation})
 	}
 	for _, k := range slices.Sorted(maps.Keys(r.extra)) {
 		fields = append(fields, field{k, r.extra[k]})

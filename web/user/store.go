@@ -29,6 +29,7 @@ var (
 	ErrInvalidCredentials = errors.New("wrong user name or password")
 	ErrInvalidName        = errors.New("invalid user name")
 	ErrWeakPassword       = errors.New("unacceptable password")
+	ErrSessionEnded       = errors.New("session ended (logout, new password, token revoked, user disabled or re-created)")
 )
 
 // BootstrapAdmin is the user that Bootstrap creates in a new users file.
@@ -257,28 +258,112 @@ func (s *Store) Add(name, password string, admin bool) error {
 	if err != nil {
 		return err
 	}
+	gen, err := newGeneration()
+	if err != nil {
+		return err
+	}
 	return s.change(func(users map[string]*record) error {
 		if _, ok := users[name]; ok {
 			return fmt.Errorf("%w: %q", ErrExists, name)
 		}
-		users[name] = &record{passwordHash: hash, admin: admin, enabled: true}
+		users[name] = &record{passwordHash: hash, admin: admin, enabled: true, generation: gen}
 		return nil
 	})
 }
 
-// SetPassword replaces name's password hash; its API token stays valid.
+// SetPassword replaces name's password hash and ends the user's sessions
+// and API token: whoever had them must log in with the new password.
 func (s *Store) SetPassword(name, password string) error {
 	hash, err := newHash(password)
 	if err != nil {
 		return err
 	}
-	return s.edit(name, func(r *record) { r.passwordHash = hash })
+	gen, err := newGeneration()
+	if err != nil {
+		return err
+	}
+	return s.edit(name, func(r *record) { r.passwordHash, r.tokenHash, r.generation = hash, "", gen })
 }
 
-// SetEnabled enables or disables name. A disabled user can neither log in
-// nor use a session or token made before.
+// SetEnabled enables or disables name. Disabling ends the user's sessions
+// and API token for good: enabling the user again does not revive them.
 func (s *Store) SetEnabled(name string, enabled bool) error {
-	return s.edit(name, func(r *record) { r.enabled = enabled })
+	gen, err := newGeneration()
+	if err != nil {
+		return err
+	}
+	return s.edit(name, func(r *record) {
+		r.enabled = enabled
+		if !enabled {
+			r.tokenHash, r.generation = "", gen
+		}
+	})
+}
+
+// EndSessions ends every session of name, in this process and any other
+// that reads the file, and across restarts: the user's sessions are of a
+// generation, a random value stored with the user, and a new one makes
+// every cookie of the old one invalid. A user deleted and added again
+// gets a new random generation, which no old cookie carries.
+func (s *Store) EndSessions(name string) error {
+	gen, err := newGeneration()
+	if err != nil {
+		return err
+	}
+	return s.edit(name, func(r *record) { r.generation = gen })
+}
+
+// SessionGeneration returns the generation that a new session of name
+// carries (see EndSessions), first making one for a user who has none (one
+// added by hand, or by the Python aiosyslogd, which drops the key). The
+// user must be active.
+func (s *Store) SessionGeneration(name string) (string, error) {
+	r, err := s.lookup(name)
+	switch {
+	case err != nil:
+		return "", err
+	case !r.enabled:
+		return "", fmt.Errorf("%w: %q", ErrDisabled, name)
+	case r.generation != "":
+		return r.generation, nil
+	}
+	gen, err := newGeneration()
+	if err != nil {
+		return "", err
+	}
+	err = s.edit(name, func(r *record) {
+		if r.generation == "" { // another process may have made one meanwhile
+			r.generation = gen
+		}
+		gen = r.generation
+	})
+	return gen, err
+}
+
+// SessionUser returns the user called name if they are active and
+// generation is their sessions' current one, and an error wrapping
+// ErrNotFound, ErrDisabled or ErrSessionEnded otherwise: the check every
+// request with a session cookie must pass.
+func (s *Store) SessionUser(name, generation string) (User, error) {
+	r, err := s.lookup(name)
+	switch {
+	case err != nil:
+		return User{}, err
+	case !r.enabled:
+		return User{}, fmt.Errorf("%w: %q", ErrDisabled, name)
+	case r.generation == "" || subtle.ConstantTimeCompare([]byte(r.generation), []byte(generation)) != 1:
+		return User{}, fmt.Errorf("%w: %q", ErrSessionEnded, name)
+	}
+	return r.user(name), nil
+}
+
+// newGeneration is a random session generation: 128 bits, in hex.
+func newGeneration() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // Delete removes name, and its token with it.
@@ -318,9 +403,15 @@ func (s *Store) NewToken(name string) (string, error) {
 	return token, nil
 }
 
-// RevokeToken removes name's API token, if it has one.
+// RevokeToken removes name's API token, if it has one, and ends the
+// user's sessions: revoking is what one does when a secret may have
+// leaked.
 func (s *Store) RevokeToken(name string) error {
-	return s.edit(name, func(r *record) { r.tokenHash = "" })
+	gen, err := newGeneration()
+	if err != nil {
+		return err
+	}
+	return s.edit(name, func(r *record) { r.tokenHash, r.generation = "", gen })
 }
 
 // tokenHash is what is stored of a token. A single unsalted SHA-256 is

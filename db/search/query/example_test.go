@@ -33,3 +33,16 @@ func ExampleParse() {
 	fmt.Println(len(or.Nodes), or.Nodes[1])
 	// Output: 2 b c
 }
+
+func ExampleWalk() {
+	n, _ := query.Parse(`sshd (host:web-* OR 203.0.113.66) -tag:cron`)
+	query.Walk(n, func(term query.Node) error {
+		fmt.Println(term)
+		return nil
+	})
+	// Output:
+	// sshd
+	// host:web-*
+	// 203.0.113.66
+	// tag:cron
+}
