@@ -257,8 +257,12 @@ func searchShortcuts(c *cli.Context) *search.Shortcuts {
 // flagError names a shortcut that does not read by its flag (--not-tag).
 func flagError(err error) error {
 	var se *search.ShortcutError
-	if errors.As(err, &se) {
+	var re *search.RangeError
+	switch {
+	case errors.As(err, &se):
 		return fmt.Errorf("--%s: %w", strings.ReplaceAll(se.Name, "_", "-"), se.Err)
+	case errors.As(err, &re):
+		return fmt.Errorf("--since %s is not before --until %s", re.Since.Format(time.RFC3339), re.Until.Format(time.RFC3339))
 	}
 	return err
 }

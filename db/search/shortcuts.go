@@ -38,10 +38,17 @@ func (e *ShortcutError) Error() string { return e.Name + ": " + e.Err.Error() }
 
 func (e *ShortcutError) Unwrap() error { return e.Err }
 
+// RangeError is a time range that ends before it begins.
+type RangeError struct{ Since, Until time.Time }
+
+func (e *RangeError) Error() string {
+	return fmt.Sprintf("since %s is not before until %s", e.Since.Format(time.RFC3339), e.Until.Format(time.RFC3339))
+}
+
 // Apply sets q's time range, patterns, levels and exclusions from s. now is
 // what relative times count back from; loc is the zone of times written
-// without one. A value that does not read is a *ShortcutError, and so is
-// a Since that is not before Until.
+// without one. A value that does not read is a *ShortcutError; a Since
+// that is not before Until is a *RangeError.
 func (s *Shortcuts) Apply(q *Query, now time.Time, loc *time.Location) error {
 	if err := s.applyTimes(q, now, loc); err != nil {
 		return err
@@ -77,8 +84,7 @@ func (s *Shortcuts) applyTimes(q *Query, now time.Time, loc *time.Location) erro
 		*t.dst = at
 	}
 	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
-		return &ShortcutError{"since", fmt.Errorf("%s is not before until %s",
-			q.Since.Format(time.RFC3339), q.Until.Format(time.RFC3339))}
+		return &RangeError{q.Since, q.Until}
 	}
 	return nil
 }
