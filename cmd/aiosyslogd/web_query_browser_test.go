@@ -60,6 +60,9 @@ func queryKeyboard(t *testing.T, ctx context.Context, w *webProc) {
 	if q := browserValue(t, ctx, "q", chromedp.Value("#q")); q != "failed host:web-02 " {
 		t.Fatalf("the query bar after the pick: %q", q)
 	}
+	if url := browserValue(t, ctx, "location", chromedp.Location()); strings.Contains(url, "q=") {
+		t.Fatalf("the Enter that picked a value also sent the form: %s", url)
+	}
 	browse(t, ctx, "search", chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(`//td[@class="host" and text()="web-02"]`), loaded)
 	if url := browserValue(t, ctx, "location", chromedp.Location()); !strings.Contains(url, "q=failed+host%3Aweb-02") {
 		t.Errorf("the URL of the search: %s", url)

@@ -403,7 +403,7 @@
   // A word being typed as a field of known values: its lead (- and ( ),
   // the name as typed, and the value so far.
   const fieldWord = /^([-(]*)(host|tag|app|program):"?([^"\s()]*)$/i;
-  let suggestTimer = 0, suggestAbort = null, active = -1;
+  let suggestTimer = 0, suggestAbort = null, active = -1, pickedByEnter = false;
 
   // wordAtCaret is the word around the caret: its start, the end of the
   // value the caret is in (before a space or a parenthesis), and the part
@@ -500,9 +500,18 @@
   qInput.addEventListener("keydown", (e) => {
     if (suggest.hidden) return;
     if (e.key === "ArrowDown" || e.key === "ArrowUp") { e.preventDefault(); moveActive(e.key === "ArrowDown" ? 1 : -1); }
-    else if (e.key === "Enter" && active >= 0) { e.preventDefault(); pick(suggest.children[active].textContent); }
+    else if (e.key === "Enter" && active >= 0) { e.preventDefault(); pickedByEnter = true; pick(suggest.children[active].textContent); }
     else if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); closeSuggest(); }
   });
+  // An Enter that picked a value does not also send the form. Cancelling
+  // its keydown is enough for a keyboard; input that sends the key and its
+  // character as separate events (automation, some IMEs) would still
+  // submit the form after the pick.
+  $("query").addEventListener("submit", (e) => {
+    if (pickedByEnter) e.preventDefault();
+    pickedByEnter = false;
+  });
+  qInput.addEventListener("keyup", (e) => { if (e.key === "Enter") pickedByEnter = false; });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape" && !help.hidden) showHelp(false); });
 
   drawChips();
