@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/internal/testcert"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive/relp"
-	"github.com/aiosyslogd/aiosyslogd/syslog/receive/testcert"
 )
 
 // rsyslogd is an rsyslogd that a test runs in a directory of its own, with
