@@ -91,7 +91,7 @@ func (s *server) reload() error {
 	if err != nil {
 		return err
 	}
-	applyServeFlags(s.c, &next)
+	s.flags.apply(&next)
 	reloadables := s.reloadables()
 	var live []string
 	for _, r := range reloadables {
