@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
@@ -15,8 +16,8 @@ import (
 // row under its own host and tag, with the counts of the lists.
 func checkBatchFields(t *testing.T, dbtx DBTX, m Month) (records int) {
 	t.Helper()
-	q := ForMonth(dbtx, m)
-	rows, err := q.FieldsAfter(context.Background(), FieldsAfterParams{After: 0, Lim: 1 << 30})
+	q := forMonth(dbtx, m)
+	rows, err := q.FieldsAfter(context.Background(), dbsqlc.FieldsAfterParams{After: 0, Lim: 1 << 30})
 	if err != nil {
 		t.Fatal(err)
 	}

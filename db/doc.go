@@ -4,7 +4,8 @@
 // (the model of which is package db/search).
 //
 // Every statement is in the .sql files under sql/, compiled by sqlc into
-// the generated files here (*.sql.go, models.go, db.go); they name the
-// template table SystemEvents, which month.go renames to a month's table at
-// run time. It knows nothing of sockets or of the command line.
+// package db/internal/dbsqlc, which only this package uses: the generated
+// statements name the template table SystemEvents, which the DBTX wrapper in
+// month.go renames to a month's table at run time. It knows nothing of
+// sockets or of the command line.
 package db

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
@@ -50,7 +51,7 @@ func newestPosition(ctx context.Context, dbtx DBTX) (Position, error) {
 		return Position{}, err
 	}
 	pos := Position{Month: months[0]}
-	if pos.ID, err = ForMonth(dbtx, pos.Month).LastID(ctx); err != nil {
+	if pos.ID, err = forMonth(dbtx, pos.Month).LastID(ctx); err != nil {
 		return Position{}, fmt.Errorf("last ID of %s: %w", pos.Month.Table(), err)
 	}
 	return pos, nil
@@ -124,7 +125,7 @@ func (f *follower) poll(ctx context.Context) error {
 // ascending), so none is skipped.
 func (f *follower) month(ctx context.Context) (int64, error) {
 	m, pos := f.pos.Month, f.pos.ID
-	mq := ForMonth(f.dbtx, m)
+	mq := forMonth(f.dbtx, m)
 	last, err := mq.LastID(ctx)
 	if err != nil {
 		return pos, fmt.Errorf("follow %s: %w", m.Table(), err)
@@ -132,11 +133,11 @@ func (f *follower) month(ctx context.Context) (int64, error) {
 	args := matchArgs(m, f.q)
 	for pos < last {
 		args.KeyID, args.BoundID, args.Lim = pos, last, pageSize
-		var rows []SystemEvent
+		var rows []dbsqlc.SystemEvent
 		if f.q.match == "" {
 			rows, err = mq.FollowEvents(withFilters(ctx, f.q.f), followArgs(args))
 		} else {
-			rows, err = mq.SearchMatchAsc(withFilters(ctx, f.q.f), SearchMatchAscParams(args))
+			rows, err = mq.SearchMatchAsc(withFilters(ctx, f.q.f), dbsqlc.SearchMatchAscParams(args))
 		}
 		if err != nil {
 			return pos, fmt.Errorf("follow %s: %w", m.Table(), err)
@@ -156,6 +157,6 @@ func (f *follower) month(ctx context.Context) (int64, error) {
 
 // followArgs are the parameters of a full-text search's page for
 // FollowEvents, which has no full-text query.
-func followArgs(a SearchMatchDescParams) FollowEventsParams {
-	return FollowEventsParams{KeyID: a.KeyID, BoundID: a.BoundID, Since: a.Since, Lim: a.Lim}
+func followArgs(a dbsqlc.SearchMatchDescParams) dbsqlc.FollowEventsParams {
+	return dbsqlc.FollowEventsParams{KeyID: a.KeyID, BoundID: a.BoundID, Since: a.Since, Lim: a.Lim}
 }

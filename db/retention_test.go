@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 func monthTables(t *testing.T, s *Store) []string {
 	t.Helper()
-	names, err := New(s.DB()).ListMonthTables(context.Background())
+	names, err := dbsqlc.New(s.DB()).ListMonthTables(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -153,7 +154,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		if err := upgradeMonth(ctx, s.db, m); err != nil {
 			return err
 		}
-		n, err := ForMonth(s.db, m).HasFieldIndex(ctx)
+		n, err := forMonth(s.db, m).HasFieldIndex(ctx)
 		if err != nil {
 			return fmt.Errorf("indexes of %s: %w", m.Table(), err)
 		}
@@ -171,7 +172,7 @@ func (s *Store) prepare(ctx context.Context) error {
 // upgradeMonth adds to month's table what the current schema has and it
 // lacks (FromHostIP).
 func upgradeMonth(ctx context.Context, db DBTX, m Month) error {
-	q := ForMonth(db, m)
+	q := forMonth(db, m)
 	n, err := q.HasFromHostIP(ctx)
 	if err != nil {
 		return fmt.Errorf("columns of %s: %w", m.Table(), err)
@@ -350,11 +351,11 @@ func (s *Store) dropMonth(ctx context.Context, m Month) (err error) {
 			tx.Rollback()
 		}
 	}()
-	q := ForMonth(tx, m)
+	q := forMonth(tx, m)
 	for _, drop := range []struct {
 		name string
-		exec func(*Queries, context.Context) error
-	}{{"_FTS", (*Queries).DropMonthFTS}, {"_Batches", (*Queries).DropMonthBatches}, {"_Values", (*Queries).DropMonthValues}} {
+		exec func(*dbsqlc.Queries, context.Context) error
+	}{{"_FTS", (*dbsqlc.Queries).DropMonthFTS}, {"_Batches", (*dbsqlc.Queries).DropMonthBatches}, {"_Values", (*dbsqlc.Queries).DropMonthValues}} {
 		if err := drop.exec(q, ctx); err != nil {
 			return fmt.Errorf("drop %s%s: %w", m.Table(), drop.name, err)
 		}
@@ -383,11 +384,11 @@ func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch 
 	}
 	s.rows = append(s.rows, ']')
 	if s.SQLDump != nil {
-		q, _ := rewrite(insertBatch, month)
+		q, _ := rewrite(dbsqlc.InsertBatchSQL, month)
 		fmt.Fprintf(s.SQLDump, "%s;\n-- rows: %s\n", q, s.rows)
 	}
 	// A string, not []byte: jsonb_each would read a BLOB as JSONB.
-	n, err := ForMonth(tx, month).InsertBatch(ctx, string(s.rows))
+	n, err := forMonth(tx, month).InsertBatch(ctx, string(s.rows))
 	if err != nil {
 		return fmt.Errorf("insert %d rows into %s: %w", rows, month.Table(), err)
 	}

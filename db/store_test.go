@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
@@ -42,7 +43,7 @@ func record(at time.Time, host, app, text string) ingest.Record {
 
 func count(t *testing.T, db *sql.DB, month Month, match string) int64 {
 	t.Helper()
-	q := ForMonth(db, month)
+	q := forMonth(db, month)
 	var n int64
 	var err error
 	if match == "" {
@@ -66,13 +67,13 @@ func TestWriteStoresEveryColumn(t *testing.T) {
 	}
 	row := s.DB().QueryRow(`SELECT Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedTime,
 		SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage, FromHostIP FROM SystemEvents202611`)
-	var got SystemEvent
+	var got dbsqlc.SystemEvent
 	err := row.Scan(&got.Facility, &got.Priority, &got.FromHost, &got.InfoUnitID, &got.ReceivedAt, &got.DeviceReportedTime,
 		&got.SysLogTag, &got.ProcessID, &got.MsgID, &got.StructuredData, &got.Message, &got.RawMessage, &got.FromHostIP)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := SystemEvent{
+	want := dbsqlc.SystemEvent{
 		Facility: 4, Priority: 6, FromHost: "web1", InfoUnitID: 1,
 		ReceivedAt:         "2026-11-24 03:41:06.123456",
 		DeviceReportedTime: sql.NullString{String: "2026-11-24 03:41:05.123456", Valid: true},

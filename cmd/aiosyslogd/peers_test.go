@@ -144,8 +144,8 @@ func seqCounts(t *testing.T, path, tag string) map[int]int {
 	conn := openDB(t, path)
 	defer conn.Close()
 	counts := map[int]int{}
-	eachMonth(t, conn, func(table string, _ *db.Queries) {
-		rows, err := conn.Query(`SELECT Message FROM `+table+` WHERE Message LIKE ?`, tag+" %")
+	eachMonth(t, conn, func(month db.Month) {
+		rows, err := conn.Query(`SELECT Message FROM `+month.Table()+` WHERE Message LIKE ?`, tag+" %")
 		if err != nil {
 			t.Fatal(err)
 		}

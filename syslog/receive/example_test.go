@@ -58,7 +58,7 @@ func ExampleUDP() {
 		log.Fatal(err)
 	}
 	month := db.MonthOf(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
-	n, err := db.ForMonth(store.DB(), month).CountMatches(context.Background(), "publickey")
+	n, err := db.CountMatches(context.Background(), store.DB(), month, "publickey")
 	fmt.Println(month.Table(), n, err)
 	// Output: SystemEvents202611 1 <nil>
 }

@@ -2,11 +2,27 @@
 // versions:
 //   sqlc v1.31.1
 
-package db
+package dbsqlc
 
 import (
 	"database/sql"
 )
+
+type Batch struct {
+	ID         int64
+	LastID     int64
+	HostCounts []byte
+	TagCounts  []byte
+	SevCounts  []byte
+	FacCounts  []byte
+	Hosts      string
+	Tags       string
+}
+
+type FieldValue struct {
+	Field int64
+	Value string
+}
 
 type PragmaTableInfo struct {
 	Cid       int64
@@ -48,20 +64,4 @@ type SystemEventsFTS struct {
 	Message   string
 	SysLogTag string
 	FromHost  string
-}
-
-type SystemeventsBatch struct {
-	ID         int64
-	LastID     int64
-	Hostcounts []byte
-	Tagcounts  []byte
-	Sevcounts  []byte
-	Faccounts  []byte
-	Hosts      string
-	Tags       string
-}
-
-type SystemeventsValue struct {
-	Field int64
-	Value string
 }
