@@ -54,10 +54,10 @@ func (m Month) Before(o Month) bool {
 	return m.Year < o.Year || m.Year == o.Year && m.Month < o.Month
 }
 
-// ParseMonthTable returns the month of a table named SystemEventsYYYYMM. Only
+// parseMonthTable returns the month of a table named SystemEventsYYYYMM. Only
 // names of exactly that form, with a month 01–12, are accepted: table names
 // are built from validated months only.
-func ParseMonthTable(name string) (Month, error) {
+func parseMonthTable(name string) (Month, error) {
 	digits, ok := strings.CutPrefix(name, TemplateTable)
 	if !ok || len(digits) != 6 {
 		return Month{}, fmt.Errorf("%q is not a month table name (SystemEventsYYYYMM)", name)
@@ -335,7 +335,7 @@ func Months(ctx context.Context, dbtx DBTX) ([]Month, error) {
 	}
 	months := make([]Month, 0, len(names))
 	for _, name := range names {
-		if m, err := ParseMonthTable(name); err == nil {
+		if m, err := parseMonthTable(name); err == nil {
 			months = append(months, m)
 		}
 	}

@@ -66,15 +66,15 @@ func TestParseMonthTable(t *testing.T) {
 		"SystemEvents199901": {1999, 1},
 	}
 	for name, want := range good {
-		got, err := ParseMonthTable(name)
+		got, err := parseMonthTable(name)
 		if err != nil || got != want {
-			t.Errorf("ParseMonthTable(%q) = %v, %v; want %v", name, got, err, want)
+			t.Errorf("parseMonthTable(%q) = %v, %v; want %v", name, got, err, want)
 		}
 	}
 	for _, name := range []string{"SystemEvents", "SystemEvents2026111", "SystemEvents202613", "SystemEvents202600",
 		"SystemEvents2026-1", "Other202611", "SystemEvents_FTS", "SystemEvents20261 "} {
-		if m, err := ParseMonthTable(name); err == nil {
-			t.Errorf("ParseMonthTable(%q) = %v, want an error", name, m)
+		if m, err := parseMonthTable(name); err == nil {
+			t.Errorf("parseMonthTable(%q) = %v, want an error", name, m)
 		}
 	}
 }

@@ -90,11 +90,23 @@ func cursorPosition(c search.Cursor) (*position, error) {
 	if c.IsZero() {
 		return nil, nil
 	}
-	m, err := ParseMonthTable(c.Table)
+	m, err := parseMonthTable(c.Table)
 	if err != nil {
 		return nil, fmt.Errorf("cursor: %w", err)
 	}
 	return &position{month: m, c: c}, nil
+}
+
+// CheckCursor returns why c, read from a front end's input, cannot point
+// into this store, whose searches and Follow would refuse it; nil when it
+// can, and for the zero Cursor. A front end checks with it before it
+// answers, so that a bad cursor is the request's error, not the stream's.
+func CheckCursor(c search.Cursor) error {
+	if c.IsZero() {
+		return nil
+	}
+	_, err := parseMonthTable(c.Table)
+	return err
 }
 
 // cursorIn is the cursor of after when it points into month m; nil when

@@ -263,7 +263,7 @@ func (r *Reader) SetMaxConns(n int) {
 // Event returns the event with ID id in the month table called table (as
 // in search.Event.Table); ok is false when there is no such event.
 func (r *Reader) Event(ctx context.Context, table string, id int64) (e search.Event, ok bool, err error) {
-	m, err := ParseMonthTable(table)
+	m, err := parseMonthTable(table)
 	if err != nil {
 		return e, false, nil
 	}

@@ -31,12 +31,12 @@ func (s *Server) apiTail(w http.ResponseWriter, r *http.Request) {
 	}
 	q, err := parseQuery(r.URL.Query(), time.Now())
 	var backlog int
-	var pos *db.Position
+	var after search.Cursor
 	if err == nil {
 		backlog, err = parseBacklog(r.URL.Query().Get("backlog"))
 	}
 	if err == nil {
-		pos, err = tailCursor(r)
+		after, err = tailCursor(r)
 	}
 	var reader *db.Reader
 	if err == nil {
@@ -53,15 +53,14 @@ func (s *Server) apiTail(w http.ResponseWriter, r *http.Request) {
 	if err := st.send("retry: 2000\n\n"); err != nil {
 		return
 	}
-	if pos == nil {
-		p, err := reader.Tail(r.Context(), q, backlog, func(e search.Event) error { return s.sendEvent(st, &e) })
+	if after.IsZero() {
+		after, err = reader.Tail(r.Context(), q, backlog, func(e search.Event) error { return s.sendEvent(st, &e) })
 		if err != nil {
 			s.streamFailed(st, err)
 			return
 		}
-		pos = &p
 	}
-	s.stream(r.Context(), currentUser(r).Name, reader, q, *pos, st)
+	s.stream(r.Context(), currentUser(r).Name, reader, q, after, st)
 }
 
 func parseBacklog(v string) (int, error) {
@@ -76,24 +75,20 @@ func parseBacklog(v string) (int, error) {
 }
 
 // tailCursor is where a stream continues: after Last-Event-ID or from;
-// nil for a new stream.
-func tailCursor(r *http.Request) (*db.Position, error) {
+// the zero Cursor for a new stream.
+func tailCursor(r *http.Request) (search.Cursor, error) {
 	token := r.Header.Get("Last-Event-ID")
 	if token == "" {
 		token = r.URL.Query().Get("from")
 	}
-	if token == "" {
-		return nil, nil
-	}
 	c, err := search.ParseCursor(token)
-	if err != nil {
-		return nil, &badRequest{"from: " + err.Error()}
+	if err == nil {
+		err = db.CheckCursor(c)
 	}
-	m, err := db.ParseMonthTable(c.Table)
 	if err != nil {
-		return nil, &badRequest{"from: " + err.Error()}
+		return search.Cursor{}, &badRequest{"from: " + err.Error()}
 	}
-	return &db.Position{Month: m, ID: c.ID}, nil
+	return c, nil
 }
 
 // sendEvent sends one event of a stream.
@@ -115,7 +110,7 @@ func (s *Server) streamFailed(st *sseWriter, err error) {
 // stream sends the events Follow finds, and a comment every
 // tailHeartbeat, until the client goes, the server shuts down or the user
 // called name may no longer log in.
-func (s *Server) stream(ctx context.Context, name string, reader *db.Reader, q search.Query, pos db.Position, st *sseWriter) {
+func (s *Server) stream(ctx context.Context, name string, reader *db.Reader, q search.Query, after search.Cursor, st *sseWriter) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -136,7 +131,7 @@ func (s *Server) stream(ctx context.Context, name string, reader *db.Reader, q s
 			}
 		}
 	}()
-	err := reader.Follow(ctx, q, pos, orDefault(s.cfg.TailInterval, tailInterval), func(e search.Event) error {
+	err := reader.Follow(ctx, q, after, orDefault(s.cfg.TailInterval, tailInterval), func(e search.Event) error {
 		return s.sendEvent(st, &e)
 	})
 	failed := err != nil && ctx.Err() == nil
