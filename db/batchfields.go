@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
 // fieldLists is where each host and each tag of one batch is: the JSON
@@ -140,7 +140,7 @@ type fieldRecord struct {
 // that follow the store's current record, while it covers fewer than
 // minFieldRows IDs, extend it. If the transaction fails, forgetFields
 // must be called: the record in memory would name rows never stored.
-func (s *Store) writeBatchFields(ctx context.Context, tx *sql.Tx, m Month, batch []ingest.Record, n int64) error {
+func (s *Store) writeBatchFields(ctx context.Context, tx *sql.Tx, m Month, batch []search.Row, n int64) error {
 	last, err := dbsqlc.New(tx).LastInsertID(ctx)
 	if err != nil {
 		return fmt.Errorf("last ID of %s: %w", m.Table(), err)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
 // checkBatchFields holds SystemEvents_Batches of month m to what its table
@@ -74,14 +74,14 @@ func TestBatchFields(t *testing.T) {
 	at := time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC)
 	// Small batches share a record until it covers minFieldRows IDs.
 	for i := range 5 {
-		if err := s.Write(ctx, []ingest.Record{record(at, fmt.Sprintf("h%d", i%2), "t", "a"), record(at, "h9", "t2", "b")}); err != nil {
+		if err := s.Write(ctx, []search.Row{record(at, fmt.Sprintf("h%d", i%2), "t", "a"), record(at, "h9", "t2", "b")}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if n := checkBatchFields(t, s.DB(), Month{2026, 11}); n != 1 {
 		t.Errorf("5 small batches: %d records, want 1", n)
 	}
-	big := make([]ingest.Record, 1500)
+	big := make([]search.Row, 1500)
 	for i := range big {
 		big[i] = record(at, fmt.Sprintf("web-%02d", i%40), fmt.Sprintf("app%d", i%7), "x")
 	}

@@ -16,11 +16,10 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // searchEvent is a record with the fields search filters on.
-func searchEvent(at string, host, app string, f syslog.Facility, s syslog.Severity, text string) ingest.Record {
+func searchEvent(at string, host, app string, f syslog.Facility, s syslog.Severity, text string) search.Row {
 	t, err := time.Parse("2006-01-02 15:04:05.999999", at)
 	if err != nil {
 		panic(err)
@@ -32,7 +31,7 @@ func searchEvent(at string, host, app string, f syslog.Facility, s syslog.Severi
 
 // searchFixture is three months of events, in order of arrival; the tests
 // name them by their Message.
-var searchFixture = []ingest.Record{
+var searchFixture = []search.Row{
 	searchEvent("2026-09-10 08:00:00", "web1", "sshd", 4, 6, "Accepted password for alice from 10.0.0.5"),
 	searchEvent("2026-09-20 09:00:00", "db1", "postgres", 3, 3, "connection refused on port 5432"),
 	searchEvent("2026-10-01 00:00:00", "web2", "nginx", 16, 4, "GET /index.html 200"),
@@ -264,7 +263,7 @@ func TestSearchPages(t *testing.T) {
 	s, path := openTestStore(t)
 	const n = 2*pageSize + 345
 	start := utc("2026-11-10 00:00:00")
-	batch := make([]ingest.Record, n)
+	batch := make([]search.Row, n)
 	for i := range batch {
 		// Three events per microsecond: ties the (ReceivedAt, ID) key must
 		// break.
@@ -440,7 +439,7 @@ func TestOpenReaderWhileWriting(t *testing.T) {
 func TestTailAndFollow(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTestStore(t)
-	write := func(rs ...ingest.Record) {
+	write := func(rs ...search.Row) {
 		t.Helper()
 		if err := s.Write(ctx, rs); err != nil {
 			t.Fatal(err)
@@ -521,7 +520,7 @@ func TestFollowFullTextFromAnEmptyDatabase(t *testing.T) {
 	go func() {
 		done <- r.Follow(fctx, search.Query{Expr: query.MustParse("error")}, pos, 5*time.Millisecond, func(e search.Event) error { got <- e.Message; return nil })
 	}()
-	if err := s.Write(ctx, []ingest.Record{
+	if err := s.Write(ctx, []search.Row{
 		searchEvent("2026-12-01 00:00:00", "h", "a", 1, 3, "fine"),
 		searchEvent("2026-12-01 00:00:01", "h", "a", 1, 3, "an error"),
 	}); err != nil {

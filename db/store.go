@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -224,7 +224,7 @@ func (s *Store) Close() error {
 // Write stores batch in one transaction: each record in the table of the UTC
 // month it was received in, by one INSERT per month (InsertBatch), so that
 // FTS5 flushes its index once per batch, not once per row.
-func (s *Store) Write(ctx context.Context, batch []ingest.Record) (err error) {
+func (s *Store) Write(ctx context.Context, batch []search.Row) (err error) {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -368,7 +368,7 @@ func (s *Store) dropMonth(ctx context.Context, m Month) (err error) {
 
 // insertMonth stores the records of batch received in month into the
 // month's table, in one statement.
-func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch []ingest.Record) error {
+func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch []search.Row) error {
 	rows := 0
 	s.rows = append(s.rows[:0], '[')
 	for i := range batch {
@@ -406,6 +406,3 @@ func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch 
 
 // maxKeptRows is the largest rows buffer kept between batches.
 const maxKeptRows = 16 << 20
-
-// ensure Store satisfies the interface the batcher needs.
-var _ ingest.Store = (*Store)(nil)

@@ -27,7 +27,7 @@ func ExampleUDP() {
 	}
 	defer store.Close()
 	pipeline := ingest.New(ingest.Config{
-		Store:        store, // anything with Write(ctx, []ingest.Record) error
+		Store:        store, // anything with Write(ctx, []search.Row) error
 		BatchSize:    1000,
 		BatchTimeout: time.Second,
 		Logger:       slog.New(slog.DiscardHandler),
