@@ -9,7 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
 // fieldLists is where each host and each tag of one batch is: the JSON
@@ -109,12 +110,12 @@ func (f *fieldLists) encode(first int64) (counts, lists [2]string) {
 func (f *fieldLists) write(ctx context.Context, dbtx DBTX, m Month, first, last int64) error {
 	counts, lists := f.encode(first)
 	sev, fac := f.encodeCodes()
-	q := ForMonth(dbtx, m)
-	if err := q.InsertBatchFields(ctx, InsertBatchFieldsParams{FirstID: first, LastID: last,
+	q := forMonth(dbtx, m)
+	if err := q.InsertBatchFields(ctx, dbsqlc.InsertBatchFieldsParams{FirstID: first, LastID: last,
 		HostCounts: counts[0], TagCounts: counts[1], SevCounts: sev, FacCounts: fac, Hosts: lists[0], Tags: lists[1]}); err != nil {
 		return fmt.Errorf("record the hosts and tags of %s: %w", m.Table(), err)
 	}
-	if err := q.InsertFieldValues(ctx, InsertFieldValuesParams{HostCounts: counts[0], TagCounts: counts[1]}); err != nil {
+	if err := q.InsertFieldValues(ctx, dbsqlc.InsertFieldValuesParams{HostCounts: counts[0], TagCounts: counts[1]}); err != nil {
 		return fmt.Errorf("record the hosts and tags of %s: %w", m.Table(), err)
 	}
 	return nil
@@ -139,8 +140,8 @@ type fieldRecord struct {
 // that follow the store's current record, while it covers fewer than
 // minFieldRows IDs, extend it. If the transaction fails, forgetFields
 // must be called: the record in memory would name rows never stored.
-func (s *Store) writeBatchFields(ctx context.Context, tx *sql.Tx, m Month, batch []ingest.Record, n int64) error {
-	last, err := New(tx).LastInsertID(ctx)
+func (s *Store) writeBatchFields(ctx context.Context, tx *sql.Tx, m Month, batch []search.Row, n int64) error {
+	last, err := dbsqlc.New(tx).LastInsertID(ctx)
 	if err != nil {
 		return fmt.Errorf("last ID of %s: %w", m.Table(), err)
 	}
@@ -173,10 +174,10 @@ func (s *Store) forgetFields() { s.fields = fieldRecord{lists: s.fields.lists} }
 // fillBatchFields fills SystemEvents_Batches for a month table made before
 // it, from its rows, in chunks of 1000 IDs: once, when the store opens.
 func fillBatchFields(ctx context.Context, dbtx DBTX, m Month) error {
-	q := ForMonth(dbtx, m)
+	q := forMonth(dbtx, m)
 	var f fieldLists
 	for after := int64(0); ; {
-		rows, err := q.FieldsAfter(ctx, FieldsAfterParams{After: after, Lim: 1000})
+		rows, err := q.FieldsAfter(ctx, dbsqlc.FieldsAfterParams{After: after, Lim: 1000})
 		if err != nil || len(rows) == 0 {
 			return err
 		}

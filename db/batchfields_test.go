@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
 // checkBatchFields holds SystemEvents_Batches of month m to what its table
@@ -15,8 +16,8 @@ import (
 // row under its own host and tag, with the counts of the lists.
 func checkBatchFields(t *testing.T, dbtx DBTX, m Month) (records int) {
 	t.Helper()
-	q := ForMonth(dbtx, m)
-	rows, err := q.FieldsAfter(context.Background(), FieldsAfterParams{After: 0, Lim: 1 << 30})
+	q := forMonth(dbtx, m)
+	rows, err := q.FieldsAfter(context.Background(), dbsqlc.FieldsAfterParams{After: 0, Lim: 1 << 30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,14 +74,14 @@ func TestBatchFields(t *testing.T) {
 	at := time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC)
 	// Small batches share a record until it covers minFieldRows IDs.
 	for i := range 5 {
-		if err := s.Write(ctx, []ingest.Record{record(at, fmt.Sprintf("h%d", i%2), "t", "a"), record(at, "h9", "t2", "b")}); err != nil {
+		if err := s.Write(ctx, []search.Row{record(at, fmt.Sprintf("h%d", i%2), "t", "a"), record(at, "h9", "t2", "b")}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if n := checkBatchFields(t, s.DB(), Month{2026, 11}); n != 1 {
 		t.Errorf("5 small batches: %d records, want 1", n)
 	}
-	big := make([]ingest.Record, 1500)
+	big := make([]search.Row, 1500)
 	for i := range big {
 		big[i] = record(at, fmt.Sprintf("web-%02d", i%40), fmt.Sprintf("app%d", i%7), "x")
 	}

@@ -12,9 +12,9 @@ import (
 
 	"modernc.org/sqlite/vtab"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	sqlsrc "github.com/aiosyslogd/aiosyslogd/sql"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // batchModule is the virtual table InsertBatch reads a batch's rows from
@@ -38,7 +38,7 @@ func init() {
 // pendingRows is what one InsertBatch call stores: the records of batch
 // received in month.
 type pendingRows struct {
-	batch []ingest.Record
+	batch []search.Row
 	month Month
 	sd    []byte // scratch for one row's structured data
 }
@@ -53,7 +53,7 @@ var pending struct {
 
 // insertRows stores the records of batch received in month into its table
 // with one InsertBatch, and returns how many rows it stored.
-func insertRows(ctx context.Context, tx *sql.Tx, month Month, batch []ingest.Record, sd []byte) (int64, []byte, error) {
+func insertRows(ctx context.Context, tx *sql.Tx, month Month, batch []search.Row, sd []byte) (int64, []byte, error) {
 	if _, err := tx.ExecContext(ctx, createBatchTable); err != nil {
 		return 0, sd, fmt.Errorf("create table %s: %w", batchModule, err)
 	}
@@ -61,7 +61,7 @@ func insertRows(ctx context.Context, tx *sql.Tx, month Month, batch []ingest.Rec
 	h := pending.last.Add(1)
 	pending.rows.Store(h, p)
 	defer pending.rows.Delete(h)
-	n, err := ForMonth(tx, month).InsertBatch(ctx, h)
+	n, err := forMonth(tx, month).InsertBatch(ctx, h)
 	return n, p.sd, err
 }
 

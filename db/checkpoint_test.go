@@ -12,7 +12,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
 // TestCheckpointerCopiesAndWALStaysBounded writes well over the WAL's
@@ -27,7 +27,7 @@ func TestCheckpointerCopiesAndWALStaysBounded(t *testing.T) {
 
 	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	text := strings.Repeat("padding ", 250) // 2 KB
-	batch := make([]ingest.Record, 50)
+	batch := make([]search.Row, 50)
 	const batches = 60 // ~6 MB of messages, 25 times the autocheckpoint size
 	maxWAL := int64(0)
 	deadline := time.Now().Add(10 * time.Second)
@@ -98,7 +98,7 @@ func testCheckpointerReportsAFailureOnce(t *testing.T) {
 	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	const writes = 20
 	for range writes {
-		if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "app", "still written")}); err != nil {
+		if err := s.Write(context.Background(), []search.Row{record(at, "h", "app", "still written")}); err != nil {
 			t.Fatal(err)
 		}
 		// The checkpointer has tried; its pause goes on.
@@ -106,7 +106,7 @@ func testCheckpointerReportsAFailureOnce(t *testing.T) {
 		time.Sleep(checkpointInterval / 4)
 	}
 	// The last failure may come after the last write: one more reports it.
-	if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "app", "still written")}); err != nil {
+	if err := s.Write(context.Background(), []search.Row{record(at, "h", "app", "still written")}); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Count(log.String(), "checkpoint the WAL"); got != 1 {

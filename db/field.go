@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
@@ -65,7 +66,7 @@ const anyString = "\xff\xff\xff\xff"
 // fieldPaths returns the JSON paths ('$."web-07"') of the values of f that
 // pattern matches in month mq's table, as a JSON array. ok is false when
 // the batch plan cannot serve the pattern; an empty array matches nothing.
-func fieldPaths(ctx context.Context, mq *Queries, f field, pattern string) (paths string, ok bool, err error) {
+func fieldPaths(ctx context.Context, mq *dbsqlc.Queries, f field, pattern string) (paths string, ok bool, err error) {
 	// The month's values that pattern matches; for an exact value, the
 	// value itself if the month has it (a value it lacks costs nothing).
 	from, below := literalPrefix(pattern), anyString
@@ -74,7 +75,7 @@ func fieldPaths(ctx context.Context, mq *Queries, f field, pattern string) (path
 	} else if b, ok := successor(from); ok {
 		below = b
 	}
-	values, err := mq.FieldValues(ctx, FieldValuesParams{Field: int64(f), From: from, Below: below, Pattern: pattern, Lim: maxFieldValues + 1})
+	values, err := mq.FieldValues(ctx, dbsqlc.FieldValuesParams{Field: int64(f), From: from, Below: below, Pattern: pattern, Lim: maxFieldValues + 1})
 	if err != nil || len(values) > maxFieldValues {
 		return "", false, err
 	}
@@ -92,20 +93,20 @@ func fieldPaths(ctx context.Context, mq *Queries, f field, pattern string) (path
 // fieldPager reads the events of the batches that name a field's values,
 // a few batches at a time, in ID order.
 type fieldPager struct {
-	batches FieldBatchesDescParams // FieldBatchesAsc's are the same
-	events  EventsByIDParams
+	batches dbsqlc.FieldBatchesDescParams // FieldBatchesAsc's are the same
+	events  dbsqlc.EventsByIDParams
 	f       filters // the events' filters
 	oldest  bool    // OldestFirst: ascending IDs
 	lo, hi  int64
 	pending []int64 // IDs named by the batches read, in the pager's order, not yet read
-	buf     []SystemEvent
+	buf     []dbsqlc.SystemEvent
 	done    bool // no batch is left
 }
 
 // newFieldPager returns the batch plan for q in month m when it has one
 // (use is false otherwise); ok is false when no event of m can match.
 func newFieldPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *search.Cursor) (p *fieldPager, use, ok bool, err error) {
-	mq := ForMonth(dbtx, m)
+	mq := forMonth(dbtx, m)
 	if ok, err := batchesComplete(ctx, mq); err != nil || !ok {
 		return nil, false, false, err
 	}
@@ -123,8 +124,8 @@ func newFieldPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *s
 	}
 	a := matchArgs(m, q)
 	p = &fieldPager{oldest: q.Order == search.OldestFirst, lo: w.min, hi: w.max,
-		batches: FieldBatchesDescParams{Field: int64(f), Paths: paths, Lim: 4},
-		events:  EventsByIDParams{Since: a.Since, Until: a.Until}, f: q.f}
+		batches: dbsqlc.FieldBatchesDescParams{Field: int64(f), Paths: paths, Lim: 4},
+		events:  dbsqlc.EventsByIDParams{Since: a.Since, Until: a.Until}, f: q.f}
 	if after != nil { // the window ends at the cursor, which is excluded
 		if p.oldest {
 			p.lo = max(p.lo, after.ID+1)
@@ -144,7 +145,7 @@ func newFieldPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *s
 // serve of this one has opened it yet, when it does not), and the last
 // record reaches the table's last ID (another program, an older aiosyslogd
 // or the Python one, stored rows after it, when it does not).
-func batchesComplete(ctx context.Context, mq *Queries) (bool, error) {
+func batchesComplete(ctx context.Context, mq *dbsqlc.Queries) (bool, error) {
 	if n, err := mq.HasFieldIndex(ctx); err != nil || n == 0 {
 		return false, err
 	}
@@ -165,8 +166,8 @@ func satAdd(a, b int64) int64 {
 }
 
 // next returns the next limit rows, in the pager's order.
-func (p *fieldPager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
-	var out []SystemEvent
+func (p *fieldPager) next(ctx context.Context, mq *dbsqlc.Queries, limit int64) ([]dbsqlc.SystemEvent, error) {
+	var out []dbsqlc.SystemEvent
 	for int64(len(out)) < limit {
 		if len(p.buf) == 0 {
 			if len(p.pending) == 0 && p.done {
@@ -186,7 +187,7 @@ func (p *fieldPager) next(ctx context.Context, mq *Queries, limit int64) ([]Syst
 
 // fill reads the events of the next want IDs (at least 64), first taking
 // the IDs of the next batches that name the values when none are pending.
-func (p *fieldPager) fill(ctx context.Context, mq *Queries, want int64) error {
+func (p *fieldPager) fill(ctx context.Context, mq *dbsqlc.Queries, want int64) error {
 	if len(p.pending) == 0 {
 		if err := p.readBatches(ctx, mq); err != nil || len(p.pending) == 0 {
 			return err
@@ -211,14 +212,14 @@ func (p *fieldPager) fill(ctx context.Context, mq *Queries, want int64) error {
 // pending, and asks for twice as many batches the next time (up to 256):
 // a rare value takes few round trips, a common one reads no more than it
 // needs.
-func (p *fieldPager) readBatches(ctx context.Context, mq *Queries) error {
-	var rows []FieldBatchesDescRow
+func (p *fieldPager) readBatches(ctx context.Context, mq *dbsqlc.Queries) error {
+	var rows []dbsqlc.FieldBatchesDescRow
 	var err error
 	if p.oldest {
-		var asc []FieldBatchesAscRow
-		asc, err = mq.FieldBatchesAsc(ctx, FieldBatchesAscParams(p.batches))
+		var asc []dbsqlc.FieldBatchesAscRow
+		asc, err = mq.FieldBatchesAsc(ctx, dbsqlc.FieldBatchesAscParams(p.batches))
 		for _, r := range asc {
-			rows = append(rows, FieldBatchesDescRow(r))
+			rows = append(rows, dbsqlc.FieldBatchesDescRow(r))
 		}
 	} else {
 		rows, err = mq.FieldBatchesDesc(ctx, p.batches)
@@ -238,7 +239,7 @@ func (p *fieldPager) readBatches(ctx context.Context, mq *Queries) error {
 
 // ids puts the IDs of rows' lists inside the window into pending, in the
 // pager's order, and moves the batch key past the last batch.
-func (p *fieldPager) ids(rows []FieldBatchesDescRow) error {
+func (p *fieldPager) ids(rows []dbsqlc.FieldBatchesDescRow) error {
 	for _, r := range rows {
 		var lists [][]int64
 		if err := json.Unmarshal([]byte(r.IDs), &lists); err != nil {
@@ -291,11 +292,11 @@ func (r *Reader) Values(ctx context.Context, field search.Field, prefix string, 
 	}
 	var all []string
 	for _, m := range months[:min(len(months), valueMonths)] {
-		mq := ForMonth(r.db, m)
+		mq := forMonth(r.db, m)
 		if n, err := mq.HasFieldIndex(ctx); err != nil || n == 0 {
 			continue
 		}
-		vs, err := mq.FieldValues(ctx, FieldValuesParams{Field: int64(f), From: prefix, Below: below, Pattern: "*", Lim: int64(limit)})
+		vs, err := mq.FieldValues(ctx, dbsqlc.FieldValuesParams{Field: int64(f), From: prefix, Below: below, Pattern: "*", Lim: int64(limit)})
 		if err != nil {
 			return nil, fmt.Errorf("values of %s in %s: %w", field, m.Table(), err)
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
@@ -38,8 +39,8 @@ func FuzzDatagramToRow(f *testing.F) {
 	month := MonthOf(at)
 	f.Fuzz(func(t *testing.T, datagram []byte) {
 		data := bytes.Clone(datagram)
-		rec := ingest.NewRecord(&p, ingest.Received{Data: data, From: from, At: at})
-		if err := s.Write(context.Background(), []ingest.Record{rec}); err != nil {
+		rec := ingest.NewRow(&p, ingest.Received{Data: data, From: from, At: at})
+		if err := s.Write(context.Background(), []search.Row{rec}); err != nil {
 			t.Fatalf("write %q: %v", datagram, err)
 		}
 		var msg, host string

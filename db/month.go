@@ -11,11 +11,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 	sqlsrc "github.com/aiosyslogd/aiosyslogd/sql"
 )
 
 // TemplateTable is the name of the template table in sql/schema.sql and in
-// every generated query. It is never written to: ForMonth rewrites it to a
+// every generated query. It is never written to: forMonth rewrites it to a
 // month table's name.
 const TemplateTable = "SystemEvents"
 
@@ -53,10 +54,10 @@ func (m Month) Before(o Month) bool {
 	return m.Year < o.Year || m.Year == o.Year && m.Month < o.Month
 }
 
-// ParseMonthTable returns the month of a table named SystemEventsYYYYMM. Only
+// parseMonthTable returns the month of a table named SystemEventsYYYYMM. Only
 // names of exactly that form, with a month 01–12, are accepted: table names
 // are built from validated months only.
-func ParseMonthTable(name string) (Month, error) {
+func parseMonthTable(name string) (Month, error) {
 	digits, ok := strings.CutPrefix(name, TemplateTable)
 	if !ok || len(digits) != 6 {
 		return Month{}, fmt.Errorf("%q is not a month table name (SystemEventsYYYYMM)", name)
@@ -250,6 +251,15 @@ func (s statement) bind(args []any, f *filters) ([]any, error) {
 	return out, nil
 }
 
+// DBTX is what the store's statements run on: a *sql.DB, *sql.Conn or
+// *sql.Tx.
+type DBTX interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+	PrepareContext(context.Context, string) (*sql.Stmt, error)
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
 // monthDBTX is a DBTX that runs the generated statements, written against the
 // template table, on one month's tables.
 type monthDBTX struct {
@@ -311,21 +321,21 @@ func (m monthDBTX) QueryRowContext(ctx context.Context, query string, args ...in
 	return m.db.QueryRowContext(ctx, q, args...)
 }
 
-// ForMonth returns the generated queries bound to month's tables.
-func ForMonth(db DBTX, month Month) *Queries {
-	return New(monthDBTX{db: db, month: month})
+// forMonth returns the generated queries bound to month's tables.
+func forMonth(db DBTX, month Month) *dbsqlc.Queries {
+	return dbsqlc.New(monthDBTX{db: db, month: month})
 }
 
 // Months returns the months that have a table in the database, newest
 // first.
 func Months(ctx context.Context, dbtx DBTX) ([]Month, error) {
-	names, err := New(dbtx).ListMonthTables(ctx)
+	names, err := dbsqlc.New(dbtx).ListMonthTables(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list month tables: %w", err)
 	}
 	months := make([]Month, 0, len(names))
 	for _, name := range names {
-		if m, err := ParseMonthTable(name); err == nil {
+		if m, err := parseMonthTable(name); err == nil {
 			months = append(months, m)
 		}
 	}
@@ -343,4 +353,16 @@ func CreateMonth(ctx context.Context, db DBTX, month Month) error {
 		return fmt.Errorf("create month table %s: %w", month.Table(), err)
 	}
 	return nil
+}
+
+// CountEvents returns how many events month's table holds.
+func CountEvents(ctx context.Context, dbtx DBTX, month Month) (int64, error) {
+	return forMonth(dbtx, month).CountEvents(ctx)
+}
+
+// CountMatches returns how many events of month's table have a Message that
+// matches, a full-text query in FTS5's syntax (not the query language of
+// db/search/query).
+func CountMatches(ctx context.Context, dbtx DBTX, month Month, match string) (int64, error) {
+	return forMonth(dbtx, month).CountMatches(ctx, match)
 }

@@ -3,9 +3,13 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 )
 
 func TestReplaceTemplate(t *testing.T) {
@@ -62,15 +66,15 @@ func TestParseMonthTable(t *testing.T) {
 		"SystemEvents199901": {1999, 1},
 	}
 	for name, want := range good {
-		got, err := ParseMonthTable(name)
+		got, err := parseMonthTable(name)
 		if err != nil || got != want {
-			t.Errorf("ParseMonthTable(%q) = %v, %v; want %v", name, got, err, want)
+			t.Errorf("parseMonthTable(%q) = %v, %v; want %v", name, got, err, want)
 		}
 	}
 	for _, name := range []string{"SystemEvents", "SystemEvents2026111", "SystemEvents202613", "SystemEvents202600",
 		"SystemEvents2026-1", "Other202611", "SystemEvents_FTS", "SystemEvents20261 "} {
-		if m, err := ParseMonthTable(name); err == nil {
-			t.Errorf("ParseMonthTable(%q) = %v, want an error", name, m)
+		if m, err := parseMonthTable(name); err == nil {
+			t.Errorf("parseMonthTable(%q) = %v, want an error", name, m)
 		}
 	}
 }
@@ -97,33 +101,33 @@ func TestMonthNavigation(t *testing.T) {
 func TestMonthDBTXFiltersContext(t *testing.T) {
 	r := openSearchFixture(t)
 	ctx := context.Background()
-	mq := ForMonth(r.db, Month{2026, 11})
+	mq := forMonth(r.db, Month{2026, 11})
 	since, until := "2026-11-01 00:00:00", "2026-12-01 00:00:00"
 
-	if _, err := mq.SearchDesc(ctx, SearchDescParams{KeyAt: until, Since: since, Until: until, Lim: 10}); err == nil || !strings.Contains(err.Error(), "without filters") {
+	if _, err := mq.SearchDesc(ctx, dbsqlc.SearchDescParams{KeyAt: until, Since: since, Until: until, Lim: 10}); err == nil || !strings.Contains(err.Error(), "without filters") {
 		t.Errorf("SearchDesc without filters: err = %v, want a refusal", err)
 	}
-	if _, err := mq.CountSearch(ctx, CountSearchParams{Since: since, Until: until}); err == nil {
+	if _, err := mq.CountSearch(ctx, dbsqlc.CountSearchParams{Since: since, Until: until}); err == nil {
 		t.Error("CountSearch (one row) without filters: no error")
 	}
 	withF := withFilters(ctx, filters{host: sql.NullString{String: "web1", Valid: true}})
-	if _, err := mq.FieldValues(withF, FieldValuesParams{From: "", Below: "z", Pattern: "*", Lim: 10}); err == nil || !strings.Contains(err.Error(), "without the filters block") {
+	if _, err := mq.FieldValues(withF, dbsqlc.FieldValuesParams{From: "", Below: "z", Pattern: "*", Lim: 10}); err == nil || !strings.Contains(err.Error(), "without the filters block") {
 		t.Errorf("FieldValues with filters: err = %v, want a refusal", err)
 	}
 	if _, err := mq.LastID(withF); err == nil {
 		t.Error("LastID (one row) with filters: no error")
 	}
-	if _, err := (monthDBTX{r.db, Month{2026, 11}}).PrepareContext(ctx, countSearch); err == nil {
+	if _, err := (monthDBTX{r.db, Month{2026, 11}}).PrepareContext(ctx, statementSQL(t, "CountSearch")); err == nil {
 		t.Error("PrepareContext of a statement with the filters block: no error")
 	}
 
 	// With them, the block's parameters follow the statement's own,
 	// whatever comes after the block (LIMIT ?5 here).
-	rows, err := mq.SearchDesc(withF, SearchDescParams{KeyAt: until, Since: since, Until: until, Lim: 10})
+	rows, err := mq.SearchDesc(withF, dbsqlc.SearchDescParams{KeyAt: until, Since: since, Until: until, Lim: 10})
 	if err != nil || len(rows) != 1 || rows[0].FromHost != "web1" {
 		t.Errorf("SearchDesc with host web1: %d rows, %v; want web1's one", len(rows), err)
 	}
-	n, err := mq.CountSearch(withF, CountSearchParams{Since: since, Until: until})
+	n, err := mq.CountSearch(withF, dbsqlc.CountSearchParams{Since: since, Until: until})
 	if err != nil || n != 1 {
 		t.Errorf("CountSearch with host web1 = %d, %v; want 1", n, err)
 	}
@@ -139,4 +143,58 @@ func TestRewriteRefusesABrokenFiltersBlock(t *testing.T) {
 			t.Errorf("rewrite(%q): no error", q)
 		}
 	}
+}
+
+// statementSQL returns the SQL of the generated statement name, as its
+// method hands it to the DBTX (before monthDBTX rewrites it for a month).
+func statementSQL(t *testing.T, name string) string {
+	t.Helper()
+	conn, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	rec := &recorder{db: conn}
+	method := reflect.ValueOf(dbsqlc.New(rec)).MethodByName(name)
+	if !method.IsValid() {
+		t.Fatalf("no generated statement %s", name)
+	}
+	args := []reflect.Value{reflect.ValueOf(t.Context())}
+	for i := 1; i < method.Type().NumIn(); i++ {
+		args = append(args, reflect.Zero(method.Type().In(i)))
+	}
+	method.Call(args)
+	if rec.query == "" {
+		t.Fatalf("%s ran no statement", name)
+	}
+	return rec.query
+}
+
+// recorder is a DBTX that keeps the statement it is given and runs none (a
+// row query runs one that returns no row).
+type recorder struct {
+	db    *sql.DB
+	query string
+}
+
+var errRecorded = errors.New("recorded, not run")
+
+func (r *recorder) ExecContext(_ context.Context, q string, _ ...any) (sql.Result, error) {
+	r.query = q
+	return nil, errRecorded
+}
+
+func (r *recorder) PrepareContext(_ context.Context, q string) (*sql.Stmt, error) {
+	r.query = q
+	return nil, errRecorded
+}
+
+func (r *recorder) QueryContext(_ context.Context, q string, _ ...any) (*sql.Rows, error) {
+	r.query = q
+	return nil, errRecorded
+}
+
+func (r *recorder) QueryRowContext(ctx context.Context, q string, _ ...any) *sql.Row {
+	r.query = q
+	return r.db.QueryRowContext(ctx, "SELECT 1 WHERE 0")
 }

@@ -34,10 +34,10 @@ var propertyCorpus = []string{
 	"../syslog/testdata/convert/mixed.input",
 }
 
-func propertyRecords(t *testing.T) []ingest.Record {
+func propertyRecords(t *testing.T) []search.Row {
 	t.Helper()
 	p := syslog.Parser{Location: time.UTC, Year: 2026}
-	var recs []ingest.Record
+	var recs []search.Row
 	at := time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
 	for _, path := range propertyCorpus {
 		f, err := os.Open(path)
@@ -49,13 +49,13 @@ func propertyRecords(t *testing.T) []ingest.Record {
 			for month := range 2 {
 				n := len(recs)
 				from := netip.AddrPortFrom(netip.AddrFrom4([4]byte{byte(10 + 100*(n%3)), 0, byte(n / 256), byte(n)}), 514)
-				recs = append(recs, ingest.NewRecord(&p, ingest.Received{Data: []byte(sc.Text()), From: from,
+				recs = append(recs, ingest.NewRow(&p, ingest.Received{Data: []byte(sc.Text()), From: from,
 					At: at.AddDate(0, month, 0).Add(time.Duration(n) * time.Minute)}))
 			}
 		}
 		f.Close()
 	}
-	slices.SortStableFunc(recs, func(a, b ingest.Record) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
+	slices.SortStableFunc(recs, func(a, b search.Row) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
 	return recs
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
@@ -63,7 +64,7 @@ func checkMonths(ctx context.Context, db DBTX) error {
 		return err
 	}
 	for _, m := range months {
-		n, err := ForMonth(db, m).HasFromHostIP(ctx)
+		n, err := forMonth(db, m).HasFromHostIP(ctx)
 		if err != nil {
 			return fmt.Errorf("columns of %s: %w", m.Table(), err)
 		}
@@ -110,7 +111,7 @@ func ParseTime(s string) (time.Time, error) {
 
 // eventOf turns a row of month m's table into a search.Event. A stored
 // time that does not parse (another writer's) is left zero.
-func eventOf(m Month, r *SystemEvent) search.Event {
+func eventOf(m Month, r *dbsqlc.SystemEvent) search.Event {
 	e := search.Event{
 		Table: m.Table(), ID: r.ID,
 		Facility: syslog.Facility(r.Facility), Severity: syslog.Severity(r.Priority),

@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
 func monthTables(t *testing.T, s *Store) []string {
 	t.Helper()
-	names, err := New(s.DB()).ListMonthTables(context.Background())
+	names, err := dbsqlc.New(s.DB()).ListMonthTables(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func TestPruneAtOpenWithNothingToDo(t *testing.T) {
 	s, _ := openTestStore(t)
 	s.SetRetentionMonths(2)
 	at := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
-	if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "a", "x")}); err != nil {
+	if err := s.Write(context.Background(), []search.Row{record(at, "h", "a", "x")}); err != nil {
 		t.Fatal(err)
 	}
 	dropped, err := s.Prune(context.Background(), MonthOf(at))
@@ -104,7 +105,7 @@ func TestSetRetentionMonthsPrunesAtTheNextWrite(t *testing.T) {
 	s.Logger = slog.New(slog.DiscardHandler)
 	at := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
 	for m := range 4 {
-		if err := s.Write(context.Background(), []ingest.Record{record(at.AddDate(0, -m, 0), "h", "a", "x")}); err != nil {
+		if err := s.Write(context.Background(), []search.Row{record(at.AddDate(0, -m, 0), "h", "a", "x")}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -120,7 +121,7 @@ func TestSetRetentionMonthsPrunesAtTheNextWrite(t *testing.T) {
 	}
 	for _, st := range steps {
 		s.SetRetentionMonths(st.retention)
-		if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "a", "y")}); err != nil {
+		if err := s.Write(context.Background(), []search.Row{record(at, "h", "a", "y")}); err != nil {
 			t.Fatal(err)
 		}
 		if got := monthTables(t, s); len(got) != st.wantTables || got[0] != MonthOf(at).Table() {

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // appendRow appends r to buf as a JSON array of the columns the virtual
@@ -16,7 +16,7 @@ import (
 // FromHostIP].
 // sd is scratch space for the structured data; the grown slice is returned
 // for reuse.
-func appendRow(buf, sd []byte, r *ingest.Record) (_, _ []byte) {
+func appendRow(buf, sd []byte, r *search.Row) (_, _ []byte) {
 	m := &r.Message
 	buf = append(buf, '[')
 	buf = strconv.AppendInt(buf, int64(m.Priority.Facility()), 10)
@@ -70,7 +70,7 @@ func appendRow(buf, sd []byte, r *ingest.Record) (_, _ []byte) {
 
 // fromHost is what a record is stored under as FromHost: the message's
 // HOSTNAME, or the sender's IP address when the message named none.
-func fromHost(r *ingest.Record) string {
+func fromHost(r *search.Row) string {
 	if r.Message.Hostname != "" {
 		return r.Message.Hostname
 	}

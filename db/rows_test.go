@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // checkJSONString checks that appendJSONString(s) is one JSON string that
@@ -72,7 +72,7 @@ func TestAppendRow(t *testing.T) {
 	if err := json.Unmarshal(got, &cols); err != nil || len(cols) != 12 {
 		t.Fatalf("appendRow made %s: %d columns, %v", got, len(cols), err)
 	}
-	bare := ingest.Record{ReceivedAt: at, Source: sender, Message: syslog.Message{Priority: syslog.DefaultPriority}}
+	bare := search.Row{ReceivedAt: at, Source: sender, Message: syslog.Message{Priority: syslog.DefaultPriority}}
 	got, _ = appendRow(nil, nil, &bare)
 	want = `[1,5,"192.0.2.7","2026-11-24 02:41:06.123456",null,"","","",null,"",null,"192.0.2.7"]`
 	if string(got) != want {
@@ -86,7 +86,7 @@ func TestWriteKeepsOrder(t *testing.T) {
 	s, _ := openTestStore(t)
 	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	const n = 3000
-	batch := make([]ingest.Record, n)
+	batch := make([]search.Row, n)
 	for i := range batch {
 		batch[i] = record(at, "h", "app", fmt.Sprintf("message number %d", i))
 	}

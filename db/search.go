@@ -14,6 +14,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
@@ -89,11 +90,23 @@ func cursorPosition(c search.Cursor) (*position, error) {
 	if c.IsZero() {
 		return nil, nil
 	}
-	m, err := ParseMonthTable(c.Table)
+	m, err := parseMonthTable(c.Table)
 	if err != nil {
 		return nil, fmt.Errorf("cursor: %w", err)
 	}
 	return &position{month: m, c: c}, nil
+}
+
+// CheckCursor returns why c, read from a front end's input, cannot point
+// into this store, whose searches and Follow would refuse it; nil when it
+// can, and for the zero Cursor. A front end checks with it before it
+// answers, so that a bad cursor is the request's error, not the stream's.
+func CheckCursor(c search.Cursor) error {
+	if c.IsZero() {
+		return nil
+	}
+	_, err := parseMonthTable(c.Table)
+	return err
 }
 
 // cursorIn is the cursor of after when it points into month m; nil when
@@ -240,7 +253,7 @@ func searchMonth(ctx context.Context, dbtx DBTX, m Month, q *request, after *sea
 	if err != nil || !ok {
 		return 0, err
 	}
-	mq := ForMonth(dbtx, m)
+	mq := forMonth(dbtx, m)
 	n := 0
 	for {
 		want := pageSize
@@ -266,7 +279,7 @@ func searchMonth(ctx context.Context, dbtx DBTX, m Month, q *request, after *sea
 // A pager reads the rows of one month's search page by page, each page
 // starting after the last row of the previous one.
 type pager interface {
-	next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error)
+	next(ctx context.Context, mq *dbsqlc.Queries, limit int64) ([]dbsqlc.SystemEvent, error)
 }
 
 // newPager returns the pager for q in month m: through the FTS5 index with
@@ -292,16 +305,16 @@ func newPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *search
 // timePager pages through the ReceivedAt index, keyed by (ReceivedAt, ID):
 // the key of the last row read, or the range's end.
 type timePager struct {
-	args SearchDescParams // SearchAsc's are the same
+	args dbsqlc.SearchDescParams // SearchAsc's are the same
 	f    filters
-	page func(*Queries, context.Context, SearchDescParams) ([]SystemEvent, error)
+	page func(*dbsqlc.Queries, context.Context, dbsqlc.SearchDescParams) ([]dbsqlc.SystemEvent, error)
 }
 
 func newTimePager(m Month, q *request, after *search.Cursor) *timePager {
-	p := &timePager{args: timeArgs(m, q), f: q.f, page: (*Queries).SearchDesc}
+	p := &timePager{args: timeArgs(m, q), f: q.f, page: (*dbsqlc.Queries).SearchDesc}
 	if q.Order == search.OldestFirst {
-		p.page = func(mq *Queries, ctx context.Context, a SearchDescParams) ([]SystemEvent, error) {
-			return mq.SearchAsc(ctx, SearchAscParams(a))
+		p.page = func(mq *dbsqlc.Queries, ctx context.Context, a dbsqlc.SearchDescParams) ([]dbsqlc.SystemEvent, error) {
+			return mq.SearchAsc(ctx, dbsqlc.SearchAscParams(a))
 		}
 		p.args.KeyAt, p.args.KeyID = p.args.Since, -1 // (ReceivedAt, ID) > (since, -1): ReceivedAt >= since
 	}
@@ -314,12 +327,12 @@ func newTimePager(m Month, q *request, after *search.Cursor) *timePager {
 // timeArgs returns the parameters of a search of q in month m without a
 // full-text query, keyed to start at the end of the range: (until, 0), so
 // that (ReceivedAt, ID) < key means ReceivedAt < until.
-func timeArgs(m Month, q *request) SearchDescParams {
+func timeArgs(m Month, q *request) dbsqlc.SearchDescParams {
 	since, until := bounds(q, m)
-	return SearchDescParams{KeyAt: until, KeyID: 0, Since: since, Until: until}
+	return dbsqlc.SearchDescParams{KeyAt: until, KeyID: 0, Since: since, Until: until}
 }
 
-func (p *timePager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
+func (p *timePager) next(ctx context.Context, mq *dbsqlc.Queries, limit int64) ([]dbsqlc.SystemEvent, error) {
 	p.args.Lim = limit
 	rows, err := p.page(mq, withFilters(ctx, p.f), p.args)
 	if n := len(rows); n > 0 {
@@ -332,9 +345,9 @@ func (p *timePager) next(ctx context.Context, mq *Queries, limit int64) ([]Syste
 // page starts after KeyID (the last row read) and the walk ends at BoundID,
 // the far end of the ID window.
 type matchPager struct {
-	args SearchMatchDescParams // SearchMatchAsc's are the same
+	args dbsqlc.SearchMatchDescParams // SearchMatchAsc's are the same
 	f    filters
-	page func(*Queries, context.Context, SearchMatchDescParams) ([]SystemEvent, error)
+	page func(*dbsqlc.Queries, context.Context, dbsqlc.SearchMatchDescParams) ([]dbsqlc.SystemEvent, error)
 }
 
 // newMatchPager prepares a full-text search of month m, within the ID
@@ -347,8 +360,8 @@ func newMatchPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *s
 	}
 	p := &matchPager{args: matchArgs(m, q), f: q.f}
 	if q.Order == search.OldestFirst {
-		p.page = func(mq *Queries, ctx context.Context, a SearchMatchDescParams) ([]SystemEvent, error) {
-			return mq.SearchMatchAsc(ctx, SearchMatchAscParams(a))
+		p.page = func(mq *dbsqlc.Queries, ctx context.Context, a dbsqlc.SearchMatchDescParams) ([]dbsqlc.SystemEvent, error) {
+			return mq.SearchMatchAsc(ctx, dbsqlc.SearchMatchAscParams(a))
 		}
 		p.args.KeyID, p.args.BoundID = w.min-1, w.max
 		if after != nil {
@@ -356,7 +369,7 @@ func newMatchPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *s
 		}
 		return p, p.args.KeyID < p.args.BoundID, nil
 	}
-	p.page = (*Queries).SearchMatchDesc
+	p.page = (*dbsqlc.Queries).SearchMatchDesc
 	p.args.KeyID, p.args.BoundID = w.max, w.min
 	if w.max < math.MaxInt64 {
 		p.args.KeyID++ // the key is exclusive
@@ -369,9 +382,9 @@ func newMatchPager(ctx context.Context, dbtx DBTX, m Month, q *request, after *s
 
 // matchArgs returns the parameters of a full-text search of q in month m,
 // without its ID window.
-func matchArgs(m Month, q *request) SearchMatchDescParams {
+func matchArgs(m Month, q *request) dbsqlc.SearchMatchDescParams {
 	since, until := bounds(q, m)
-	return SearchMatchDescParams{Query: q.match, Since: since, Until: until}
+	return dbsqlc.SearchMatchDescParams{Query: q.match, Since: since, Until: until}
 }
 
 // idWindow is a range of IDs, min to max inclusive.
@@ -387,7 +400,7 @@ type idWindow struct{ min, max int64 }
 func window(ctx context.Context, dbtx DBTX, m Month, q *request) (w idWindow, ok bool, err error) {
 	w = idWindow{0, math.MaxInt64}
 	since, until := bounds(q, m)
-	mq := ForMonth(dbtx, m)
+	mq := forMonth(dbtx, m)
 	if q.Since.After(m.Start()) {
 		if w.min, err = mq.FirstIDSince(ctx, since); err != nil {
 			return w, false, noRows(m, err)
@@ -410,7 +423,7 @@ func noRows(m Month, err error) error {
 	return fmt.Errorf("search %s: %w", m.Table(), err)
 }
 
-func (p *matchPager) next(ctx context.Context, mq *Queries, limit int64) ([]SystemEvent, error) {
+func (p *matchPager) next(ctx context.Context, mq *dbsqlc.Queries, limit int64) ([]dbsqlc.SystemEvent, error) {
 	p.args.Lim = limit
 	rows, err := p.page(mq, withFilters(ctx, p.f), p.args)
 	if n := len(rows); n > 0 {
@@ -422,7 +435,7 @@ func (p *matchPager) next(ctx context.Context, mq *Queries, limit int64) ([]Syst
 // validateMatch returns a *search.BadQueryError when SQLite rejects query,
 // as it would in every month (the FTS5 tables are alike).
 func validateMatch(ctx context.Context, dbtx DBTX, m Month, query string) error {
-	_, err := ForMonth(dbtx, m).CheckMatch(ctx, query)
+	_, err := forMonth(dbtx, m).CheckMatch(ctx, query)
 	var se *sqlite.Error
 	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_ERROR {
 		return &search.BadQueryError{Query: query, Reason: sqliteReason(se)}
@@ -461,16 +474,16 @@ func countMatching(ctx context.Context, dbtx DBTX, sq search.Query) (int64, erro
 
 // countMonth counts the events of month m that match q.
 func countMonth(ctx context.Context, dbtx DBTX, m Month, q *request) (int64, error) {
-	mq := ForMonth(dbtx, m)
+	mq := forMonth(dbtx, m)
 	if q.match == "" {
 		a := timeArgs(m, q)
-		return mq.CountSearch(withFilters(ctx, q.f), CountSearchParams{Since: a.Since, Until: a.Until})
+		return mq.CountSearch(withFilters(ctx, q.f), dbsqlc.CountSearchParams{Since: a.Since, Until: a.Until})
 	}
 	w, ok, err := window(ctx, dbtx, m, q)
 	if err != nil || !ok {
 		return 0, err
 	}
 	a := matchArgs(m, q)
-	return mq.CountSearchMatch(withFilters(ctx, q.f), CountSearchMatchParams{Query: a.Query, MinID: w.min, MaxID: w.max,
+	return mq.CountSearchMatch(withFilters(ctx, q.f), dbsqlc.CountSearchMatchParams{Query: a.Query, MinID: w.min, MaxID: w.max,
 		Since: a.Since, Until: a.Until})
 }

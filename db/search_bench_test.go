@@ -15,7 +15,6 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // The search benchmarks run on a generated database of 10 million events
@@ -114,7 +113,7 @@ func generateBenchDatabase(path string, rows int) error {
 	span := benchStart.AddDate(0, benchMonths, 0).Sub(benchStart)
 	step := span / time.Duration(rows)
 	const batchSize = 5000
-	batch := make([]ingest.Record, 0, batchSize)
+	batch := make([]search.Row, 0, batchSize)
 	for i := range rows {
 		batch = append(batch, benchEvent(rng, i, benchStart.Add(time.Duration(i)*step)))
 		if len(batch) == batchSize || i == rows-1 {
@@ -141,7 +140,7 @@ var (
 // (web servers, sshd, mail, cron, kernel, an application), with numbers,
 // addresses and names that vary, so that the FTS5 index has a realistic
 // vocabulary. One event in a thousand is a segfault report.
-func benchEvent(rng *rand.Rand, i int, at time.Time) ingest.Record {
+func benchEvent(rng *rand.Rand, i int, at time.Time) search.Row {
 	host := fmt.Sprintf("web-%02d", rng.IntN(40))
 	ip := fmt.Sprintf("%d.%d.%d.%d", 10+rng.IntN(200), rng.IntN(256), rng.IntN(256), 1+rng.IntN(254))
 	user := benchUsers[rng.IntN(len(benchUsers))]
@@ -193,7 +192,7 @@ func benchEvent(rng *rand.Rand, i int, at time.Time) ingest.Record {
 		host, app, fac, sev = fmt.Sprintf("db-%02d", rng.IntN(20)), "postgres", 3, syslog.Severity(2+rng.IntN(3))
 		text = fmt.Sprintf("connection to %s refused: too many clients already (max_connections=%d)", ip, 100*(1+rng.IntN(5)))
 	}
-	return ingest.Record{
+	return search.Row{
 		ReceivedAt: at,
 		Message: syslog.Message{
 			Priority: syslog.NewPriority(fac, sev), Timestamp: at.Add(-time.Duration(rng.IntN(1000)) * time.Millisecond),

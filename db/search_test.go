@@ -16,11 +16,10 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // searchEvent is a record with the fields search filters on.
-func searchEvent(at string, host, app string, f syslog.Facility, s syslog.Severity, text string) ingest.Record {
+func searchEvent(at string, host, app string, f syslog.Facility, s syslog.Severity, text string) search.Row {
 	t, err := time.Parse("2006-01-02 15:04:05.999999", at)
 	if err != nil {
 		panic(err)
@@ -32,7 +31,7 @@ func searchEvent(at string, host, app string, f syslog.Facility, s syslog.Severi
 
 // searchFixture is three months of events, in order of arrival; the tests
 // name them by their Message.
-var searchFixture = []ingest.Record{
+var searchFixture = []search.Row{
 	searchEvent("2026-09-10 08:00:00", "web1", "sshd", 4, 6, "Accepted password for alice from 10.0.0.5"),
 	searchEvent("2026-09-20 09:00:00", "db1", "postgres", 3, 3, "connection refused on port 5432"),
 	searchEvent("2026-10-01 00:00:00", "web2", "nginx", 16, 4, "GET /index.html 200"),
@@ -264,7 +263,7 @@ func TestSearchPages(t *testing.T) {
 	s, path := openTestStore(t)
 	const n = 2*pageSize + 345
 	start := utc("2026-11-10 00:00:00")
-	batch := make([]ingest.Record, n)
+	batch := make([]search.Row, n)
 	for i := range batch {
 		// Three events per microsecond: ties the (ReceivedAt, ID) key must
 		// break.
@@ -440,7 +439,7 @@ func TestOpenReaderWhileWriting(t *testing.T) {
 func TestTailAndFollow(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTestStore(t)
-	write := func(rs ...ingest.Record) {
+	write := func(rs ...search.Row) {
 		t.Helper()
 		if err := s.Write(ctx, rs); err != nil {
 			t.Fatal(err)
@@ -461,8 +460,8 @@ func TestTailAndFollow(t *testing.T) {
 	if want := []string{"old one", "old two"}; !slices.Equal(tail, want) {
 		t.Errorf("Tail printed %q, want %q (oldest first)", tail, want)
 	}
-	if want := (Position{Month: Month{2026, 10}, ID: 3}); pos != want {
-		t.Errorf("Tail position %+v, want %+v (the newest event, matching or not)", pos, want)
+	if want := (search.Cursor{Table: "SystemEvents202610", ReceivedAt: time.Date(2026, 10, 31, 23, 0, 2, 0, time.UTC), ID: 3}); pos.Table != want.Table || pos.ID != want.ID || !pos.ReceivedAt.Equal(want.ReceivedAt) {
+		t.Errorf("Tail cursor %+v, want %+v (the newest event, matching or not)", pos, want)
 	}
 
 	got := make(chan string, 100)
@@ -511,8 +510,8 @@ func TestFollowFullTextFromAnEmptyDatabase(t *testing.T) {
 		t.Errorf("Tail printed %q from an empty database", e.Message)
 		return nil
 	})
-	if err != nil || pos != (Position{}) {
-		t.Fatalf("Tail = %+v, %v; want the zero Position", pos, err)
+	if err != nil || !pos.IsZero() {
+		t.Fatalf("Tail = %+v, %v; want the zero Cursor", pos, err)
 	}
 	got := make(chan string, 10)
 	fctx, cancel := context.WithCancel(ctx)
@@ -521,7 +520,7 @@ func TestFollowFullTextFromAnEmptyDatabase(t *testing.T) {
 	go func() {
 		done <- r.Follow(fctx, search.Query{Expr: query.MustParse("error")}, pos, 5*time.Millisecond, func(e search.Event) error { got <- e.Message; return nil })
 	}()
-	if err := s.Write(ctx, []ingest.Record{
+	if err := s.Write(ctx, []search.Row{
 		searchEvent("2026-12-01 00:00:00", "h", "a", 1, 3, "fine"),
 		searchEvent("2026-12-01 00:00:01", "h", "a", 1, 3, "an error"),
 	}); err != nil {
@@ -548,51 +547,51 @@ func TestSearchQueryPlans(t *testing.T) {
 	r := openSearchFixture(t)
 	m := Month{2026, 10}
 	tests := []struct {
-		name, query string
-		args        []any
-		want        []string // each a line of the plan, in order
+		name string // of the generated statement
+		args []any
+		want []string // each a line of the plan, in order
 	}{
-		{"SearchDesc", searchDesc, []any{"b", 0, "a", "b", 10},
+		{"SearchDesc", []any{"b", 0, "a", "b", 10},
 			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
-		{"SearchAsc", searchAsc, []any{"a", -1, "a", "b", 10},
+		{"SearchAsc", []any{"a", -1, "a", "b", 10},
 			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
-		{"CountSearch", countSearch, []any{"a", "b"},
+		{"CountSearch", []any{"a", "b"},
 			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
 		// idxNum 192 = FTS5's "ORDER BY rowid DESC" (consumed, no sort),
 		// 64 = ascending; "M3><" = MATCH on the table (every column: the
 		// hidden column after Message, SysLogTag, FromHost) and both rowid bounds.
-		{"SearchMatchDesc", searchMatchDesc, []any{"x", 0, 10, "a", "b", 10},
+		{"SearchMatchDesc", []any{"x", 0, 10, "a", "b", 10},
 			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 192:M3<>", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"}},
-		{"SearchMatchAsc", searchMatchAsc, []any{"x", 0, 10, "a", "b", 10},
+		{"SearchMatchAsc", []any{"x", 0, 10, "a", "b", 10},
 			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 64:M3><", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"}},
-		{"CountSearchMatch", countSearchMatch, []any{"x", 0, 10, "a", "b"},
+		{"CountSearchMatch", []any{"x", 0, 10, "a", "b"},
 			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 0:M3><", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"}},
-		{"FollowEvents", followEvents, []any{1, 10, "a", 10},
+		{"FollowEvents", []any{1, 10, "a", 10},
 			[]string{"SEARCH e USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"}},
-		{"FieldBatchesDesc", fieldBatchesDesc, []any{0, `["$.\"h\""]`, 10, 0, 4},
+		{"FieldBatchesDesc", []any{0, `["$.\"h\""]`, 10, 0, 4},
 			[]string{"SEARCH b USING INTEGER PRIMARY KEY (rowid<?)", "SCAN p VIRTUAL TABLE INDEX 1:"}},
-		{"FieldBatchesAsc", fieldBatchesAsc, []any{0, `["$.\"h\""]`, 0, 10, 4},
+		{"FieldBatchesAsc", []any{0, `["$.\"h\""]`, 0, 10, 4},
 			[]string{"SEARCH b USING INTEGER PRIMARY KEY (rowid<?)", "SCAN p VIRTUAL TABLE INDEX 1:"}},
-		{"FieldValues", fieldValues, []any{0, "h", "i", "h*", 10},
+		{"FieldValues", []any{0, "h", "i", "h*", 10},
 			[]string{"SEARCH v USING PRIMARY KEY (Field=? AND Value>? AND Value<?)"}},
-		{"EventsByID", eventsByID, []any{"[1,2]", "a", "b"},
+		{"EventsByID", []any{"[1,2]", "a", "b"},
 			[]string{"SCAN i VIRTUAL TABLE INDEX 1:", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)", "USE TEMP B-TREE FOR ORDER BY"}},
-		{"HistogramTime", histogramTime, []any{0, 60, 1, 10, "a", "b"},
+		{"HistogramTime", []any{0, 60, 1, 10, "a", "b"},
 			[]string{"SEARCH e USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)", "USE TEMP B-TREE FOR GROUP BY"}},
-		{"FacetTime", facetTime, []any{0, 1, 10, "a", "b", 10},
+		{"FacetTime", []any{0, 1, 10, "a", "b", 10},
 			[]string{"SEARCH e USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)", "USE TEMP B-TREE FOR GROUP BY", "USE TEMP B-TREE FOR ORDER BY"}},
-		{"FirstIDSince", firstIDSince, []any{"a"},
+		{"FirstIDSince", []any{"a"},
 			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>?)"}},
-		{"LastIDBefore", lastIDBefore, []any{"b"},
+		{"LastIDBefore", []any{"b"},
 			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAt (ReceivedAt<?)"}},
-		{"CheckMatch", checkMatch, []any{"x"},
+		{"CheckMatch", []any{"x"},
 			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 0:=M3"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// The filters block becomes sql/filters.sql with neutral
 			// filters, as monthDBTX binds it.
-			s, err := rewriteStatement(tt.query, m)
+			s, err := rewriteStatement(statementSQL(t, tt.name), m)
 			if err != nil {
 				t.Fatal(err)
 			}

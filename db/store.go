@@ -11,7 +11,8 @@ import (
 	"slices"
 	"sync/atomic"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -152,7 +153,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		if err := upgradeMonth(ctx, s.db, m); err != nil {
 			return err
 		}
-		n, err := ForMonth(s.db, m).HasFieldIndex(ctx)
+		n, err := forMonth(s.db, m).HasFieldIndex(ctx)
 		if err != nil {
 			return fmt.Errorf("indexes of %s: %w", m.Table(), err)
 		}
@@ -170,7 +171,7 @@ func (s *Store) prepare(ctx context.Context) error {
 // upgradeMonth adds to month's table what the current schema has and it
 // lacks (FromHostIP).
 func upgradeMonth(ctx context.Context, db DBTX, m Month) error {
-	q := ForMonth(db, m)
+	q := forMonth(db, m)
 	n, err := q.HasFromHostIP(ctx)
 	if err != nil {
 		return fmt.Errorf("columns of %s: %w", m.Table(), err)
@@ -222,7 +223,7 @@ func (s *Store) Close() error {
 // Write stores batch in one transaction: each record in the table of the UTC
 // month it was received in, by one INSERT per month (InsertBatch), so that
 // FTS5 flushes its index once per batch, not once per row.
-func (s *Store) Write(ctx context.Context, batch []ingest.Record) (err error) {
+func (s *Store) Write(ctx context.Context, batch []search.Row) (err error) {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -349,11 +350,11 @@ func (s *Store) dropMonth(ctx context.Context, m Month) (err error) {
 			tx.Rollback()
 		}
 	}()
-	q := ForMonth(tx, m)
+	q := forMonth(tx, m)
 	for _, drop := range []struct {
 		name string
-		exec func(*Queries, context.Context) error
-	}{{"_FTS", (*Queries).DropMonthFTS}, {"_Batches", (*Queries).DropMonthBatches}, {"_Values", (*Queries).DropMonthValues}} {
+		exec func(*dbsqlc.Queries, context.Context) error
+	}{{"_FTS", (*dbsqlc.Queries).DropMonthFTS}, {"_Batches", (*dbsqlc.Queries).DropMonthBatches}, {"_Values", (*dbsqlc.Queries).DropMonthValues}} {
 		if err := drop.exec(q, ctx); err != nil {
 			return fmt.Errorf("drop %s%s: %w", m.Table(), drop.name, err)
 		}
@@ -366,7 +367,7 @@ func (s *Store) dropMonth(ctx context.Context, m Month) (err error) {
 
 // insertMonth stores the records of batch received in month into the
 // month's table, in one statement.
-func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch []ingest.Record) error {
+func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch []search.Row) error {
 	rows := 0
 	for i := range batch {
 		if MonthOf(batch[i].ReceivedAt) == month {
@@ -390,8 +391,8 @@ func (s *Store) insertMonth(ctx context.Context, tx *sql.Tx, month Month, batch 
 // dumpRows prints InsertBatch for month to SQLDump, and the rows its
 // virtual table hands over as a JSON array of arrays in the order of
 // sql/batch.sql.
-func (s *Store) dumpRows(month Month, batch []ingest.Record) {
-	q, _ := rewrite(insertBatch, month)
+func (s *Store) dumpRows(month Month, batch []search.Row) {
+	q, _ := rewrite(dbsqlc.InsertBatchSQL, month)
 	buf := []byte("[")
 	for i := range batch {
 		if MonthOf(batch[i].ReceivedAt) != month {
@@ -404,6 +405,3 @@ func (s *Store) dumpRows(month Month, batch []ingest.Record) {
 	}
 	fmt.Fprintf(s.SQLDump, "%s;\n-- rows: %s]\n", q, buf)
 }
-
-// ensure Store satisfies the interface the batcher needs.
-var _ ingest.Store = (*Store)(nil)

@@ -12,9 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
+
+// Store is what the ingest pipeline writes to; db itself does not import
+// the pipeline.
+var _ ingest.Store = (*Store)(nil)
 
 func openTestStore(t *testing.T) (*Store, string) {
 	t.Helper()
@@ -29,8 +35,8 @@ func openTestStore(t *testing.T) (*Store, string) {
 
 var sender = netip.MustParseAddrPort("192.0.2.7:514")
 
-func record(at time.Time, host, app, text string) ingest.Record {
-	return ingest.Record{
+func record(at time.Time, host, app, text string) search.Row {
+	return search.Row{
 		ReceivedAt: at,
 		Source:     sender,
 		Message: syslog.Message{
@@ -42,7 +48,7 @@ func record(at time.Time, host, app, text string) ingest.Record {
 
 func count(t *testing.T, db *sql.DB, month Month, match string) int64 {
 	t.Helper()
-	q := ForMonth(db, month)
+	q := forMonth(db, month)
 	var n int64
 	var err error
 	if match == "" {
@@ -61,18 +67,18 @@ func TestWriteStoresEveryColumn(t *testing.T) {
 	at := time.Date(2026, 11, 24, 3, 41, 6, 123456000, time.UTC)
 	r := record(at, "web1", "sshd", `Accepted "publickey" for root`)
 	r.Message.StructuredData = []syslog.SDElement{{ID: "origin@32473", Params: []syslog.SDParam{{Name: "ip", Value: `1.2.3.4`}, {Name: "q", Value: `a"b]c\d`}}}}
-	if err := s.Write(context.Background(), []ingest.Record{r}); err != nil {
+	if err := s.Write(context.Background(), []search.Row{r}); err != nil {
 		t.Fatal(err)
 	}
 	row := s.DB().QueryRow(`SELECT Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedTime,
 		SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage, FromHostIP FROM SystemEvents202611`)
-	var got SystemEvent
+	var got dbsqlc.SystemEvent
 	err := row.Scan(&got.Facility, &got.Priority, &got.FromHost, &got.InfoUnitID, &got.ReceivedAt, &got.DeviceReportedTime,
 		&got.SysLogTag, &got.ProcessID, &got.MsgID, &got.StructuredData, &got.Message, &got.RawMessage, &got.FromHostIP)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := SystemEvent{
+	want := dbsqlc.SystemEvent{
 		Facility: 4, Priority: 6, FromHost: "web1", InfoUnitID: 1,
 		ReceivedAt:         "2026-11-24 03:41:06.123456",
 		DeviceReportedTime: sql.NullString{String: "2026-11-24 03:41:05.123456", Valid: true},
@@ -96,7 +102,7 @@ func TestWriteStoresEveryColumn(t *testing.T) {
 func TestWriteSplitsBatchAtMonthBoundary(t *testing.T) {
 	s, _ := openTestStore(t)
 	end := time.Date(2026, 11, 30, 23, 59, 59, 999000000, time.UTC)
-	batch := []ingest.Record{
+	batch := []search.Row{
 		record(end.Add(-time.Minute), "a", "app", "november one"),
 		record(end, "a", "app", "november two"),
 		record(end.Add(time.Millisecond), "a", "app", "december one"), // 2026-12-01 00:00:00.000
@@ -119,7 +125,7 @@ func TestWriteSplitsBatchAtMonthBoundary(t *testing.T) {
 		}
 	}
 	// The next batch, entirely in December, goes to the existing table.
-	if err := s.Write(context.Background(), []ingest.Record{record(end.Add(time.Hour), "a", "app", "december three")}); err != nil {
+	if err := s.Write(context.Background(), []search.Row{record(end.Add(time.Hour), "a", "app", "december three")}); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, s.DB(), Month{2026, 12}, "december"); n != 3 {
@@ -131,9 +137,9 @@ func TestWriteKeepsRawAndInvalidUTF8(t *testing.T) {
 	s, _ := openTestStore(t)
 	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	raw := []byte("<13>bad \xff\xfe bytes \x00 and NUL")
-	r := ingest.Record{ReceivedAt: at, Source: sender, Raw: raw,
+	r := search.Row{ReceivedAt: at, Source: sender, Raw: raw,
 		Message: syslog.Message{Priority: syslog.DefaultPriority, Text: string(raw[4:])}}
-	if err := s.Write(context.Background(), []ingest.Record{r}); err != nil {
+	if err := s.Write(context.Background(), []search.Row{r}); err != nil {
 		t.Fatal(err)
 	}
 	var host, msg string
@@ -185,7 +191,7 @@ func TestOpenUsesWAL(t *testing.T) {
 func TestReopenKnowsExistingMonths(t *testing.T) {
 	s, path := openTestStore(t)
 	at := time.Date(2026, 10, 5, 0, 0, 0, 0, time.UTC)
-	if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "a", "first")}); err != nil {
+	if err := s.Write(context.Background(), []search.Row{record(at, "h", "a", "first")}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -197,7 +203,7 @@ func TestReopenKnowsExistingMonths(t *testing.T) {
 	if !s2.known[Month{2026, 10}] {
 		t.Errorf("reopened store does not know month 2026-10: %v", s2.known)
 	}
-	if err := s2.Write(context.Background(), []ingest.Record{record(at, "h", "a", "second")}); err != nil {
+	if err := s2.Write(context.Background(), []search.Row{record(at, "h", "a", "second")}); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, s2.DB(), Month{2026, 10}, ""); n != 2 {
@@ -208,7 +214,7 @@ func TestReopenKnowsExistingMonths(t *testing.T) {
 func TestFTSTriggersFollowUpdateAndDelete(t *testing.T) {
 	s, _ := openTestStore(t)
 	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if err := s.Write(context.Background(), []ingest.Record{record(at, "h", "a", "alpha"), record(at, "h", "a", "beta")}); err != nil {
+	if err := s.Write(context.Background(), []search.Row{record(at, "h", "a", "alpha"), record(at, "h", "a", "beta")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.DB().Exec(`UPDATE SystemEvents202611 SET Message = 'gamma' WHERE Message = 'alpha'`); err != nil {

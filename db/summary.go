@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
@@ -55,7 +56,7 @@ func plain(q *request) bool {
 
 // histogramMonth adds the counts of month m to h.
 func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *request, h *search.Histogram) error {
-	mq := ForMonth(dbtx, m)
+	mq := forMonth(dbtx, m)
 	if plain(q) {
 		return plainHistogramMonth(ctx, mq, m, q, h)
 	}
@@ -67,7 +68,7 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *request, h *sear
 	}
 	var counts []bucketCount
 	if q.match == "" {
-		rows, err := mq.HistogramTime(withFilters(ctx, q.f), HistogramTimeParams{Origin: origin, Step: step, MinID: w.min, MaxID: w.max,
+		rows, err := mq.HistogramTime(withFilters(ctx, q.f), dbsqlc.HistogramTimeParams{Origin: origin, Step: step, MinID: w.min, MaxID: w.max,
 			Since: a.Since, Until: a.Until})
 		if err != nil {
 			return err
@@ -76,7 +77,7 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *request, h *sear
 			counts = append(counts, bucketCount{r.Bucket, r.N})
 		}
 	} else {
-		rows, err := mq.HistogramMatch(withFilters(ctx, q.f), HistogramMatchParams{Origin: origin, Step: step, Query: a.Query, MinID: w.min, MaxID: w.max,
+		rows, err := mq.HistogramMatch(withFilters(ctx, q.f), dbsqlc.HistogramMatchParams{Origin: origin, Step: step, Query: a.Query, MinID: w.min, MaxID: w.max,
 			Since: a.Since, Until: a.Until})
 		if err != nil {
 			return err
@@ -97,7 +98,7 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *request, h *sear
 // plainHistogramMonth counts each bucket's part of month m in the
 // ReceivedAt index: a few index seeks and a walk over index entries, no
 // row read and nothing sorted.
-func plainHistogramMonth(ctx context.Context, mq *Queries, m Month, q *request, h *search.Histogram) error {
+func plainHistogramMonth(ctx context.Context, mq *dbsqlc.Queries, m Month, q *request, h *search.Histogram) error {
 	lo, hi := boundTimes(q, m)
 	for i := range h.Counts {
 		start := h.Start.Add(time.Duration(i) * h.Step)
@@ -111,7 +112,7 @@ func plainHistogramMonth(ctx context.Context, mq *Queries, m Month, q *request, 
 		if !since.Before(until) {
 			continue
 		}
-		n, err := mq.CountTimeRange(ctx, CountTimeRangeParams{Since: formatTime(since), Until: formatTime(until)})
+		n, err := mq.CountTimeRange(ctx, dbsqlc.CountTimeRangeParams{Since: formatTime(since), Until: formatTime(until)})
 		if err != nil {
 			return err
 		}
@@ -154,7 +155,7 @@ func (r *Reader) Facets(ctx context.Context, sq search.Query, field search.Field
 
 // facetMonth adds the counts of field's values in month m to counts.
 func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *request, field search.Field, counts map[string]int64) error {
-	mq := ForMonth(dbtx, m)
+	mq := forMonth(dbtx, m)
 	a := matchArgs(m, q)
 	f := int64(field)
 	w, ok, err := window(ctx, dbtx, m, q)
@@ -165,13 +166,13 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *request, field searc
 		return plainFacetMonth(ctx, mq, m, q, field, w, counts)
 	}
 	if q.match == "" {
-		rows, err := mq.FacetTime(withFilters(ctx, q.f), FacetTimeParams{Field: f, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth})
+		rows, err := mq.FacetTime(withFilters(ctx, q.f), dbsqlc.FacetTimeParams{Field: f, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth})
 		for _, r := range rows {
 			counts[r.Value] += r.N
 		}
 		return err
 	}
-	rows, err := mq.FacetMatch(withFilters(ctx, q.f), FacetMatchParams{Field: f, Query: a.Query, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth})
+	rows, err := mq.FacetMatch(withFilters(ctx, q.f), dbsqlc.FacetMatchParams{Field: f, Query: a.Query, MinID: w.min, MaxID: w.max, Since: a.Since, Until: a.Until, Lim: facetsPerMonth})
 	for _, r := range rows {
 		counts[r.Value] += r.N
 	}
@@ -182,17 +183,17 @@ func facetMonth(ctx context.Context, dbtx DBTX, m Month, q *request, field searc
 // from the batch records' counts for the batches inside the window w, and
 // from the rows for the rest of it (the batches across its edges, and all
 // of it for a month without complete records).
-func plainFacetMonth(ctx context.Context, mq *Queries, m Month, q *request, f search.Field, w idWindow, counts map[string]int64) error {
+func plainFacetMonth(ctx context.Context, mq *dbsqlc.Queries, m Month, q *request, f search.Field, w idWindow, counts map[string]int64) error {
 	rest := []idWindow{w}
 	if ok, err := batchesComplete(ctx, mq); err != nil {
 		return err
 	} else if ok {
-		inside, err := mq.BatchesInside(ctx, BatchesInsideParams{MinID: w.min, MaxID: w.max})
+		inside, err := mq.BatchesInside(ctx, dbsqlc.BatchesInsideParams{MinID: w.min, MaxID: w.max})
 		if err != nil {
 			return err
 		}
 		if inside.InsideFirst <= inside.InsideLast {
-			rows, err := mq.FieldCounts(ctx, FieldCountsParams{Field: int64(f), MinID: w.min, MaxID: w.max})
+			rows, err := mq.FieldCounts(ctx, dbsqlc.FieldCountsParams{Field: int64(f), MinID: w.min, MaxID: w.max})
 			if err != nil {
 				return err
 			}
@@ -207,7 +208,7 @@ func plainFacetMonth(ctx context.Context, mq *Queries, m Month, q *request, f se
 		if part.min > part.max {
 			continue
 		}
-		rows, err := mq.FacetPlain(ctx, FacetPlainParams{Field: int64(f), MinID: part.min, MaxID: part.max, Since: since, Until: until, Lim: facetsPerMonth})
+		rows, err := mq.FacetPlain(ctx, dbsqlc.FacetPlainParams{Field: int64(f), MinID: part.min, MaxID: part.max, Since: since, Until: until, Lim: facetsPerMonth})
 		if err != nil {
 			return err
 		}
@@ -234,7 +235,7 @@ func (r *Reader) edge(ctx context.Context, newest bool) (time.Time, bool, error)
 		slices.Reverse(months)
 	}
 	for _, m := range months {
-		mq := ForMonth(r.db, m)
+		mq := forMonth(r.db, m)
 		at, err := mq.OldestReceivedAt(ctx)
 		if newest {
 			at, err = mq.NewestReceivedAt(ctx)
@@ -262,7 +263,7 @@ func (r *Reader) SetMaxConns(n int) {
 // Event returns the event with ID id in the month table called table (as
 // in search.Event.Table); ok is false when there is no such event.
 func (r *Reader) Event(ctx context.Context, table string, id int64) (e search.Event, ok bool, err error) {
-	m, err := ParseMonthTable(table)
+	m, err := parseMonthTable(table)
 	if err != nil {
 		return e, false, nil
 	}
@@ -270,7 +271,7 @@ func (r *Reader) Event(ctx context.Context, table string, id int64) (e search.Ev
 	if err != nil || !slices.Contains(months, m) {
 		return e, false, err
 	}
-	row, err := ForMonth(r.db, m).GetEvent(ctx, id)
+	row, err := forMonth(r.db, m).GetEvent(ctx, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, false, nil
 	}

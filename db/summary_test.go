@@ -99,7 +99,7 @@ func TestSearchWithoutTheFieldIndexes(t *testing.T) {
 		t.Errorf("with the rebuilt index: %q, want %q", got, want)
 	}
 	for _, m := range []Month{{2026, 9}, {2026, 10}, {2026, 11}} {
-		if n, err := ForMonth(s.DB(), m).HasFieldIndex(context.Background()); err != nil || n != 1 {
+		if n, err := forMonth(s.DB(), m).HasFieldIndex(context.Background()); err != nil || n != 1 {
 			t.Errorf("%s after Open: field index %d, %v", m.Table(), n, err)
 		}
 	}

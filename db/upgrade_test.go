@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // oldDatabase makes a database whose month table m was made by the schema
@@ -55,7 +54,7 @@ func TestOpenUpgradesOldMonthTables(t *testing.T) {
 	}
 	r := record(time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC), "newhost", "app", "stored after the upgrade")
 	r.Source = netip.MustParseAddrPort("[::ffff:198.51.100.4]:40000") // an IPv4 client of a dual-stack socket
-	if err := s.Write(context.Background(), []ingest.Record{r}); err != nil {
+	if err := s.Write(context.Background(), []search.Row{r}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

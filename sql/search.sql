@@ -254,7 +254,7 @@ SELECT * FROM SystemEvents e WHERE e.ID = sqlc.arg(id);
 -- a leading comment into the first query's doc comment).
 --
 -- These are the queries of `aiosyslogd search`, run on one month table at a
--- time through db.ForMonth (the template SystemEvents becomes
+-- time through forMonth in db/month.go (the template SystemEvents becomes
 -- SystemEventsYYYYMM).
 --
 -- The optional field filters (host, tag, the exclusions, the severity and

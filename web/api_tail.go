@@ -37,12 +37,12 @@ func (s *Server) apiTail(w http.ResponseWriter, r *http.Request) {
 	defer release()
 	q, err := s.parseQuery(r)
 	var backlog int
-	var pos *db.Position
+	var after search.Cursor
 	if err == nil {
 		backlog, err = parseBacklog(r.URL.Query().Get("backlog"))
 	}
 	if err == nil {
-		pos, err = tailCursor(r)
+		after, err = tailCursor(r)
 	}
 	var reader *db.Reader
 	if err == nil {
@@ -59,15 +59,14 @@ func (s *Server) apiTail(w http.ResponseWriter, r *http.Request) {
 	if err := st.send("retry: 2000\n\n"); err != nil {
 		return
 	}
-	if pos == nil {
-		p, err := reader.Tail(r.Context(), q, backlog, func(e search.Event) error { return s.sendEvent(st, &e) })
+	if after.IsZero() {
+		after, err = reader.Tail(r.Context(), q, backlog, func(e search.Event) error { return s.sendEvent(st, &e) })
 		if err != nil {
 			s.streamFailed(st, err)
 			return
 		}
-		pos = &p
 	}
-	s.stream(r.Context(), func() error { return stillAllowed(r) }, reader, q, *pos, st)
+	s.stream(r.Context(), func() error { return stillAllowed(r) }, reader, q, after, st)
 }
 
 func parseBacklog(v string) (int, error) {
@@ -82,24 +81,20 @@ func parseBacklog(v string) (int, error) {
 }
 
 // tailCursor is where a stream continues: after Last-Event-ID or from;
-// nil for a new stream.
-func tailCursor(r *http.Request) (*db.Position, error) {
+// the zero Cursor for a new stream.
+func tailCursor(r *http.Request) (search.Cursor, error) {
 	token := r.Header.Get("Last-Event-ID")
 	if token == "" {
 		token = r.URL.Query().Get("from")
 	}
-	if token == "" {
-		return nil, nil
-	}
 	c, err := search.ParseCursor(token)
-	if err != nil {
-		return nil, &badRequest{"from: " + err.Error()}
+	if err == nil {
+		err = db.CheckCursor(c)
 	}
-	m, err := db.ParseMonthTable(c.Table)
 	if err != nil {
-		return nil, &badRequest{"from: " + err.Error()}
+		return search.Cursor{}, &badRequest{"from: " + err.Error()}
 	}
-	return &db.Position{Month: m, ID: c.ID}, nil
+	return c, nil
 }
 
 // sendEvent sends one event of a stream.
@@ -121,7 +116,7 @@ func (s *Server) streamFailed(st *sseWriter, err error) {
 // stream sends the events Follow finds, and a comment every
 // tailHeartbeat, until the client goes, the server shuts down or allowed
 // fails (the session or token has ended).
-func (s *Server) stream(ctx context.Context, allowed func() error, reader *db.Reader, q search.Query, pos db.Position, st *sseWriter) {
+func (s *Server) stream(ctx context.Context, allowed func() error, reader *db.Reader, q search.Query, after search.Cursor, st *sseWriter) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -142,7 +137,7 @@ func (s *Server) stream(ctx context.Context, allowed func() error, reader *db.Re
 			}
 		}
 	}()
-	err := reader.Follow(ctx, q, pos, orDefault(s.cfg.TailInterval, tailInterval), func(e search.Event) error {
+	err := reader.Follow(ctx, q, after, orDefault(s.cfg.TailInterval, tailInterval), func(e search.Event) error {
 		return s.sendEvent(st, &e)
 	})
 	failed := err != nil && ctx.Err() == nil

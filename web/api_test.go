@@ -17,7 +17,6 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 const (
@@ -216,7 +215,7 @@ func TestAPIExport(t *testing.T) {
 		}
 	}
 	// More than one page of the store's reads, and no default limit.
-	var many []ingest.Record
+	var many []search.Row
 	for i := range 2500 {
 		many = append(many, record("2026-11-02 00:00:00", "bulk", "bulk", 1, 6, "bulk message "+strconv.Itoa(i)))
 	}
@@ -352,7 +351,7 @@ func TestAPITail(t *testing.T) {
 	}
 	var e apiError
 	ts.getJSON(t, c, "/api/tail", http.StatusServiceUnavailable, &e) // one stream at most
-	ts.store.Write(context.Background(), []ingest.Record{
+	ts.store.Write(context.Background(), []search.Row{
 		record("2026-11-05 00:00:00", "db1", "x", 1, 6, "not for this stream"),
 		record("2026-11-05 00:00:01", "web9", "x", 1, 6, "new on web9"),
 		record("2026-12-01 00:00:00", "web9", "x", 1, 6, "in a new month"),

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
 func TestAPIValues(t *testing.T) {
@@ -57,7 +57,7 @@ func TestAPIValues(t *testing.T) {
 
 // With redaction, hosts that are addresses come out masked, once.
 func TestAPIValuesRedacted(t *testing.T) {
-	records := []ingest.Record{
+	records := []search.Row{
 		record("2026-11-01 01:00:00", "10.0.0.5", "sshd", 4, 6, "a"),
 		record("2026-11-01 02:00:00", "10.0.0.6", "sshd", 4, 6, "b"),
 		record("2026-11-01 03:00:00", "web1", "sshd", 4, 6, "c"),

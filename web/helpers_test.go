@@ -16,25 +16,25 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 	"github.com/aiosyslogd/aiosyslogd/web/session"
 	"github.com/aiosyslogd/aiosyslogd/web/user"
 )
 
 // record is a stored message for the tests.
-func record(at, host, app string, f syslog.Facility, s syslog.Severity, text string) ingest.Record {
+func record(at, host, app string, f syslog.Facility, s syslog.Severity, text string) search.Row {
 	t, err := time.Parse("2006-01-02 15:04:05", at)
 	if err != nil {
 		panic(err)
 	}
-	return ingest.Record{ReceivedAt: t, Message: syslog.Message{
+	return search.Row{ReceivedAt: t, Message: syslog.Message{
 		Priority: syslog.NewPriority(f, s), Timestamp: t, Hostname: host, AppName: app, ProcID: "42", Text: text,
 	}}
 }
 
 // fixture is two months of messages, oldest first.
-var fixture = []ingest.Record{
+var fixture = []search.Row{
 	record("2026-10-30 10:00:00", "web1", "sshd", 4, 6, "Accepted password for alice from 10.0.0.5"),
 	record("2026-10-31 12:00:00", "db1", "postgres", 3, 3, "connection refused on port 5432"),
 	record("2026-10-31 23:00:00", "web2", "nginx", 16, 4, "GET /index.html 200 user=bob"),
@@ -54,7 +54,7 @@ type testServer struct {
 	dbPath string
 }
 
-func newTestServer(t *testing.T, records []ingest.Record, configure func(*Config)) *testServer {
+func newTestServer(t *testing.T, records []search.Row, configure func(*Config)) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	data, err := os.ReadFile("testdata/users.json")

@@ -90,10 +90,8 @@ func parseCursor(s string) (search.Cursor, error) {
 	if err != nil {
 		return c, &badRequest{err.Error()}
 	}
-	if s != "" {
-		if _, err := db.ParseMonthTable(c.Table); err != nil {
-			return c, badParam("cursor", "%v", err)
-		}
+	if err := db.CheckCursor(c); err != nil {
+		return c, badParam("cursor", "%v", err)
 	}
 	return c, nil
 }

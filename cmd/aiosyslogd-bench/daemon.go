@@ -204,14 +204,13 @@ func counts(dbPath, term string) (rows, matches int64, err error) {
 		return 0, 0, err
 	}
 	for _, m := range months {
-		q := db.ForMonth(r.DB(), m)
-		n, err := q.CountEvents(bgctx)
+		n, err := db.CountEvents(bgctx, r.DB(), m)
 		if err != nil {
 			return 0, 0, err
 		}
 		rows += n
 		if term != "" {
-			k, err := q.CountMatches(bgctx, term)
+			k, err := db.CountMatches(bgctx, r.DB(), m, term)
 			if err != nil {
 				return 0, 0, err
 			}

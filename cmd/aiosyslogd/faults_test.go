@@ -27,8 +27,8 @@ import (
 func totalRows(t *testing.T, conn *sql.DB) int64 {
 	t.Helper()
 	var n int64
-	eachMonth(t, conn, func(_ string, q *db.Queries) {
-		c, err := q.CountEvents(t.Context())
+	eachMonth(t, conn, func(m db.Month) {
+		c, err := db.CountEvents(t.Context(), conn, m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,12 +49,12 @@ func checkIntegrity(t *testing.T, path string) {
 	if err := conn.QueryRow("PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
 		t.Errorf("integrity_check = %q, %v", ok, err)
 	}
-	tables, err := db.New(conn).ListMonthTables(t.Context())
+	months, err := db.Months(t.Context(), conn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range tables {
-		fts := table + "_FTS"
+	for _, m := range months {
+		fts := m.Table() + "_FTS"
 		if _, err := conn.Exec(fmt.Sprintf(`INSERT INTO %s (%s, rank) VALUES ('integrity-check', 1)`, fts, fts)); err != nil {
 			t.Errorf("FTS5 integrity-check of %s: %v", fts, err)
 		}

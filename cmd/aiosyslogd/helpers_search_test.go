@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
 // searchRun runs `aiosyslogd search --db dbPath ARGS…` in dir with TZ=UTC,
@@ -174,7 +174,7 @@ func (f *searchFollower) expect(t *testing.T, want ...string) {
 
 // searchWriteFixture stores records with db.Store, for tests that need
 // chosen ReceivedAt values (month boundaries, golden files).
-func searchWriteFixture(t *testing.T, path string, records []ingest.Record) {
+func searchWriteFixture(t *testing.T, path string, records []search.Row) {
 	t.Helper()
 	s, err := db.Open(context.Background(), path)
 	if err != nil {

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/internal/testcert"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive/relp"
-	"github.com/aiosyslogd/aiosyslogd/syslog/receive/testcert"
 )
 
 // rsyslogd is an rsyslogd that a test runs in a directory of its own, with
@@ -144,8 +144,8 @@ func seqCounts(t *testing.T, path, tag string) map[int]int {
 	conn := openDB(t, path)
 	defer conn.Close()
 	counts := map[int]int{}
-	eachMonth(t, conn, func(table string, _ *db.Queries) {
-		rows, err := conn.Query(`SELECT Message FROM `+table+` WHERE Message LIKE ?`, tag+" %")
+	eachMonth(t, conn, func(month db.Month) {
+		rows, err := conn.Query(`SELECT Message FROM `+month.Table()+` WHERE Message LIKE ?`, tag+" %")
 		if err != nil {
 			t.Fatal(err)
 		}

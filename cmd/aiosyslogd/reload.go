@@ -91,7 +91,7 @@ func (s *server) reload() error {
 	if err != nil {
 		return err
 	}
-	if err := applyServeFlags(s.c, &next); err != nil {
+	if err := s.flags.apply(&next); err != nil {
 		return err
 	}
 	reloadables := s.reloadables()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
@@ -171,8 +172,8 @@ func oldMonth(t *testing.T, dbPath string) {
 		t.Fatal(err)
 	}
 	at := time.Date(2020, 1, 15, 0, 0, 0, 0, time.UTC)
-	rec := ingest.NewRecord(&syslog.Parser{}, ingest.Received{Data: []byte("<13>1 - h app - - - old"), At: at})
-	if err := store.Write(context.Background(), []ingest.Record{rec}); err != nil {
+	rec := ingest.NewRow(&syslog.Parser{}, ingest.Received{Data: []byte("<13>1 - h app - - - old"), At: at})
+	if err := store.Write(context.Background(), []search.Row{rec}); err != nil {
 		t.Fatal(err)
 	}
 	if err := store.Close(); err != nil {

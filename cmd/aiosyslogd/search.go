@@ -172,9 +172,9 @@ func searchFollow(ctx context.Context, c *cli.Context, reader *db.Reader, q sear
 		}
 		return out.Flush()
 	}
-	pos, err := reader.Tail(ctx, q, n, print)
+	after, err := reader.Tail(ctx, q, n, print)
 	if err == nil {
-		err = reader.Follow(ctx, q, pos, followInterval, print)
+		err = reader.Follow(ctx, q, after, followInterval, print)
 	}
 	if err != nil && ctx.Err() == nil {
 		return searchFail("%v", err)

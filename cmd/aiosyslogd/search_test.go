@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // The messages that TestSearch sends to serve, oldest first, in two
@@ -421,7 +421,7 @@ func TestSearchWithoutMessagesSaysSo(t *testing.T) {
 
 // searchFixture is stored with chosen ReceivedAt values: three months, a
 // month boundary to the microsecond, and the corners of the formats.
-var searchFixture = []ingest.Record{
+var searchFixture = []search.Row{
 	searchRecord("2026-09-15 12:00:00", 4, 6, "web1", "sshd", "1", "", "", "Accepted publickey for deploy"),
 	searchRecord("2026-10-31 23:59:58", 3, 3, "db1", "postgres", "777", "", "", "connection refused"),
 	searchRecord("2026-10-31 23:59:59.999999", 16, 4, "web2", "nginx", "", "access",
@@ -430,12 +430,12 @@ var searchFixture = []ingest.Record{
 	searchRecord("2026-11-01 00:00:01", 1, 5, "", "", "", "", "", "no header at all: ünïcödé"),
 }
 
-func searchRecord(at string, f syslog.Facility, s syslog.Severity, host, app, pid, msgid, sd, text string) ingest.Record {
+func searchRecord(at string, f syslog.Facility, s syslog.Severity, host, app, pid, msgid, sd, text string) search.Row {
 	received, err := time.Parse("2006-01-02 15:04:05.999999", at)
 	if err != nil {
 		panic(err)
 	}
-	r := ingest.Record{
+	r := search.Row{
 		ReceivedAt: received,
 		Source:     netip.MustParseAddrPort("192.0.2.7:514"),
 		Message: syslog.Message{

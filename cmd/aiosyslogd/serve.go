@@ -45,7 +45,8 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit("aiosyslogd: "+err.Error(), 2)
 	}
-	if err := applyServeFlags(c, &cfg); err != nil {
+	flags := readServeFlags(c)
+	if err := flags.apply(&cfg); err != nil {
 		return cli.Exit("aiosyslogd: "+err.Error(), 2)
 	}
 	logger, level := newLogger(os.Stderr, &cfg)
@@ -58,7 +59,7 @@ func runServe(c *cli.Context) error {
 	hups := make(chan struct{}, 1)
 	stop := handleSignals(cancel, hups, logger)
 	defer stop()
-	s := &server{c: c, path: path, cfg: cfg, logger: logger, level: level}
+	s := &server{flags: flags, path: path, cfg: cfg, logger: logger, level: level}
 	if err := s.start(ctx); err != nil {
 		return err
 	}
@@ -69,9 +70,9 @@ func runServe(c *cli.Context) error {
 // server is serve once started: what it runs, what a reload changes and
 // what the health checks read.
 type server struct {
-	c      *cli.Context // its flags win over the file at every reload
-	path   string       // the configuration file
-	cfg    Config       // in force; after start only the reload goroutine changes it
+	flags  serveFlags // win over the file at every reload
+	path   string     // the configuration file
+	cfg    Config     // in force; after start only the reload goroutine changes it
 	logger *slog.Logger
 	level  *slog.LevelVar
 
@@ -127,7 +128,7 @@ func (s *server) bind() error {
 func (s *server) run(ctx context.Context, hups <-chan struct{}) error {
 	stopMetrics := s.serveMetrics()
 	defer stopMetrics()
-	if addr := s.c.String("pprof"); addr != "" {
+	if addr := s.flags.pprof; addr != "" {
 		go servePprof(ctx, addr, s.logger)
 	}
 	s.health.listening.Store(true)
@@ -276,16 +277,53 @@ func limitMemory() {
 	}
 }
 
-// applyServeFlags sets the keys that serve's flags give, over the file's
-// values, and checks them as the file's are: start-up and a reload refuse
-// the same values.
-func applyServeFlags(c *cli.Context, cfg *Config) error {
-	applyFlags(c, map[string]any{"bind-ip": &cfg.Server.BindIP, "bind-port": &cfg.Server.BindPort,
-		"database": &cfg.SQLite.Database, "debug": &cfg.Server.Debug})
+// serveFlags is what serve's flags say, by flag or environment, read once
+// from the command line: the configuration keys they set (nil when neither
+// gave one), which win over the file at start and at every reload, and
+// --pprof.
+type serveFlags struct {
+	bindIP, database *string
+	bindPort         *int
+	debug            *bool
+	pprof            string
+}
+
+func readServeFlags(c *cli.Context) serveFlags {
+	f := serveFlags{pprof: c.String("pprof")}
+	if c.IsSet("bind-ip") {
+		f.bindIP = new(c.String("bind-ip"))
+	}
+	if c.IsSet("bind-port") {
+		f.bindPort = new(c.Int("bind-port"))
+	}
+	if c.IsSet("database") {
+		f.database = new(c.String("database"))
+	}
+	if c.IsSet("debug") {
+		f.debug = new(c.Bool("debug"))
+	}
+	return f
+}
+
+// apply sets the configuration keys the flags gave (precedence flag >
+// environment > file > default), and checks them as the file's are:
+// start-up and a reload refuse the same values.
+func (f serveFlags) apply(cfg *Config) error {
+	set(&cfg.Server.BindIP, f.bindIP)
+	set(&cfg.Server.BindPort, f.bindPort)
+	set(&cfg.SQLite.Database, f.database)
+	set(&cfg.Server.Debug, f.debug)
 	if err := cfg.validate(); err != nil {
 		return fmt.Errorf("%w (given by a flag or the environment)", err)
 	}
 	return nil
+}
+
+// set sets *dst to *v unless v is nil.
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
 }
 
 // applyFlags sets each configuration value of dsts (a *string, *int or

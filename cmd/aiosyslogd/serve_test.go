@@ -32,16 +32,13 @@ type storedRow struct {
 // contains needle, and checks that each is in the table of its ReceivedAt.
 func findRows(t *testing.T, conn *sql.DB, needle string) []storedRow {
 	t.Helper()
-	tables, err := db.New(conn).ListMonthTables(t.Context())
+	months, err := db.Months(t.Context(), conn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rows []storedRow
-	for _, table := range tables {
-		month, err := db.ParseMonthTable(table)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, month := range months {
+		table := month.Table()
 		rs, err := conn.Query(`SELECT Facility, Priority, FromHost, SysLogTag, ProcessID, MsgID, Message, StructuredData, ReceivedAt
 			FROM `+table+` WHERE instr(Message, ?) > 0 ORDER BY ID`, needle)
 		if err != nil {
@@ -69,29 +66,25 @@ func findRows(t *testing.T, conn *sql.DB, needle string) []storedRow {
 func ftsCount(t *testing.T, conn *sql.DB, query string) int64 {
 	t.Helper()
 	var total int64
-	eachMonth(t, conn, func(table string, q *db.Queries) {
-		n, err := q.CountMatches(t.Context(), query)
+	eachMonth(t, conn, func(m db.Month) {
+		n, err := db.CountMatches(t.Context(), conn, m, query)
 		if err != nil {
-			t.Fatalf("MATCH %q in %s: %v", query, table, err)
+			t.Fatalf("MATCH %q in %s: %v", query, m.Table(), err)
 		}
 		total += n
 	})
 	return total
 }
 
-// eachMonth calls f with the generated queries bound to each month table.
-func eachMonth(t *testing.T, conn *sql.DB, f func(table string, q *db.Queries)) {
+// eachMonth calls f with each month that has a table.
+func eachMonth(t *testing.T, conn *sql.DB, f func(m db.Month)) {
 	t.Helper()
-	tables, err := db.New(conn).ListMonthTables(t.Context())
+	months, err := db.Months(t.Context(), conn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range tables {
-		m, err := db.ParseMonthTable(table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f(table, db.ForMonth(conn, m))
+	for _, m := range months {
+		f(m)
 	}
 }
 

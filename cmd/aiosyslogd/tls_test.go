@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/syslog/receive/testcert"
+	"github.com/aiosyslogd/aiosyslogd/internal/testcert"
 )
 
 // testTLS is a test CA and the files of a TLS configuration in dir.

@@ -60,10 +60,10 @@ func splitAddr(t *testing.T, addr string) (string, string) {
 func countWhere(t *testing.T, conn *sql.DB, cond string, args ...any) int64 {
 	t.Helper()
 	var total int64
-	eachMonth(t, conn, func(table string, _ *db.Queries) {
+	eachMonth(t, conn, func(m db.Month) {
 		var n int64
-		if err := conn.QueryRow(`SELECT count(*) FROM `+table+` WHERE `+cond, args...).Scan(&n); err != nil {
-			t.Fatalf("count %s in %s: %v", cond, table, err)
+		if err := conn.QueryRow(`SELECT count(*) FROM `+m.Table()+` WHERE `+cond, args...).Scan(&n); err != nil {
+			t.Fatalf("count %s in %s: %v", cond, m.Table(), err)
 		}
 		total += n
 	})

@@ -18,8 +18,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
-	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // chromiumPath is the browser the browser tests drive: AIOSYSLOGD_CHROMIUM,
@@ -279,7 +279,7 @@ func browserExport(t *testing.T, ctx context.Context, w *webProc, want int) {
 
 // dayOfTraffic is a day of a small fleet's messages up to now, for the
 // page to show something like real use.
-func dayOfTraffic(now time.Time) []ingest.Record {
+func dayOfTraffic(now time.Time) []search.Row {
 	type kind struct {
 		host, app string
 		f         syslog.Facility
@@ -296,7 +296,7 @@ func dayOfTraffic(now time.Time) []ingest.Record {
 		{"app-%02d", "kernel", 0, 2, "", "myapp[%d]: segfault at 0 ip 00007f sp 00007ffd error 4 in libc.so.6"},
 		{"mx-%d", "postfix/smtp", 2, 6, "", "3F2A1C%d: to=<ops@example.com>, relay=mx.example.net, status=sent"},
 	}
-	var out []ingest.Record
+	var out []search.Row
 	start := now.Add(-24 * time.Hour)
 	for i := range 1500 {
 		k := kinds[(i*7+i/13)%len(kinds)]
@@ -312,7 +312,7 @@ func dayOfTraffic(now time.Time) []ingest.Record {
 		if k.sd != "" {
 			m.StructuredData, _ = syslog.ParseStructuredData(k.sd)
 		}
-		out = append(out, ingest.Record{ReceivedAt: at, Message: m})
+		out = append(out, search.Row{ReceivedAt: at, Message: m})
 	}
 	return out
 }

@@ -1,7 +1,9 @@
 // Package search is the model of a search through stored messages, shared
 // by every front end (the search command, the HTTP API) and answered by the
-// store (package db): the Query, the Event found with its JSON form, the
-// Cursor that continues a search where a page ended, and the time specs
+// store (package db): the Row a store writes (what the ingest pipeline hands
+// it), the Query, the Event found with its JSON form, the
+// Cursor that continues a search where a page ended (or a live tail where
+// it stopped), and the time specs
 // people type (15m, yesterday, 2026-11-24).
 //
 // It knows neither SQL nor HTTP nor the command line.
@@ -111,8 +113,13 @@ func ParseOrder(s string) (Order, error) {
 
 // Cursor points to one stored event: where the store keeps it (Table), when
 // it was received and its ID there. A search with Query.After set to the
-// Cursor of the last event of a page returns the next page. The zero Cursor
-// points nowhere.
+// Cursor of the last event of a page returns the next page, and the store's
+// Follow after a Cursor returns what is stored after its event. The zero
+// Cursor points nowhere.
+//
+// Its fields are the store's: a front end only passes a Cursor on, as the
+// token String makes, which ParseCursor reads back (and the store checks,
+// db.CheckCursor).
 type Cursor struct {
 	Table      string
 	ReceivedAt time.Time

@@ -3,10 +3,10 @@ package ingest
 import (
 	"bytes"
 	"fmt"
-	"net/netip"
 	"time"
 	"unicode/utf8"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
@@ -15,8 +15,8 @@ import (
 // wait.
 type batcher struct {
 	p       *Pipeline
-	out     chan<- []Record
-	pending []Record
+	out     chan<- []record
+	pending []record
 	timer   *time.Timer
 	dump    *lineWriter // nil unless Config.Dump is set
 	// awaited is set while pending holds a record whose sender waits for
@@ -28,8 +28,8 @@ type batcher struct {
 // BatchSize messages, or BatchTimeout after the first pending one (both
 // changed by SetBatch). After Close it takes what is left in the queue,
 // hands over the last batch and closes out.
-func (p *Pipeline) batch(out chan<- []Record) {
-	b := &batcher{p: p, out: out, pending: make([]Record, 0, p.cfg.BatchSize), timer: time.NewTimer(0)}
+func (p *Pipeline) batch(out chan<- []record) {
+	b := &batcher{p: p, out: out, pending: make([]record, 0, p.cfg.BatchSize), timer: time.NewTimer(0)}
 	b.timer.Stop()
 	if p.cfg.Dump != nil {
 		b.dump = newLineWriter(p.cfg.Dump)
@@ -67,17 +67,17 @@ func (p *Pipeline) batch(out chan<- []Record) {
 // for a message of the batch: a RELP sender's window stalls until then,
 // and under load the queue is not empty, so batches still fill up.
 func (b *batcher) add(it item) {
-	r := newRecord(&b.p.cfg.Parser, it)
-	if r.ParseErr != nil {
+	r, err := parse(&b.p.cfg.Parser, it)
+	if err != nil {
 		it.in.malformed.Add(1)
 		b.p.logger().Debug("malformed message, stored raw", "transport", it.in.name, "from", it.from.String(),
-			"error", r.ParseErr, "message", fmt.Sprintf("%.200q", it.data))
+			"error", err, "message", fmt.Sprintf("%.200q", it.data))
 	}
 	if b.dump != nil {
 		b.dump.WriteLine(&r.Message)
 	}
-	b.pending = append(b.pending, r)
-	b.awaited = b.awaited || r.committed != nil
+	b.pending = append(b.pending, record{Row: r, in: it.in, committed: it.committed})
+	b.awaited = b.awaited || it.committed != nil
 	if len(b.pending) == 1 {
 		b.timer.Reset(b.p.cfg.BatchTimeout)
 	}
@@ -99,7 +99,7 @@ func (b *batcher) flush() {
 	}
 	if len(b.pending) > 0 {
 		b.out <- b.pending
-		b.pending = make([]Record, 0, b.p.cfg.BatchSize)
+		b.pending = make([]record, 0, b.p.cfg.BatchSize)
 	}
 	b.awaited = false
 }
@@ -109,36 +109,28 @@ func (b *batcher) finish() {
 	close(b.out)
 }
 
-// Record is one received message as it is handed to a Store: the parsed
-// message, when and from where it came, and — when it did not parse cleanly
-// or is not valid UTF-8 — the exact bytes received.
-type Record struct {
-	ReceivedAt time.Time
-	Source     netip.AddrPort // the sender's address
-	Message    syslog.Message
-	// Raw is the message as received when it was not well-formed syslog or
-	// not valid UTF-8 text (or held NUL bytes); nil otherwise. With it,
-	// nothing a sender sent is ever lost, however malformed.
-	Raw []byte
-	// ParseErr says why the message was not well-formed; nil when it was.
-	ParseErr error
-
-	in        *Input      // counts the record once stored; nil for records made by NewRecord
+// record is one received message in the pipeline: what the Store writes,
+// and whom to tell once it is stored.
+type record struct {
+	search.Row
+	in        *Input      // counts the record once stored
 	committed func(error) // Received.Committed
 }
 
-// NewRecord parses r with p into a Record. r.Data is kept (not copied) as
-// Raw when the record needs it.
-func NewRecord(p *syslog.Parser, r Received) Record {
-	return newRecord(p, item{data: r.Data, from: r.From, at: r.At.UnixNano()})
+// NewRow parses r with p into the row a Store writes. r.Data is kept (not
+// copied) as Raw when the row needs it.
+func NewRow(p *syslog.Parser, r Received) search.Row {
+	rec, _ := parse(p, item{data: r.Data, from: r.From, at: r.At.UnixNano()})
+	return rec
 }
 
-func newRecord(p *syslog.Parser, it item) Record {
+// parse returns the row of it, and why its message was not well-formed
+// (nil when it was).
+func parse(p *syslog.Parser, it item) (search.Row, error) {
 	msg, err := p.Parse(it.data)
-	rec := Record{ReceivedAt: time.Unix(0, it.at), Source: it.from, Message: msg, ParseErr: err, in: it.in,
-		committed: it.committed}
+	rec := search.Row{ReceivedAt: time.Unix(0, it.at), Source: it.from, Message: msg}
 	if err != nil || !utf8.Valid(it.data) || bytes.IndexByte(it.data, 0) >= 0 {
 		rec.Raw = it.data
 	}
-	return rec
+	return rec, err
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
@@ -33,4 +34,4 @@ func BenchmarkPipeline(b *testing.B) {
 
 type discard struct{}
 
-func (discard) Write(context.Context, []ingest.Record) error { return nil }
+func (discard) Write(context.Context, []search.Row) error { return nil }

@@ -103,7 +103,7 @@ func New(cfg Config) *Pipeline {
 		done:    make(chan struct{}),
 		changes: changes{ready: make(chan struct{}, 1)},
 	}
-	batches := make(chan []Record, 1)
+	batches := make(chan []record, 1)
 	go p.batch(batches)
 	go func() {
 		defer close(p.done)

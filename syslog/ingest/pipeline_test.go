@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
@@ -19,13 +20,13 @@ import (
 // until it is closed.
 type memStore struct {
 	mu      sync.Mutex
-	batches [][]ingest.Record
+	batches [][]search.Row
 	block   chan struct{}
 	fail    atomic.Int32 // fail this many writes first
 	writing atomic.Int32 // Writes started
 }
 
-func (m *memStore) Write(ctx context.Context, b []ingest.Record) error {
+func (m *memStore) Write(ctx context.Context, b []search.Row) error {
 	m.writing.Add(1)
 	if m.block != nil {
 		<-m.block

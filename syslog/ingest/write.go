@@ -4,13 +4,15 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
 // Store is where the pipeline writes. Write must store the whole batch or
 // return an error (the batch is then retried); it must be safe to call
 // again with the same batch. Write is called from one goroutine at a time.
 type Store interface {
-	Write(ctx context.Context, batch []Record) error
+	Write(ctx context.Context, batch []search.Row) error
 }
 
 // Backoff between attempts to write to a failing store.
@@ -23,7 +25,7 @@ const (
 // batch is kept, and meanwhile the queue absorbs what arrives. After Close
 // it retries for ShutdownRetry at most. A failure is logged once when it
 // starts and once when it ends, not at every retry.
-func (p *Pipeline) write(batches <-chan []Record) error {
+func (p *Pipeline) write(batches <-chan []record) error {
 	w := writer{p: p}
 	var lost uint64
 	for b := range batches {
@@ -52,7 +54,7 @@ func (p *Pipeline) write(batches <-chan []Record) error {
 }
 
 // countStored counts each record of a stored batch on its Input.
-func countStored(b []Record) {
+func countStored(b []record) {
 	for i := range b {
 		if in := b[i].in; in != nil {
 			in.stored.Add(1)
@@ -62,7 +64,7 @@ func countStored(b []Record) {
 
 // committed tells the senders waiting for the records of b (Received.
 // Committed) that b was stored (err nil) or given up.
-func committed(b []Record, err error) {
+func committed(b []record, err error) {
 	for i := range b {
 		if f := b[i].committed; f != nil {
 			f(err)
@@ -75,18 +77,24 @@ func committed(b []Record, err error) {
 type writer struct {
 	p            *Pipeline
 	failingSince time.Time
-	giveUpAt     time.Time // one deadline for all batches left at Close
+	giveUpAt     time.Time    // one deadline for all batches left at Close
+	rows         []search.Row // what the store writes of a batch, reused
 }
 
-func (w *writer) writeWithRetry(b []Record) error {
+func (w *writer) writeWithRetry(b []record) error {
 	p := w.p
 	// Writes are not cancelled: the last batches come after Close.
 	ctx := context.Background()
 	backoff := firstBackoff
+	w.rows = w.rows[:0]
+	for i := range b {
+		w.rows = append(w.rows, b[i].Row)
+	}
+	defer clear(w.rows) // the messages of a stored batch are not kept
 	for {
 		start := time.Now()
 		p.writes.started(start)
-		err := p.cfg.Store.Write(ctx, b)
+		err := p.cfg.Store.Write(ctx, w.rows)
 		if err == nil {
 			p.writes.succeeded(start, time.Now())
 			p.batches.Add(1)

@@ -27,7 +27,7 @@ func ExampleUDP() {
 	}
 	defer store.Close()
 	pipeline := ingest.New(ingest.Config{
-		Store:        store, // anything with Write(ctx, []ingest.Record) error
+		Store:        store, // anything with Write(ctx, []search.Row) error
 		BatchSize:    1000,
 		BatchTimeout: time.Second,
 		Logger:       slog.New(slog.DiscardHandler),
@@ -58,7 +58,7 @@ func ExampleUDP() {
 		log.Fatal(err)
 	}
 	month := db.MonthOf(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
-	n, err := db.ForMonth(store.DB(), month).CountMatches(context.Background(), "publickey")
+	n, err := db.CountMatches(context.Background(), store.DB(), month, "publickey")
 	fmt.Println(month.Table(), n, err)
 	// Output: SystemEvents202611 1 <nil>
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
@@ -97,7 +98,7 @@ func dial(t *testing.T, addr string) net.Conn {
 	return c
 }
 
-func texts(rs []ingest.Record) []string {
+func texts(rs []search.Row) []string {
 	var out []string
 	for _, r := range rs {
 		out = append(out, r.Message.Text)
@@ -168,7 +169,7 @@ type countStore struct {
 	stored atomic.Int64
 }
 
-func (c *countStore) Write(_ context.Context, b []ingest.Record) error {
+func (c *countStore) Write(_ context.Context, b []search.Row) error {
 	if c.block != nil {
 		<-c.block
 	}

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/internal/testcert"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
-	"github.com/aiosyslogd/aiosyslogd/syslog/receive/testcert"
 )
 
 // pki is a test CA with a server certificate for 127.0.0.1 in files.

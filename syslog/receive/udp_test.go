@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
@@ -18,17 +19,17 @@ import (
 // memStore keeps what the pipeline writes.
 type memStore struct {
 	mu      sync.Mutex
-	records []ingest.Record
+	records []search.Row
 }
 
-func (m *memStore) Write(_ context.Context, b []ingest.Record) error {
+func (m *memStore) Write(_ context.Context, b []search.Row) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.records = append(m.records, b...)
 	return nil
 }
 
-func (m *memStore) all() []ingest.Record {
+func (m *memStore) all() []search.Row {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return slices.Clone(m.records)

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
@@ -123,7 +124,7 @@ func TestServeStopsWithItsContext(t *testing.T) {
 
 type nopStore struct{}
 
-func (nopStore) Write(context.Context, []ingest.Record) error { return nil }
+func (nopStore) Write(context.Context, []search.Row) error { return nil }
 
 // BenchmarkScrape is the cost of one scrape of a busy pipeline (its ring
 // of write times full), the Go and process collectors included.

@@ -2,7 +2,7 @@
 // versions:
 //   sqlc v1.31.1
 
-package db
+package dbsqlc
 
 import (
 	"database/sql"
@@ -22,6 +22,22 @@ type AiosyslogdBatch struct {
 	RawMessage         []byte
 	FromHostIP         sql.NullString
 	Batch              interface{}
+}
+
+type Batch struct {
+	ID         int64
+	LastID     int64
+	HostCounts []byte
+	TagCounts  []byte
+	SevCounts  []byte
+	FacCounts  []byte
+	Hosts      string
+	Tags       string
+}
+
+type FieldValue struct {
+	Field int64
+	Value string
 }
 
 type PragmaTableInfo struct {
@@ -64,20 +80,4 @@ type SystemEventsFTS struct {
 	Message   string
 	SysLogTag string
 	FromHost  string
-}
-
-type SystemeventsBatch struct {
-	ID         int64
-	LastID     int64
-	Hostcounts []byte
-	Tagcounts  []byte
-	Sevcounts  []byte
-	Faccounts  []byte
-	Hosts      string
-	Tags       string
-}
-
-type SystemeventsValue struct {
-	Field int64
-	Value string
 }
