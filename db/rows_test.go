@@ -81,7 +81,8 @@ func TestAppendRow(t *testing.T) {
 }
 
 // TestWriteKeepsOrder checks that the IDs of a batch follow its order, which
-// InsertBatch gets from jsonb_each walking the array in order (no ORDER BY).
+// InsertBatch gets from aiosyslogd_batch handing the rows over in batch
+// order (no ORDER BY).
 func TestWriteKeepsOrder(t *testing.T) {
 	s, _ := openTestStore(t)
 	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
