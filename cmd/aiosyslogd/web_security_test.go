@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -174,4 +175,57 @@ func TestWebRedaction(t *testing.T) {
 	}
 	w.Stop()
 	d.Stop()
+}
+
+// One user cannot take every live tail: bob's ninth is refused (429)
+// while carol still opens hers, and closing one of bob's gives him his
+// slot back.
+func TestWebPerUserLimits(t *testing.T) {
+	t.Parallel()
+	d := startDaemon(t, func(p string) string { return testConfig(p, "", "") })
+	pythonUsers(t, d.dir)
+	d.send(`<38>1 - web-01 sshd - - - Failed password for root`)
+	d.waitRows(1, 30*time.Second)
+	w := startWeb(t, d.dir, webConfig(d.dbPath, ""))
+	streaming := func(name string) *http.Client {
+		c := webClient()
+		c.Timeout = 0 // the tails stay open for the whole test
+		if res := w.webLogin(c, name, name+"-password"); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("login as %s: %s", name, res.Status)
+		}
+		return c
+	}
+	bob, carol := streaming("bob"), streaming("carol")
+	tail := func(c *http.Client) *http.Response {
+		t.Helper()
+		res, err := c.Get(w.url + "/api/tail?since=1h")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { res.Body.Close() })
+		return res
+	}
+	var bobs []*http.Response
+	for i := range 8 {
+		if res := tail(bob); res.StatusCode != http.StatusOK {
+			t.Fatalf("bob's tail %d: %s", i+1, res.Status)
+		} else {
+			bobs = append(bobs, res)
+		}
+	}
+	if res := tail(bob); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("bob's ninth tail: %s, want 429", res.Status)
+	}
+	if res := tail(carol); res.StatusCode != http.StatusOK {
+		t.Errorf("carol's tail beside bob's eight: %s", res.Status)
+	}
+	bobs[0].Body.Close()
+	eventually(t, 30*time.Second, func() error {
+		res := tail(bob)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("bob's tail after closing one: %s", res.Status)
+		}
+		return nil
+	})
 }
