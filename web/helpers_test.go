@@ -17,6 +17,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/web/session"
 	"github.com/aiosyslogd/aiosyslogd/web/user"
@@ -228,19 +229,5 @@ func contains(s string, subs ...string) bool {
 	return true
 }
 
-// eventually polls cond until it returns nil, failing the test with the
-// last error it returned if that takes longer than within.
-func eventually(t testing.TB, within time.Duration, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %s: %v", within, err)
-		}
-		time.Sleep(wait)
-	}
-}
+// eventually is testwait's: tests wait on conditions, bounded in time.
+var eventually = testwait.Eventually

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
@@ -64,22 +65,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	})
 }
 
-// eventually polls cond until it returns nil, failing the test with the
-// last error it returned if that takes longer than within.
-func eventually(t testing.TB, within time.Duration, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %s: %v", within, err)
-		}
-		time.Sleep(wait)
-	}
-}
+// eventually is testwait's: tests wait on conditions, bounded in time.
+var eventually = testwait.Eventually
 
 func msg(text string) ingest.Received {
 	return ingest.Received{Data: []byte("<13>" + text), At: time.Now()}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 )
 
 // lockedBuffer is a log's output that the test reads while it is written.
@@ -69,17 +71,5 @@ func TestLimitedLogFlush(t *testing.T) {
 	}
 }
 
-func eventually(t *testing.T, within time.Duration, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %s: %v", within, err)
-		}
-		time.Sleep(wait)
-	}
-}
+// eventually is testwait's: tests wait on conditions, bounded in time.
+var eventually = testwait.Eventually

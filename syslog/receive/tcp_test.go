@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
@@ -117,22 +118,8 @@ func waitUntil(t *testing.T, what string, within time.Duration, cond func() bool
 	})
 }
 
-// eventually polls cond until it returns nil, failing the test with the
-// last error it returned if that takes longer than within.
-func eventually(t testing.TB, within time.Duration, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %s: %v", within, err)
-		}
-		time.Sleep(wait)
-	}
-}
+// eventually is testwait's: tests wait on conditions, bounded in time.
+var eventually = testwait.Eventually
 
 // Both framings on one connection, a message with LFs under octet
 // counting, CR LF, and a last message without LF: every message is stored
