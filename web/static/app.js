@@ -73,11 +73,37 @@
     else input.addEventListener("focus", () => setTimeout(place), { once: true });
   }
 
+  // el makes an element holding text (as textNodes shows it) with class cls.
   function el(tag, text, cls) {
     const e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = text;
+    if (text !== undefined && text !== null) e.append(...textNodes(String(text)));
     if (cls) e.className = cls;
     return e;
+  }
+
+  // The bidi controls by name. Applied, they reorder the text around them
+  // ("invoice-\u202Eexe.live" reads "invoice-evil.exe"), so the page shows
+  // them as marks instead, as the browser shows other control characters.
+  const bidiNames = {
+    "\u061c": "ARABIC LETTER MARK", "\u200e": "LEFT-TO-RIGHT MARK", "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE", "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
+  };
+  const bidiSplit = /([\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069])/;
+
+  // textNodes is s as text nodes, with each bidi control as a mark
+  // "U+202E" whose title names it.
+  function textNodes(s) {
+    if (!bidiSplit.test(s)) return [s];
+    return s.split(bidiSplit).filter((part) => part !== "").map((part) => {
+      if (!bidiNames[part]) return part;
+      const mark = document.createElement("span");
+      mark.className = "ctl";
+      mark.textContent = "U+" + part.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+      mark.title = bidiNames[part] + ", shown instead of applied";
+      return mark;
+    });
   }
 
   const pad = (n, w) => String(n).padStart(w || 2, "0");

@@ -1,0 +1,96 @@
+//go:build e2e
+
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+)
+
+// The defects of the page's review (issue 23), each shown in a real
+// browser over a few messages written straight into the database.
+
+// reviewRecord is a message from host received ago before now.
+func reviewRecord(now time.Time, ago time.Duration, f syslog.Facility, s syslog.Severity, host, app, text string) ingest.Record {
+	at := now.Add(-ago)
+	return ingest.Record{ReceivedAt: at, Message: syslog.Message{Priority: syslog.NewPriority(f, s), Timestamp: at,
+		Hostname: host, AppName: app, Text: text}}
+}
+
+// longText is a message of 27 KB, one long line as a stack trace dumped
+// into a log is.
+var longText = "long: " + strings.Repeat("0123456789 abcdefghij klmnopqrst ", 820)
+
+// reviewRecords are the messages of the review: a bidi override, an empty
+// tag, a message of 27 KB, one stored raw, and a few ordinary ones.
+func reviewRecords(now time.Time) []ingest.Record {
+	raw := reviewRecord(now, 4*time.Minute, 1, 5, "raw-01", "", "not syslog \uFFFD at all")
+	raw.Raw = []byte("not syslog \xff at all, sixteen bytes a line and some more")
+	return []ingest.Record{
+		reviewRecord(now, 9*time.Minute, 16, 7, "web-03", "nginx", "GET /health 200"),
+		reviewRecord(now, 8*time.Minute, 4, 3, "db-01", "postgres", "connection refused"),
+		reviewRecord(now, 7*time.Minute, 2, 6, "bidi-01", "mail", "attachment invoice-\u202Eexe.live"),
+		reviewRecord(now, 6*time.Minute, 1, 6, "notag-01", "", "a message without a tag"),
+		reviewRecord(now, 5*time.Minute, 1, 6, "long-01", "app", longText),
+		raw,
+	}
+}
+
+// reviewPage starts web over the review's messages and logs alice in; it
+// returns the browser, web and the database's path.
+func reviewPage(t *testing.T) (context.Context, *webProc, string) {
+	t.Helper()
+	ctx := newBrowser(t)
+	dir := t.TempDir()
+	pythonUsers(t, dir)
+	dbPath := filepath.Join(dir, "syslog.db")
+	searchWriteFixture(t, dbPath, reviewRecords(time.Now()))
+	w := startWeb(t, dir, webConfig(dbPath, ""))
+	browserLogin(t, ctx, w)
+	return ctx, w, dbPath
+}
+
+// rowOf is the JavaScript expression of the result row of host.
+func rowOf(host string) string {
+	return `Array.from(document.querySelectorAll("#results tbody tr")).find(tr => tr.querySelector("td.host").textContent === "` + host + `")`
+}
+
+// openDetail clicks the host cell of host's row and waits for the panel.
+func openDetail(t *testing.T, ctx context.Context, host string) {
+	t.Helper()
+	browse(t, ctx, "detail of "+host, chromedp.Evaluate[chromedp.Void](rowOf(host)+`.querySelector("td.host").click()`),
+		chromedp.WaitVisible("#detail"))
+}
+
+// detailField is the JavaScript expression of a field's value in the
+// detail panel.
+func detailField(name string) string {
+	return `Array.from(document.querySelectorAll("#detail-fields tr")).find(tr => tr.querySelector("th").textContent === "` + name + `").querySelector("td")`
+}
+
+// §1 A bidi control is shown as a mark, never applied: "invoice-\u202Eexe.live"
+// would read "invoice-evil.exe".
+func TestWebBidiShown(t *testing.T) {
+	ctx, w, _ := reviewPage(t)
+	browse(t, ctx, "page", chromedp.Navigate(w.url+"/?since=1h"), loaded)
+	cell := browserValue(t, ctx, "cell", chromedp.Evaluate[string](rowOf("bidi-01")+`.querySelector("td.msg").textContent`))
+	if strings.ContainsRune(cell, '\u202E') || !strings.Contains(cell, "U+202E") {
+		t.Errorf("the message cell shows %q", cell)
+	}
+	mark := browserValue(t, ctx, "mark", chromedp.Evaluate[string](rowOf("bidi-01")+`.querySelector("td.msg .ctl").title`))
+	if !strings.Contains(mark, "RIGHT-TO-LEFT OVERRIDE") {
+		t.Errorf("the mark's title: %q", mark)
+	}
+	openDetail(t, ctx, "bidi-01")
+	if got := browserValue(t, ctx, "detail", chromedp.Evaluate[string](detailField("Message")+`.textContent`)); got != cell {
+		t.Errorf("the detail panel shows %q, the row %q", got, cell)
+	}
+}
