@@ -94,3 +94,20 @@ func TestWebBidiShown(t *testing.T) {
 		t.Errorf("the detail panel shows %q, the row %q", got, cell)
 	}
 }
+
+// §2 An empty tag is a facet value "(none)" that filters like tag:"" typed.
+func TestWebEmptyTagFacet(t *testing.T) {
+	ctx, w, _ := reviewPage(t)
+	browse(t, ctx, "page", chromedp.Navigate(w.url+"/?since=1h"), loaded,
+		chromedp.Click(`//section[@data-field="tag"]//button[@class="facet-add" and text()="(none)"]`),
+		chromedp.WaitVisible(`#q[value='tag:""']`), loaded)
+	if hosts := browserValue(t, ctx, "hosts", shownHosts); strings.Join(hosts, " ") != "raw-01 notag-01" {
+		t.Errorf("hosts of the empty tag: %q", hosts)
+	}
+	browse(t, ctx, "exclude", chromedp.Navigate(w.url+"/?since=1h&q=without+OR+syslog+OR+GET+OR+connection"), loaded,
+		chromedp.Click(`//section[@data-field="tag"]//li[button[text()="(none)"]]/button[@class="facet-not"]`),
+		chromedp.WaitVisible(`#q[value='(without OR syslog OR GET OR connection) -tag:""']`), loaded)
+	if hosts := browserValue(t, ctx, "hosts", shownHosts); strings.Join(hosts, " ") != "db-01 web-03" {
+		t.Errorf("hosts without the empty tag: %q", hosts)
+	}
+}

@@ -208,6 +208,18 @@
     go((p) => { p.set("since", since); p.set("until", until); });
   });
 
+  // withTerm is query q AND term. A q with an OR goes in parentheses,
+  // so that the term applies to all of it.
+  function withTerm(q, term) {
+    q = q.trim();
+    if (!q) return term;
+    return (/\bOR\b/.test(q) ? "(" + q + ")" : q) + " " + term;
+  }
+
+  // addTerm is a change for go that adds term to the view's query: an
+  // empty host or tag has no filter box, only the query's host:"".
+  const addTerm = (term) => (p) => p.set("q", withTerm(p.get("q") || "", term));
+
   // ---- facets ----
   const facetParam = { host: "host", tag: "tag", severity: "severity", facility: "facility" };
   async function loadFacets() {
@@ -223,18 +235,19 @@
     section.appendChild(el("h3", a.field));
     const list = el("ul");
     for (const v of a.values) {
-      const text = v.name || String(v.value);
+      const empty = v.value === "";
+      const text = v.name || (empty ? "(none)" : String(v.value));
       const value = v.name || (a.field === "host" || a.field === "tag" ? exact(String(v.value)) : String(v.value));
       const li = el("li");
       const add = el("button", text, "facet-add");
       add.type = "button";
       add.title = a.field === "severity" ? "only " + text + " and worse" : "only " + text;
-      add.addEventListener("click", () => go((p) => p.set(facetParam[a.field], value)));
+      add.addEventListener("click", () => go(empty ? addTerm(a.field + ':""') : (p) => p.set(facetParam[a.field], value)));
       const not = el("button", "−", "facet-not");
       not.type = "button";
       not.title = "all but " + text;
       not.setAttribute("aria-label", "exclude " + text);
-      not.addEventListener("click", () => go((p) => p.append("not_" + a.field, value)));
+      not.addEventListener("click", () => go(empty ? addTerm("-" + a.field + ':""') : (p) => p.append("not_" + a.field, value)));
       li.append(add, el("span", v.count.toLocaleString(), "count"), not);
       list.appendChild(li);
     }
