@@ -111,3 +111,33 @@ func TestWebEmptyTagFacet(t *testing.T) {
 		t.Errorf("hosts without the empty tag: %q", hosts)
 	}
 }
+
+// §3 A message of 27 KB is a few lines with "more"; the detail panel shows
+// it whole, and the hex dump of a raw message fits the panel.
+func TestWebLongMessage(t *testing.T) {
+	ctx, w, _ := reviewPage(t)
+	browse(t, ctx, "page", chromedp.Navigate(w.url+"/?since=1h"), loaded)
+	height := chromedp.Evaluate[int](rowOf("long-01") + `.getBoundingClientRect().height | 0`)
+	if h := browserValue(t, ctx, "height", height); h > 120 {
+		t.Errorf("the row of 27 KB is %d px tall", h)
+	}
+	browse(t, ctx, "more", chromedp.Evaluate[chromedp.Void](rowOf("long-01")+`.querySelector("button.more").click()`))
+	if h := browserValue(t, ctx, "height", height); h < 400 {
+		t.Errorf("after more the row is %d px tall", h)
+	}
+	if open := browserValue(t, ctx, "detail", chromedp.Evaluate[bool](`!document.getElementById("detail").offsetParent`)); !open {
+		t.Error("more opened the detail panel")
+	}
+	openDetail(t, ctx, "long-01")
+	if got := browserValue(t, ctx, "message", chromedp.Evaluate[string](detailField("Message")+`.textContent`)); got != longText {
+		t.Errorf("the detail panel shows %d of %d bytes", len(got), len(longText))
+	}
+	openDetail(t, ctx, "raw-01")
+	fits := browserValue(t, ctx, "hex", chromedp.Evaluate[[]int](`(() => { const p = document.getElementById("detail-raw"); return [p.scrollWidth, p.clientWidth]; })()`))
+	if fits[0] > fits[1] {
+		t.Errorf("the hex dump is %d px wide in %d px", fits[0], fits[1])
+	}
+	if dump := browserValue(t, ctx, "dump", chromedp.Text("#detail-raw")); !strings.Contains(dump, "  not syslog . at \n00000010") {
+		t.Errorf("the hex dump's text column: %q", dump)
+	}
+}

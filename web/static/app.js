@@ -123,11 +123,34 @@
     tr.appendChild(el("td", ev.FromHost, "host"));
     tr.appendChild(el("td", ev.SysLogTag + (ev.ProcessID ? "[" + ev.ProcessID + "]" : ""), "tag"));
     tr.appendChild(el("td", severities[ev.Priority & 7], "sev"));
-    tr.appendChild(el("td", ev.Message, "msg"));
+    tr.appendChild(messageCell(ev.Message));
     tr.tabIndex = 0;
     tr.addEventListener("click", () => showDetail(ev));
     tr.addEventListener("keydown", (e) => { if (e.key === "Enter") showDetail(ev); });
     return tr;
+  }
+
+  // isLong tells a message that would make its row taller than a few
+  // lines: a stack trace, a dump, a 27 KB line.
+  const isLong = (m) => m.length > 400 || (m.match(/\n/g) || []).length > 3;
+
+  // messageCell is the message's cell: a long message is cut to a few
+  // lines, with "more" to show it whole in place (and all of it is in
+  // the detail panel).
+  function messageCell(m) {
+    if (!isLong(m)) return el("td", m, "msg");
+    const td = el("td", null, "msg long");
+    const more = el("button", "more", "more");
+    more.type = "button";
+    more.setAttribute("aria-expanded", "false");
+    more.addEventListener("click", (e) => {
+      e.stopPropagation(); // the row's click opens the detail panel
+      const open = td.classList.toggle("open");
+      more.textContent = open ? "less" : "more";
+      more.setAttribute("aria-expanded", String(open));
+    });
+    td.append(el("div", m, "clamp"), more);
+    return td;
   }
 
   const key = (ev) => ev.Table + "/" + ev.ID;
@@ -282,13 +305,15 @@
     }));
   }
 
+  // hexDump is the bytes of b64 as hexdump -C writes them: 16 a line, or 8
+  // where the panel is a phone's width, so that the text column shows.
   function hexDump(b64) {
-    const bin = atob(b64), lines = [];
-    for (let i = 0; i < bin.length; i += 16) {
-      const chunk = bin.slice(i, i + 16);
+    const bin = atob(b64), lines = [], n = matchMedia("(max-width: 640px)").matches ? 8 : 16;
+    for (let i = 0; i < bin.length; i += n) {
+      const chunk = bin.slice(i, i + n);
       const hex = Array.from(chunk, (c) => pad(c.charCodeAt(0).toString(16))).join(" ");
       const ascii = Array.from(chunk, (c) => (c >= " " && c <= "~" ? c : ".")).join("");
-      lines.push(pad(i.toString(16), 8) + "  " + hex.padEnd(48) + "  " + ascii);
+      lines.push(pad(i.toString(16), 8) + "  " + hex.padEnd(3 * n) + " " + ascii);
     }
     return lines.join("\n");
   }
