@@ -141,3 +141,41 @@ func TestWebLongMessage(t *testing.T) {
 		t.Errorf("the hex dump's text column: %q", dump)
 	}
 }
+
+// §4 Live tail keeps the total and the histogram live, keeps at most 500
+// rows, and its "N new" button in view while the reader is scrolled down.
+func TestWebLiveTailLive(t *testing.T) {
+	ctx, w, dbPath := reviewPage(t)
+	browse(t, ctx, "live", chromedp.EmulateViewport(1280, 700), chromedp.Navigate(w.url+"/?since=1h&live=1"), loaded,
+		chromedp.WaitVisible(`//span[@id="live-status" and text()="live"]`))
+	var burst []ingest.Record
+	for i := range 600 {
+		burst = append(burst, reviewRecord(time.Now(), time.Duration(600-i)*time.Millisecond, 1, 6, "burst-01", "app", "burst "+strings.Repeat("x", i%7)))
+	}
+	burst[len(burst)-1].Message.Text = "the last of the burst"
+	searchWriteFixture(t, dbPath, burst)
+	browse(t, ctx, "burst", chromedp.WaitVisible(`//td[@class="msg" and text()="the last of the burst"]`))
+	counts := chromedp.Poll[[]int](`(() => {
+		const sum = Array.from(document.querySelectorAll("#histogram rect"), r => +r.dataset.count).reduce((a, b) => a + b, 0);
+		const total = +document.getElementById("total").dataset.total;
+		return total === 606 && sum === 606 ? [total, sum] : null;
+	})()`, chromedp.WithPollingTimeout(15*time.Second))
+	if got := browserValue(t, ctx, "total and bars", counts); got[0] != 606 {
+		t.Errorf("total and bars: %v", got)
+	}
+	if n := browserValue(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll("#results tbody tr").length`)); n != 500 {
+		t.Errorf("%d rows after 606 messages, want 500", n)
+	}
+	browse(t, ctx, "scroll", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 3000)`))
+	searchWriteFixture(t, dbPath, []ingest.Record{reviewRecord(time.Now(), 0, 1, 6, "late-01", "app", "arrived scrolled down")})
+	browse(t, ctx, "held", chromedp.WaitVisible(`//button[@id="new-events" and text()="1 new — show"]`))
+	top := browserValue(t, ctx, "button", chromedp.Evaluate[[]int](`(() => { const r = document.getElementById("new-events").getBoundingClientRect(); return [r.top | 0, Math.ceil(r.bottom), innerHeight]; })()`))
+	if top[0] < 0 || top[1] > top[2] {
+		t.Errorf("the new-messages button is at %d–%d px of a %d px window", top[0], top[1], top[2])
+	}
+	browserValue(t, ctx, "total", chromedp.Poll[bool](`+document.getElementById("total").dataset.total === 607 || null`, chromedp.WithPollingTimeout(15*time.Second)))
+	browse(t, ctx, "show", chromedp.Click("#new-events"), chromedp.WaitVisible(`//td[@class="msg" and text()="arrived scrolled down"]`))
+	if n := browserValue(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll("#results tbody tr").length`)); n != 500 {
+		t.Errorf("%d rows after 607 messages, want 500", n)
+	}
+}

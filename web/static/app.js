@@ -9,7 +9,7 @@
   const params = new URLSearchParams(location.search);
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   const severities = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
-  const maxRows = 1000; // rows kept on the page while live tail adds more
+  const maxRows = 500; // rows kept on the page while live tail adds more
 
   if (tz && !params.get("tz")) $("tz").value = tz;
 
@@ -124,6 +124,7 @@
     tr.appendChild(el("td", ev.SysLogTag + (ev.ProcessID ? "[" + ev.ProcessID + "]" : ""), "tag"));
     tr.appendChild(el("td", severities[ev.Priority & 7], "sev"));
     tr.appendChild(messageCell(ev.Message));
+    tr.dataset.key = key(ev);
     tr.tabIndex = 0;
     tr.addEventListener("click", () => showDetail(ev));
     tr.addEventListener("keydown", (e) => { if (e.key === "Enter") showDetail(ev); });
@@ -358,7 +359,7 @@
   });
 
   // ---- live tail ----
-  let source = null, retry = 1000, lastID = "", held = [];
+  let source = null, retry = 1000, lastID = "", held = [], heldCount = 0;
   const scrolledAway = () => window.scrollY > 40;
 
   function startTail() {
@@ -371,16 +372,7 @@
     source.onopen = () => { retry = 1000; $("live-status").textContent = "live"; };
     source.onmessage = (m) => {
       lastID = m.lastEventId || lastID;
-      const ev = JSON.parse(m.data);
-      if (shown.has(key(ev))) return;
-      shown.add(key(ev));
-      if (scrolledAway()) {
-        held.push(ev);
-        $("new-events").textContent = held.length + " new — show";
-        $("new-events").hidden = false;
-      } else {
-        prepend([ev]);
-      }
+      arrive(JSON.parse(m.data));
     };
     source.addEventListener("failure", (m) => {
       $("live-status").textContent = "error: " + m.data;
@@ -407,17 +399,52 @@
     $("live-status").textContent = "";
   }
 
+  // arrive takes a message of the tail: put at the top, or held behind
+  // the "N new" button while the reader is scrolled down (only the newest
+  // maxRows of them, as only those could be shown). The total and the
+  // histogram follow.
+  function arrive(ev) {
+    if (shown.has(key(ev))) return;
+    shown.add(key(ev));
+    refreshSoon();
+    if (!scrolledAway()) { prepend([ev]); return; }
+    held.push(ev);
+    heldCount++;
+    if (held.length > maxRows) shown.delete(key(held.shift()));
+    $("new-events").textContent = heldCount.toLocaleString() + " new — show";
+    $("new-events").hidden = false;
+  }
+
+  // prepend puts events at the top, newest first, and drops the oldest
+  // rows beyond maxRows.
   function prepend(events) {
     const body = $("results").tBodies[0];
     for (const ev of events) body.insertBefore(row(ev), body.firstChild);
-    while (body.rows.length > maxRows) body.deleteRow(body.rows.length - 1);
+    while (body.rows.length > maxRows) {
+      shown.delete(body.rows[body.rows.length - 1].dataset.key);
+      body.deleteRow(body.rows.length - 1);
+    }
     $("empty").hidden = body.rows.length > 0;
   }
 
+  // flushHeld shows the held messages.
   function flushHeld() {
     prepend(held);
     held = [];
+    heldCount = 0;
     $("new-events").hidden = true;
+  }
+
+  // refreshSoon redraws the histogram and the total two seconds after a
+  // message arrives: at most one request every two seconds, however fast
+  // they come.
+  let refreshTimer = 0;
+  function refreshSoon() {
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = 0;
+      loadHistogram().catch(() => { /* the next message tries again */ });
+    }, 2000);
   }
   $("new-events").addEventListener("click", () => { flushHeld(); window.scrollTo(0, 0); });
   window.addEventListener("scroll", () => { if (!scrolledAway() && held.length) flushHeld(); });
