@@ -179,3 +179,28 @@ func TestWebLiveTailLive(t *testing.T) {
 		t.Errorf("%d rows after 607 messages, want 500", n)
 	}
 }
+
+// §5 On a phone every row keeps its host and a bar of its severity's
+// colour, and the results come before the facets.
+func TestWebPhoneRows(t *testing.T) {
+	ctx, w, _ := reviewPage(t)
+	browse(t, ctx, "phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(w.url+"/?since=1h"), loaded)
+	host := browserValue(t, ctx, "host", chromedp.Evaluate[int](rowOf("db-01")+`.querySelector("td.host").getBoundingClientRect().width | 0`))
+	if host < 40 {
+		t.Errorf("the host column is %d px wide", host)
+	}
+	bar := func(host string) string {
+		return browserValue(t, ctx, "bar", chromedp.Evaluate[string](`(() => { const s = getComputedStyle(`+rowOf(host)+`.cells[0]); return s.borderLeftWidth + " " + s.borderLeftColor; })()`))
+	}
+	errBar, infoBar := bar("db-01"), bar("notag-01")
+	if !strings.HasPrefix(errBar, "4px") || errBar == infoBar {
+		t.Errorf("severity bars: err %q, info %q", errBar, infoBar)
+	}
+	order := browserValue(t, ctx, "order", chromedp.Evaluate[[]int](`[document.querySelector("section.results").getBoundingClientRect().top | 0, document.getElementById("facets").getBoundingClientRect().top | 0]`))
+	if order[0] > order[1] {
+		t.Errorf("results at %d px, facets at %d px", order[0], order[1])
+	}
+	if width := browserValue(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); width > 390 {
+		t.Errorf("on a phone the page is %d px wide", width)
+	}
+}
