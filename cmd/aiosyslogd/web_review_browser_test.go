@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog"
@@ -203,4 +204,59 @@ func TestWebPhoneRows(t *testing.T) {
 	if width := browserValue(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); width > 390 {
 		t.Errorf("on a phone the page is %d px wide", width)
 	}
+}
+
+// §6 The detail panel names the facility beside its number.
+func TestWebFacilityNamed(t *testing.T) {
+	ctx, w, _ := reviewPage(t)
+	browse(t, ctx, "page", chromedp.Navigate(w.url+"/?since=1h"), loaded)
+	openDetail(t, ctx, "web-03")
+	facility := browserValue(t, ctx, "facility", chromedp.Evaluate[string](detailField("Facility")+`.textContent`))
+	priority := browserValue(t, ctx, "priority", chromedp.Evaluate[string](detailField("Priority")+`.textContent`))
+	if facility != "16 local0" || priority != "7 debug" {
+		t.Errorf("facility %q, priority %q", facility, priority)
+	}
+}
+
+// §6 Times are shown in one zone, named, in the table, the detail panel
+// and the histogram: the browser's, or UTC when the user chose it; the
+// choice is kept for the user.
+func TestWebTimeZone(t *testing.T) {
+	ctx, w, _ := reviewPage(t)
+	kolkata := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Asia/Kolkata"})
+		return err
+	})
+	received := browserValue(t, ctx, "received", chromedp.Evaluate[string](`fetch("/api/search?since=1h&host=web-03").then(r => r.json()).then(b => b.events[0].ReceivedAt)`, chromedp.EvalAwaitPromise))
+	at, err := time.Parse(time.RFC3339Nano, received)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := func(zone string, loc *time.Location) {
+		t.Helper()
+		head := browserValue(t, ctx, "head", chromedp.Text("#results thead th.time"))
+		cell := browserValue(t, ctx, "cell", chromedp.Evaluate[string](rowOf("web-03")+`.cells[0].textContent`))
+		want := at.In(loc).Format("2006-01-02 15:04:05.000")
+		if head != "Time ("+zone+")" || cell != want {
+			t.Errorf("%s: head %q, cell %q, want %q", zone, head, cell, want)
+		}
+		openDetail(t, ctx, "web-03")
+		detail := browserValue(t, ctx, "detail", chromedp.Evaluate[string](detailField("ReceivedAt")+`.textContent`))
+		if detail != want+" "+zone {
+			t.Errorf("%s: the detail panel shows %q, want %q", zone, detail, want+" "+zone)
+		}
+		axis := browserValue(t, ctx, "axis", chromedp.Text("#axis"))
+		if !strings.Contains(axis, zone) {
+			t.Errorf("%s: the histogram's axis %q", zone, axis)
+		}
+	}
+	ist, _ := time.LoadLocation("Asia/Kolkata")
+	browse(t, ctx, "local", kolkata, chromedp.Navigate(w.url+"/?since=1h"), loaded)
+	// Chromium's name of the zone may be the older Asia/Calcutta.
+	shown(browserValue(t, ctx, "zone", chromedp.Evaluate[string](`Intl.DateTimeFormat().resolvedOptions().timeZone`)), ist)
+	browse(t, ctx, "UTC", chromedp.Evaluate[chromedp.Void](`(() => { const z = document.getElementById("zone"); z.value = "UTC"; z.dispatchEvent(new Event("change")); })()`),
+		chromedp.WaitVisible(`//th[contains(@class,"time") and text()="Time (UTC)"]`))
+	shown("UTC", time.UTC)
+	browse(t, ctx, "again", chromedp.Navigate(w.url+"/?since=1h"), loaded)
+	shown("UTC", time.UTC)
 }

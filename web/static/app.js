@@ -11,7 +11,20 @@
   const severities = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
   const maxRows = 500; // rows kept on the page while live tail adds more
 
-  if (tz && !params.get("tz")) $("tz").value = tz;
+  const facilities = ["kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv",
+    "ftp", "ntp", "security", "console", "solaris-cron", "local0", "local1", "local2", "local3", "local4", "local5",
+    "local6", "local7"];
+
+  // ---- time zone ----
+  // Times are shown in one zone, named wherever times are: the browser's,
+  // or UTC when the user chose it. The choice is kept in this browser for
+  // each user. Times typed without a zone are read in the one shown.
+  const zoneKey = "aiosyslogd.zone." + ((document.querySelector(".user .name") || {}).textContent || "");
+  let zone = "local";
+  try { if (localStorage.getItem(zoneKey) === "UTC") zone = "UTC"; } catch (err) { /* storage off: local */ }
+  const zoneName = () => (zone === "UTC" ? "UTC" : tz || "local");
+  const typedZone = () => (zone === "UTC" ? "UTC" : tz);
+  if (!params.get("tz")) $("tz").value = typedZone();
 
   // The from/until inputs show only for a custom range.
   const custom = document.querySelector(".query .custom");
@@ -27,7 +40,7 @@
   function apiParams(extra) {
     const p = new URLSearchParams(params);
     p.delete("live");
-    if (tz && !p.get("tz")) p.set("tz", tz);
+    if (typedZone() && !p.get("tz")) p.set("tz", typedZone());
     for (const [k, v] of Object.entries(extra || {})) p.set(k, v);
     return p;
   }
@@ -107,11 +120,20 @@
   }
 
   const pad = (n, w) => String(n).padStart(w || 2, "0");
-  function localTime(iso) {
-    const d = new Date(iso);
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
-      pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + "." + pad(d.getMilliseconds(), 3);
+  // timeParts are the year, month, day, hour, minute, second and
+  // millisecond of d in the zone shown.
+  const timeParts = (d) => (zone === "UTC"
+    ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()]
+    : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds()]);
+
+  // showTime is the time iso in the zone shown: 2026-11-24 13:05:00.000.
+  function showTime(iso) {
+    const [y, mo, d, h, mi, s, ms] = timeParts(new Date(iso));
+    return y + "-" + pad(mo) + "-" + pad(d) + " " + pad(h) + ":" + pad(mi) + ":" + pad(s) + "." + pad(ms, 3);
   }
+
+  // zonedTime is showTime with the zone's name, where no heading names it.
+  const zonedTime = (iso) => (iso ? showTime(iso) + " " + zoneName() : iso);
 
   // exact is the host or tag pattern matching s only (search.Exact).
   const exact = (s) => s.replace(/[*?[]/g, (c) => "[" + c + "]");
@@ -119,7 +141,8 @@
   // ---- results ----
   function row(ev) {
     const tr = el("tr", null, "sev-" + (ev.Priority & 7));
-    tr.appendChild(el("td", localTime(ev.ReceivedAt), "time"));
+    tr.appendChild(el("td", showTime(ev.ReceivedAt), "time"));
+    tr.dataset.at = ev.ReceivedAt;
     tr.appendChild(el("td", ev.FromHost, "host"));
     tr.appendChild(el("td", ev.SysLogTag + (ev.ProcessID ? "[" + ev.ProcessID + "]" : ""), "tag"));
     tr.appendChild(el("td", severities[ev.Priority & 7], "sev"));
@@ -185,6 +208,11 @@
     step = h.step;
     $("total").textContent = h.total.toLocaleString() + (h.total === 1 ? " message" : " messages");
     $("total").dataset.total = String(h.total);
+    drawHistogram();
+  }
+
+  // drawHistogram draws the bars of buckets, and the axis below them.
+  function drawHistogram() {
     const svg = $("histogram");
     const n = buckets.length, top = Math.max(1, ...buckets.map((b) => b.count));
     svg.setAttribute("viewBox", "0 0 " + n + " 100");
@@ -198,15 +226,16 @@
       r.setAttribute("height", String(height));
       r.setAttribute("data-count", String(b.count));
       const title = document.createElementNS(ns, "title");
-      title.textContent = localTime(b.start) + ": " + b.count;
+      title.textContent = showTime(b.start) + ": " + b.count;
       r.appendChild(title);
       return r;
     }));
     const axis = $("axis");
     axis.replaceChildren();
     if (n > 0) {
-      axis.appendChild(el("span", localTime(buckets[0].start).slice(0, 16)));
-      axis.appendChild(el("span", localTime(new Date(Date.parse(buckets[n - 1].start) + step * 1000).toISOString()).slice(0, 16)));
+      axis.appendChild(el("span", showTime(buckets[0].start).slice(0, 16)));
+      axis.appendChild(el("span", zoneName(), "zone-name"));
+      axis.appendChild(el("span", showTime(new Date(Date.parse(buckets[n - 1].start) + step * 1000).toISOString()).slice(0, 16)));
     }
   }
 
@@ -319,10 +348,14 @@
     return lines.join("\n");
   }
 
+  let detailEvent = null; // the event of the detail panel
+
   async function showDetail(ev) {
     const d = $("detail");
-    kv($("detail-fields"), [["Table", ev.Table], ["ID", ev.ID], ["ReceivedAt", ev.ReceivedAt],
-      ["DeviceReportedTime", ev.DeviceReportedTime], ["Facility", ev.Facility], ["Priority", ev.Priority + " " + severities[ev.Priority & 7]],
+    detailEvent = ev;
+    kv($("detail-fields"), [["Table", ev.Table], ["ID", ev.ID], ["ReceivedAt", zonedTime(ev.ReceivedAt)],
+      ["DeviceReportedTime", zonedTime(ev.DeviceReportedTime)], ["Facility", ev.Facility + " " + (facilities[ev.Facility] || "")],
+      ["Priority", ev.Priority + " " + severities[ev.Priority & 7]],
       ["FromHost", ev.FromHost], ["FromHostIP", ev.FromHostIP], ["SysLogTag", ev.SysLogTag], ["ProcessID", ev.ProcessID], ["MsgID", ev.MsgID],
       ["InfoUnitID", ev.InfoUnitID], ["Message", ev.Message]]);
     const sd = [];
@@ -357,6 +390,24 @@
     }
     $("copied").textContent = "copied";
   });
+
+  // ---- time zone: the switch ----
+  // drawZone names the zone shown and writes every time shown in it.
+  function drawZone() {
+    $("zone").value = zone;
+    $("zone").options[0].textContent = "local (" + (tz || "browser") + ")";
+    $("time-head").textContent = "Time (" + zoneName() + ")";
+    for (const tr of $("results").tBodies[0].rows) tr.cells[0].textContent = showTime(tr.dataset.at);
+    if (buckets.length) drawHistogram();
+    if (!$("detail").hidden && detailEvent) showDetail(detailEvent);
+  }
+  $("zone").addEventListener("change", () => {
+    zone = $("zone").value === "UTC" ? "UTC" : "local";
+    try { localStorage.setItem(zoneKey, zone); } catch (err) { /* kept for this page only */ }
+    $("tz").value = typedZone(); // the next search reads typed times in it
+    drawZone();
+  });
+  drawZone();
 
   // ---- live tail ----
   let source = null, retry = 1000, lastID = "", held = [], heldCount = 0;
