@@ -260,3 +260,49 @@ func TestWebTimeZone(t *testing.T) {
 	browse(t, ctx, "again", chromedp.Navigate(w.url+"/?since=1h"), loaded)
 	shown("UTC", time.UTC)
 }
+
+// §6 The users page: a non-admin's 403 is a page of the site, deleting a
+// user asks first, and an admin changes their own password on it.
+func TestWebUsersPage(t *testing.T) {
+	ctx, w, _ := reviewPage(t)
+	rowNames := chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".users tbody td:first-child"), td => td.textContent)`)
+	deleteCarol := chromedp.Click(`//tr[td[1][text()="carol"]]//button[text()="Delete"]`)
+	browse(t, ctx, "ask", chromedp.Navigate(w.url+"/admin/users"), chromedp.WaitVisible(".users table"), deleteCarol,
+		chromedp.WaitVisible("#confirm-delete"))
+	if q := browserValue(t, ctx, "question", chromedp.Text("#confirm-delete")); !strings.Contains(q, `Delete the user "carol"?`) {
+		t.Errorf("the question: %q", q)
+	}
+	browse(t, ctx, "cancel", chromedp.Click("#confirm-delete button.cancel"), chromedp.WaitNotVisible("#confirm-delete"),
+		chromedp.Navigate(w.url+"/admin/users"), chromedp.WaitVisible(".users table"))
+	if names := browserValue(t, ctx, "names", rowNames); !strings.Contains(strings.Join(names, " "), "carol") {
+		t.Fatalf("carol went after Cancel: %q", names)
+	}
+	browse(t, ctx, "delete", deleteCarol, chromedp.WaitVisible("#confirm-delete"), chromedp.Click("#confirm-delete button.danger"),
+		chromedp.WaitVisible(`//p[@class="notice" and text()='Deleted "carol".']`))
+
+	// Her own password, typed twice.
+	browse(t, ctx, "mismatch", chromedp.SendKeys(`#own-password input[name="password"]`, "alice-new-password"),
+		chromedp.SendKeys(`#own-password input[name="again"]`, "alice-other-password"), chromedp.Click(`#own-password button`))
+	if msg := browserValue(t, ctx, "validity", chromedp.Evaluate[string](`document.querySelector('#own-password input[name="again"]').validationMessage`)); msg == "" {
+		t.Error("two different passwords are not refused")
+	}
+	browse(t, ctx, "own password", chromedp.Evaluate[chromedp.Void](`document.querySelector('#own-password input[name="again"]').value = "alice-new-password"`),
+		chromedp.Click(`#own-password button`), chromedp.WaitVisible(`//p[@class="notice" and text()='Set a new password for "alice".']`),
+		chromedp.Click("#logout"), chromedp.WaitVisible(`input[name="username"]`),
+		chromedp.SendKeys(`input[name="username"]`, "alice"), chromedp.SendKeys(`input[name="password"]`, "alice-new-password"),
+		chromedp.Submit(`input[name="password"]`), loaded)
+
+	// Bob is no admin: the users page is a page that says so.
+	browse(t, ctx, "bob", chromedp.Click("#logout"), chromedp.WaitVisible(`input[name="username"]`),
+		chromedp.SendKeys(`input[name="username"]`, "bob"), chromedp.SendKeys(`input[name="password"]`, "bob-password"),
+		chromedp.Submit(`input[name="password"]`), loaded, chromedp.Navigate(w.url+"/admin/users"), chromedp.WaitVisible("main h1"))
+	h1 := browserValue(t, ctx, "h1", chromedp.Text("main h1"))
+	links := browserValue(t, ctx, "links", chromedp.Evaluate[int](`document.querySelectorAll('header.top #logout, main a[href="/"]').length`))
+	if h1 != "Not allowed" || links != 2 {
+		t.Errorf("bob's users page: h1 %q, %d of the links", h1, links)
+	}
+	status := browserValue(t, ctx, "status", chromedp.Evaluate[int](`fetch("/admin/users").then(r => r.status)`, chromedp.EvalAwaitPromise))
+	if status != 403 {
+		t.Errorf("bob's users page is %d", status)
+	}
+}
