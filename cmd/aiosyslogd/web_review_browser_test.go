@@ -306,3 +306,38 @@ func TestWebUsersPage(t *testing.T) {
 		t.Errorf("bob's users page is %d", status)
 	}
 }
+
+// §7 Back and Forward show the form of the view they go to, not what was
+// typed in it before.
+func TestWebBackKeepsForm(t *testing.T) {
+	ctx, w, _ := reviewPage(t)
+	hostBox := `input[name="host"]`
+	browse(t, ctx, "web-03", chromedp.Navigate(w.url+"/?host=web-03&since=24h"), loaded,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('input[name="host"]').value = ""`), chromedp.SendKeys(hostBox, "db-01"), chromedp.SendKeys("#q", "refused"),
+		chromedp.Submit(hostBox), chromedp.WaitVisible(`//td[@class="host" and text()="db-01"]`), loaded)
+	hostIs := func(host string) chromedp.Action[bool] {
+		return chromedp.Poll[bool](`(document.querySelector('input[name="host"]').value === "`+host+`" && document.body.dataset.loaded === "true") || null`,
+			chromedp.WithPollingTimeout(10*time.Second))
+	}
+	form := chromedp.Evaluate[string](`document.querySelector('input[name="host"]').value + "|" + document.getElementById("q").value`)
+	back := func(step, want string, nav chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		browse(t, ctx, step, nav)
+		browserValue(t, ctx, step, hostIs(strings.Split(want, "|")[0]))
+		if got := browserValue(t, ctx, step, form); got != want {
+			t.Errorf("%s: the form holds %q, want %q", step, got, want)
+		}
+		if hosts := browserValue(t, ctx, "hosts", shownHosts); len(hosts) != 1 || hosts[0] != strings.Split(want, "|")[0] {
+			t.Errorf("%s: the results are of %q", step, hosts)
+		}
+	}
+	back("back", "web-03|", chromedp.NavigateBack())
+	back("forward", "db-01|refused", chromedp.NavigateForward())
+	// The search after Back is the view's, changed by what is typed then.
+	browse(t, ctx, "back again", chromedp.NavigateBack())
+	browserValue(t, ctx, "back again", hostIs("web-03"))
+	browse(t, ctx, "search again", chromedp.SendKeys("#q", "GET"), chromedp.Submit("#q"), chromedp.WaitVisible(`//td[@class="msg" and text()="GET /health 200"]`), loaded)
+	if url := browserValue(t, ctx, "location", chromedp.Location()); !strings.Contains(url, "host=web-03") || !strings.Contains(url, "q=GET") {
+		t.Errorf("the search after Back: %s", url)
+	}
+}

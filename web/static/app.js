@@ -33,7 +33,30 @@
     showCustom();
     if ($("range").value === "custom") custom.querySelector("input").focus();
   });
-  showCustom();
+
+  // syncForm puts the view's state back in the form, as the server wrote
+  // it from the URL: after Back or Forward the browser may show the page
+  // from its cache, or fill in what was typed before, and then the form
+  // would not say what the results are of, and the next search would run
+  // another query.
+  function syncForm() {
+    for (const e of $("query").elements) {
+      if (e.type === "hidden" || e.id === "tz") continue;
+      if (e.tagName === "SELECT") {
+        for (const o of e.options) o.selected = o.defaultSelected;
+        if (!Array.from(e.options).some((o) => o.defaultSelected)) e.selectedIndex = 0;
+      } else if (e.tagName === "INPUT") {
+        e.value = e.defaultValue;
+      }
+    }
+    showCustom();
+  }
+  // A page from the cache is synced whatever was typed in its past life;
+  // a page loaded anew, unless the user has typed already.
+  let typed = false;
+  $("query").addEventListener("input", () => { typed = true; });
+  syncForm();
+  window.addEventListener("pageshow", (e) => { if (e.persisted || !typed) syncForm(); });
 
   // The API's parameters: the page's, with the browser's time zone for
   // times typed without one.
