@@ -350,13 +350,44 @@
   }
 
   // ---- detail panel ----
+  // kv fills table with rows [name, value, term]; a row with a query
+  // term has buttons to filter for it and to filter it out.
   function kv(table, rows) {
-    table.replaceChildren(...rows.map(([k, v]) => {
+    table.replaceChildren(...rows.map(([k, v, term]) => {
       const tr = el("tr");
       tr.append(el("th", k), el("td", v === null || v === undefined ? "–" : String(v)));
+      if (term) tr.appendChild(filterButtons(term));
       return tr;
     }));
   }
+
+  // filterButtons is the cell of + (filter for term) and − (filter it
+  // out): each adds to the query what typing it in the query bar would.
+  function filterButtons(term) {
+    const td = el("td", null, "filter");
+    const not = /\s/.test(term) ? "-(" + term + ")" : "-" + term;
+    for (const [label, t, cls] of [["+", term, "filter-for"], ["−", not, "filter-out"]]) {
+      const b = el("button", label, cls);
+      b.type = "button";
+      b.title = t;
+      b.setAttribute("aria-label", (cls === "filter-for" ? "filter for " : "filter out ") + t);
+      b.addEventListener("click", () => go(addTerm(t)));
+      td.appendChild(b);
+    }
+    return td;
+  }
+
+  // fieldTerm is the query term "field name is v": host:web-03, tag:"",
+  // quoted as the query bar's suggestions quote.
+  const fieldTerm = (name, v) => (v === null || v === undefined ? null : name + ":" + (v === "" ? '""' : quoteValue(String(v))));
+
+  // severityTerm is the query of severity s exactly (severity:err alone
+  // also keeps crit, alert and emerg).
+  const severityTerm = (s) => "severity:" + severities[s] + (s > 0 ? " -severity:" + severities[s - 1] : "");
+
+  // sdTerm is the query term of a structured-data parameter, when its
+  // SD-ID and name can be written as a field name.
+  const sdTerm = (id, k, v) => (/^[^\s"():]+$/.test(id + k) && !Array.isArray(v) ? fieldTerm("sd." + id + "." + k, v) : null);
 
   // hexDump is the bytes of b64 as hexdump -C writes them: 16 a line, or 8
   // where the panel is a phone's width, so that the text column shows.
@@ -377,14 +408,17 @@
     const d = $("detail");
     detailEvent = ev;
     kv($("detail-fields"), [["Table", ev.Table], ["ID", ev.ID], ["ReceivedAt", zonedTime(ev.ReceivedAt)],
-      ["DeviceReportedTime", zonedTime(ev.DeviceReportedTime)], ["Facility", ev.Facility + " " + (facilities[ev.Facility] || "")],
-      ["Priority", ev.Priority + " " + severities[ev.Priority & 7]],
-      ["FromHost", ev.FromHost], ["FromHostIP", ev.FromHostIP], ["SysLogTag", ev.SysLogTag], ["ProcessID", ev.ProcessID], ["MsgID", ev.MsgID],
+      ["DeviceReportedTime", zonedTime(ev.DeviceReportedTime)],
+      ["Facility", ev.Facility + " " + (facilities[ev.Facility] || ""), facilities[ev.Facility] && "facility:" + facilities[ev.Facility]],
+      ["Priority", ev.Priority + " " + severities[ev.Priority & 7], severityTerm(ev.Priority & 7)],
+      ["FromHost", ev.FromHost, fieldTerm("host", ev.FromHost)], ["FromHostIP", ev.FromHostIP, ev.FromHostIP && fieldTerm("ip", ev.FromHostIP)],
+      ["SysLogTag", ev.SysLogTag, fieldTerm("tag", ev.SysLogTag)], ["ProcessID", ev.ProcessID, ev.ProcessID && fieldTerm("pid", ev.ProcessID)],
+      ["MsgID", ev.MsgID, ev.MsgID && fieldTerm("msgid", ev.MsgID)],
       ["InfoUnitID", ev.InfoUnitID], ["Message", ev.Message]]);
     const sd = [];
     if (ev.StructuredData && typeof ev.StructuredData === "object") {
       for (const [id, ps] of Object.entries(ev.StructuredData)) {
-        for (const [k, v] of Object.entries(ps)) sd.push([id + " " + k, Array.isArray(v) ? v.join(", ") : v]);
+        for (const [k, v] of Object.entries(ps)) sd.push([id + " " + k, Array.isArray(v) ? v.join(", ") : v, sdTerm(id, k, v)]);
       }
     } else if (ev.StructuredData) {
       sd.push(["(text)", ev.StructuredData]);
