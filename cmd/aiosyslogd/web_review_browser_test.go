@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
@@ -374,4 +375,25 @@ func TestWebFilterFromDetail(t *testing.T) {
 			t.Errorf("%s %s of %s: %q; typing %s: %q", c.button, c.field, c.host, got, c.q, typed)
 		}
 	}
+}
+
+// §+ The keyboard: / goes to the query bar, j and k move through the results
+// with the detail panel following, Escape closes it.
+func TestWebKeyboard(t *testing.T) {
+	ctx, w, _ := reviewPage(t)
+	focused := chromedp.Evaluate[string](`(() => { const a = document.activeElement; return a.id || (a.querySelector("td.host") || {}).textContent || a.tagName; })()`)
+	browse(t, ctx, "slash", chromedp.Navigate(w.url+"/?since=1h"), loaded, chromedp.KeyEvent("/"))
+	if got := browserValue(t, ctx, "focus", focused); got != "q" {
+		t.Errorf("after / the focus is on %q", got)
+	}
+	browse(t, ctx, "j", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`), chromedp.KeyEvent("jj"))
+	if got := browserValue(t, ctx, "focus", focused); got != "long-01" { // the first j goes to the first row
+		t.Errorf("after j j the focus is on %q", got)
+	}
+	browse(t, ctx, "k", chromedp.KeyEvent("k"), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#detail"), chromedp.KeyEvent("j"))
+	host := browserValue(t, ctx, "host", chromedp.Poll[string](`(`+detailField("FromHost")+`.textContent === "long-01") ? "long-01" : null`, chromedp.WithPollingTimeout(5*time.Second)))
+	if host != "long-01" {
+		t.Errorf("the detail panel shows %q", host)
+	}
+	browse(t, ctx, "escape", chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible("#detail"))
 }

@@ -704,6 +704,28 @@
   });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape" && !help.hidden) showHelp(false); });
 
+  // ---- keyboard ----
+  // moveRow moves the focus by rows through the results (j: down, k: up);
+  // an open detail panel follows it.
+  function moveRow(by) {
+    const rows = Array.from($("results").tBodies[0].rows);
+    if (!rows.length) return;
+    const i = rows.indexOf(document.activeElement);
+    const next = rows[i < 0 ? 0 : Math.min(Math.max(i + by, 0), rows.length - 1)];
+    next.focus();
+    next.scrollIntoView({ block: "nearest" });
+    if (!$("detail").hidden) next.click();
+  }
+
+  // / puts the caret in the query bar, j and k move through the results
+  // (Escape closes the detail panel, above). A key typed in a field, or
+  // with Ctrl, Alt or Meta, is left alone.
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.altKey || e.metaKey || !e.target.closest || e.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (e.key === "/") { e.preventDefault(); qInput.focus(); qInput.select(); }
+    else if (e.key === "j" || e.key === "k") { e.preventDefault(); moveRow(e.key === "j" ? 1 : -1); }
+  });
+
   drawChips();
   Promise.all([
     loadResults().then(() => {
