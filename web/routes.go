@@ -27,6 +27,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/tail", api(s.apiTail))
 	mux.Handle("GET /api/export", api(s.apiExport))
 	mux.Handle("GET /api/event", api(s.apiEvent))
+	mux.Handle("GET /api/context", api(s.apiContext))
 	mux.Handle("GET /api/values", api(s.apiValues))
 
 	// Users, for admins.
