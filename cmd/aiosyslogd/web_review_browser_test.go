@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -396,4 +397,47 @@ func TestWebKeyboard(t *testing.T) {
 		t.Errorf("the detail panel shows %q", host)
 	}
 	browse(t, ctx, "escape", chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible("#detail"))
+}
+
+// §+ The context of a message: from the detail panel to the messages
+// around it from its host, highlighted; then from all hosts; the URL
+// keeps the view.
+func TestWebContextView(t *testing.T) {
+	ctx, w, dbPath := reviewPage(t)
+	var around []ingest.Record
+	now := time.Now()
+	for i := range 12 {
+		at := time.Duration(120-10*i) * time.Second
+		around = append(around, reviewRecord(now, at, 1, 6, "ctx-01", "app", fmt.Sprintf("ctx %02d", i)),
+			reviewRecord(now, at-time.Second, 1, 6, "other-01", "app", fmt.Sprintf("other %02d", i)))
+	}
+	searchWriteFixture(t, dbPath, around)
+	messages := chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#results td.msg"), td => td.textContent)`)
+	highlighted := chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#results tr.context-event td.msg"), td => td.textContent)`)
+	browse(t, ctx, "search", chromedp.Navigate(w.url+"/?since=1h&q=message:%22ctx+05%22"), loaded)
+	openDetail(t, ctx, "ctx-01")
+	browse(t, ctx, "context", chromedp.Click("#detail-context"), chromedp.WaitVisible("#context-bar"), loaded)
+	var want []string
+	for i := 11; i >= 0; i-- {
+		want = append(want, fmt.Sprintf("ctx %02d", i))
+	}
+	if got := browserValue(t, ctx, "messages", messages); !slices.Equal(got, want) {
+		t.Errorf("the context from its host: %q", got)
+	}
+	if got := browserValue(t, ctx, "highlighted", highlighted); !slices.Equal(got, []string{"ctx 05"}) {
+		t.Errorf("highlighted: %q", got)
+	}
+	link := browserValue(t, ctx, "location", chromedp.Location())
+	browse(t, ctx, "all hosts", chromedp.Click(`//p[@id="context-bar"]/a[text()="All hosts"]`), chromedp.WaitVisible(`//p[@id="context-bar"]/a[text()="Only its host"]`), loaded)
+	all := browserValue(t, ctx, "messages", messages)
+	if len(all) < 30 || !slices.Contains(all, "other 05") || !slices.Contains(all, "connection refused") {
+		t.Errorf("the context from all hosts: %q", all)
+	}
+	if got := browserValue(t, ctx, "highlighted", highlighted); !slices.Equal(got, []string{"ctx 05"}) {
+		t.Errorf("highlighted among all hosts: %q", got)
+	}
+	browse(t, ctx, "link", chromedp.Navigate(link), loaded)
+	if got := browserValue(t, ctx, "highlighted", highlighted); !slices.Equal(got, []string{"ctx 05"}) {
+		t.Errorf("the link of the view highlights %q", got)
+	}
 }

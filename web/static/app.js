@@ -427,6 +427,7 @@
     $("sd-title").hidden = sd.length === 0;
     $("raw-title").hidden = $("detail-raw").hidden = !ev.RawMessage;
     $("detail-raw").textContent = ev.RawMessage ? hexDump(ev.RawMessage) : "";
+    $("detail-context").href = "/?" + new URLSearchParams({ context: key(ev), scope: "host" }).toString();
     $("detail-rfc5424").value = "";
     $("copied").textContent = "";
     d.hidden = false;
@@ -726,11 +727,50 @@
     else if (e.key === "j" || e.key === "k") { e.preventDefault(); moveRow(e.key === "j" ? 1 : -1); }
   });
 
+  // ---- context ----
+  // /?context=TABLE/ID[&scope=all][&n=N] is the view of the messages
+  // around one, from its host or from all hosts, the message highlighted;
+  // the URL keeps it.
+  const contextOf = params.get("context");
+
+  // loadContext draws the context view: the newer messages, the message,
+  // the older ones, newest first as everywhere.
+  async function loadContext() {
+    const [table, id] = contextOf.split("/");
+    const scope = params.get("scope") === "all" ? "all" : "host";
+    const c = await api("/api/context", { table: table, id: id || "", n: params.get("n") || "20", scope: scope });
+    const events = c.after.slice().reverse().concat([c.event], c.before);
+    const body = $("results").tBodies[0];
+    body.replaceChildren(...events.map(row));
+    shown = new Set(events.map(key));
+    const mine = body.rows[c.after.length];
+    mine.classList.add("context-event");
+    mine.setAttribute("aria-current", "true");
+    drawContextBar(c.event, scope, c.before.length + c.after.length);
+    mine.scrollIntoView({ block: "center" });
+  }
+
+  // drawContextBar says what the context view shows, with links to the
+  // other scope and back to the search.
+  function drawContextBar(ev, scope, n) {
+    const bar = $("context-bar");
+    const other = new URLSearchParams(params);
+    other.set("scope", scope === "all" ? "host" : "all");
+    const link = (text, href) => { const a = el("a", text); a.href = href; return a; };
+    bar.replaceChildren(
+      el("span", n + " messages around the highlighted one, " + (scope === "all" ? "from all hosts" : "from its host " + ev.FromHost) + ". "),
+      link(scope === "all" ? "Only its host" : "All hosts", "/?" + other.toString()), " · ",
+      link("Back to the search", "/"));
+    bar.hidden = false;
+    document.querySelector("main").classList.add("context-view");
+  }
+
   drawChips();
-  Promise.all([
+  const views = contextOf ? [loadContext()] : [
     loadResults().then(() => {
       if (params.get("live") === "1" && tailable) { $("live").checked = true; startTail(); }
     }),
     loadHistogram(), loadFacets(),
-  ]).catch(showError).finally(() => { document.body.dataset.loaded = "true"; });
+  ];
+  Promise.all(views).catch(showError).finally(() => { document.body.dataset.loaded = "true"; });
 })();
