@@ -441,3 +441,17 @@ func TestWebContextView(t *testing.T) {
 		t.Errorf("the link of the view highlights %q", got)
 	}
 }
+
+// §+ A time shows how long ago it was under the pointer.
+func TestWebRelativeTime(t *testing.T) {
+	ctx, w, _ := reviewPage(t)
+	browse(t, ctx, "page", chromedp.Navigate(w.url+"/?since=1h"), loaded)
+	title := browserValue(t, ctx, "title", chromedp.Evaluate[string](`(() => {
+		const td = `+rowOf("web-03")+`.cells[0];
+		td.dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
+		return td.title;
+	})()`))
+	if title != "9 min ago" {
+		t.Errorf("web-03, received 9 minutes ago, hovered: %q", title)
+	}
+}

@@ -158,6 +158,24 @@
   // zonedTime is showTime with the zone's name, where no heading names it.
   const zonedTime = (iso) => (iso ? showTime(iso) + " " + zoneName() : iso);
 
+  // ago is how long before now iso was, in its largest unit: "3 min ago".
+  function ago(iso) {
+    const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
+    if (s < 0) return "in the future";
+    for (const [unit, secs] of [["day", 86400], ["h", 3600], ["min", 60]]) {
+      const n = Math.floor(s / secs);
+      if (n >= 1) return n + " " + unit + (unit === "day" && n > 1 ? "s" : "") + " ago";
+    }
+    return s + " s ago";
+  }
+
+  // A time cell says how long ago it was when the pointer is on it (worked
+  // out then, so that it is never stale).
+  $("results").addEventListener("mouseover", (e) => {
+    const td = e.target.closest("td.time");
+    if (td) td.title = ago(td.parentElement.dataset.at);
+  });
+
   // exact is the host or tag pattern matching s only (search.Exact).
   const exact = (s) => s.replace(/[*?[]/g, (c) => "[" + c + "]");
 
