@@ -8,11 +8,13 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -453,5 +455,81 @@ func TestWebRelativeTime(t *testing.T) {
 	})()`))
 	if title != "9 min ago" {
 		t.Errorf("web-03, received 9 minutes ago, hovered: %q", title)
+	}
+}
+
+// §+ The histogram's y-axis, its buttons to move and widen the range, and
+// a drag with a finger.
+func TestWebHistogramMoves(t *testing.T) {
+	ctx, w, _ := reviewPage(t)
+	from, to := time.Now().Add(-3*time.Hour).UTC().Truncate(time.Minute), time.Now().Add(-time.Hour).UTC().Truncate(time.Minute)
+	view := "/?since=" + from.Format(time.RFC3339) + "&until=" + to.Format(time.RFC3339)
+	rangeOf := func() (time.Time, time.Time) {
+		u, _ := url.Parse(browserValue(t, ctx, "location", chromedp.Location()))
+		since, _ := time.Parse(time.RFC3339, u.Query().Get("since"))
+		until, _ := time.Parse(time.RFC3339, u.Query().Get("until"))
+		return since, until
+	}
+	// left waits for the page to leave the view and load another.
+	// (It asks again while the old page goes and the new one comes.)
+	left := func(step, view string) {
+		t.Helper()
+		eventually(t, 15*time.Second, func() error {
+			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			done, err := chromedp.Run(sctx, chromedp.Evaluate[bool](`location.href !== "`+w.url+view+`" && document.body.dataset.loaded === "true"`))
+			if err == nil && !done {
+				err = fmt.Errorf("%s: still at %s or loading", step, view)
+			}
+			return err
+		})
+	}
+	moved := func(button string) (time.Time, time.Time) {
+		browse(t, ctx, button, chromedp.Navigate(w.url+view), loaded, chromedp.Click("#"+button))
+		left(button, view)
+		return rangeOf()
+	}
+	if s, u := moved("zoom-out"); !s.Equal(from.Add(-time.Hour)) || !u.Equal(to.Add(time.Hour)) {
+		t.Errorf("zoom out of %s–%s: %s–%s", from, to, s, u)
+	}
+	if s, u := moved("shift-earlier"); !s.Equal(from.Add(-time.Hour)) || !u.Equal(to.Add(-time.Hour)) {
+		t.Errorf("earlier than %s–%s: %s–%s", from, to, s, u)
+	}
+	if s, u := moved("shift-later"); !s.Equal(from.Add(time.Hour)) || !u.Equal(to.Add(time.Hour)) {
+		t.Errorf("later than %s–%s: %s–%s", from, to, s, u)
+	}
+	// Moved past now, the range is left open: it goes on.
+	recent := "/?since=" + to.Format(time.RFC3339) + "&until=" + to.Add(50*time.Minute).Format(time.RFC3339)
+	browse(t, ctx, "later to now", chromedp.Navigate(w.url+recent), loaded, chromedp.Click("#shift-later"))
+	left("later to now", recent)
+	if u, _ := url.Parse(browserValue(t, ctx, "location", chromedp.Location())); u.Query().Get("since") != to.Add(25*time.Minute).Format(time.RFC3339) || u.Query().Has("until") {
+		t.Errorf("later than %s + 50 min, past now: %s", to, u)
+	}
+
+	// The y-axis names the tallest bar; a finger dragged across the bars
+	// zooms into them.
+	browse(t, ctx, "hour", chromedp.Navigate(w.url+"/?since=1h"), loaded)
+	ymax := browserValue(t, ctx, "ymax", chromedp.Text("#ymax"))
+	top := browserValue(t, ctx, "top", chromedp.Evaluate[int](`Math.max(...Array.from(document.querySelectorAll("#histogram rect"), r => +r.dataset.count))`))
+	if ymax != strconv.Itoa(top) {
+		t.Errorf("the y-axis says %q, the tallest bar is %d", ymax, top)
+	}
+	box := browserValue(t, ctx, "box", chromedp.Evaluate[[]float64](`(() => { const b = document.getElementById("histogram").getBoundingClientRect(); return [b.left, b.top, b.width, b.height]; })()`))
+	x0, x1, y := box[0]+box[2]*0.10, box[0]+box[2]*0.40, box[1]+box[3]/2
+	touch := func(typ input.DispatchTouchEventType, x float64) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			points := []*input.TouchPoint{{X: x, Y: y}}
+			if typ == input.DispatchTouchEventTypeTouchEnd {
+				points = []*input.TouchPoint{}
+			}
+			_, err := chromedp.Call(ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: points})
+			return err
+		})
+	}
+	browse(t, ctx, "finger", touch(input.DispatchTouchEventTypeTouchStart, x0), touch(input.DispatchTouchEventTypeTouchMove, (x0+x1)/2),
+		touch(input.DispatchTouchEventTypeTouchMove, x1), touch(input.DispatchTouchEventTypeTouchEnd, x1))
+	left("finger", "/?since=1h")
+	if s, u := rangeOf(); s.IsZero() || u.Sub(s) < 10*time.Minute || u.Sub(s) > 25*time.Minute {
+		t.Errorf("a finger across a third of an hour's bars: %s–%s", s, u)
 	}
 }

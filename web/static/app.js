@@ -256,6 +256,7 @@
   function drawHistogram() {
     const svg = $("histogram");
     const n = buckets.length, top = Math.max(1, ...buckets.map((b) => b.count));
+    $("ymax").textContent = top.toLocaleString();
     svg.setAttribute("viewBox", "0 0 " + n + " 100");
     const ns = "http://www.w3.org/2000/svg";
     svg.replaceChildren(...buckets.map((b, i) => {
@@ -280,27 +281,60 @@
     }
   }
 
-  // Click a bar to zoom into it, drag across bars to zoom into them.
+  // Click a bar to zoom into it, drag across bars to zoom into them: with
+  // a mouse, a pen or a finger (pointer events; the bars take no touch
+  // scrolling).
   function bucketAt(ev) {
     const box = $("histogram").getBoundingClientRect();
     const i = Math.floor((ev.clientX - box.left) / box.width * buckets.length);
     return Math.min(Math.max(i, 0), buckets.length - 1);
   }
   let dragFrom = -1;
-  $("histogram").addEventListener("mousedown", (ev) => { if (buckets.length) dragFrom = bucketAt(ev); ev.preventDefault(); });
-  $("histogram").addEventListener("mousemove", (ev) => {
+  $("histogram").addEventListener("pointerdown", (ev) => {
+    if (!buckets.length) return;
+    dragFrom = bucketAt(ev);
+    $("histogram").setPointerCapture(ev.pointerId);
+    ev.preventDefault();
+  });
+  $("histogram").addEventListener("pointermove", (ev) => {
     if (dragFrom < 0) return;
     const to = bucketAt(ev), lo = Math.min(dragFrom, to), hi = Math.max(dragFrom, to);
     Array.from($("histogram").children).forEach((r, i) => r.classList.toggle("selected", i >= lo && i <= hi));
   });
-  document.addEventListener("mouseup", (ev) => {
+  $("histogram").addEventListener("pointerup", (ev) => {
     if (dragFrom < 0) return;
     const to = bucketAt(ev), lo = Math.min(dragFrom, to), hi = Math.max(dragFrom, to);
     dragFrom = -1;
-    const since = buckets[lo].start;
-    const until = new Date(Date.parse(buckets[hi].start) + step * 1000).toISOString().replace(".000Z", "Z");
-    go((p) => { p.set("since", since); p.set("until", until); });
+    const since = Date.parse(buckets[lo].start), until = Date.parse(buckets[hi].start) + step * 1000;
+    go((p) => { p.set("since", isoTime(since)); p.set("until", isoTime(until)); });
   });
+  $("histogram").addEventListener("pointercancel", () => { dragFrom = -1; });
+
+  // isoTime is Unix milliseconds t as the URL writes a time.
+  const isoTime = (t) => new Date(t).toISOString().replace(".000Z", "Z");
+
+  // showRange goes to the view of [from, to) (Unix milliseconds); a range
+  // moved up to now is left open, so that it goes on (and live tail can).
+  function showRange(from, to) {
+    go((p) => {
+      p.set("since", isoTime(from));
+      if (to >= Date.now()) p.delete("until"); else p.set("until", isoTime(to));
+    });
+  }
+
+  // The range of the bars, and the buttons that move it: earlier and later
+  // by half of it, or twice as wide around its middle.
+  function barsRange() {
+    return [Date.parse(buckets[0].start), Date.parse(buckets[buckets.length - 1].start) + step * 1000];
+  }
+  function moveRange(earlier, later) {
+    if (!buckets.length) return;
+    const [from, to] = barsRange(), half = (to - from) / 2;
+    showRange(from + earlier * half, Math.min(to + later * half, Date.now() + 1));
+  }
+  $("shift-earlier").addEventListener("click", () => moveRange(-1, -1));
+  $("shift-later").addEventListener("click", () => moveRange(1, 1));
+  $("zoom-out").addEventListener("click", () => moveRange(-1, 1));
 
   // withTerm is query q AND term. A q with an OR goes in parentheses,
   // so that the term applies to all of it.
