@@ -322,11 +322,14 @@
     });
   }
 
-  // The range of the bars, and the buttons that move it: earlier and later
-  // by half of it, or twice as wide around its middle.
+  // barsRange is the range the bars cover, in Unix milliseconds.
   function barsRange() {
     return [Date.parse(buckets[0].start), Date.parse(buckets[buckets.length - 1].start) + step * 1000];
   }
+
+  // moveRange moves the start and the end of the bars' range by half of
+  // it each (-1 earlier, 1 later): the buttons ◀ (-1, -1), ▶ (1, 1) and −,
+  // twice as wide around its middle (-1, 1). The end stops at now.
   function moveRange(earlier, later) {
     if (!buckets.length) return;
     const [from, to] = barsRange(), half = (to - from) / 2;
