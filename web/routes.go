@@ -10,7 +10,7 @@ func (s *Server) routes() http.Handler {
 	api := func(h hf) http.Handler { return s.requireUser(h, true) }
 	// Forms that change something carry the session's CSRF token.
 	form := func(h hf) http.Handler { return s.requireUser(s.checkCSRF(h), false) }
-	admin := func(h hf) http.Handler { return s.requireUser(s.requireAdmin(s.checkCSRF(h)), false) }
+	admin := func(h hf) http.Handler { return s.requireUser(s.adminOnly(s.checkCSRF(h)), false) }
 
 	// Without a login.
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -27,10 +27,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/tail", api(s.apiTail))
 	mux.Handle("GET /api/export", api(s.apiExport))
 	mux.Handle("GET /api/event", api(s.apiEvent))
+	mux.Handle("GET /api/context", api(s.apiContext))
 	mux.Handle("GET /api/values", api(s.apiValues))
 
 	// Users, for admins.
-	mux.Handle("GET /admin/users", s.requireUser(s.requireAdmin(hf(s.usersShow)), false))
+	mux.Handle("GET /admin/users", s.requireUser(s.adminOnly(hf(s.usersShow)), false))
 	mux.Handle("POST /admin/users", admin(s.userAdd))
 	mux.Handle("POST /admin/users/enabled", admin(s.userEnabled))
 	mux.Handle("POST /admin/users/password", admin(s.userPassword))

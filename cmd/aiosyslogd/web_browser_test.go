@@ -319,7 +319,9 @@ func dayOfTraffic(now time.Time) []search.Row {
 
 // The page over a day of traffic: bars across the day, ten hosts in the
 // facet, a phone's width without scrolling sideways, the dark scheme; and
-// a screenshot (README's when AIOSYSLOGD_SCREENSHOT names a file).
+// screenshots: the page, the context of a message, a phone in the dark
+// (README's when AIOSYSLOGD_SCREENSHOT names the first: FILE.png,
+// FILE-context.png, FILE-phone-dark.png).
 func TestWebPageOverADay(t *testing.T) {
 	ctx := newBrowser(t)
 	dir := t.TempDir()
@@ -338,10 +340,21 @@ func TestWebPageOverADay(t *testing.T) {
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "screenshot.png")
 	}
-	png := browserValue(t, ctx, "screenshot", chromedp.CaptureScreenshot())
-	if err := os.WriteFile(path, png, 0o644); err != nil || len(png) < 10_000 {
-		t.Fatalf("screenshot of %d bytes: %v", len(png), err)
+	shoot := func(path string) {
+		t.Helper()
+		png := browserValue(t, ctx, "screenshot", chromedp.CaptureScreenshot())
+		if err := os.WriteFile(path, png, 0o644); err != nil || len(png) < 10_000 {
+			t.Fatalf("screenshot %s of %d bytes: %v", path, len(png), err)
+		}
 	}
+	shoot(path)
+	browse(t, ctx, "context", chromedp.Navigate(w.url+"/?since=24h&q=refused"), loaded,
+		chromedp.Click(`#results tbody tr:nth-child(40) td.host`), chromedp.WaitVisible("#detail"),
+		chromedp.Click("#detail-context"), chromedp.WaitVisible("#context-bar"), loaded,
+		chromedp.Click(`//p[@id="context-bar"]/a[text()="All hosts"]`), chromedp.WaitVisible(`//p[@id="context-bar"]/a[text()="Only its host"]`), loaded,
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	shoot(strings.TrimSuffix(path, ".png") + "-context.png")
+	browse(t, ctx, "back", chromedp.Navigate(w.url+"/?since=24h"), loaded)
 	// Live tail holds new messages back while the reader is scrolled down,
 	// and shows them back at the top.
 	browse(t, ctx, "live", chromedp.Click("#live"), chromedp.WaitVisible(`//span[@id="live-status" and text()="live"]`),
@@ -369,4 +382,5 @@ func TestWebPageOverADay(t *testing.T) {
 	if got := browserValue(t, ctx, "dark", chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`)); got == light {
 		t.Errorf("the dark scheme keeps the background %s", got)
 	}
+	shoot(strings.TrimSuffix(path, ".png") + "-phone-dark.png")
 }

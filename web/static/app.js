@@ -9,9 +9,22 @@
   const params = new URLSearchParams(location.search);
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   const severities = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
-  const maxRows = 1000; // rows kept on the page while live tail adds more
+  const maxRows = 500; // rows kept on the page while live tail adds more
 
-  if (tz && !params.get("tz")) $("tz").value = tz;
+  const facilities = ["kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv",
+    "ftp", "ntp", "security", "console", "solaris-cron", "local0", "local1", "local2", "local3", "local4", "local5",
+    "local6", "local7"];
+
+  // ---- time zone ----
+  // Times are shown in one zone, named wherever times are: the browser's,
+  // or UTC when the user chose it. The choice is kept in this browser for
+  // each user. Times typed without a zone are read in the one shown.
+  const zoneKey = "aiosyslogd.zone." + ((document.querySelector(".user .name") || {}).textContent || "");
+  let zone = "local";
+  try { if (localStorage.getItem(zoneKey) === "UTC") zone = "UTC"; } catch (err) { /* storage off: local */ }
+  const zoneName = () => (zone === "UTC" ? "UTC" : tz || "local");
+  const typedZone = () => (zone === "UTC" ? "UTC" : tz);
+  if (!params.get("tz")) $("tz").value = typedZone();
 
   // The from/until inputs show only for a custom range.
   const custom = document.querySelector(".query .custom");
@@ -20,14 +33,37 @@
     showCustom();
     if ($("range").value === "custom") custom.querySelector("input").focus();
   });
-  showCustom();
+
+  // syncForm puts the view's state back in the form, as the server wrote
+  // it from the URL: after Back or Forward the browser may show the page
+  // from its cache, or fill in what was typed before, and then the form
+  // would not say what the results are of, and the next search would run
+  // another query.
+  function syncForm() {
+    for (const e of $("query").elements) {
+      if (e.type === "hidden" || e.id === "tz") continue;
+      if (e.tagName === "SELECT") {
+        for (const o of e.options) o.selected = o.defaultSelected;
+        if (!Array.from(e.options).some((o) => o.defaultSelected)) e.selectedIndex = 0;
+      } else if (e.tagName === "INPUT") {
+        e.value = e.defaultValue;
+      }
+    }
+    showCustom();
+  }
+  // A page from the cache is synced whatever was typed in its past life;
+  // a page loaded anew, unless the user has typed already.
+  let typed = false;
+  $("query").addEventListener("input", () => { typed = true; });
+  syncForm();
+  window.addEventListener("pageshow", (e) => { if (e.persisted || !typed) syncForm(); });
 
   // The API's parameters: the page's, with the browser's time zone for
   // times typed without one.
   function apiParams(extra) {
     const p = new URLSearchParams(params);
     p.delete("live");
-    if (tz && !p.get("tz")) p.set("tz", tz);
+    if (typedZone() && !p.get("tz")) p.set("tz", typedZone());
     for (const [k, v] of Object.entries(extra || {})) p.set(k, v);
     return p;
   }
@@ -73,19 +109,72 @@
     else input.addEventListener("focus", () => setTimeout(place), { once: true });
   }
 
+  // el makes an element holding text (as textNodes shows it) with class cls.
   function el(tag, text, cls) {
     const e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = text;
+    if (text !== undefined && text !== null) e.append(...textNodes(String(text)));
     if (cls) e.className = cls;
     return e;
   }
 
-  const pad = (n, w) => String(n).padStart(w || 2, "0");
-  function localTime(iso) {
-    const d = new Date(iso);
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
-      pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + "." + pad(d.getMilliseconds(), 3);
+  // The bidi controls by name. Applied, they reorder the text around them
+  // ("invoice-\u202Eexe.live" reads "invoice-evil.exe"), so the page shows
+  // them as marks instead, as the browser shows other control characters.
+  const bidiNames = {
+    "\u061c": "ARABIC LETTER MARK", "\u200e": "LEFT-TO-RIGHT MARK", "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE", "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
+  };
+  const bidiSplit = /([\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069])/;
+
+  // textNodes is s as text nodes, with each bidi control as a mark
+  // "U+202E" whose title names it.
+  function textNodes(s) {
+    if (!bidiSplit.test(s)) return [s];
+    return s.split(bidiSplit).filter((part) => part !== "").map((part) => {
+      if (!bidiNames[part]) return part;
+      const mark = document.createElement("span");
+      mark.className = "ctl";
+      mark.textContent = "U+" + part.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+      mark.title = bidiNames[part] + ", shown instead of applied";
+      return mark;
+    });
   }
+
+  const pad = (n, w) => String(n).padStart(w || 2, "0");
+  // timeParts are the year, month, day, hour, minute, second and
+  // millisecond of d in the zone shown.
+  const timeParts = (d) => (zone === "UTC"
+    ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()]
+    : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds()]);
+
+  // showTime is the time iso in the zone shown: 2026-11-24 13:05:00.000.
+  function showTime(iso) {
+    const [y, mo, d, h, mi, s, ms] = timeParts(new Date(iso));
+    return y + "-" + pad(mo) + "-" + pad(d) + " " + pad(h) + ":" + pad(mi) + ":" + pad(s) + "." + pad(ms, 3);
+  }
+
+  // zonedTime is showTime with the zone's name, where no heading names it.
+  const zonedTime = (iso) => (iso ? showTime(iso) + " " + zoneName() : iso);
+
+  // ago is how long before now iso was, in its largest unit: "3 min ago".
+  function ago(iso) {
+    const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
+    if (s < 0) return "in the future";
+    for (const [unit, secs] of [["day", 86400], ["h", 3600], ["min", 60]]) {
+      const n = Math.floor(s / secs);
+      if (n >= 1) return n + " " + unit + (unit === "day" && n > 1 ? "s" : "") + " ago";
+    }
+    return s + " s ago";
+  }
+
+  // A time cell says how long ago it was when the pointer is on it (worked
+  // out then, so that it is never stale).
+  $("results").addEventListener("mouseover", (e) => {
+    const td = e.target.closest("td.time");
+    if (td) td.title = ago(td.parentElement.dataset.at);
+  });
 
   // exact is the host or tag pattern matching s only (search.Exact).
   const exact = (s) => s.replace(/[*?[]/g, (c) => "[" + c + "]");
@@ -93,15 +182,40 @@
   // ---- results ----
   function row(ev) {
     const tr = el("tr", null, "sev-" + (ev.Priority & 7));
-    tr.appendChild(el("td", localTime(ev.ReceivedAt), "time"));
+    tr.appendChild(el("td", showTime(ev.ReceivedAt), "time"));
+    tr.dataset.at = ev.ReceivedAt;
     tr.appendChild(el("td", ev.FromHost, "host"));
     tr.appendChild(el("td", ev.SysLogTag + (ev.ProcessID ? "[" + ev.ProcessID + "]" : ""), "tag"));
     tr.appendChild(el("td", severities[ev.Priority & 7], "sev"));
-    tr.appendChild(el("td", ev.Message, "msg"));
+    tr.appendChild(messageCell(ev.Message));
+    tr.dataset.key = key(ev);
     tr.tabIndex = 0;
     tr.addEventListener("click", () => showDetail(ev));
     tr.addEventListener("keydown", (e) => { if (e.key === "Enter") showDetail(ev); });
     return tr;
+  }
+
+  // isLong tells a message that would make its row taller than a few
+  // lines: a stack trace, a dump, a 27 KB line.
+  const isLong = (m) => m.length > 400 || (m.match(/\n/g) || []).length > 3;
+
+  // messageCell is the message's cell: a long message is cut to a few
+  // lines, with "more" to show it whole in place (and all of it is in
+  // the detail panel).
+  function messageCell(m) {
+    if (!isLong(m)) return el("td", m, "msg");
+    const td = el("td", null, "msg long");
+    const more = el("button", "more", "more");
+    more.type = "button";
+    more.setAttribute("aria-expanded", "false");
+    more.addEventListener("click", (e) => {
+      e.stopPropagation(); // the row's click opens the detail panel
+      const open = td.classList.toggle("open");
+      more.textContent = open ? "less" : "more";
+      more.setAttribute("aria-expanded", String(open));
+    });
+    td.append(el("div", m, "clamp"), more);
+    return td;
   }
 
   const key = (ev) => ev.Table + "/" + ev.ID;
@@ -135,8 +249,14 @@
     step = h.step;
     $("total").textContent = h.total.toLocaleString() + (h.total === 1 ? " message" : " messages");
     $("total").dataset.total = String(h.total);
+    drawHistogram();
+  }
+
+  // drawHistogram draws the bars of buckets, and the axis below them.
+  function drawHistogram() {
     const svg = $("histogram");
     const n = buckets.length, top = Math.max(1, ...buckets.map((b) => b.count));
+    $("ymax").textContent = top.toLocaleString();
     svg.setAttribute("viewBox", "0 0 " + n + " 100");
     const ns = "http://www.w3.org/2000/svg";
     svg.replaceChildren(...buckets.map((b, i) => {
@@ -148,39 +268,88 @@
       r.setAttribute("height", String(height));
       r.setAttribute("data-count", String(b.count));
       const title = document.createElementNS(ns, "title");
-      title.textContent = localTime(b.start) + ": " + b.count;
+      title.textContent = showTime(b.start) + ": " + b.count;
       r.appendChild(title);
       return r;
     }));
     const axis = $("axis");
     axis.replaceChildren();
     if (n > 0) {
-      axis.appendChild(el("span", localTime(buckets[0].start).slice(0, 16)));
-      axis.appendChild(el("span", localTime(new Date(Date.parse(buckets[n - 1].start) + step * 1000).toISOString()).slice(0, 16)));
+      axis.appendChild(el("span", showTime(buckets[0].start).slice(0, 16)));
+      axis.appendChild(el("span", zoneName(), "zone-name"));
+      axis.appendChild(el("span", showTime(new Date(Date.parse(buckets[n - 1].start) + step * 1000).toISOString()).slice(0, 16)));
     }
   }
 
-  // Click a bar to zoom into it, drag across bars to zoom into them.
+  // Click a bar to zoom into it, drag across bars to zoom into them: with
+  // a mouse, a pen or a finger (pointer events; the bars take no touch
+  // scrolling).
   function bucketAt(ev) {
     const box = $("histogram").getBoundingClientRect();
     const i = Math.floor((ev.clientX - box.left) / box.width * buckets.length);
     return Math.min(Math.max(i, 0), buckets.length - 1);
   }
   let dragFrom = -1;
-  $("histogram").addEventListener("mousedown", (ev) => { if (buckets.length) dragFrom = bucketAt(ev); ev.preventDefault(); });
-  $("histogram").addEventListener("mousemove", (ev) => {
+  $("histogram").addEventListener("pointerdown", (ev) => {
+    if (!buckets.length) return;
+    dragFrom = bucketAt(ev);
+    $("histogram").setPointerCapture(ev.pointerId);
+    ev.preventDefault();
+  });
+  $("histogram").addEventListener("pointermove", (ev) => {
     if (dragFrom < 0) return;
     const to = bucketAt(ev), lo = Math.min(dragFrom, to), hi = Math.max(dragFrom, to);
     Array.from($("histogram").children).forEach((r, i) => r.classList.toggle("selected", i >= lo && i <= hi));
   });
-  document.addEventListener("mouseup", (ev) => {
+  $("histogram").addEventListener("pointerup", (ev) => {
     if (dragFrom < 0) return;
     const to = bucketAt(ev), lo = Math.min(dragFrom, to), hi = Math.max(dragFrom, to);
     dragFrom = -1;
-    const since = buckets[lo].start;
-    const until = new Date(Date.parse(buckets[hi].start) + step * 1000).toISOString().replace(".000Z", "Z");
-    go((p) => { p.set("since", since); p.set("until", until); });
+    const since = Date.parse(buckets[lo].start), until = Date.parse(buckets[hi].start) + step * 1000;
+    go((p) => { p.set("since", isoTime(since)); p.set("until", isoTime(until)); });
   });
+  $("histogram").addEventListener("pointercancel", () => { dragFrom = -1; });
+
+  // isoTime is Unix milliseconds t as the URL writes a time.
+  const isoTime = (t) => new Date(t).toISOString().replace(".000Z", "Z");
+
+  // showRange goes to the view of [from, to) (Unix milliseconds); a range
+  // moved up to now is left open, so that it goes on (and live tail can).
+  function showRange(from, to) {
+    go((p) => {
+      p.set("since", isoTime(from));
+      if (to >= Date.now()) p.delete("until"); else p.set("until", isoTime(to));
+    });
+  }
+
+  // barsRange is the range the bars cover, in Unix milliseconds.
+  function barsRange() {
+    return [Date.parse(buckets[0].start), Date.parse(buckets[buckets.length - 1].start) + step * 1000];
+  }
+
+  // moveRange moves the start and the end of the bars' range by half of
+  // it each (-1 earlier, 1 later): the buttons ◀ (-1, -1), ▶ (1, 1) and −,
+  // twice as wide around its middle (-1, 1). The end stops at now.
+  function moveRange(earlier, later) {
+    if (!buckets.length) return;
+    const [from, to] = barsRange(), half = (to - from) / 2;
+    showRange(from + earlier * half, Math.min(to + later * half, Date.now() + 1));
+  }
+  $("shift-earlier").addEventListener("click", () => moveRange(-1, -1));
+  $("shift-later").addEventListener("click", () => moveRange(1, 1));
+  $("zoom-out").addEventListener("click", () => moveRange(-1, 1));
+
+  // withTerm is query q AND term. A q with an OR goes in parentheses,
+  // so that the term applies to all of it.
+  function withTerm(q, term) {
+    q = q.trim();
+    if (!q) return term;
+    return (/\bOR\b/.test(q) ? "(" + q + ")" : q) + " " + term;
+  }
+
+  // addTerm is a change for go that adds term to the view's query: an
+  // empty host or tag has no filter box, only the query's host:"".
+  const addTerm = (term) => (p) => p.set("q", withTerm(p.get("q") || "", term));
 
   // ---- facets ----
   const facetParam = { host: "host", tag: "tag", severity: "severity", facility: "facility" };
@@ -197,18 +366,19 @@
     section.appendChild(el("h3", a.field));
     const list = el("ul");
     for (const v of a.values) {
-      const text = v.name || String(v.value);
+      const empty = v.value === "";
+      const text = v.name || (empty ? "(none)" : String(v.value));
       const value = v.name || (a.field === "host" || a.field === "tag" ? exact(String(v.value)) : String(v.value));
       const li = el("li");
       const add = el("button", text, "facet-add");
       add.type = "button";
       add.title = a.field === "severity" ? "only " + text + " and worse" : "only " + text;
-      add.addEventListener("click", () => go((p) => p.set(facetParam[a.field], value)));
+      add.addEventListener("click", () => go(empty ? addTerm(a.field + ':""') : (p) => p.set(facetParam[a.field], value)));
       const not = el("button", "−", "facet-not");
       not.type = "button";
       not.title = "all but " + text;
       not.setAttribute("aria-label", "exclude " + text);
-      not.addEventListener("click", () => go((p) => p.append("not_" + a.field, value)));
+      not.addEventListener("click", () => go(empty ? addTerm("-" + a.field + ':""') : (p) => p.append("not_" + a.field, value)));
       li.append(add, el("span", v.count.toLocaleString(), "count"), not);
       list.appendChild(li);
     }
@@ -235,35 +405,75 @@
   }
 
   // ---- detail panel ----
+  // kv fills table with rows [name, value, term]; a row with a query
+  // term has buttons to filter for it and to filter it out.
   function kv(table, rows) {
-    table.replaceChildren(...rows.map(([k, v]) => {
+    table.replaceChildren(...rows.map(([k, v, term]) => {
       const tr = el("tr");
       tr.append(el("th", k), el("td", v === null || v === undefined ? "–" : String(v)));
+      if (term) tr.appendChild(filterButtons(term));
       return tr;
     }));
   }
 
+  // filterButtons is the cell of + (filter for term) and − (filter it
+  // out): each adds to the query what typing it in the query bar would.
+  function filterButtons(term) {
+    const td = el("td", null, "filter");
+    const not = /\s/.test(term) ? "-(" + term + ")" : "-" + term;
+    for (const [label, t, cls] of [["+", term, "filter-for"], ["−", not, "filter-out"]]) {
+      const b = el("button", label, cls);
+      b.type = "button";
+      b.title = t;
+      b.setAttribute("aria-label", (cls === "filter-for" ? "filter for " : "filter out ") + t);
+      b.addEventListener("click", () => go(addTerm(t)));
+      td.appendChild(b);
+    }
+    return td;
+  }
+
+  // fieldTerm is the query term "field name is v": host:web-03, tag:"",
+  // quoted as the query bar's suggestions quote.
+  const fieldTerm = (name, v) => (v === null || v === undefined ? null : name + ":" + (v === "" ? '""' : quoteValue(String(v))));
+
+  // severityTerm is the query of severity s exactly (severity:err alone
+  // also keeps crit, alert and emerg).
+  const severityTerm = (s) => "severity:" + severities[s] + (s > 0 ? " -severity:" + severities[s - 1] : "");
+
+  // sdTerm is the query term of a structured-data parameter, when its
+  // SD-ID and name can be written as a field name.
+  const sdTerm = (id, k, v) => (/^[^\s"():]+$/.test(id + k) && !Array.isArray(v) ? fieldTerm("sd." + id + "." + k, v) : null);
+
+  // hexDump is the bytes of b64 as hexdump -C writes them: 16 a line, or 8
+  // where the panel is a phone's width, so that the text column shows.
   function hexDump(b64) {
-    const bin = atob(b64), lines = [];
-    for (let i = 0; i < bin.length; i += 16) {
-      const chunk = bin.slice(i, i + 16);
+    const bin = atob(b64), lines = [], n = matchMedia("(max-width: 640px)").matches ? 8 : 16;
+    for (let i = 0; i < bin.length; i += n) {
+      const chunk = bin.slice(i, i + n);
       const hex = Array.from(chunk, (c) => pad(c.charCodeAt(0).toString(16))).join(" ");
       const ascii = Array.from(chunk, (c) => (c >= " " && c <= "~" ? c : ".")).join("");
-      lines.push(pad(i.toString(16), 8) + "  " + hex.padEnd(48) + "  " + ascii);
+      lines.push(pad(i.toString(16), 8) + "  " + hex.padEnd(3 * n) + " " + ascii);
     }
     return lines.join("\n");
   }
 
+  let detailEvent = null; // the event of the detail panel
+
   async function showDetail(ev) {
     const d = $("detail");
-    kv($("detail-fields"), [["Table", ev.Table], ["ID", ev.ID], ["ReceivedAt", ev.ReceivedAt],
-      ["DeviceReportedTime", ev.DeviceReportedTime], ["Facility", ev.Facility], ["Priority", ev.Priority + " " + severities[ev.Priority & 7]],
-      ["FromHost", ev.FromHost], ["FromHostIP", ev.FromHostIP], ["SysLogTag", ev.SysLogTag], ["ProcessID", ev.ProcessID], ["MsgID", ev.MsgID],
+    detailEvent = ev;
+    kv($("detail-fields"), [["Table", ev.Table], ["ID", ev.ID], ["ReceivedAt", zonedTime(ev.ReceivedAt)],
+      ["DeviceReportedTime", zonedTime(ev.DeviceReportedTime)],
+      ["Facility", ev.Facility + " " + (facilities[ev.Facility] || ""), facilities[ev.Facility] && "facility:" + facilities[ev.Facility]],
+      ["Priority", ev.Priority + " " + severities[ev.Priority & 7], severityTerm(ev.Priority & 7)],
+      ["FromHost", ev.FromHost, fieldTerm("host", ev.FromHost)], ["FromHostIP", ev.FromHostIP, ev.FromHostIP && fieldTerm("ip", ev.FromHostIP)],
+      ["SysLogTag", ev.SysLogTag, fieldTerm("tag", ev.SysLogTag)], ["ProcessID", ev.ProcessID, ev.ProcessID && fieldTerm("pid", ev.ProcessID)],
+      ["MsgID", ev.MsgID, ev.MsgID && fieldTerm("msgid", ev.MsgID)],
       ["InfoUnitID", ev.InfoUnitID], ["Message", ev.Message]]);
     const sd = [];
     if (ev.StructuredData && typeof ev.StructuredData === "object") {
       for (const [id, ps] of Object.entries(ev.StructuredData)) {
-        for (const [k, v] of Object.entries(ps)) sd.push([id + " " + k, Array.isArray(v) ? v.join(", ") : v]);
+        for (const [k, v] of Object.entries(ps)) sd.push([id + " " + k, Array.isArray(v) ? v.join(", ") : v, sdTerm(id, k, v)]);
       }
     } else if (ev.StructuredData) {
       sd.push(["(text)", ev.StructuredData]);
@@ -272,6 +482,7 @@
     $("sd-title").hidden = sd.length === 0;
     $("raw-title").hidden = $("detail-raw").hidden = !ev.RawMessage;
     $("detail-raw").textContent = ev.RawMessage ? hexDump(ev.RawMessage) : "";
+    $("detail-context").href = "/?" + new URLSearchParams({ context: key(ev), scope: "host" }).toString();
     $("detail-rfc5424").value = "";
     $("copied").textContent = "";
     d.hidden = false;
@@ -293,8 +504,26 @@
     $("copied").textContent = "copied";
   });
 
+  // ---- time zone: the switch ----
+  // drawZone names the zone shown and writes every time shown in it.
+  function drawZone() {
+    $("zone").value = zone;
+    $("zone").options[0].textContent = "local (" + (tz || "browser") + ")";
+    $("time-head").textContent = "Time (" + zoneName() + ")";
+    for (const tr of $("results").tBodies[0].rows) tr.cells[0].textContent = showTime(tr.dataset.at);
+    if (buckets.length) drawHistogram();
+    if (!$("detail").hidden && detailEvent) showDetail(detailEvent);
+  }
+  $("zone").addEventListener("change", () => {
+    zone = $("zone").value === "UTC" ? "UTC" : "local";
+    try { localStorage.setItem(zoneKey, zone); } catch (err) { /* kept for this page only */ }
+    $("tz").value = typedZone(); // the next search reads typed times in it
+    drawZone();
+  });
+  drawZone();
+
   // ---- live tail ----
-  let source = null, retry = 1000, lastID = "", held = [];
+  let source = null, retry = 1000, lastID = "", held = [], heldCount = 0;
   const scrolledAway = () => window.scrollY > 40;
 
   function startTail() {
@@ -307,16 +536,7 @@
     source.onopen = () => { retry = 1000; $("live-status").textContent = "live"; };
     source.onmessage = (m) => {
       lastID = m.lastEventId || lastID;
-      const ev = JSON.parse(m.data);
-      if (shown.has(key(ev))) return;
-      shown.add(key(ev));
-      if (scrolledAway()) {
-        held.push(ev);
-        $("new-events").textContent = held.length + " new — show";
-        $("new-events").hidden = false;
-      } else {
-        prepend([ev]);
-      }
+      arrive(JSON.parse(m.data));
     };
     source.addEventListener("failure", (m) => {
       $("live-status").textContent = "error: " + m.data;
@@ -343,17 +563,52 @@
     $("live-status").textContent = "";
   }
 
+  // arrive takes a message of the tail: put at the top, or held behind
+  // the "N new" button while the reader is scrolled down (only the newest
+  // maxRows of them, as only those could be shown). The total and the
+  // histogram follow.
+  function arrive(ev) {
+    if (shown.has(key(ev))) return;
+    shown.add(key(ev));
+    refreshSoon();
+    if (!scrolledAway()) { prepend([ev]); return; }
+    held.push(ev);
+    heldCount++;
+    if (held.length > maxRows) shown.delete(key(held.shift()));
+    $("new-events").textContent = heldCount.toLocaleString() + " new — show";
+    $("new-events").hidden = false;
+  }
+
+  // prepend puts events at the top, newest first, and drops the oldest
+  // rows beyond maxRows.
   function prepend(events) {
     const body = $("results").tBodies[0];
     for (const ev of events) body.insertBefore(row(ev), body.firstChild);
-    while (body.rows.length > maxRows) body.deleteRow(body.rows.length - 1);
+    while (body.rows.length > maxRows) {
+      shown.delete(body.rows[body.rows.length - 1].dataset.key);
+      body.deleteRow(body.rows.length - 1);
+    }
     $("empty").hidden = body.rows.length > 0;
   }
 
+  // flushHeld shows the held messages.
   function flushHeld() {
     prepend(held);
     held = [];
+    heldCount = 0;
     $("new-events").hidden = true;
+  }
+
+  // refreshSoon redraws the histogram and the total two seconds after a
+  // message arrives: at most one request every two seconds, however fast
+  // they come.
+  let refreshTimer = 0;
+  function refreshSoon() {
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = 0;
+      loadHistogram().catch(() => { /* the next message tries again */ });
+    }, 2000);
   }
   $("new-events").addEventListener("click", () => { flushHeld(); window.scrollTo(0, 0); });
   window.addEventListener("scroll", () => { if (!scrolledAway() && held.length) flushHeld(); });
@@ -514,11 +769,72 @@
   qInput.addEventListener("keyup", (e) => { if (e.key === "Enter") pickedByEnter = false; });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape" && !help.hidden) showHelp(false); });
 
+  // ---- keyboard ----
+  // moveRow moves the focus by rows through the results (j: down, k: up);
+  // an open detail panel follows it.
+  function moveRow(by) {
+    const rows = Array.from($("results").tBodies[0].rows);
+    if (!rows.length) return;
+    const i = rows.indexOf(document.activeElement);
+    const next = rows[i < 0 ? 0 : Math.min(Math.max(i + by, 0), rows.length - 1)];
+    next.focus();
+    next.scrollIntoView({ block: "nearest" });
+    if (!$("detail").hidden) next.click();
+  }
+
+  // / puts the caret in the query bar, j and k move through the results
+  // (Escape closes the detail panel, above). A key typed in a field, or
+  // with Ctrl, Alt or Meta, is left alone.
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.altKey || e.metaKey || !e.target.closest || e.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (e.key === "/") { e.preventDefault(); qInput.focus(); qInput.select(); }
+    else if (e.key === "j" || e.key === "k") { e.preventDefault(); moveRow(e.key === "j" ? 1 : -1); }
+  });
+
+  // ---- context ----
+  // /?context=TABLE/ID[&scope=all][&n=N] is the view of the messages
+  // around one, from its host or from all hosts, the message highlighted;
+  // the URL keeps it.
+  const contextOf = params.get("context");
+
+  // loadContext draws the context view: the newer messages, the message,
+  // the older ones, newest first as everywhere.
+  async function loadContext() {
+    const [table, id] = contextOf.split("/");
+    const scope = params.get("scope") === "all" ? "all" : "host";
+    const c = await api("/api/context", { table: table, id: id || "", n: params.get("n") || "20", scope: scope });
+    const events = c.after.slice().reverse().concat([c.event], c.before);
+    const body = $("results").tBodies[0];
+    body.replaceChildren(...events.map(row));
+    shown = new Set(events.map(key));
+    const mine = body.rows[c.after.length];
+    mine.classList.add("context-event");
+    mine.setAttribute("aria-current", "true");
+    drawContextBar(c.event, scope, c.before.length + c.after.length);
+    mine.scrollIntoView({ block: "center" });
+  }
+
+  // drawContextBar says what the context view shows, with links to the
+  // other scope and back to the search.
+  function drawContextBar(ev, scope, n) {
+    const bar = $("context-bar");
+    const other = new URLSearchParams(params);
+    other.set("scope", scope === "all" ? "host" : "all");
+    const link = (text, href) => { const a = el("a", text); a.href = href; return a; };
+    bar.replaceChildren(
+      el("span", n + " messages around the highlighted one, " + (scope === "all" ? "from all hosts" : "from its host " + ev.FromHost) + ". "),
+      link(scope === "all" ? "Only its host" : "All hosts", "/?" + other.toString()), " · ",
+      link("Back to the search", "/"));
+    bar.hidden = false;
+    document.querySelector("main").classList.add("context-view");
+  }
+
   drawChips();
-  Promise.all([
+  const views = contextOf ? [loadContext()] : [
     loadResults().then(() => {
       if (params.get("live") === "1" && tailable) { $("live").checked = true; startTail(); }
     }),
     loadHistogram(), loadFacets(),
-  ]).catch(showError).finally(() => { document.body.dataset.loaded = "true"; });
+  ];
+  Promise.all(views).catch(showError).finally(() => { document.body.dataset.loaded = "true"; });
 })();
