@@ -42,7 +42,7 @@ func (s *Server) requireUser(next http.Handler, api bool) http.Handler {
 				writeError(w, http.StatusUnauthorized, "not logged in: POST /login, or send Authorization: Bearer TOKEN")
 				return
 			}
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			http.Redirect(w, r, loginFor(r), http.StatusSeeOther)
 			return
 		}
 		recheck := func() error { _, err := s.cfg.Sessions.Get(r); return err }
@@ -51,6 +51,17 @@ func (s *Server) requireUser(next http.Handler, api bool) http.Handler {
 		ctx = context.WithValue(ctx, recheckKey, recheck)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// loginFor is where a page request without a session goes: the login
+// form, which returns to the page afterwards. A form posted with an ended
+// session cannot be sent again by a redirect (and /logout is POST only):
+// after the login, the search page.
+func loginFor(r *http.Request) string {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return "/login"
+	}
+	return "/login?next=" + url.QueryEscape(r.URL.RequestURI())
 }
 
 // bearerToken is the token of an "Authorization: Bearer" header.

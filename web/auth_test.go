@@ -60,6 +60,11 @@ func TestLoginRequired(t *testing.T) {
 			t.Errorf("%s: %s to %q", path, res.Status, res.Header.Get("Location"))
 		}
 	}
+	// A form posted after the session ended: the login form, then the
+	// search page (a redirect cannot post it again; GET /logout is 405).
+	if res := ts.post(t, c, "/logout", url.Values{"csrf_token": {"x"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+		t.Errorf("POST /logout without a session: %s to %q", res.Status, res.Header.Get("Location"))
+	}
 	var e apiError
 	ts.getJSON(t, c, "/api/search", http.StatusUnauthorized, &e)
 	res, _ := ts.get(t, c, "/api/search", "Authorization", "Bearer not-a-token")

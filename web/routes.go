@@ -30,6 +30,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/context", api(s.apiContext))
 	mux.Handle("GET /api/values", api(s.apiValues))
 
+	// One's own password.
+	mux.Handle("GET /account", page(s.accountShow))
+	mux.Handle("POST /account/password", form(s.accountPassword))
+
 	// Users, for admins.
 	mux.Handle("GET /admin/users", s.requireUser(s.adminOnly(hf(s.usersShow)), false))
 	mux.Handle("POST /admin/users", admin(s.userAdd))

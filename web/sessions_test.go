@@ -28,6 +28,13 @@ func TestChangesEndSessionsForGood(t *testing.T) {
 				t.Fatalf("reset: %s", res.Status)
 			}
 		}, true},
+		{"bob's own change in the page", func(t *testing.T, ts *testServer, bob *http.Client) {
+			form := url.Values{"current": {"bob-password"}, "password": {"bob-new-password"}, "again": {"bob-new-password"},
+				"csrf_token": {ts.csrfToken(t, bob, "/account")}}
+			if res := ts.post(t, bob, "/account/password", form); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("own change: %s", res.Status)
+			}
+		}, true},
 		{"user passwd", func(t *testing.T, ts *testServer, _ *http.Client) {
 			must(t, ts.users.SetPassword("bob", "bob-new-password"))
 		}, true},

@@ -312,6 +312,19 @@ func TestWebUsersPage(t *testing.T) {
 	if status != 403 {
 		t.Errorf("bob's users page is %d", status)
 	}
+
+	// Bob changes his own password from his name in the header; it ends
+	// his session, and the new one logs him in.
+	form := func(name string) string { return `#account-password input[name="` + name + `"]` }
+	browse(t, ctx, "bob's password", chromedp.Click(`header.top a.name`), chromedp.WaitVisible("#account-password"),
+		chromedp.SendKeys(form("current"), "bob-password"), chromedp.SendKeys(form("password"), "bob-new-password"),
+		chromedp.SendKeys(form("again"), "bob-new-password"), chromedp.Click(`#account-password button`),
+		chromedp.WaitVisible(`input[name="username"]`),
+		chromedp.SendKeys(`input[name="username"]`, "bob"), chromedp.SendKeys(`input[name="password"]`, "bob-new-password"),
+		chromedp.Submit(`input[name="password"]`), loaded)
+	if url := browserValue(t, ctx, "location", chromedp.Location()); strings.Contains(url, "/login") {
+		t.Errorf("bob's new password did not log him in: %s", url)
+	}
 }
 
 // §7 Back and Forward show the form of the view they go to, not what was
