@@ -13,6 +13,14 @@ type Store interface {
 	Write(ctx context.Context, batch []Record) error
 }
 
+// Observer is told of each batch the writer stored. Stored is called from
+// the writer's goroutine after Store.Write succeeded, with records that
+// nobody changes afterwards; it must return at once (hand the batch to
+// another goroutine, or drop it), since the writer waits for it.
+type Observer interface {
+	Stored(batch []Record)
+}
+
 // Backoff between attempts to write to a failing store.
 const (
 	firstBackoff = 100 * time.Millisecond
@@ -30,6 +38,7 @@ func (p *Pipeline) write(batches <-chan []Record) error {
 		if p.cfg.Store == nil {
 			countStored(b)
 			committed(b, nil)
+			p.observe(b)
 			continue
 		}
 		if err := w.writeWithRetry(b); err != nil {
@@ -44,11 +53,19 @@ func (p *Pipeline) write(batches <-chan []Record) error {
 			continue
 		}
 		committed(b, nil)
+		p.observe(b)
 	}
 	if lost > 0 {
 		return fmt.Errorf("%d messages could not be stored", lost)
 	}
 	return nil
+}
+
+// observe tells the Observer, if any, that b is stored.
+func (p *Pipeline) observe(b []Record) {
+	if p.cfg.Observer != nil {
+		p.cfg.Observer.Stored(b)
+	}
 }
 
 // countStored counts each record of a stored batch on its Input.
