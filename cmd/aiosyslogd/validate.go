@@ -49,7 +49,10 @@ func (c *Config) validate() error {
 	if err := c.Web.validate(); err != nil {
 		return err
 	}
-	return validateAddr("metrics", c.Metrics.BindIP, c.Metrics.BindPort)
+	if err := validateAddr("metrics", c.Metrics.BindIP, c.Metrics.BindPort); err != nil {
+		return err
+	}
+	return c.validateAlerts()
 }
 
 // maxMessageSizeLimit bounds tcp.max_message_size: each connection may

@@ -9,6 +9,7 @@ package alert
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,4 +86,19 @@ func FormatDuration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
+}
+
+// ParseDuration reads a window or a repeat: a Go duration ("90s", "5m",
+// "1h30m") or a number of days ("7d").
+func ParseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil && n > 0 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration (90s, 5m, 1h30m, 7d)", s)
+	}
+	return d, nil
 }
