@@ -45,6 +45,9 @@ func (s *server) reloadables() []reloadable {
 	if s.keyPair != nil {
 		r = append(r, s.tlsReloadable())
 	}
+	if s.alerts != nil {
+		r = append(r, s.alerts.reloadable())
+	}
 	return r
 }
 

@@ -161,6 +161,9 @@ func cmp(d, def time.Duration) time.Duration {
 
 // evaluate matches each record of b against each rule.
 func (e *Evaluator) evaluate(b []ingest.Record) {
+	if len(e.rules) == 0 {
+		return
+	}
 	start := time.Now()
 	var out []Transition
 	for i := range b {

@@ -1,6 +1,9 @@
 package alert
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // buckets is how many parts a window's count is kept in: the count a
 // notice reports is exact to 1/buckets of the window.
@@ -61,15 +64,22 @@ func (w *window) over(now int64) bool {
 // window.
 func (w *window) belowAt() int64 { return w.times[w.head] + w.size }
 
-// count is the number of matches within the window that ends at now, to
-// a bucket's width: the bucket the window's start falls in counts whole.
+// count is the number of matches within the window that ends at now.
+// Below the threshold it is exact: every match within the window is among
+// the times kept. At or above it, it is counted in buckets, leaving out the
+// bucket the window's start falls in: exact to a bucket's width, and never
+// below the threshold.
 func (w *window) count(now int64) int64 {
+	if !w.over(now) { // the kept times are in order: find the first within
+		out := sort.Search(w.n, func(i int) bool { return w.times[(w.head+i)%len(w.times)] > now-w.size })
+		return int64(w.n - out)
+	}
 	var n int64
 	first, last := (now-w.size)/w.width, now/w.width
 	for i, b := range w.slots {
-		if b >= first && b <= last {
+		if b > first && b <= last {
 			n += w.counts[i]
 		}
 	}
-	return n
+	return max(n, int64(len(w.times)))
 }

@@ -44,9 +44,7 @@ const queued = 64
 // their rules name. Run does the work.
 type Dispatcher struct {
 	// Events, when set, is where the newest matches of a notice are read.
-	Events alert.History
-	// BaseURL is the web UI's address, for links; "" for none.
-	BaseURL  string
+	Events   alert.History
 	Timeout  time.Duration // of one attempt; 0 = DefaultTimeout
 	Attempts int           // 0 = DefaultAttempts
 	Backoff  time.Duration // before the second attempt, doubling; 0 = DefaultBackoff
@@ -56,6 +54,7 @@ type Dispatcher struct {
 	once      sync.Once
 	notices   chan alert.Notice
 	notifiers atomic.Pointer[map[string]Notifier]
+	baseURL   atomic.Pointer[string]
 	workers   map[string]chan *Message // the Run goroutine's
 	counts    counts
 }
@@ -68,6 +67,10 @@ func (d *Dispatcher) init() {
 // Run runs; what is queued for a notifier goes to the one of that name
 // when it is sent.
 func (d *Dispatcher) SetNotifiers(m map[string]Notifier) { d.notifiers.Store(&m) }
+
+// SetBaseURL sets the web UI's address, for the links of messages; ""
+// for none. It is safe to call while Run runs.
+func (d *Dispatcher) SetBaseURL(u string) { d.baseURL.Store(&u) }
 
 func (d *Dispatcher) notifier(name string) Notifier {
 	if m := d.notifiers.Load(); m != nil {
@@ -159,7 +162,11 @@ func (d *Dispatcher) dispatch(ctx context.Context, wg *sync.WaitGroup, n alert.N
 
 // Message makes n into a message: its newest matches, and its link.
 func (d *Dispatcher) Message(ctx context.Context, n alert.Notice) *Message {
-	m := &Message{Notice: n, Link: Link(d.BaseURL, &n)}
+	var base string
+	if u := d.baseURL.Load(); u != nil {
+		base = *u
+	}
+	m := &Message{Notice: n, Link: Link(base, &n)}
 	if d.Events == nil {
 		return m
 	}
