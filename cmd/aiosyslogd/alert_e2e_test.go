@@ -3,15 +3,24 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // hook is a webhook receiver on 127.0.0.1 that keeps what it is sent.
@@ -262,4 +271,109 @@ notify = ["failing", "hanging"]
 	if received != sent.Load() || stored != received || dropped != 0 {
 		t.Errorf("sent %d, received %d, stored %d, dropped %d: want every message stored", sent.Load(), received, stored, dropped)
 	}
+}
+
+// alert test replays a stored history and prints the firing intervals that
+// the test computes on its own, by counting the window at every time the
+// count can change.
+func TestAlertTestReplaysHistory(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "syslog.db")
+	start := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	times := storeHistory(t, dbPath, start)
+	const threshold, window = 4, time.Minute
+	want := firingIntervals(times, threshold, window)
+	if len(want) < 3 {
+		t.Fatalf("the history fires %d times: make it burstier", len(want))
+	}
+	out, errs, code := runBinary(t, dir, []string{"TZ=UTC"}, "alert", "test", "--db", dbPath, "--query", sshQuery,
+		"--threshold", "4", "--window", "1m", "--since", start.Format(time.RFC3339),
+		"--until", start.Add(3*time.Hour).Format(time.RFC3339))
+	if code != 0 {
+		t.Fatalf("alert test: exit %d\n%s%s", code, out, errs)
+	}
+	var got []string
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 4 && strings.HasPrefix(f[0], "2026-") {
+			got = append(got, f[0]+" "+f[1])
+			if n, _ := strconv.Atoi(f[2]); n < threshold {
+				t.Errorf("line %q: count %d below the threshold", line, n)
+			}
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("alert test printed\n%s\nwant the intervals\n%s", out, strings.Join(want, "\n"))
+	}
+	t.Logf("alert test:\n%s", out)
+	if !strings.Contains(out, fmt.Sprintf("%d firings", len(want))) {
+		t.Errorf("no count of firings in\n%s", out)
+	}
+}
+
+// storeHistory writes two hours of failed logins at random intervals, in
+// bursts, and other messages between them; it returns the times of the
+// failed logins.
+func storeHistory(t *testing.T, path string, start time.Time) []time.Time {
+	t.Helper()
+	store, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	rng := rand.New(rand.NewPCG(19, 2026))
+	var batch []ingest.Record
+	var times []time.Time
+	at := start
+	for at.Before(start.Add(2 * time.Hour)) {
+		gap := time.Duration(rng.IntN(40_000)) * time.Millisecond // a burst
+		if rng.IntN(8) == 0 {
+			gap = time.Duration(rng.IntN(600)) * time.Second // a quiet spell
+		}
+		at = at.Add(gap)
+		msg := syslog.Message{Hostname: "gw", AppName: "sshd", Text: "Failed password for root"}
+		if rng.IntN(3) == 0 {
+			msg.AppName, msg.Text = "cron", "job done"
+		} else {
+			times = append(times, at)
+		}
+		batch = append(batch, ingest.Record{ReceivedAt: at, Message: msg})
+	}
+	if err := store.Write(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	return times
+}
+
+// firingIntervals is when a rule of threshold within window fires and
+// resolves over the matches at times: the count of (p-window, p] is
+// evaluated at every match and every time a match leaves the window.
+func firingIntervals(times []time.Time, threshold int, window time.Duration) []string {
+	var points []time.Time
+	for _, t := range times {
+		points = append(points, t, t.Add(window))
+	}
+	slices.SortFunc(points, time.Time.Compare)
+	var out []string
+	firing := false
+	for _, p := range points {
+		n := 0
+		for _, t := range times {
+			if t.After(p.Add(-window)) && !t.After(p) {
+				n++
+			}
+		}
+		switch {
+		case !firing && n >= threshold:
+			firing = true
+			out = append(out, p.UTC().Format(time.RFC3339Nano))
+		case firing && n < threshold:
+			firing = false
+			out[len(out)-1] += " " + p.UTC().Format(time.RFC3339Nano)
+		}
+	}
+	if firing {
+		out[len(out)-1] += " (still"
+	}
+	return out
 }
