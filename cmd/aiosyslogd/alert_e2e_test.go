@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -376,4 +377,40 @@ func firingIntervals(times []time.Time, threshold int, window time.Duration) []s
 		out[len(out)-1] += " (still"
 	}
 	return out
+}
+
+// check names the line and key of a bad rule, as serve would refuse it.
+func TestAlertCheckNamesTheLine(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "a.toml")
+	text := alertConfig(filepath.Join(dir, "syslog.db"), "http://127.0.0.1:9/", "tag:sshd AND", "")
+	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code := runBinary(t, dir, nil, "--config", cfg, "check", "--no-bind")
+	line := strings.Count(text[:strings.Index(text, "query =")], "\n") + 1
+	want := fmt.Sprintf(`line %d: [[alert]] "ssh brute force": query = "tag:sshd AND": expected a term after AND at column 10`, line)
+	if code != 2 || !strings.Contains(errs, want) {
+		t.Errorf("check: exit %d, %q; want 2 and %q", code, errs, want)
+	}
+}
+
+// A rule added by SIGHUP is evaluated from then on, and its state is in
+// the metrics.
+func TestAlertSIGHUPAddsARule(t *testing.T) {
+	h := newHook(t, 0, false)
+	d := startDaemon(t, func(p string) string { return metricsConfig(p, "", "") })
+	base := d.metricsURL()
+	next := metricsConfig(d.dbPath, "", "") + strings.TrimPrefix(alertConfig(d.dbPath, h.srv.URL, sshQuery, "threshold = 3\nwindow = \"1m\""),
+		testConfig(d.dbPath, "", ""))
+	d.reload(next, "configuration reloaded", 1)
+	d.send(sshBurst(3)...)
+	h.waitState(t, "firing", 1, 15*time.Second)
+	m := d.waitMetric(base, `aiosyslogd_alert_firing{alert="ssh brute force"}`, atLeast(1), 30*time.Second)
+	if n := m[`aiosyslogd_alert_notifications_total{alert="ssh brute force",notifier="hook",result="sent"}`]; n != 1 {
+		t.Errorf("notifications sent = %v, want 1", n)
+	}
+	if n := m[`aiosyslogd_alert_evaluation_seconds_count`]; n < 1 {
+		t.Errorf("evaluations = %v, want at least 1", n)
+	}
 }
