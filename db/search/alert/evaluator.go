@@ -8,6 +8,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
@@ -64,6 +65,7 @@ type Evaluator struct {
 	reload  chan []Rule
 
 	rules []*ruleState // the Run goroutine's
+	qr    query.Record // the record being matched, reused: the Run goroutine's
 	stats evalStats
 
 	mu     sync.Mutex
@@ -168,10 +170,10 @@ func (e *Evaluator) evaluate(b []ingest.Record) {
 	var out []Transition
 	for i := range b {
 		r := &b[i]
-		qr := db.QueryRecord(r)
+		e.qr = db.QueryRecord(r)
 		t := r.ReceivedAt.UnixNano()
 		for _, rs := range e.rules {
-			if t < rs.from || !rs.m.Match(&qr) {
+			if t < rs.from || !rs.m.Match(&e.qr) {
 				continue
 			}
 			out = rs.add(t, out[:0])
