@@ -64,8 +64,9 @@ type Evaluator struct {
 	batches chan []ingest.Record
 	reload  chan []Rule
 
-	rules []*ruleState // the Run goroutine's
-	qr    query.Record // the record being matched, reused: the Run goroutine's
+	rules []*ruleState   // the Run goroutine's
+	qr    query.Record   // the record being matched, reused: the Run goroutine's
+	prep  query.Prepared // what the rules' matchers computed of qr: its tokens, cut once
 	stats evalStats
 
 	mu     sync.Mutex
@@ -171,9 +172,10 @@ func (e *Evaluator) evaluate(b []ingest.Record) {
 	for i := range b {
 		r := &b[i]
 		e.qr = db.QueryRecord(r)
+		e.prep.Reset()
 		t := r.ReceivedAt.UnixNano()
 		for _, rs := range e.rules {
-			if t < rs.from || !rs.m.Match(&e.qr) {
+			if t < rs.from || !rs.m.MatchPrepared(&e.qr, &e.prep) {
 				continue
 			}
 			out = rs.add(t, out[:0])
