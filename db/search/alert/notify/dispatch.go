@@ -36,9 +36,12 @@ const (
 	DefaultDrain = 10 * time.Second
 )
 
-// queued bounds the messages waiting for one notifier, and the notices
-// waiting to be made into messages.
-const queued = 64
+// queued bounds the messages waiting for one notifier; noticesQueued the
+// notices waiting to be made into messages (every rule may fire at once).
+const (
+	queued        = 64
+	noticesQueued = 1024
+)
 
 // Dispatcher sends notices (it is an alert.Sink) through the notifiers
 // their rules name. Run does the work.
@@ -60,7 +63,7 @@ type Dispatcher struct {
 }
 
 func (d *Dispatcher) init() {
-	d.once.Do(func() { d.notices = make(chan alert.Notice, queued) })
+	d.once.Do(func() { d.notices = make(chan alert.Notice, noticesQueued) })
 }
 
 // SetNotifiers replaces the notifiers, by name. It is safe to call while
