@@ -125,7 +125,7 @@ func (e *Evaluator) Run(ctx context.Context, rules []Rule) {
 		e.logger().Error("alert state not read; starting without it", "error", err)
 	}
 	e.apply(ctx, rules, saved)
-	tick := time.NewTicker(cmp(e.Tick, DefaultTick))
+	tick := time.NewTicker(orDefault(e.Tick, DefaultTick))
 	defer tick.Stop()
 	for {
 		select {
@@ -155,7 +155,7 @@ func (e *Evaluator) drain() {
 	}
 }
 
-func cmp(d, def time.Duration) time.Duration {
+func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {
 		return def
 	}
