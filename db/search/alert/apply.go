@@ -51,20 +51,25 @@ func (e *Evaluator) start(now time.Time) {
 }
 
 // fill counts the matches of rs stored within its window before now,
-// oldest first; later ones come through Stored.
+// oldest first; the batches stored after it began come through Stored.
 func (e *Evaluator) fill(ctx context.Context, rs *ruleState, now time.Time) error {
-	rs.from = now.UnixNano()
 	if e.History == nil {
 		return nil
 	}
-	q := search.Query{Expr: rs.rule.Expr, Since: now.Add(-rs.rule.Window), Until: now, Order: search.OldestFirst}
+	// Read before the query: a batch handed over by then was committed
+	// before it, and the query counts it.
+	counted := e.handed.Load()
+	// No Until: what was committed since now, the query counts too.
+	q := search.Query{Expr: rs.rule.Expr, Since: now.Add(-rs.rule.Window), Order: search.OldestFirst}
 	err := e.History.Search(ctx, q, func(ev search.Event) error {
 		rs.w.add(ev.ReceivedAt.UnixNano())
 		return nil
 	})
 	if err != nil {
+		rs.w = newWindow(rs.rule.Window, rs.rule.Threshold)
 		return fmt.Errorf("read the window of alert %q: %w", rs.rule.Name, err)
 	}
+	rs.counted = counted
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
@@ -61,8 +62,9 @@ type Evaluator struct {
 	Logger    *slog.Logger  // nil = slog.Default()
 
 	once    sync.Once
-	batches chan []ingest.Record
+	batches chan stored
 	reload  chan []Rule
+	handed  atomic.Uint64 // the batches Stored was given; the last one's number
 
 	rules []*ruleState   // the Run goroutine's
 	qr    query.Record   // the record being matched, reused: the Run goroutine's
@@ -73,9 +75,16 @@ type Evaluator struct {
 	firing map[string]bool // each rule's, for Stats
 }
 
+// stored is a batch as Stored took it: numbered in the order the writer
+// committed it.
+type stored struct {
+	n       uint64
+	records []ingest.Record
+}
+
 func (e *Evaluator) init() {
 	e.once.Do(func() {
-		e.batches = make(chan []ingest.Record, queuedBatches)
+		e.batches = make(chan stored, queuedBatches)
 		e.reload = make(chan []Rule, 1)
 	})
 }
@@ -85,7 +94,7 @@ func (e *Evaluator) init() {
 func (e *Evaluator) Stored(batch []ingest.Record) {
 	e.init()
 	select {
-	case e.batches <- batch:
+	case e.batches <- stored{n: e.handed.Add(1), records: batch}:
 	default:
 		e.stats.skipped.Add(uint64(len(batch)))
 	}
@@ -162,20 +171,21 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
-// evaluate matches each record of b against each rule.
-func (e *Evaluator) evaluate(b []ingest.Record) {
+// evaluate matches each record of b against each rule that has not
+// counted it from history.
+func (e *Evaluator) evaluate(b stored) {
 	if len(e.rules) == 0 {
 		return
 	}
 	start := time.Now()
 	var out []Transition
-	for i := range b {
-		r := &b[i]
+	for i := range b.records {
+		r := &b.records[i]
 		e.qr = db.QueryRecord(r)
 		e.prep.Reset()
 		t := r.ReceivedAt.UnixNano()
 		for _, rs := range e.rules {
-			if t < rs.from || !rs.m.MatchPrepared(&e.qr, &e.prep) {
+			if b.n <= rs.counted || !rs.m.MatchPrepared(&e.qr, &e.prep) {
 				continue
 			}
 			out = rs.add(t, out[:0])

@@ -231,3 +231,46 @@ func TestReplay(t *testing.T) {
 		t.Errorf("replay:\n got %q\nwant %q", s, want)
 	}
 }
+
+// A rule added while stored batches wait to be evaluated counts each of
+// their matches once: from history or from the batch, never both, never
+// neither.
+func TestEvaluatorNewRuleCountsEachMatchOnce(t *testing.T) {
+	for _, tt := range []struct {
+		threshold int
+		want      int // firing notices
+	}{{3, 1}, {4, 0}} {
+		t.Run(fmt.Sprint("threshold ", tt.threshold), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				h, s := &history{}, &sink{}
+				e := &Evaluator{Sink: s, History: h}
+				ctx, cancel := context.WithCancel(t.Context())
+				done := make(chan struct{})
+				go func() { defer close(done); e.Run(ctx, nil) }()
+				synctest.Wait()
+				b := batch(6) // 3 match; committed, then handed over
+				h.mu.Lock()
+				for _, r := range b {
+					if r.Message.AppName == "sshd" {
+						h.times = append(h.times, r.ReceivedAt)
+					}
+				}
+				h.mu.Unlock()
+				e.Stored(b)
+				e.SetRules([]Rule{testRule(t, func(r *Rule) { r.Threshold = tt.threshold })})
+				time.Sleep(10 * time.Second)
+				cancel()
+				<-done
+				firing := 0
+				for _, n := range s.notices {
+					if n.State == Firing {
+						firing++
+					}
+				}
+				if firing != tt.want {
+					t.Errorf("%d firing notices %q, want %d", firing, s.got(time.Time{}), tt.want)
+				}
+			})
+		})
+	}
+}

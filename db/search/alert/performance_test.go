@@ -75,7 +75,7 @@ func BenchmarkEvaluate(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				e.evaluate(batch)
+				e.evaluate(stored{n: 1, records: batch})
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000/float64(n), "ns/msg/rule")
 		})

@@ -33,9 +33,10 @@ type ruleState struct {
 	firing   bool
 	since    time.Time // when it started firing
 	notified time.Time // the last notice of this firing
-	// from: matches received before it were counted when the window
-	// was read from history, and are not counted again.
-	from int64
+	// counted: the stored batches up to this one (Evaluator.handed) were
+	// committed before the window was read from history, which counted
+	// their matches; they are not counted again.
+	counted uint64
 }
 
 func newRuleState(r Rule) *ruleState {
