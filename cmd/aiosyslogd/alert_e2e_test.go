@@ -52,6 +52,7 @@ type alertPayload struct {
 	Until     time.Time         `json:"until"`
 	Events    []json.RawMessage `json:"events"`
 	Link      string            `json:"link"`
+	Test      bool              `json:"test"`
 }
 
 func newHook(t *testing.T, status int, hang bool) *hook {
@@ -413,4 +414,22 @@ func TestAlertSIGHUPAddsARule(t *testing.T) {
 	if n := m[`aiosyslogd_alert_evaluation_seconds_count`]; n < 1 {
 		t.Errorf("evaluations = %v, want at least 1", n)
 	}
+}
+
+// alert send sends one test notification through the rule's notifier,
+// with the matches of the last window, and says so.
+func TestAlertSendSendsATest(t *testing.T) {
+	h := newHook(t, 0, false)
+	d := startDaemon(t, func(p string) string { return alertConfig(p, h.srv.URL, sshQuery, "threshold = 100") })
+	d.send(sshBurst(2)...)
+	d.waitRows(4, 30*time.Second)
+	out, errs, code := runBinary(t, d.dir, nil, "--config", filepath.Join(d.dir, "test.toml"), "alert", "send", "ssh brute force")
+	if code != 0 || out != "hook: sent\n" {
+		t.Fatalf("alert send: exit %d, %q %q", code, out, errs)
+	}
+	posts := h.posts()
+	if len(posts) != 1 || !posts[0].body.Test || posts[0].body.State != "firing" || posts[0].body.Count != 2 || len(posts[0].body.Events) != 2 {
+		t.Fatalf("posts: %+v", posts)
+	}
+	checkEventsAreSearchJSON(t, d, posts[0].body.Events, 2)
 }

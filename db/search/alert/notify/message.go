@@ -41,6 +41,7 @@ type payload struct {
 	Until     string            `json:"until"`
 	Events    []json.RawMessage `json:"events"`
 	Link      string            `json:"link,omitempty"`
+	Test      bool              `json:"test,omitempty"` // sent by alert send
 }
 
 // timeFormat is how a message's times are written: RFC 3339 in UTC.
@@ -52,7 +53,7 @@ func (m *Message) JSON() ([]byte, error) {
 		Alert: m.Rule.Name, State: m.State, Count: m.Count, Threshold: m.Rule.Threshold,
 		Window: alert.FormatDuration(m.Rule.Window), Query: m.Rule.Query,
 		Since: m.Since.UTC().Format(timeFormat), Until: m.Until.UTC().Format(timeFormat),
-		Events: make([]json.RawMessage, 0, len(m.Events)), Link: m.Link,
+		Events: make([]json.RawMessage, 0, len(m.Events)), Link: m.Link, Test: m.Test,
 	}
 	for _, e := range m.Events {
 		b, err := e.MarshalJSON()
