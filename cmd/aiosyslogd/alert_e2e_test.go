@@ -256,6 +256,7 @@ notify = ["failing", "hanging"]
 `, failing.srv.URL, hanging.srv.URL)
 	})
 	base := d.metricsURL()
+	start := time.Now()
 	sent, stop := d.flood("load", 50000, 100)
 	defer stop()
 	eventually(t, 120*time.Second, func() error {
@@ -264,6 +265,7 @@ notify = ["failing", "hanging"]
 		}
 		return nil
 	})
+	t.Logf("sent 50000 datagrams at %.0f/s", 50000/time.Since(start).Seconds())
 	retried := `aiosyslogd_alert_notifications_total{alert="everything",notifier="%s",result="retried"}`
 	d.waitMetric(base, fmt.Sprintf(retried, "failing"), atLeast(1), 60*time.Second)
 	d.waitMetric(base, fmt.Sprintf(retried, "hanging"), atLeast(1), 60*time.Second)
