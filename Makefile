@@ -73,6 +73,7 @@ bench: build ## drive the real daemon (Go load; loggen over UDP and TCP, and the
 	./bin/aiosyslogd-bench -bin $(BIN) -scenario idle
 	./bin/aiosyslogd-bench -bin $(BIN) -scenario sustained -rate 60000 -duration 60s
 	./bin/aiosyslogd-bench -bin $(BIN) -scenario burst -rate 150000 -count 1000000
+	./bin/aiosyslogd-bench -bin $(BIN) -scenario alerts -rules 50 -rate 20000 -count 1000000
 	@if command -v loggen >/dev/null; then \
 	  ./bin/aiosyslogd-bench -bin $(BIN) -scenario loggen -rate 60000 -duration 60s; \
 	  ./bin/aiosyslogd-bench -bin $(BIN) -scenario loggen-tcp -rate 100000 -duration 30s; \

@@ -251,3 +251,27 @@ func checkTree(t *testing.T, rd *Reader, i int, tree query.Node, want []string) 
 		t.Fatalf("tree %d %s: Count %d, %v; want %d", i, tree, n, err, len(want))
 	}
 }
+
+// What QueryRecord makes of a record before it is stored is what a query
+// reads of the stored row: alerting matches records as they are stored,
+// and must agree with search.
+func TestQueryRecordIsTheStoredRow(t *testing.T) {
+	s, path := openTestStore(t)
+	recs := propertyRecords(t)
+	if err := s.Write(context.Background(), recs); err != nil {
+		t.Fatal(err)
+	}
+	var stored []search.Event
+	q := search.Query{Order: search.OldestFirst}
+	if err := openReader(t, path).Search(context.Background(), q, func(e search.Event) error { stored = append(stored, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != len(recs) {
+		t.Fatalf("stored %d rows of %d records", len(stored), len(recs))
+	}
+	for i := range recs {
+		if got, want := QueryRecord(&recs[i]), stored[i].Record(); got != want {
+			t.Errorf("record %d:\n got %+v\nwant %+v", i, got, want)
+		}
+	}
+}

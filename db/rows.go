@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
@@ -126,4 +127,25 @@ func appendJSONString[T string | []byte](buf []byte, s T) []byte {
 	}
 	buf = append(buf, s[start:]...)
 	return append(buf, '"')
+}
+
+// QueryRecord is what a query reads of r once it is stored (the columns
+// the store's statements and query.Matcher see): FromHost as the store
+// fills it, the sender's address, the structured data as text, and text
+// with each run of invalid UTF-8 replaced, as the columns hold it. A
+// matcher given it answers as a search of the stored row would.
+func QueryRecord(r *search.Row) query.Record {
+	m := &r.Message
+	q := query.Record{
+		Host: validText(fromHost(r)), Tag: validText(m.AppName), PID: validText(m.ProcID),
+		MsgID: validText(m.MsgID), Message: validText(m.Text),
+		Facility: m.Priority.Facility(), Severity: m.Priority.Severity(),
+	}
+	if r.Source.IsValid() {
+		q.IP = r.Source.Addr().Unmap().String()
+	}
+	if len(m.StructuredData) > 0 {
+		q.StructuredData = validText(string(syslog.AppendStructuredData(nil, m.StructuredData)))
+	}
+	return q
 }

@@ -47,8 +47,8 @@ func startDaemon(o options) (*daemon, error) {
 	if o.queueSize > 0 {
 		queue = fmt.Sprintf("queue_size = %d\n", o.queueSize)
 	}
-	cfg := fmt.Sprintf("[server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n%s\n[sqlite]\ndatabase = %q\nbatch_size = %d\nbatch_timeout = 1\n",
-		queue, d.dbPath, o.batchSize)
+	cfg := fmt.Sprintf("[server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n%s\n[sqlite]\ndatabase = %q\nbatch_size = %d\nbatch_timeout = 1\n%s",
+		queue, d.dbPath, o.batchSize, o.extra)
 	cfgPath := filepath.Join(dir, "bench.toml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		return nil, err

@@ -9,11 +9,14 @@
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario loggen -rate 60000 -duration 60s
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario loggen-tcp -rate 100000 -duration 30s
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario compare -rate 100000 -duration 60s
+//	aiosyslogd-bench -bin bin/aiosyslogd -scenario alerts -rules 50 -rate 20000 -count 1000000
 //
 // loggen-tcp sends over TCP (loggen --stream, -senders connections), where
 // back-pressure slows loggen down instead of losing messages. compare
 // offers the same loggen load (UDP) to aiosyslogd and to syslog-ng writing
-// SQLite, and prints both in one table. Every byte goes to 127.0.0.1; every
+// SQLite, and prints both in one table. alerts runs the Go load against a
+// daemon with -rules alert rules and a canary rule notified to a webhook
+// here, and reports the canaries' latency and what evaluation cost. Every byte goes to 127.0.0.1; every
 // loop is bounded by -count or -duration.
 package main
 
@@ -41,6 +44,8 @@ type options struct {
 	// cpuProfile, when set, is where a CPU profile of the daemon goes,
 	// taken over the sending (from serve --pprof).
 	cpuProfile string
+	rules      int    // the alerts scenario's rules
+	extra      string // appended to the daemon's configuration
 }
 
 func main() {
@@ -56,6 +61,7 @@ func main() {
 	flag.IntVar(&o.batchSize, "batch-size", 1000, "the daemon's sqlite.batch_size")
 	flag.IntVar(&o.queueSize, "queue-size", 0, "the daemon's server.queue_size (0 = its default)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the database")
+	flag.IntVar(&o.rules, "rules", 50, "alert rules of the alerts scenario")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the daemon, taken while the load is sent, to this file")
 	flag.Parse()
 	if o.count == 0 {
@@ -94,8 +100,10 @@ func run(scenario string, o options) error {
 		return err
 	case "compare":
 		return runCompare(o)
+	case "alerts":
+		return runAlerts(o)
 	}
-	return fmt.Errorf("unknown scenario %q (want sustained, burst, idle, loggen, loggen-tcp, peer or compare)", scenario)
+	return fmt.Errorf("unknown scenario %q (want sustained, burst, idle, loggen, loggen-tcp, peer, compare or alerts)", scenario)
 }
 
 // runCompare offers the same loggen load to aiosyslogd and to syslog-ng

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -133,6 +134,41 @@ key_file = {{printf "%q" .Web.KeyFile}}
 # X-Forwarded-For names the client, for the limits on failed logins; a
 # request from any other peer is its own client.
 trusted_proxies = [{{range $i, $p := .Web.TrustedProxies}}{{if $i}}, {{end}}{{printf "%q" $p}}{{end}}]
+# The address people open the UI at ("https://logs.example.com"): alert
+# notifications link to their messages there.
+base_url = {{printf "%q" .Web.BaseURL}}
+
+# Alerts (README: Alerts): serve notifies when at least threshold messages
+# matching query arrive within window; SIGHUP reloads them. For example:
+#
+# [[alert]]
+# name = "ssh brute force"              # unique; shown in every notification
+# query = 'tag:sshd "Failed password"'  # the query language, as in search
+# threshold = 10                        # default 1
+# window = "5m"                         # default "1m"
+# repeat = "1h"                         # remind at most this often while firing (default "1h")
+# notify = ["ops", "mail"]
+# notify_resolved = true                # default true
+#
+# [[notifier]]
+# name = "ops"
+# type = "webhook"                      # webhook, email or alertmanager
+# url = "https://chat.example.com/hooks/abc"
+# format = "json"                       # "json" or "slack" (Slack, Mattermost, Rocket.Chat)
+#
+# [[notifier]]
+# name = "mail"
+# type = "email"
+# smtp = "mail.example.com:587"         # STARTTLS when offered; "smtps://host:465" for TLS from the start
+# from = "aiosyslogd@example.com"
+# to = ["ops@example.com"]
+# username = ""
+# password_file = ""                    # mode 0600: secrets are never in this file
+#
+# [[notifier]]
+# name = "am"
+# type = "alertmanager"                 # Prometheus Alertmanager: POST /api/v2/alerts
+# url = "http://127.0.0.1:9093"
 `))
 
 // defaultConfigText is the text of the default configuration file.
@@ -154,6 +190,9 @@ type Config struct {
 	SQLite  SQLiteConfig  `toml:"sqlite"`
 	Metrics MetricsConfig `toml:"metrics"`
 	Web     WebConfig     `toml:"web_server"`
+	// Alerts and Notifiers are the [[alert]] and [[notifier]] tables.
+	Alerts    []AlertConfig    `toml:"alert"`
+	Notifiers []NotifierConfig `toml:"notifier"`
 }
 
 // WebConfig is the [web_server] table: where aiosyslogd web listens, its
@@ -170,6 +209,9 @@ type WebConfig struct {
 	// TrustedProxies are addresses or CIDR networks of reverse proxies
 	// whose X-Forwarded-For header names the client.
 	TrustedProxies []string `toml:"trusted_proxies"`
+	// BaseURL is the address people open the UI at, for the links of
+	// alert notifications; "" for none.
+	BaseURL string `toml:"base_url"`
 }
 
 // ServerConfig is the [server] table: where to listen and what to log.
@@ -369,6 +411,12 @@ func parseConfigFile(path string) (Config, error) {
 			path, keyLine(string(text), key), key.String())
 	}
 	if err := cfg.validate(); err != nil {
+		var ie *itemError
+		if errors.As(err, &ie) {
+			if line := itemKeyLine(string(text), ie.table, ie.index, ie.key); line > 0 {
+				return Config{}, fmt.Errorf("config %s: line %d: %w", path, line, err)
+			}
+		}
 		var ke *keyError
 		if errors.As(err, &ke) {
 			if line := keyLine(string(text), strings.Split(ke.key, ".")); line > 0 {
@@ -403,6 +451,28 @@ func keyLine(text string, key toml.Key) int {
 	return 0
 }
 
+// itemKeyLine finds the line where key is assigned in the index-th
+// [[table]], or where that table opens; 0 when not found.
+func itemKeyLine(text, table string, index int, key string) int {
+	header := regexp.MustCompile(`^\s*\[\[\s*` + regexp.QuoteMeta(table) + `\s*\]\]`)
+	assign := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(key) + `"?\s*=`)
+	seen, opened := -1, 0
+	for i, line := range strings.Split(text, "\n") {
+		switch {
+		case header.MatchString(line):
+			seen++
+			if seen == index {
+				opened = i + 1
+			}
+		case seen == index && tableLine.MatchString(line):
+			return opened // the next table: key left out
+		case seen == index && assign.MatchString(line):
+			return i + 1
+		}
+	}
+	return opened
+}
+
 // validate checks [web_server]; the first key at fault is named.
 func (w *WebConfig) validate() error {
 	if err := validateAddr("web_server", w.BindIP, w.BindPort); err != nil {
@@ -415,6 +485,11 @@ func (w *WebConfig) validate() error {
 		return invalid("web_server.key_file", " is set without cert_file: set both for HTTPS, or neither")
 	case w.CertFile != "" && w.KeyFile == "":
 		return invalid("web_server.cert_file", " is set without key_file: set both for HTTPS, or neither")
+	}
+	if w.BaseURL != "" {
+		if u, err := url.Parse(w.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return invalid("web_server.base_url", " = %q: want the page's address, http(s)://host[:port][/path]", w.BaseURL)
+		}
 	}
 	_, err := w.Proxies()
 	return err

@@ -7,6 +7,7 @@
 //	aiosyslogd user …           manage the web UI's users
 //	aiosyslogd web              the browser UI and HTTP API
 //	aiosyslogd check            check the configuration without starting
+//	aiosyslogd alert test|send  try an alert rule: replay it, or send a test notification
 package main
 
 import (
@@ -44,6 +45,7 @@ func newApp() *cli.App {
 			userCommand(),
 			webCommand(),
 			checkCommand(),
+			alertCommand(),
 			completionCommand(),
 		},
 		HideHelpCommand: true,

@@ -45,6 +45,9 @@ func (s *server) reloadables() []reloadable {
 	if s.keyPair != nil {
 		r = append(r, s.tlsReloadable())
 	}
+	if s.alerts != nil {
+		r = append(r, s.alerts.reloadable())
+	}
 	return r
 }
 
@@ -144,6 +147,15 @@ func configChanges(old, next *Config) []configChange {
 	for i := range ov.NumField() {
 		table := ov.Type().Field(i).Tag.Get("toml")
 		ot, nt := ov.Field(i), nv.Field(i)
+		if ot.Kind() != reflect.Struct { // [[alert]], [[notifier]]: one key each
+			if !reflect.DeepEqual(ot.Interface(), nt.Interface()) {
+				i, was := i, reflect.ValueOf(ot.Interface())
+				changes = append(changes, configChange{key: table,
+					old: fmt.Sprintf("%d tables", ot.Len()), new: fmt.Sprintf("%d tables", nt.Len()),
+					undo: func(cfg *Config) { reflect.ValueOf(cfg).Elem().Field(i).Set(was) }})
+			}
+			continue
+		}
 		for j := range ot.NumField() {
 			of, nf := ot.Field(j), nt.Field(j)
 			if reflect.DeepEqual(of.Interface(), nf.Interface()) {

@@ -82,6 +82,7 @@ type server struct {
 	keyPair   *receive.KeyPair // the TLS certificate; nil unless tls.enabled
 	metrics   net.Listener     // nil unless metrics.enabled
 	health    health
+	alerts    *alerting
 }
 
 // start opens the store, starts the pipeline and binds every listener.
@@ -91,10 +92,17 @@ func (s *server) start(ctx context.Context) error {
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
 	s.store = store
-	s.p = ingest.New(pipelineConfig(&s.cfg, store, s.logger))
+	if s.alerts, err = startAlerting(&s.cfg, s.logger); err != nil {
+		closeStore(store, s.logger)
+		return cli.Exit("aiosyslogd: "+err.Error(), 1)
+	}
+	pc := pipelineConfig(&s.cfg, store, s.logger)
+	pc.Observer = s.alerts.eval
+	s.p = ingest.New(pc)
 	s.health.p = s.p
 	if err := s.bind(); err != nil {
 		s.p.Close()
+		s.alerts.stop()
 		closeStore(store, s.logger)
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
@@ -146,7 +154,9 @@ func (s *server) run(ctx context.Context, hups <-chan struct{}) error {
 	}()
 	runReceivers(ctx, s.receivers, s.logger)
 	<-reloading
-	if err := s.p.Close(); err != nil {
+	err := s.p.Close()
+	s.alerts.stop() // after the pipeline: its last batches are evaluated
+	if err != nil {
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
 	return nil
@@ -168,6 +178,7 @@ func (s *server) serveMetrics() (stop func()) {
 	}
 	reg := metrics.NewRegistry()
 	reg.MustRegister(&metrics.PipelineCollector{Pipeline: s.p, Database: s.databasePath()})
+	reg.MustRegister(&metrics.AlertCollector{Evaluator: s.alerts.eval, Dispatcher: s.alerts.disp})
 	srv := &metrics.Server{Registry: reg, Ready: s.health.ready, Logger: s.logger}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

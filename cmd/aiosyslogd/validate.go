@@ -41,7 +41,10 @@ func (c *Config) validate() error {
 	if err := c.Web.validate(); err != nil {
 		return err
 	}
-	return validateAddr("metrics", c.Metrics.BindIP, c.Metrics.BindPort)
+	if err := validateAddr("metrics", c.Metrics.BindIP, c.Metrics.BindPort); err != nil {
+		return err
+	}
+	return c.validateAlerts()
 }
 
 // validateStreams checks [tcp], [tls] and [relp].

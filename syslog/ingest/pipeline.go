@@ -41,6 +41,10 @@ type Config struct {
 	Logger       *slog.Logger  // the pipeline's own log; nil = slog.Default()
 	// Dump, when set, receives every message as an RFC 5424 line.
 	Dump io.Writer
+	// Observer, when set, is told of every batch once it is stored (or,
+	// without a Store, handled): alerting watches the stream there,
+	// beside the pipeline rather than in it.
+	Observer Observer
 	// StatsInterval is how often the counters are logged while traffic
 	// flows; 0 = DefaultStatsInterval.
 	StatsInterval time.Duration

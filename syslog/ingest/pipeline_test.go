@@ -465,3 +465,38 @@ func TestStreamInputLogsConnectionCounters(t *testing.T) {
 		t.Errorf("tcp stats = %+v", ts)
 	}
 }
+
+// observed keeps the texts of the batches an Observer is told of.
+type observed struct {
+	mu    sync.Mutex
+	texts []string
+}
+
+func (o *observed) Stored(b []search.Row) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, r := range b {
+		o.texts = append(o.texts, r.Message.Text)
+	}
+}
+
+func (o *observed) get() []string { o.mu.Lock(); defer o.mu.Unlock(); return slices.Clone(o.texts) }
+
+// The Observer hears of a batch once it is stored, never before: a failing
+// store's batch is observed once, after the write that succeeds.
+func TestObserverIsToldOfStoredBatches(t *testing.T) {
+	store := &memStore{}
+	store.fail.Store(1)
+	obs := &observed{}
+	p := ingest.New(ingest.Config{Store: store, Observer: obs, BatchSize: 2, BatchTimeout: time.Hour})
+	in := p.Input("udp")
+	in.Offer(msg("one"))
+	in.Offer(msg("two"))
+	in.Offer(msg("three"))
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := obs.get(), store.texts(); !slices.Equal(got, want) || len(got) != 3 {
+		t.Errorf("observed %q, stored %q: want the three stored, each once", got, want)
+	}
+}

@@ -15,6 +15,14 @@ type Store interface {
 	Write(ctx context.Context, batch []search.Row) error
 }
 
+// Observer is told of each batch the writer stored. Stored is called from
+// the writer's goroutine after Store.Write succeeded, with records that
+// nobody changes afterwards; it must return at once (hand the batch to
+// another goroutine, or drop it), since the writer waits for it.
+type Observer interface {
+	Stored(batch []search.Row)
+}
+
 // Backoff between attempts to write to a failing store.
 const (
 	firstBackoff = 100 * time.Millisecond
@@ -32,6 +40,7 @@ func (p *Pipeline) write(batches <-chan []record) error {
 		if p.cfg.Store == nil {
 			countStored(b)
 			committed(b, nil)
+			p.observe(b)
 			continue
 		}
 		if err := w.writeWithRetry(b); err != nil {
@@ -46,11 +55,26 @@ func (p *Pipeline) write(batches <-chan []record) error {
 			continue
 		}
 		committed(b, nil)
+		p.observe(b)
 	}
 	if lost > 0 {
 		return fmt.Errorf("%d messages could not be stored", lost)
 	}
 	return nil
+}
+
+// observe tells the Observer, if any, that b is stored: its rows, in a
+// slice of their own that nobody changes afterwards (the writer's is
+// reused).
+func (p *Pipeline) observe(b []record) {
+	if p.cfg.Observer == nil {
+		return
+	}
+	rows := make([]search.Row, len(b))
+	for i := range b {
+		rows[i] = b[i].Row
+	}
+	p.cfg.Observer.Stored(rows)
 }
 
 // countStored counts each record of a stored batch on its Input.

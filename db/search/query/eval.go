@@ -47,6 +47,26 @@ func (m *Matcher) Match(r *Record) bool {
 	return ok
 }
 
+// Prepared holds what matching has computed of one record (its text cut
+// into tokens, its structured data parsed), so that many matchers reading
+// the same record do that work once. The zero value is ready for a first
+// record; Reset it before each next one. It is not safe for concurrent
+// use.
+type Prepared struct{ st state }
+
+// Reset forgets the record matched so far: call it before the next one.
+func (p *Prepared) Reset() { p.st.reset() }
+
+// MatchPrepared is Match for a record that several matchers read in turn:
+// what one computes of r, p keeps for the next. r must be the record p was
+// last Reset for.
+func (m *Matcher) MatchPrepared(r *Record, p *Prepared) bool {
+	if m.root == nil {
+		return true
+	}
+	return m.root.match(r, &p.st)
+}
+
 // matcher is one compiled node; st holds what was computed of r so far
 // (nil when no node needs it).
 type matcher interface {

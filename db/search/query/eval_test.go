@@ -167,3 +167,21 @@ func BenchmarkMatch(b *testing.B) {
 		}
 	}
 }
+
+// Matchers that share a Prepared record answer as each would alone, in
+// whatever order they read it.
+func TestMatchPreparedAgreesWithMatch(t *testing.T) {
+	var ms []*query.Matcher
+	for _, tt := range evalCases {
+		ms = append(ms, query.Compile(tt.n))
+	}
+	var p query.Prepared
+	for _, tt := range evalCases {
+		p.Reset()
+		for i, m := range ms {
+			if got, want := m.MatchPrepared(tt.r, &p), m.Match(tt.r); got != want {
+				t.Errorf("record of %q, matcher of %q: MatchPrepared = %v, Match = %v", tt.name, evalCases[i].name, got, want)
+			}
+		}
+	}
+}

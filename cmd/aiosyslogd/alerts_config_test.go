@@ -1,0 +1,88 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const alertsOK = `
+[[notifier]]
+name = "ops"
+type = "webhook"
+url = "http://127.0.0.1:9/hook"
+
+[[alert]]
+name = "ssh"
+query = 'tag:sshd "Failed password"'
+threshold = 10
+window = "5m"
+notify = ["ops"]
+`
+
+// Each mistake in [[alert]] and [[notifier]] is named with its line and
+// key, as check, serve and a reload report it.
+func TestAlertConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	open := filepath.Join(dir, "open.secret")
+	os.WriteFile(open, []byte("pw"), 0o644)
+	tests := []struct {
+		name, text, want string
+	}{
+		{"bad query", alertsOK + "\n[[alert]]\nname = \"x\"\nquery = 'host:a AND'\n",
+			`line 16: [[alert]] "x": query = "host:a AND": expected a term after AND at column 8`},
+		{"unknown notifier", alertsOK + "\n[[alert]]\nname = \"x\"\nquery = 'a'\nnotify = [\"pager\"]\n",
+			`line 17: [[alert]] "x": notify: no [[notifier]] is named "pager"`},
+		{"bad window", strings.Replace(alertsOK, `"5m"`, `"5 minutes"`, 1),
+			`line 11: [[alert]] "ssh": window: "5 minutes" is not a duration`},
+		{"bad repeat", alertsOK + "repeat = \"0s\"\n", `line 13: [[alert]] "ssh": repeat = 0s: want at least 1s`},
+		{"threshold 0", strings.Replace(alertsOK, "threshold = 10", "threshold = 0", 1),
+			`line 10: [[alert]] "ssh": threshold = 0: want 1 to 100000`},
+		{"duplicate alert", alertsOK + "\n[[alert]]\nname = \"ssh\"\nquery = 'a'\n",
+			`line 15: [[alert]] "ssh": name is used by another [[alert]]`},
+		{"no name", alertsOK + "\n[[alert]]\nquery = 'a'\n", `line 14: [[alert]] #2: name is missing`},
+		{"duplicate notifier", alertsOK + "\n[[notifier]]\nname = \"ops\"\ntype = \"webhook\"\nurl = \"http://x\"\n",
+			`line 15: [[notifier]] "ops": name is used by another [[notifier]]`},
+		{"bad type", alertsOK + "\n[[notifier]]\nname = \"sms\"\ntype = \"sms\"\n",
+			`line 16: [[notifier]] "sms": type = "sms": want "webhook", "email" or "alertmanager"`},
+		{"bad format", strings.Replace(alertsOK, `url = "http://127.0.0.1:9/hook"`, "url = \"http://x\"\nformat = \"teams\"", 1),
+			`line 6: [[notifier]] "ops": format = "teams": want "json" or "slack"`},
+		{"password file others may read", alertsOK + "\n[[notifier]]\nname = \"mail\"\ntype = \"email\"\nsmtp = \"127.0.0.1:25\"\nfrom = \"a@b\"\nto = [\"c@d\"]\npassword_file = \"" + open + "\"\n",
+			`[[notifier]] "mail": password_file = "` + open + `": mode 0644 lets others read the secret; chmod 600`},
+		{"bad base_url", "[web_server]\nbase_url = \"logs.example.com\"\n", `line 2: web_server.base_url = "logs.example.com": want the page's address`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, "a.toml")
+			if err := os.WriteFile(path, []byte(tt.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := parseConfigFile(path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v\nwant it to contain %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestAlertConfigDefaults(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.toml")
+	os.WriteFile(path, []byte(alertsOK+"\n[[alert]]\nname = \"any\"\nquery = ''\nnotify_resolved = false\n"), 0o644)
+	cfg, err := parseConfigFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := cfg.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rules[1]
+	if r.Threshold != 1 || r.Window != time.Minute || r.Repeat != time.Hour || r.NotifyResolved || r.Expr != nil {
+		t.Errorf("defaults: %+v", r)
+	}
+	if r := rules[0]; r.Threshold != 10 || r.Window != 5*time.Minute || !r.NotifyResolved {
+		t.Errorf("rule: %+v", r)
+	}
+}
