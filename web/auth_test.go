@@ -10,30 +10,14 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 	"github.com/aiosyslogd/aiosyslogd/web/session"
 )
 
-// syncLog lets a test read a log that handlers write from many
-// goroutines.
-type syncLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncLog) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncLog) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncLog is output a test reads while it is written.
+type syncLog = testwait.Log
 
 func newLocalListener(t *testing.T) net.Listener {
 	t.Helper()

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite"
+
+	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 )
 
 // binPath is the aiosyslogd binary built once for the end-to-end tests.
@@ -237,24 +239,8 @@ func cleanEnv() []string {
 	return env
 }
 
-// syncBuilder is a strings.Builder that a process may write while the test
-// reads it.
-type syncBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuilder) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuilder) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuilder is output a test reads while it is written.
+type syncBuilder = testwait.Log
 
 type writerFunc func(p []byte)
 

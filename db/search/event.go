@@ -92,11 +92,12 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	if e.StructuredData != "" {
 		j.StructuredData = StructuredDataJSON(e.StructuredData)
 	}
-	return marshalNoEscape(j)
+	return MarshalUnescaped(j)
 }
 
-// marshalNoEscape is json.Marshal without escaping <, > and &.
-func marshalNoEscape(v any) ([]byte, error) {
+// MarshalUnescaped is json.Marshal without escaping <, > and &: the JSON
+// that search -o json prints, and the notifications of alerts.
+func MarshalUnescaped(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -133,7 +134,7 @@ func StructuredDataJSON(s string) json.RawMessage {
 			if len(p.values) == 1 {
 				b.Write(jsonString(p.values[0]))
 			} else {
-				v, _ := marshalNoEscape(p.values)
+				v, _ := MarshalUnescaped(p.values)
 				b.Write(v)
 			}
 		}
@@ -178,7 +179,7 @@ func mergeElements(sd []syslog.SDElement) []sdElement {
 
 // jsonString is s as a JSON string, with <, > and & as they are.
 func jsonString(s string) []byte {
-	b, _ := marshalNoEscape(s) // a string always encodes
+	b, _ := MarshalUnescaped(s) // a string always encodes
 	return b
 }
 

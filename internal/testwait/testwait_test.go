@@ -42,3 +42,21 @@ func TestEventuallyFailsWithTheLastError(t *testing.T) {
 		t.Errorf("Eventually reported %q", f.msg)
 	}
 }
+
+func TestLogIsReadWhileWritten(t *testing.T) {
+	var l Log
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 100 {
+			fmt.Fprintf(&l, "line %d\n", i)
+		}
+	}()
+	Eventually(t, 10*time.Second, func() error {
+		if n := strings.Count(l.String(), "\n"); n != 100 {
+			return fmt.Errorf("%d lines", n)
+		}
+		return nil
+	})
+	<-done
+}

@@ -297,22 +297,8 @@ func TestPipelineLogsCountersPerTransport(t *testing.T) {
 	}
 }
 
-type syncWriter struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
+// syncWriter is output a test reads while it is written.
+type syncWriter = testwait.Log
 
 // committedLog collects the results handed to Received.Committed.
 type committedLog struct {

@@ -1,37 +1,24 @@
 package receive_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
 
 // logBuffer is a receiver's log that the test reads while it is written.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+type logBuffer = testwait.Log
 
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) count(msg string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Count(l.b.String(), "msg="+msg)
-}
+// logCount is how many lines of l have the message msg.
+func logCount(l *logBuffer, msg string) int { return strings.Count(l.String(), "msg="+msg) }
 
 // A flood of peers that break the protocol — garbage for RELP, for a PROXY
 // header, for a TLS handshake, frames over the size limit — is counted
@@ -89,12 +76,12 @@ func TestProtocolErrorsDoNotFloodTheLog(t *testing.T) {
 				}
 				return nil
 			})
-			if n := logs.count(tt.msg); n != 1 {
+			if n := logCount(&logs, tt.msg); n != 1 {
 				t.Errorf("%d lines %s for %d peers, want 1 until the interval ends", n, tt.msg, peers)
 			}
 			s.stop()
-			if n := logs.count(tt.msg); n != 2 || !strings.Contains(logs.b.String(), fmt.Sprintf("more_like_this=%d", peers-1)) {
-				t.Errorf("after the stop %d lines %s, want 2, the second with more_like_this=%d:\n%s", n, tt.msg, peers-1, logs.b.String())
+			if n := logCount(&logs, tt.msg); n != 2 || !strings.Contains(logs.String(), fmt.Sprintf("more_like_this=%d", peers-1)) {
+				t.Errorf("after the stop %d lines %s, want 2, the second with more_like_this=%d:\n%s", n, tt.msg, peers-1, logs.String())
 			}
 		})
 	}

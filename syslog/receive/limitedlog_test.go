@@ -1,30 +1,17 @@
 package receive
 
 import (
-	"bytes"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 )
 
-// lockedBuffer is a log's output that the test reads while it is written.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+// lockedBuffer is output a test reads while it is written.
+type lockedBuffer = testwait.Log
 
 // A flood logs its first line at once and, at the interval's end, one
 // line with how many were left out; the next interval starts afresh.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
 )
 
@@ -50,7 +51,7 @@ func (a *Alertmanager) Send(ctx context.Context, m *Message) error {
 		StartsAt: m.Since.UTC().Format(time.RFC3339Nano), EndsAt: ends.UTC().Format(time.RFC3339Nano),
 		GeneratorURL: m.Link,
 	}
-	body, err := marshal([]amAlert{al})
+	body, err := search.MarshalUnescaped([]amAlert{al})
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@
 package notify
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -62,18 +61,7 @@ func (m *Message) JSON() ([]byte, error) {
 		}
 		p.Events = append(p.Events, b)
 	}
-	return marshal(p)
-}
-
-// marshal is json.Marshal without escaping <, > and &, as search -o json.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	return search.MarshalUnescaped(p)
 }
 
 // Summary is one line that says what m is about.

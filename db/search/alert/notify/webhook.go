@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
 // Webhook POSTs each message as JSON to URL: ours (Message.JSON), or with
@@ -34,7 +36,7 @@ func (w *Webhook) body(m *Message) ([]byte, error) {
 	if m.Link != "" {
 		text += "\n" + m.Link
 	}
-	return marshal(map[string]string{"text": text})
+	return search.MarshalUnescaped(map[string]string{"text": text})
 }
 
 // postJSON posts body to url; an answer other than 2xx is an error that
