@@ -29,28 +29,35 @@ func (p *Pipeline) write(batches <-chan []record) error {
 	w := writer{p: p}
 	var lost uint64
 	for b := range batches {
-		if p.cfg.Store == nil {
-			countStored(b)
-			committed(b, nil)
-			continue
-		}
-		if err := w.writeWithRetry(b); err != nil {
-			lost += uint64(len(b))
-			for i := range b {
-				if in := b[i].in; in != nil {
-					in.lost.Add(1)
-				}
-			}
-			p.logger().Error("giving up on a batch after shutdown", "messages", len(b), "error", err)
-			committed(b, fmt.Errorf("not stored: %w", err))
-			continue
-		}
-		committed(b, nil)
+		p.writeBatch(&w, b, &lost)
+		p.release(b)
 	}
 	if lost > 0 {
 		return fmt.Errorf("%d messages could not be stored", lost)
 	}
 	return nil
+}
+
+// writeBatch stores b (or, with no Store, counts it), and tells its
+// senders; it adds to lost what it had to give up.
+func (p *Pipeline) writeBatch(w *writer, b []record, lost *uint64) {
+	if p.cfg.Store == nil {
+		countStored(b)
+		committed(b, nil)
+		return
+	}
+	if err := w.writeWithRetry(b); err != nil {
+		*lost += uint64(len(b))
+		for i := range b {
+			if in := b[i].in; in != nil {
+				in.lost.Add(1)
+			}
+		}
+		p.logger().Error("giving up on a batch after shutdown", "messages", len(b), "error", err)
+		committed(b, fmt.Errorf("not stored: %w", err))
+		return
+	}
+	committed(b, nil)
 }
 
 // countStored counts each record of a stored batch on its Input.
@@ -70,6 +77,15 @@ func committed(b []record, err error) {
 			f(err)
 		}
 	}
+}
+
+// release gives the bytes of b, stored or given up, back to the budget.
+func (p *Pipeline) release(b []record) {
+	var n int64
+	for i := range b {
+		n += b[i].size
+	}
+	p.bytes.release(n)
 }
 
 // writer is the state of the writing goroutine: whether the store is
