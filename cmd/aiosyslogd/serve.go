@@ -50,7 +50,7 @@ func runServe(c *cli.Context) error {
 		return cli.Exit("aiosyslogd: "+err.Error(), 2)
 	}
 	logger, level := newLogger(os.Stderr, &cfg)
-	limitMemory()
+	limitMemory(&cfg)
 	logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "enabled", cfg.SQLite.Enabled)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -231,6 +231,7 @@ func pipelineConfig(cfg *Config, store *db.Store, logger *slog.Logger) ingest.Co
 		BatchSize:    cfg.SQLite.BatchSize,
 		BatchTimeout: cfg.BatchTimeout(),
 		QueueSize:    cfg.Server.QueueSize,
+		QueueBytes:   int64(cfg.Server.QueueMaxMB) << 20,
 		Parser:       cfg.Parser(),
 		Logger:       logger,
 	}
@@ -266,15 +267,25 @@ func runReceivers(ctx context.Context, receivers []receiver, logger *slog.Logger
 	wg.Wait()
 }
 
-// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets one.
-// A burst that fills the queue (queue_size messages) is live memory; without
-// a limit the garbage collector lets the heap grow to twice that.
+// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets one
+// or queue_max_mb asks for more. A burst that fills the queue is live
+// memory; without a limit the garbage collector lets the heap grow to twice
+// that.
 const defaultMemoryLimit = 400 << 20
 
-func limitMemory() {
+// memoryBesideQueue is the heap's room for what is not a queued message.
+const memoryBesideQueue = 144 << 20
+
+func limitMemory(cfg *Config) {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(defaultMemoryLimit)
+		debug.SetMemoryLimit(memoryLimit(cfg))
 	}
+}
+
+// memoryLimit is the heap's soft limit for cfg: queue_max_mb of messages and
+// the rest, defaultMemoryLimit at least.
+func memoryLimit(cfg *Config) int64 {
+	return max(defaultMemoryLimit, int64(cfg.Server.QueueMaxMB)<<20+memoryBesideQueue)
 }
 
 // serveFlags is what serve's flags say, by flag or environment, read once
