@@ -83,7 +83,7 @@ func (b *batcher) add(it item) {
 	}
 	rec := record{Row: r, in: it.in, committed: it.committed}
 	rec.size = recordSize(&rec, len(it.data))
-	b.p.bytes.adjust(rec.size - it.size)
+	b.p.bytes.adjust(rec.size - it.size())
 	b.pendingBytes += rec.size
 	b.pending = append(b.pending, rec)
 	b.awaited = b.awaited || it.committed != nil

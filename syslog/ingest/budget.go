@@ -17,7 +17,12 @@ import (
 // holds for everything received but not stored, not for the queue alone.
 //
 // One message is always let in when nothing is held, however large, so
-// that a message larger than the limit does not wait for ever.
+// that a message larger than the limit does not wait for ever. Parsing
+// changes a message's charge without waiting: a record's header is larger
+// than a queue slot (by 160 bytes, for the few thousand records of the
+// batches in hand), a malformed message's raw bytes are kept beside its
+// parsed text, structured data takes more than its text. The bytes held may
+// pass the limit by that much until stores release them.
 type budget struct {
 	max  int64 // bytes; 0 = no limit
 	used atomic.Int64
@@ -102,8 +107,14 @@ var (
 	sizeofParam    = int64(unsafe.Sizeof(syslog.SDParam{}))
 )
 
-// itemSize is what a queued message is charged: its buffer and its item.
-func itemSize(data []byte) int64 { return int64(cap(data)) + itemOverhead }
+// size is what a queued message is charged: its buffer and its queue slot.
+// It is computed, not kept, so that the slots, allocated for the whole
+// queue at start, stay small.
+func (it *item) size() int64 { return int64(cap(it.data)) + itemOverhead }
+
+// QueueSlotBytes is what each of Config.QueueSize's slots takes from the
+// start, whether it holds a message or not.
+const QueueSlotBytes = int(unsafe.Sizeof(item{}))
 
 // recordSize is what a parsed message is charged: the parser's copy of the
 // n bytes it parsed (every header field and the text are parts of it), its

@@ -35,7 +35,6 @@ type item struct {
 	at        int64
 	in        *Input
 	committed func(error)
-	size      int64 // what it is charged in the pipeline's byte budget
 }
 
 // Input is one transport's way into a Pipeline, with that transport's
@@ -98,12 +97,12 @@ func (in *Input) Name() string { return in.name }
 func (in *Input) Offer(r Received) bool {
 	in.received.Add(1)
 	it := in.item(r)
-	if in.p.bytes.tryTake(it.size) {
+	if in.p.bytes.tryTake(it.size()) {
 		select {
 		case in.p.queue <- it:
 			return true
 		default:
-			in.p.bytes.release(it.size)
+			in.p.bytes.release(it.size())
 		}
 	}
 	in.dropped.Add(1)
@@ -118,9 +117,9 @@ func (in *Input) Offer(r Received) bool {
 func (in *Input) Submit(ctx context.Context, r Received) error {
 	in.received.Add(1)
 	it := in.item(r)
-	if err := in.p.bytes.take(ctx, it.size); err != nil {
+	if err := in.p.bytes.take(ctx, it.size()); err != nil {
 		in.dropped.Add(1)
-		return fmt.Errorf("queue %s message: wait for %d bytes of room: %w", in.name, it.size, err)
+		return fmt.Errorf("queue %s message: wait for %d bytes of room: %w", in.name, it.size(), err)
 	}
 	select {
 	case in.p.queue <- it: // the common case, without looking at ctx
@@ -131,13 +130,12 @@ func (in *Input) Submit(ctx context.Context, r Received) error {
 	case in.p.queue <- it:
 		return nil
 	case <-ctx.Done():
-		in.p.bytes.release(it.size)
+		in.p.bytes.release(it.size())
 		in.dropped.Add(1)
 		return fmt.Errorf("queue %s message: %w", in.name, context.Cause(ctx))
 	}
 }
 
 func (in *Input) item(r Received) item {
-	return item{data: r.Data, from: r.From, at: r.At.UnixNano(), in: in, committed: r.Committed,
-		size: itemSize(r.Data)}
+	return item{data: r.Data, from: r.From, at: r.At.UnixNano(), in: in, committed: r.Committed}
 }
