@@ -6,12 +6,16 @@
 package receive
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"time"
+
+	"golang.org/x/net/ipv4"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
@@ -25,8 +29,8 @@ const (
 )
 
 // UDP receives syslog datagrams (RFC 5426): one message per datagram. One
-// goroutine reads the socket and offers each datagram to Input, never
-// waiting: when the pipeline's queue is full, the datagram is counted as
+// goroutine reads the socket, up to readBatch datagrams per system call,
+// and offers each datagram to Input, never waiting: when the pipeline's queue is full, the datagram is counted as
 // dropped and reading goes on.
 //
 // Set the fields before calling Listen or Serve; do not change them
@@ -88,10 +92,10 @@ func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
 		conn.SetReadDeadline(time.Now().Add(drainIdle)) // wake the reader: it drains, then stops
 	})
 	defer stop()
-	buf := make([]byte, MaxDatagram+1)
+	r := newBatchReader(conn)
 	var drainUntil time.Time
 	for {
-		n, from, err := conn.ReadFromUDPAddrPort(buf)
+		n, err := r.read()
 		if err != nil {
 			// After ctx ends, the deadline set above ends the drain.
 			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
@@ -101,7 +105,10 @@ func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
 			time.Sleep(10 * time.Millisecond) // not a busy loop on a persistent error
 			continue
 		}
-		u.Input.Offer(ingest.Received{Data: append([]byte(nil), buf[:n]...), From: from, At: u.now()})
+		for i := range n {
+			data, from := r.datagram(i)
+			u.Input.Offer(ingest.Received{Data: bytes.Clone(data), From: from, At: u.now()})
+		}
 		if ctx.Err() != nil { // draining: keep going while data keeps coming
 			if drainUntil.IsZero() {
 				drainUntil = time.Now().Add(drainMax)
@@ -117,3 +124,43 @@ func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
 func (u *UDP) logger() *slog.Logger { return loggerOr(u.Logger) }
 
 func (u *UDP) now() time.Time { return clockOr(u.Now)() }
+
+// readBatch is how many datagrams one read may return: on Linux one
+// recvmmsg system call reads what the kernel holds, up to this many.
+const readBatch = 32
+
+// batchReader reads several datagrams a system call into buffers it
+// reuses.
+type batchReader struct {
+	pc   *ipv4.PacketConn
+	msgs []ipv4.Message
+}
+
+func newBatchReader(conn *net.UDPConn) *batchReader {
+	msgs := make([]ipv4.Message, readBatch)
+	for i := range msgs {
+		msgs[i].Buffers = [][]byte{make([]byte, MaxDatagram+1)}
+	}
+	return &batchReader{pc: ipv4.NewPacketConn(conn), msgs: msgs}
+}
+
+// read waits for datagrams and returns how many it read (at least one
+// unless err is set).
+func (r *batchReader) read() (int, error) {
+	n, err := r.pc.ReadBatch(r.msgs, 0)
+	if err != nil {
+		return 0, fmt.Errorf("read datagrams: %w", err)
+	}
+	return n, nil
+}
+
+// datagram returns the i-th datagram of the last read, valid until the next
+// read, and its sender.
+func (r *batchReader) datagram(i int) ([]byte, netip.AddrPort) {
+	m := &r.msgs[i]
+	var from netip.AddrPort
+	if a, ok := m.Addr.(*net.UDPAddr); ok {
+		from = a.AddrPort()
+	}
+	return m.Buffers[0][:m.N], from
+}
