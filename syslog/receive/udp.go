@@ -12,10 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/netip"
 	"time"
-
-	"golang.org/x/net/ipv4"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
@@ -92,7 +89,10 @@ func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
 		conn.SetReadDeadline(time.Now().Add(drainIdle)) // wake the reader: it drains, then stops
 	})
 	defer stop()
-	r := newBatchReader(conn)
+	r, err := newBatchReader(conn)
+	if err != nil {
+		return err
+	}
 	var drainUntil time.Time
 	for {
 		n, err := r.read()
@@ -124,43 +124,3 @@ func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
 func (u *UDP) logger() *slog.Logger { return loggerOr(u.Logger) }
 
 func (u *UDP) now() time.Time { return clockOr(u.Now)() }
-
-// readBatch is how many datagrams one read may return: on Linux one
-// recvmmsg system call reads what the kernel holds, up to this many.
-const readBatch = 32
-
-// batchReader reads several datagrams a system call into buffers it
-// reuses.
-type batchReader struct {
-	pc   *ipv4.PacketConn
-	msgs []ipv4.Message
-}
-
-func newBatchReader(conn *net.UDPConn) *batchReader {
-	msgs := make([]ipv4.Message, readBatch)
-	for i := range msgs {
-		msgs[i].Buffers = [][]byte{make([]byte, MaxDatagram+1)}
-	}
-	return &batchReader{pc: ipv4.NewPacketConn(conn), msgs: msgs}
-}
-
-// read waits for datagrams and returns how many it read (at least one
-// unless err is set).
-func (r *batchReader) read() (int, error) {
-	n, err := r.pc.ReadBatch(r.msgs, 0)
-	if err != nil {
-		return 0, fmt.Errorf("read datagrams: %w", err)
-	}
-	return n, nil
-}
-
-// datagram returns the i-th datagram of the last read, valid until the next
-// read, and its sender.
-func (r *batchReader) datagram(i int) ([]byte, netip.AddrPort) {
-	m := &r.msgs[i]
-	var from netip.AddrPort
-	if a, ok := m.Addr.(*net.UDPAddr); ok {
-		from = a.AddrPort()
-	}
-	return m.Buffers[0][:m.N], from
-}
