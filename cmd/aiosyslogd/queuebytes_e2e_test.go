@@ -65,9 +65,10 @@ func TestServeBoundsQueuedBytes(t *testing.T) {
 // rssAllowance is how much the daemon's peak RSS may grow holding limit
 // bytes of messages: the limit plus 64 MiB. The race detector's shadow
 // memory multiplies what the daemon touches, so a race build is allowed
-// raceFactor times that. Measured with queue_max_mb = 16: 56 MiB while the
-// queue was full and 125 MiB once all was stored without the race
-// detector, 132 to 135 and 225 to 249 MiB with it.
+// raceFactor times that. Measured with queue_max_mb = 16: 55 to 57 MiB
+// while the queue was full and 123 to 125 MiB once all was stored without
+// the race detector, 126 to 165 and 222 to 249 MiB with it (up to 2.9 and
+// 2 times as much).
 func rssAllowance(limit int64) int64 {
 	if os.Getenv("AIOSYSLOGD_E2E_NORACE") == "" {
 		return raceFactor * (limit + 64<<20)
@@ -75,7 +76,7 @@ func rssAllowance(limit int64) int64 {
 	return limit + 64<<20
 }
 
-const raceFactor = 2
+const raceFactor = 3
 
 // writerMemory is what storing large messages adds besides the queue:
 // SQLite's page cache of the writer (32 MiB, sqlite cache_size) fills with
