@@ -52,6 +52,8 @@ func TestCheck(t *testing.T) {
 		// makechan), hung it (the prune loop) or were replaced silently.
 		{name: "queue_size beyond its range", file: "[server]\nbind_port = 0\nqueue_size = 4611686018427387904\n", code: 2,
 			want: []string{"cfg.toml: line 3: server.queue_size = 4611686018427387904: want 1 to 16,777,216 messages"}, asServe: true},
+		{name: "queue_max_mb beyond its range", file: "[server]\nbind_port = 0\nqueue_max_mb = 0\n", code: 2,
+			want: []string{"cfg.toml: line 3: server.queue_max_mb = 0: want 1 to 65536 MiB"}, asServe: true},
 		{name: "batch_size beyond its range", file: "[server]\nbind_port = 0\n[sqlite]\nbatch_size = 1000000000000\n", code: 2,
 			want: []string{"cfg.toml: line 4: sqlite.batch_size = 1000000000000: want 1 to 100,000 messages"}, asServe: true},
 		{name: "retention_months beyond its range", file: "[server]\nbind_port = 0\n[sqlite]\nretention_months = 99999999999999\n", code: 2,

@@ -46,6 +46,11 @@ log_dump = {{.Server.LogDump}}
 # datagrams are counted as dropped, and stream senders are slowed down.
 # Range: {{rangeOf "server.queue_size"}}.
 queue_size = {{.Server.QueueSize}}
+# Megabytes of messages held in memory from their arrival until they are
+# stored (queued, batched or being written); at this limit too UDP
+# datagrams are counted as dropped and stream senders are slowed down.
+# Range: {{rangeOf "server.queue_max_mb"}}.
+queue_max_mb = {{.Server.QueueMaxMB}}
 # Zone of RFC 3164 timestamps, which carry none: "Local", "UTC", an IANA
 # name such as "Europe/Berlin" or an offset such as "+01:00".
 rfc3164_timezone = {{printf "%q" .Server.RFC3164Timezone}}
@@ -222,6 +227,7 @@ type ServerConfig struct {
 	LogFormat       string `toml:"log_format"` // "text" or "json"
 	LogDump         bool   `toml:"log_dump"`
 	QueueSize       int    `toml:"queue_size"`
+	QueueMaxMB      int    `toml:"queue_max_mb"` // megabytes (MiB)
 	RFC3164Timezone string `toml:"rfc3164_timezone"`
 }
 
@@ -283,6 +289,7 @@ type MetricsConfig struct {
 func defaultConfig() Config {
 	return Config{
 		Server: ServerConfig{BindIP: "0.0.0.0", BindPort: 5140, LogFormat: "text", QueueSize: ingest.DefaultQueueSize,
+			QueueMaxMB:      ingest.DefaultQueueBytes >> 20,
 			RFC3164Timezone: "Local"},
 		TCP: TCPConfig{Enabled: true, MaxConnections: receive.DefaultMaxConnections,
 			IdleTimeout: int(receive.DefaultIdleTimeout.Seconds()), MaxMessageSize: receive.DefaultMaxMessageSize},

@@ -22,6 +22,9 @@ var keyRanges = []keyRange{
 	// Each slot of the queue is allocated at start (80 bytes): 16 Mi
 	// slots are 1.3 GB before any message is queued.
 	{"server.queue_size", 1, 1 << 24, "messages", func(c *Config) any { return c.Server.QueueSize }},
+	// Memory the messages may take; 64 GiB is more than a box running
+	// this daemon has, and more than its heap limit is raised to.
+	{"server.queue_max_mb", 1, 1 << 16, "MiB", func(c *Config) any { return c.Server.QueueMaxMB }},
 	{"tcp.max_connections", 1, 100_000, "connections", func(c *Config) any { return c.TCP.MaxConnections }},
 	{"tcp.idle_timeout", 1, 7 * 24 * 3600, "seconds", func(c *Config) any { return c.TCP.IdleTimeout }},
 	// Each connection may hold one message that long.

@@ -118,6 +118,22 @@ func TestSIGHUPAppliesWhatChangesLive(t *testing.T) {
 			wantLog: []string{`msg="reload: the change needs a restart; keeping the running value" key=server.queue_size running=1048576 file=5`},
 		},
 		{
+			name: "queue_max_mb needs a restart", newServer: "queue_max_mb = 5",
+			after: func(d *daemon) {
+				d.send("<13>1 - h app - - - after the reload")
+				d.waitRows(1, 30*time.Second)
+			},
+			wantLog: []string{`msg="reload: the change needs a restart; keeping the running value" key=server.queue_max_mb running=256 file=5`},
+		},
+		{
+			name: "queue_max_mb out of its range is refused", newFile: "[server]\ndebug = true\nqueue_max_mb = 65537\n",
+			after: func(d *daemon) {
+				d.send("<13>1 - h app - - - after a failed reload")
+				d.waitRows(1, 30*time.Second)
+			},
+			wantLog: []string{`msg="reload failed; keeping the running configuration"`, "line 3: server.queue_max_mb = 65537: want 1 to 65536 MiB"},
+		},
+		{
 			name: "a bad file keeps the running configuration", newFile: "[server]\ndebug = true\nqueue_size = 0\n",
 			after: func(d *daemon) {
 				d.send("<13>1 - h app - - - after a failed reload")

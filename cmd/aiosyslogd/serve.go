@@ -50,7 +50,7 @@ func runServe(c *cli.Context) error {
 		return cli.Exit("aiosyslogd: "+err.Error(), 2)
 	}
 	logger, level := newLogger(os.Stderr, &cfg)
-	limitMemory()
+	limitMemory(&cfg)
 	logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "enabled", cfg.SQLite.Enabled)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -242,6 +242,7 @@ func pipelineConfig(cfg *Config, store *db.Store, logger *slog.Logger) ingest.Co
 		BatchSize:    cfg.SQLite.BatchSize,
 		BatchTimeout: cfg.BatchTimeout(),
 		QueueSize:    cfg.Server.QueueSize,
+		QueueBytes:   int64(cfg.Server.QueueMaxMB) << 20,
 		Parser:       cfg.Parser(),
 		Logger:       logger,
 	}
@@ -277,15 +278,25 @@ func runReceivers(ctx context.Context, receivers []receiver, logger *slog.Logger
 	wg.Wait()
 }
 
-// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets one.
-// A burst that fills the queue (queue_size messages) is live memory; without
-// a limit the garbage collector lets the heap grow to twice that.
-const defaultMemoryLimit = 400 << 20
+// memoryBesideQueue is the Go heap's room for what is not the queue: the
+// daemon's own state, and the garbage the collector has not reclaimed yet.
+const memoryBesideQueue = 64 << 20
 
-func limitMemory() {
+// limitMemory sets the Go heap's soft limit, unless GOMEMLIMIT sets one, to
+// what the queue may hold and memoryBesideQueue. Without it the collector
+// lets the heap grow to twice what it last found live, and the queue's
+// slots (allocated at start) count as live: 80 MiB of them by default, let
+// alone a full queue.
+func limitMemory(cfg *Config) {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(defaultMemoryLimit)
+		debug.SetMemoryLimit(memoryLimit(cfg))
 	}
+}
+
+// memoryLimit is the heap's soft limit for cfg: the queue's slots,
+// queue_max_mb of messages and memoryBesideQueue; 400 MiB by default.
+func memoryLimit(cfg *Config) int64 {
+	return int64(cfg.Server.QueueSize)*int64(ingest.QueueSlotBytes) + int64(cfg.Server.QueueMaxMB)<<20 + memoryBesideQueue
 }
 
 // serveFlags is what serve's flags say, by flag or environment, read once

@@ -22,6 +22,11 @@ type batcher struct {
 	// awaited is set while pending holds a record whose sender waits for
 	// it to be committed (Received.Committed).
 	awaited bool
+	// pendingBytes is what pending is charged in the byte budget. A batch
+	// is handed over at a quarter of the budget: the bytes are released
+	// only once it is stored, and a batch holding the whole budget would
+	// leave no room for the queue until its timeout.
+	pendingBytes int64
 }
 
 // batch parses queued messages and hands batches to the writer: at
@@ -76,13 +81,17 @@ func (b *batcher) add(it item) {
 	if b.dump != nil {
 		b.dump.WriteLine(&r.Message)
 	}
-	b.pending = append(b.pending, record{Row: r, in: it.in, committed: it.committed})
+	rec := record{Row: r, in: it.in, committed: it.committed}
+	rec.size = recordSize(&rec, len(it.data))
+	b.p.bytes.adjust(rec.size - it.size())
+	b.pendingBytes += rec.size
+	b.pending = append(b.pending, rec)
 	b.awaited = b.awaited || it.committed != nil
 	if len(b.pending) == 1 {
 		b.timer.Reset(b.p.cfg.BatchTimeout)
 	}
 	switch {
-	case len(b.pending) >= b.p.cfg.BatchSize:
+	case len(b.pending) >= b.p.cfg.BatchSize || b.pendingBytes >= b.p.cfg.QueueBytes/4:
 		b.flush()
 	case b.awaited && len(b.p.queue) == 0:
 		b.flush()
@@ -101,7 +110,7 @@ func (b *batcher) flush() {
 		b.out <- b.pending
 		b.pending = make([]record, 0, b.p.cfg.BatchSize)
 	}
-	b.awaited = false
+	b.awaited, b.pendingBytes = false, 0
 }
 
 func (b *batcher) finish() {
@@ -115,6 +124,7 @@ type record struct {
 	search.Row
 	in        *Input      // counts the record once stored
 	committed func(error) // Received.Committed
+	size      int64       // what it is charged in the byte budget
 }
 
 // NewRow parses r with p into the row a Store writes. r.Data is kept (not

@@ -91,26 +91,36 @@ func (in *Input) Conns() *Conns { return &in.conns }
 func (in *Input) Name() string { return in.name }
 
 // Offer queues r if there is room and reports whether it did; when the
-// queue is full, r is counted as dropped. It never waits: for UDP, whose
-// senders cannot be slowed down, reading on is worth more than waiting.
+// queue is full (in messages or in bytes), r is counted as dropped. It
+// never waits: for UDP, whose senders cannot be slowed down, reading on is
+// worth more than waiting.
 func (in *Input) Offer(r Received) bool {
 	in.received.Add(1)
-	select {
-	case in.p.queue <- in.item(r):
-		return true
-	default:
-		in.dropped.Add(1)
-		return false
+	it := in.item(r)
+	if in.p.bytes.tryTake(it.size()) {
+		select {
+		case in.p.queue <- it:
+			return true
+		default:
+			in.p.bytes.release(it.size())
+		}
 	}
+	in.dropped.Add(1)
+	return false
 }
 
-// Submit queues r, waiting while the queue is full, and returns nil; or,
-// when ctx ends first, counts r as dropped and returns an error. Stream
-// transports use it: a reader waiting here stops reading its connection, so
-// the sender is slowed down instead of losing messages.
+// Submit queues r, waiting while the queue is full (in messages or in
+// bytes), and returns nil; or, when ctx ends first, counts r as dropped and
+// returns an error. Stream transports use it: a reader waiting here stops
+// reading its connection, so the sender is slowed down instead of losing
+// messages.
 func (in *Input) Submit(ctx context.Context, r Received) error {
 	in.received.Add(1)
 	it := in.item(r)
+	if err := in.p.bytes.take(ctx, it.size()); err != nil {
+		in.dropped.Add(1)
+		return fmt.Errorf("queue %s message: wait for %d bytes of room: %w", in.name, it.size(), err)
+	}
 	select {
 	case in.p.queue <- it: // the common case, without looking at ctx
 		return nil
@@ -120,6 +130,7 @@ func (in *Input) Submit(ctx context.Context, r Received) error {
 	case in.p.queue <- it:
 		return nil
 	case <-ctx.Done():
+		in.p.bytes.release(it.size())
 		in.dropped.Add(1)
 		return fmt.Errorf("queue %s message: %w", in.name, context.Cause(ctx))
 	}

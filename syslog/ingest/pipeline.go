@@ -6,7 +6,9 @@
 // transport, which has two ways in: Offer never waits and counts a drop when
 // the queue is full (UDP, which cannot push back anyway); Submit waits for
 // room (stream transports: while the queue is full the connection is not
-// read, and the kernel's window pushes back on the sender).
+// read, and the kernel's window pushes back on the sender). The queue is
+// full at QueueSize messages or at QueueBytes bytes, whichever comes first;
+// the bytes count every message from its arrival until it is stored.
 //
 // It knows nothing of sockets or of SQL: a store is anything with Write.
 package ingest
@@ -25,6 +27,7 @@ const (
 	DefaultBatchSize     = 1000
 	DefaultBatchTimeout  = 5 * time.Second
 	DefaultQueueSize     = 1 << 20
+	DefaultQueueBytes    = 256 << 20
 	DefaultStatsInterval = 10 * time.Second
 	DefaultShutdownRetry = 30 * time.Second
 )
@@ -38,7 +41,11 @@ type Config struct {
 	BatchSize    int           // write at this many pending messages; 0 = DefaultBatchSize
 	BatchTimeout time.Duration // write this long after the first pending message; 0 = DefaultBatchTimeout
 	QueueSize    int           // messages held between the receivers and the writer; 0 = DefaultQueueSize
-	Logger       *slog.Logger  // the pipeline's own log; nil = slog.Default()
+	// QueueBytes bounds the bytes of the messages received and not yet
+	// stored (queued, batched or being written), the messages' text and
+	// what holds it; 0 = DefaultQueueBytes.
+	QueueBytes int64
+	Logger     *slog.Logger // the pipeline's own log; nil = slog.Default()
 	// Dump, when set, receives every message as an RFC 5424 line.
 	Dump io.Writer
 	// Observer, when set, is told of every batch once it is stored (or,
@@ -64,6 +71,9 @@ func (c *Config) setDefaults() {
 	if c.QueueSize <= 0 {
 		c.QueueSize = DefaultQueueSize
 	}
+	if c.QueueBytes <= 0 {
+		c.QueueBytes = DefaultQueueBytes
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -80,6 +90,7 @@ func (c *Config) setDefaults() {
 type Pipeline struct {
 	cfg     Config
 	queue   chan item
+	bytes   *budget       // the bytes of the messages received and not yet stored
 	closing chan struct{} // closed by Close: no more input comes
 	done    chan struct{} // closed when everything is written or given up
 	err     error         // the writer's result, set before done closes
@@ -103,6 +114,7 @@ func New(cfg Config) *Pipeline {
 	p := &Pipeline{
 		cfg:     cfg,
 		queue:   make(chan item, cfg.QueueSize),
+		bytes:   newBudget(cfg.QueueBytes),
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
 		changes: changes{ready: make(chan struct{}, 1)},

@@ -52,6 +52,10 @@ type Stats struct {
 	Batches       uint64           // batches written
 	Queued        int              // messages waiting in the queue
 	QueueCapacity int              // Config.QueueSize
+	// QueuedBytes are the bytes of the messages received and not yet
+	// stored (queued, batched or being written); QueueMaxBytes bounds them
+	// (Config.QueueBytes).
+	QueuedBytes, QueueMaxBytes int64
 	// WriteP50 and WriteP99 are the median and 99th percentile of the time
 	// one batch took to write, over the last writes.
 	WriteP50, WriteP99 time.Duration
@@ -67,7 +71,8 @@ func (p *Pipeline) Stats() Stats {
 	p.mu.Lock()
 	inputs := slices.Clone(p.inputs)
 	p.mu.Unlock()
-	st := Stats{Batches: p.batches.Load(), Queued: len(p.queue), QueueCapacity: cap(p.queue)}
+	st := Stats{Batches: p.batches.Load(), Queued: len(p.queue), QueueCapacity: cap(p.queue),
+		QueuedBytes: p.bytes.used.Load(), QueueMaxBytes: p.bytes.max}
 	for _, in := range inputs {
 		ts := TransportStats{Transport: in.name, Counts: Counts{
 			Received:  in.received.Load(),
@@ -124,7 +129,7 @@ func (p *Pipeline) reportChange(last *Stats) bool {
 func (p *Pipeline) logStats(msg string, st Stats, lvl slog.Level) {
 	attrs := []any{
 		"received", st.Received, "stored", st.Stored, "dropped", st.Dropped,
-		"malformed", st.Malformed, "lost", st.Lost, "queue", st.Queued,
+		"malformed", st.Malformed, "lost", st.Lost, "queue", st.Queued, "queue_bytes", st.QueuedBytes,
 		"batches", st.Batches, "write_p50", st.WriteP50, "write_p99", st.WriteP99,
 	}
 	for _, ts := range st.Transports {

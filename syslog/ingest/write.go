@@ -37,30 +37,37 @@ func (p *Pipeline) write(batches <-chan []record) error {
 	w := writer{p: p}
 	var lost uint64
 	for b := range batches {
-		if p.cfg.Store == nil {
-			countStored(b)
-			committed(b, nil)
-			p.observe(b)
-			continue
-		}
-		if err := w.writeWithRetry(b); err != nil {
-			lost += uint64(len(b))
-			for i := range b {
-				if in := b[i].in; in != nil {
-					in.lost.Add(1)
-				}
-			}
-			p.logger().Error("giving up on a batch after shutdown", "messages", len(b), "error", err)
-			committed(b, fmt.Errorf("not stored: %w", err))
-			continue
-		}
-		committed(b, nil)
-		p.observe(b)
+		p.writeBatch(&w, b, &lost)
+		p.release(b)
 	}
 	if lost > 0 {
 		return fmt.Errorf("%d messages could not be stored", lost)
 	}
 	return nil
+}
+
+// writeBatch stores b (or, with no Store, counts it), and tells its
+// senders; it adds to lost what it had to give up.
+func (p *Pipeline) writeBatch(w *writer, b []record, lost *uint64) {
+	if p.cfg.Store == nil {
+		countStored(b)
+		committed(b, nil)
+		p.observe(b)
+		return
+	}
+	if err := w.writeWithRetry(b); err != nil {
+		*lost += uint64(len(b))
+		for i := range b {
+			if in := b[i].in; in != nil {
+				in.lost.Add(1)
+			}
+		}
+		p.logger().Error("giving up on a batch after shutdown", "messages", len(b), "error", err)
+		committed(b, fmt.Errorf("not stored: %w", err))
+		return
+	}
+	committed(b, nil)
+	p.observe(b)
 }
 
 // observe tells the Observer, if any, that b is stored: its rows, in a
@@ -94,6 +101,15 @@ func committed(b []record, err error) {
 			f(err)
 		}
 	}
+}
+
+// release gives the bytes of b, stored or given up, back to the budget.
+func (p *Pipeline) release(b []record) {
+	var n int64
+	for i := range b {
+		n += b[i].size
+	}
+	p.bytes.release(n)
 }
 
 // writer is the state of the writing goroutine: whether the store is

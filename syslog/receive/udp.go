@@ -6,6 +6,7 @@
 package receive
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -25,8 +26,8 @@ const (
 )
 
 // UDP receives syslog datagrams (RFC 5426): one message per datagram. One
-// goroutine reads the socket and offers each datagram to Input, never
-// waiting: when the pipeline's queue is full, the datagram is counted as
+// goroutine reads the socket, up to readBatch datagrams per system call,
+// and offers each datagram to Input, never waiting: when the pipeline's queue is full, the datagram is counted as
 // dropped and reading goes on.
 //
 // Set the fields before calling Listen or Serve; do not change them
@@ -88,10 +89,13 @@ func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
 		conn.SetReadDeadline(time.Now().Add(drainIdle)) // wake the reader: it drains, then stops
 	})
 	defer stop()
-	buf := make([]byte, MaxDatagram+1)
+	r, err := newBatchReader(conn)
+	if err != nil {
+		return err
+	}
 	var drainUntil time.Time
 	for {
-		n, from, err := conn.ReadFromUDPAddrPort(buf)
+		n, err := r.read()
 		if err != nil {
 			// After ctx ends, the deadline set above ends the drain.
 			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
@@ -101,7 +105,10 @@ func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
 			time.Sleep(10 * time.Millisecond) // not a busy loop on a persistent error
 			continue
 		}
-		u.Input.Offer(ingest.Received{Data: append([]byte(nil), buf[:n]...), From: from, At: u.now()})
+		for i := range n {
+			data, from := r.datagram(i)
+			u.Input.Offer(ingest.Received{Data: bytes.Clone(data), From: from, At: u.now()})
+		}
 		if ctx.Err() != nil { // draining: keep going while data keeps coming
 			if drainUntil.IsZero() {
 				drainUntil = time.Now().Add(drainMax)

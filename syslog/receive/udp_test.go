@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -118,4 +119,55 @@ func TestUDPStampsEachDatagram(t *testing.T) {
 	if !slices.Equal(months, []time.Month{11, 11, 11, 12}) {
 		t.Errorf("months of ReceivedAt = %v, want Nov, Nov, Nov, Dec", months)
 	}
+}
+
+// Several datagrams are read per system call: each keeps its own bytes and
+// sender (the buffers they were read into are reused).
+func TestUDPBatchKeepsEachDatagram(t *testing.T) {
+	store := &memStore{}
+	p := ingest.New(ingest.Config{Store: store, BatchSize: 1000, BatchTimeout: time.Hour, Logger: quiet})
+	u := &receive.UDP{Addr: "127.0.0.1:0", Input: p.Input("udp"), Logger: quiet}
+	conn, err := u.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := conn.LocalAddr().(*net.UDPAddr)
+	senders := []*net.UDPConn{dialFrom(t, addr), dialFrom(t, addr)}
+	var want []string
+	for i := range 100 { // in the buffer before the reader starts: read in batches
+		c := senders[i%2]
+		want = append(want, fmt.Sprintf("%s %d %s", c.LocalAddr(), i, strings.Repeat("x", i)))
+		if _, err := c.Write([]byte("<13>" + want[i])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- u.Serve(ctx, conn) }()
+	cancel() // Serve drains what the socket holds, then returns
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	var got []string
+	for _, r := range store.all() {
+		if !strings.HasPrefix(r.Message.Text, r.Source.String()+" ") {
+			t.Errorf("%q came from %v", r.Message.Text, r.Source)
+		}
+		got = append(got, r.Message.Text)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("stored %q,\nwant %q", got, want)
+	}
+}
+
+// dialFrom is a UDP socket sending to addr.
+func dialFrom(t *testing.T, addr *net.UDPAddr) *net.UDPConn {
+	t.Helper()
+	c, err := net.DialUDP("udp", nil, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }

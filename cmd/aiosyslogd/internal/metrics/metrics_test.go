@@ -38,7 +38,7 @@ func TestPipelineCollector(t *testing.T) {
 			{Transport: "udp", Counts: ingest.Counts{Received: 10, Stored: 7, Dropped: 3, Malformed: 1}},
 			{Transport: "tcp", Counts: ingest.Counts{Received: 2, Stored: 2, Malformed: 1}},
 		},
-		Queued: 5, QueueCapacity: 100,
+		Queued: 5, QueueCapacity: 100, QueuedBytes: 6000, QueueMaxBytes: 1 << 20,
 		Writer: ingest.WriterStats{StoreErrors: 4, LastCommit: time.Unix(1764576000, 500_000_000)},
 	}
 	st.Writer.WriteTimes.Counts[4] = 2 // two writes of 10 to 25 ms
@@ -54,8 +54,8 @@ func TestPipelineCollector(t *testing.T) {
 	if err := testutil.CollectAndCompare(c, strings.NewReader(string(want))); err != nil {
 		t.Error(err)
 	}
-	if n := testutil.CollectAndCount(&PipelineCollector{Pipeline: &fakePipeline{}}); n != 7 {
-		t.Errorf("an idle pipeline without transports or database: %d metrics, want the 7 without labels", n)
+	if n := testutil.CollectAndCount(&PipelineCollector{Pipeline: &fakePipeline{}}); n != 9 {
+		t.Errorf("an idle pipeline without transports or database: %d metrics, want the 9 without labels", n)
 	}
 }
 

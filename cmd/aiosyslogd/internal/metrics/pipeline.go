@@ -38,6 +38,8 @@ var (
 	truncatedDesc = desc("messages_truncated_total", "Messages stored shorter than they were sent.", "transport")
 	queueDesc     = desc("queue_messages", "Messages waiting in the queue for the writer.")
 	capacityDesc  = desc("queue_capacity", "Messages the queue holds (server.queue_size).")
+	bytesDesc     = desc("queue_bytes", "Bytes of the messages received and not yet stored: queued, batched or being written.")
+	maxBytesDesc  = desc("queue_max_bytes", "Bytes the messages not yet stored may take (server.queue_max_mb).")
 	writeDesc     = desc("batch_write_seconds", "Time each stored batch took to write.")
 	errorsDesc    = desc("store_errors_total", "Batch writes the database failed; each retry counts.")
 	commitDesc    = desc("last_commit_timestamp_seconds", "When a batch was last stored, in Unix time; 0 before the first.")
@@ -49,7 +51,7 @@ var (
 // Describe sends the descriptions of every metric.
 func (c *PipelineCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{receivedDesc, storedDesc, droppedDesc, malformedDesc, truncatedDesc,
-		queueDesc, capacityDesc, writeDesc, errorsDesc, commitDesc, connsDesc, resetsDesc, databaseDesc} {
+		queueDesc, capacityDesc, bytesDesc, maxBytesDesc, writeDesc, errorsDesc, commitDesc, connsDesc, resetsDesc, databaseDesc} {
 		ch <- d
 	}
 }
@@ -70,6 +72,8 @@ func (c *PipelineCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- counter(malformedDesc, st.Malformed)
 	ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(st.Queued))
 	ch <- prometheus.MustNewConstMetric(capacityDesc, prometheus.GaugeValue, float64(st.QueueCapacity))
+	ch <- prometheus.MustNewConstMetric(bytesDesc, prometheus.GaugeValue, float64(st.QueuedBytes))
+	ch <- prometheus.MustNewConstMetric(maxBytesDesc, prometheus.GaugeValue, float64(st.QueueMaxBytes))
 	ch <- writeHistogram(st.Writer.WriteTimes)
 	ch <- counter(errorsDesc, st.Writer.StoreErrors)
 	var commit float64
