@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 )
 
 // TestCheckpointerCopiesAndWALStaysBounded writes well over the WAL's
@@ -43,9 +44,12 @@ func TestCheckpointerCopiesAndWALStaysBounded(t *testing.T) {
 		}
 		// Give the checkpointer a chance now and then, as real traffic does.
 		if i%10 == 9 {
-			for s.ckpt.runs.Load() == 0 && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
-			}
+			testwait.Poll(time.Until(deadline), func() error { // the test fails below if it never ran
+				if s.ckpt.runs.Load() == 0 {
+					return errors.New("no checkpoint yet")
+				}
+				return nil
+			})
 		}
 	}
 	if s.ckpt.runs.Load() == 0 {

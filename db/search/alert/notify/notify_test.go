@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
+	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 )
 
 func testNotice(t *testing.T) alert.Notice {
@@ -144,19 +146,14 @@ func TestHangingNotifierDelaysNoOther(t *testing.T) {
 	a.Rule.Notify, b.Rule.Name, b.Rule.Notify = []string{"hang"}, "other", []string{"ok"}
 	d.Notify(a)
 	d.Notify(b)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testwait.Eventually(t, 10*time.Second, func() error {
 		ok.mu.Lock()
-		n := len(ok.bodies)
-		ok.mu.Unlock()
-		if n == 1 {
-			break
+		defer ok.mu.Unlock()
+		if len(ok.bodies) != 1 {
+			return fmt.Errorf("the other notifier got %d notices while one hung, want 1", len(ok.bodies))
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the other notifier got nothing while one hung")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return nil
+	})
 	cancel()
 	select {
 	case <-done: // the hanging attempt is cut when the drain ends
