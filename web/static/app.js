@@ -327,12 +327,23 @@
     return [Date.parse(buckets[0].start), Date.parse(buckets[buckets.length - 1].start) + step * 1000];
   }
 
-  // moveRange moves the start and the end of the bars' range by half of
+  // viewRange is the range the view asked for, in Unix milliseconds, when
+  // since (and until, else now) are times with a zone, as the buttons and
+  // a drag write them; otherwise (15m, a date) the range the bars cover,
+  // whose ends are rounded to the buckets.
+  function viewRange() {
+    const exact = (s) => (s && /T.*(Z|[+-]\d\d:?\d\d)$/.test(s) ? Date.parse(s) : NaN);
+    const from = exact(params.get("since"));
+    const to = params.get("until") ? exact(params.get("until")) : Date.now();
+    return isNaN(from) || isNaN(to) ? barsRange() : [from, to];
+  }
+
+  // moveRange moves the start and the end of the view's range by half of
   // it each (-1 earlier, 1 later): the buttons ◀ (-1, -1), ▶ (1, 1) and −,
   // twice as wide around its middle (-1, 1). The end stops at now.
   function moveRange(earlier, later) {
     if (!buckets.length) return;
-    const [from, to] = barsRange(), half = (to - from) / 2;
+    const [from, to] = viewRange(), half = (to - from) / 2;
     showRange(from + earlier * half, Math.min(to + later * half, Date.now() + 1));
   }
   $("shift-earlier").addEventListener("click", () => moveRange(-1, -1));
