@@ -466,7 +466,9 @@ func TestWebRelativeTime(t *testing.T) {
 		td.dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
 		return td.title;
 	})()`))
-	if title != "9 min ago" {
+	// 9 minutes before the fixture was written; the page may be a minute
+	// later on a slow machine.
+	if title != "9 min ago" && title != "10 min ago" {
 		t.Errorf("web-03, received 9 minutes ago, hovered: %q", title)
 	}
 }
