@@ -52,8 +52,13 @@ func (s *Server) apiContext(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), orDefault(s.cfg.RequestTime, DefaultRequestTime))
-	defer cancel()
+	r, done, err := s.searchSlot(r) // two searches: one of the user's slots
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer done()
+	ctx := r.Context()
 	e, ok, err := reader.Event(ctx, v.Get("table"), id)
 	switch {
 	case err != nil:

@@ -64,13 +64,24 @@ func (s *Server) begin(w http.ResponseWriter, r *http.Request) (search.Query, *d
 		s.fail(w, r, err)
 		return q, nil, r, nil, false
 	}
+	r, done, err := s.searchSlot(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return q, nil, r, nil, false
+	}
+	return q, reader, r, done, true
+}
+
+// searchSlot takes one of the user's search slots for r, waiting for one,
+// and bounds r's context by RequestTime, waiting included. done releases
+// both; on an error there is nothing to release.
+func (s *Server) searchSlot(r *http.Request) (*http.Request, context.CancelFunc, error) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.requestTime())
 	r = r.WithContext(ctx)
 	release, err := s.userSearches.acquire(ctx, currentUser(r).Name, true)
 	if err != nil {
-		s.fail(w, r, err)
 		cancel()
-		return q, nil, r, nil, false
+		return r, nil, err
 	}
-	return q, reader, r, func() { release(); cancel() }, true
+	return r, func() { release(); cancel() }, nil
 }
