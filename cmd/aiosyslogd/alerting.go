@@ -34,6 +34,7 @@ func startAlerting(cfg *Config, logger *slog.Logger) (*alerting, error) {
 	}
 	a := &alerting{disp: &notify.Dispatcher{Logger: logger}}
 	a.eval = &alert.Evaluator{Sink: a.disp, Logger: logger}
+	a.disp.Delivered = a.eval.Delivered
 	if cfg.SQLite.Enabled {
 		// The store has made the database: the reader reads back the
 		// windows of rules that start and the newest matches of notices.
