@@ -42,6 +42,22 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/saved/rename", apiChange(s.savedAPI(savedRename)))
 	mux.Handle("POST /api/saved/delete", apiChange(s.savedAPI(savedDelete)))
 
+	// Alerts: everyone sees them; admins change the rules file's.
+	adminPage := func(h hf) http.Handler { return s.requireUser(s.adminOnly(h), false) }
+	adminAPI := func(h hf) http.Handler { return s.requireUser(s.apiAdminOnly(h), true) }
+	adminAPIChange := func(h hf) http.Handler { return s.requireUser(s.apiAdminOnly(s.checkCSRFUnlessToken(h)), true) }
+	mux.Handle("GET /alerts", page(s.alertsShow))
+	mux.Handle("GET /alerts/new", adminPage(s.alertNew))
+	mux.Handle("GET /alerts/edit", adminPage(s.alertEdit))
+	mux.Handle("POST /alerts/save", admin(s.alertFormPost(alertSave)))
+	mux.Handle("POST /alerts/delete", admin(s.alertFormPost(alertDelete)))
+	mux.Handle("POST /alerts/mute", admin(s.alertFormPost(alertMute)))
+	mux.Handle("GET /api/alerts", api(s.apiAlerts))
+	mux.Handle("GET /api/alerts/backtest", adminAPI(s.apiBacktest))
+	mux.Handle("POST /api/alerts/save", adminAPIChange(s.alertAPIPost(alertSave)))
+	mux.Handle("POST /api/alerts/delete", adminAPIChange(s.alertAPIPost(alertDelete)))
+	mux.Handle("POST /api/alerts/mute", adminAPIChange(s.alertAPIPost(alertMute)))
+
 	// One's own password.
 	mux.Handle("GET /account", page(s.accountShow))
 	mux.Handle("POST /account/password", form(s.accountPassword))

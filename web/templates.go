@@ -62,6 +62,11 @@ type pageData struct {
 	View     string      // search: the view's query string, for Save search
 
 	Saved []saved.Search // saved: the user's saved searches
+
+	Alerts     []alertView // alerts: every rule
+	AlertForm  alertForm   // alert_form: the rule edited
+	RulesFile  string      // alerts: the rules file the page writes
+	ConfigFile string      // alerts: serve's configuration
 }
 
 // render writes page name with data and status. The page is made in
