@@ -117,7 +117,8 @@ func viewQuery(v url.Values) string {
 			terms = append(terms, "-"+field(key, val))
 		}
 	}
-	if len(terms) > 1 && terms[0] == strings.TrimSpace(v.Get("q")) {
+	// OR binds looser than the terms added: a q with one is grouped.
+	if len(terms) > 1 && terms[0] == strings.TrimSpace(v.Get("q")) && strings.Contains(terms[0], "OR") {
 		terms[0] = "(" + terms[0] + ")"
 	}
 	return strings.Join(terms, " ")

@@ -29,7 +29,9 @@
     const caption = fig.querySelector("figcaption");
     const svg = fig.querySelector("svg");
     const threshold = +fig.dataset.threshold, windowSec = +fig.dataset.window;
-    const buckets = Math.min(1000, Math.max(24, Math.floor(day / windowSec)));
+    // Twice as many buckets as windows in a day: the histogram rounds its
+    // step up to a round one, which then stays at most the window.
+    const buckets = Math.min(1000, Math.max(48, Math.ceil(2 * day / windowSec)));
     const params = new URLSearchParams({q: fig.dataset.query, since: "24h", buckets: String(buckets)});
     let h;
     try {
