@@ -133,6 +133,10 @@ func (s *Server) alertViews() ([]alertView, []rulesfile.Alert, error) {
 	return views, tables, nil
 }
 
+// maxPageRules bounds the rules the page writes: each is evaluated on
+// every stored message.
+const maxPageRules = 500
+
 // errAlert is an admin's mistake in a change of the rules: 400, with the
 // message.
 type errAlert struct{ msg string }
@@ -156,6 +160,9 @@ func (s *Server) changeRules(edit func(tables []rulesfile.Alert) ([]rulesfile.Al
 	next, err := edit(slices.Clone(tables))
 	if err != nil {
 		return err
+	}
+	if len(next) > maxPageRules {
+		return &errAlert{fmt.Sprintf("at most %d rules in the rules file: delete one first", maxPageRules)}
 	}
 	for _, a := range next {
 		if slices.ContainsFunc(c.ConfigRules, func(o rulesfile.Alert) bool { return o.Name == a.Name }) {
