@@ -127,3 +127,21 @@ func TestRulesFile(t *testing.T) {
 		})
 	}
 }
+
+// muted_until works in the configuration too: config as code for a
+// maintenance window.
+func TestAlertConfigMutedUntil(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.toml")
+	os.WriteFile(path, []byte(alertsOK+"muted_until = 2026-12-24T08:00:00Z\n"), 0o644)
+	cfg, err := parseConfigFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := cfg.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 12, 24, 8, 0, 0, 0, time.UTC); !rules[0].MutedUntil.Equal(want) {
+		t.Errorf("muted until %v, want %v", rules[0].MutedUntil, want)
+	}
+}

@@ -74,7 +74,7 @@ func TestReadErrors(t *testing.T) {
 		{"no name", "[[alert]]\nquery = \"a\"\n", `line 1: [[alert]] #1: name is missing`},
 		{"unknown key", "[[alert]]\nname = \"x\"\nmuted = true\n", `unknown key "alert.muted"`},
 		{"not TOML", "[[alert]\n", `rules.toml: line 2: expected end of table array name`},
-		{"bad muted_until", "[[alert]]\nname = \"x\"\nmuted_until = \"tomorrow\"\n", `rules.toml`},
+		{"bad muted_until", "[[alert]]\nname = \"x\"\nmuted_until = \"tomorrow\"\n", `rules.toml: line 3: parsing time "tomorrow"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
