@@ -74,8 +74,9 @@ func (v alertView) LastDelivery() *alert.Delivery {
 	return last
 }
 
-// newAlertView is a table as the page shows it, with its status.
-func newAlertView(a rulesfile.Alert, source string, notifiers []string, status map[string]alert.Status) alertView {
+// newAlertView is a table as the page shows it, with its status and the
+// mutes of the rules file.
+func newAlertView(a rulesfile.Alert, source string, notifiers []string, status map[string]alert.Status, f *rulesfile.File) alertView {
 	v := alertView{Name: a.Name, Query: a.Query, Source: source, Notify: a.Notify, State: "unknown", Deliveries: []alert.Delivery{}}
 	if v.Notify == nil {
 		v.Notify = []string{}
@@ -87,6 +88,7 @@ func newAlertView(a rulesfile.Alert, source string, notifiers []string, status m
 	}
 	v.Threshold, v.Window, v.WindowSeconds = r.Threshold, alert.FormatDuration(r.Window), int64(r.Window/time.Second)
 	v.Repeat, v.NotifyResolved = alert.FormatDuration(r.Repeat), r.NotifyResolved
+	r = f.Apply([]alert.Rule{r})[0]
 	if !r.MutedUntil.IsZero() {
 		v.MutedUntil = &r.MutedUntil
 	}
@@ -106,8 +108,8 @@ func newAlertView(a rulesfile.Alert, source string, notifiers []string, status m
 }
 
 // alertViews are every rule, the configuration's first, with their
-// status; the rules file's tables are returned for changes.
-func (s *Server) alertViews() ([]alertView, []rulesfile.Alert, error) {
+// status; the rules file is returned for changes.
+func (s *Server) alertViews() ([]alertView, rulesfile.File, error) {
 	c := s.cfg.Alerts
 	status, err := alert.ReadStatus(c.StateFile)
 	if c.StateFile == "" || err != nil {
@@ -116,21 +118,20 @@ func (s *Server) alertViews() ([]alertView, []rulesfile.Alert, error) {
 		}
 		status = nil
 	}
-	var views []alertView
-	for _, a := range c.ConfigRules {
-		views = append(views, newAlertView(a, sourceConfig, c.Notifiers, status))
-	}
-	var tables []rulesfile.Alert
+	var f rulesfile.File
 	if c.RulesFile != "" {
-		tables, _, err = rulesfile.Read(c.RulesFile, c.Notifiers)
-		if err != nil {
-			return views, nil, err
+		if f, _, err = rulesfile.Read(c.RulesFile, c.Notifiers); err != nil {
+			f = rulesfile.File{}
 		}
 	}
-	for _, a := range tables {
-		views = append(views, newAlertView(a, sourcePage, c.Notifiers, status))
+	var views []alertView
+	for _, a := range c.ConfigRules {
+		views = append(views, newAlertView(a, sourceConfig, c.Notifiers, status, &f))
 	}
-	return views, tables, nil
+	for _, a := range f.Alerts {
+		views = append(views, newAlertView(a, sourcePage, c.Notifiers, status, &f))
+	}
+	return views, f, err
 }
 
 // maxPageRules bounds the rules the page writes: each is evaluated on
@@ -146,25 +147,24 @@ func (e *errAlert) Error() string { return e.msg }
 // changeRules applies edit to the rules file's tables and writes the file,
 // checked as serve will read it, under a lock so that two changes of this
 // process do not lose one.
-func (s *Server) changeRules(edit func(tables []rulesfile.Alert) ([]rulesfile.Alert, error)) error {
+func (s *Server) changeRules(edit func(f *rulesfile.File) error) error {
 	c := s.cfg.Alerts
 	if c.RulesFile == "" {
 		return &errAlert{"no rules file: the configuration names no database (sqlite.database)"}
 	}
 	s.rulesMu.Lock()
 	defer s.rulesMu.Unlock()
-	tables, _, err := rulesfile.Read(c.RulesFile, c.Notifiers)
+	next, _, err := rulesfile.Read(c.RulesFile, c.Notifiers)
 	if err != nil {
 		return err
 	}
-	next, err := edit(slices.Clone(tables))
-	if err != nil {
+	if err := edit(&next); err != nil {
 		return err
 	}
-	if len(next) > maxPageRules {
+	if len(next.Alerts) > maxPageRules {
 		return &errAlert{fmt.Sprintf("at most %d rules in the rules file: delete one first", maxPageRules)}
 	}
-	for _, a := range next {
+	for _, a := range next.Alerts {
 		if slices.ContainsFunc(c.ConfigRules, func(o rulesfile.Alert) bool { return o.Name == a.Name }) {
 			return &errAlert{fmt.Sprintf("%q is a rule of %s already: names must be unique", a.Name, c.ConfigFile)}
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
@@ -19,30 +20,31 @@ type alertChange func(s *Server, r *http.Request) (notice string, err error)
 func alertSave(s *Server, r *http.Request) (string, error) {
 	original := r.PostFormValue("original")
 	var made rulesfile.Alert
-	err := s.changeRules(func(tables []rulesfile.Alert) ([]rulesfile.Alert, error) {
+	err := s.changeRules(func(f *rulesfile.File) error {
 		i := -1
 		if original != "" {
-			if i = findTable(tables, original); i < 0 {
-				return nil, &errAlert{fmt.Sprintf("no rule of the rules file is named %q (deleted meanwhile?)", original)}
+			if i = findTable(f.Alerts, original); i < 0 {
+				return &errAlert{fmt.Sprintf("no rule of the rules file is named %q (deleted meanwhile?)", original)}
 			}
 		}
 		var old *rulesfile.Alert
 		if i >= 0 {
-			old = &tables[i]
+			old = &f.Alerts[i]
 		}
 		a, err := ruleOf(r, old)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if j := findTable(tables, a.Name); j >= 0 && j != i {
-			return nil, &errAlert{fmt.Sprintf("%q is the name of another rule: names must be unique", a.Name)}
+		if j := findTable(f.Alerts, a.Name); j >= 0 && j != i {
+			return &errAlert{fmt.Sprintf("%q is the name of another rule: names must be unique", a.Name)}
 		}
 		made = a
 		if i >= 0 {
-			tables[i] = a
-			return tables, nil
+			f.Alerts[i] = a
+		} else {
+			f.Alerts = append(f.Alerts, a)
 		}
-		return append(tables, a), nil
+		return nil
 	})
 	if original != "" {
 		return fmt.Sprintf("Saved %q: serve applies it within seconds.", made.Name), err
@@ -53,12 +55,13 @@ func alertSave(s *Server, r *http.Request) (string, error) {
 // alertDelete deletes the rule name of the rules file.
 func alertDelete(s *Server, r *http.Request) (string, error) {
 	name := r.PostFormValue("name")
-	return fmt.Sprintf("Deleted %q.", name), s.changeRules(func(tables []rulesfile.Alert) ([]rulesfile.Alert, error) {
-		i := findTable(tables, name)
+	return fmt.Sprintf("Deleted %q.", name), s.changeRules(func(f *rulesfile.File) error {
+		i := findTable(f.Alerts, name)
 		if i < 0 {
-			return nil, &errAlert{fmt.Sprintf("no rule of the rules file is named %q", name)}
+			return &errAlert{fmt.Sprintf("no rule of the rules file is named %q", name)}
 		}
-		return append(tables[:i], tables[i+1:]...), nil
+		f.Alerts = slices.Delete(f.Alerts, i, i+1)
+		return nil
 	})
 }
 
@@ -66,8 +69,10 @@ func alertDelete(s *Server, r *http.Request) (string, error) {
 // unmuted, off unmutes.
 var muteFor = map[string]time.Duration{"1h": time.Hour, "8h": 8 * time.Hour, "24h": 24 * time.Hour}
 
-// alertMute mutes the rule name of the rules file for the form's for
-// (1h, 8h, 24h, forever), or unmutes it (off).
+// alertMute mutes the rule name for the form's for (1h, 8h, 24h,
+// forever), or unmutes it (off): a rule of the rules file by its
+// muted_until, one of the configuration by a [[mute]] of the rules file
+// (the configuration itself is never written; a muted_until there stays).
 func alertMute(s *Server, r *http.Request) (string, error) {
 	name, length := r.PostFormValue("name"), r.PostFormValue("for")
 	var until *time.Time
@@ -83,17 +88,24 @@ func alertMute(s *Server, r *http.Request) (string, error) {
 	default:
 		return "", &errAlert{fmt.Sprintf("for = %q: want 1h, 8h, 24h, forever or off", length)}
 	}
-	return notice, s.changeRules(func(tables []rulesfile.Alert) ([]rulesfile.Alert, error) {
-		i := findTable(tables, name)
-		if i < 0 {
-			return nil, &errAlert{fmt.Sprintf("no rule of the rules file is named %q: rules of the configuration are muted there (muted_until)", name)}
+	return notice, s.changeRules(func(f *rulesfile.File) error {
+		if i := findTable(f.Alerts, name); i >= 0 { // the page's rule keeps its own
+			f.Alerts[i].MutedUntil = until
+			return nil
 		}
-		tables[i].MutedUntil = until
-		return tables, nil
+		if !slices.ContainsFunc(s.cfg.Alerts.ConfigRules, func(a rulesfile.Alert) bool { return a.Name == name }) {
+			return &errAlert{fmt.Sprintf("no rule is named %q", name)}
+		}
+		// A rule of the configuration: a [[mute]] of the rules file.
+		f.Mutes = slices.DeleteFunc(f.Mutes, func(m rulesfile.Mute) bool { return m.Alert == name })
+		if until != nil {
+			f.Mutes = append(f.Mutes, rulesfile.Mute{Alert: name, Until: *until})
+		}
+		return nil
 	})
 }
 
-// alertForm answers a form of the page: the alerts page with what
+// alertFormPost answers a form of the page: the alerts page with what
 // happened, or the rule's form again with the mistake.
 func (s *Server) alertFormPost(change alertChange) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

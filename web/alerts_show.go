@@ -57,11 +57,12 @@ func (s *Server) alertNew(w http.ResponseWriter, r *http.Request) {
 // alertEdit answers GET /alerts/edit?name=NAME: the form of a rule of the
 // rules file.
 func (s *Server) alertEdit(w http.ResponseWriter, r *http.Request) {
-	_, tables, err := s.alertViews()
+	_, file, err := s.alertViews()
 	if err != nil {
 		s.showAlerts(w, r, http.StatusInternalServerError, "", "The rules file cannot be read: "+err.Error())
 		return
 	}
+	tables := file.Alerts
 	i := findTable(tables, r.URL.Query().Get("name"))
 	if i < 0 {
 		s.showAlerts(w, r, http.StatusNotFound, "", "No rule of the rules file has that name: rules of the configuration are changed there.")

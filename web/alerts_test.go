@@ -70,7 +70,8 @@ func TestAlertsPageAdmin(t *testing.T) {
 		{"/alerts/save", url.Values{"name": {"<b>disk</b>"}, "query": {"x"}}, 400, "names must be unique"},
 		{"/alerts/mute", url.Values{"name": {"<b>disk</b>"}, "for": {"1h"}}, 200, "Muted &#34;&lt;b&gt;disk&lt;/b&gt;&#34; until"},
 		{"/alerts/save", url.Values{"original": {"<b>disk</b>"}, "name": {"disk"}, "query": {`"disk full"`}, "threshold": {"5"}}, 200, "Saved &#34;disk&#34;"},
-		{"/alerts/mute", url.Values{"name": {"cfg rule"}, "for": {"1h"}}, 400, "rules of the configuration are muted there"},
+		{"/alerts/mute", url.Values{"name": {"cfg rule"}, "for": {"forever"}}, 200, "Muted &#34;cfg rule&#34; until unmuted."},
+		{"/alerts/mute", url.Values{"name": {"nobody"}, "for": {"1h"}}, 400, "no rule is named &#34;nobody&#34;"},
 		{"/alerts/mute", url.Values{"name": {"disk"}, "for": {"1y"}}, 400, "want 1h, 8h, 24h, forever or off"},
 	}
 	for _, s := range steps {
@@ -86,9 +87,12 @@ func TestAlertsPageAdmin(t *testing.T) {
 	if err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("rules file: %v, %v; want mode 0600", info, err)
 	}
-	tables, rules, err := rulesfile.Read(ac.RulesFile, ac.Notifiers)
+	f, rules, err := rulesfile.Read(ac.RulesFile, ac.Notifiers)
 	if err != nil || len(rules) != 1 {
-		t.Fatalf("rules file: %v, %v", tables, err)
+		t.Fatalf("rules file: %v, %v", f, err)
+	}
+	if len(f.Mutes) != 1 || f.Mutes[0].Alert != "cfg rule" || !f.Mutes[0].Until.Equal(alert.Forever) {
+		t.Errorf("the configuration's rule is muted by %+v, want a [[mute]] until unmuted", f.Mutes)
 	}
 	r := rules[0]
 	// The edit kept the mute, and took the new threshold; unset keys are
@@ -99,7 +103,8 @@ func TestAlertsPageAdmin(t *testing.T) {
 	var a alertsAnswer
 	ts.getJSON(t, alice, "/api/alerts", http.StatusOK, &a)
 	if len(a.Alerts) != 2 || a.Alerts[0].Source != sourceConfig || a.Alerts[0].State != "firing" || a.Alerts[1].Source != sourcePage ||
-		a.Alerts[1].State != "unknown" || a.Alerts[1].MutedUntil == nil || len(a.Alerts[0].Deliveries) != 1 {
+		a.Alerts[1].State != "unknown" || a.Alerts[1].MutedUntil == nil || len(a.Alerts[0].Deliveries) != 1 ||
+		a.Alerts[0].MutedUntil == nil || !a.Alerts[0].MutedUntil.Equal(alert.Forever) {
 		t.Errorf("GET /api/alerts = %+v", a)
 	}
 	status, _ := ts.postForm(t, alice, "/alerts/mute", url.Values{"name": {"disk"}, "for": {"off"}})
@@ -115,7 +120,7 @@ func TestAlertsPageAdmin(t *testing.T) {
 // Others see the rules, without the buttons, and cannot change them.
 func TestAlertsPageNotAdmin(t *testing.T) {
 	ts, ac := alertsServer(t)
-	if err := rulesfile.Write(ac.RulesFile, []rulesfile.Alert{{Name: "disk", Query: "disk"}}, ac.Notifiers); err != nil {
+	if err := rulesfile.Write(ac.RulesFile, rulesfile.File{Alerts: []rulesfile.Alert{{Name: "disk", Query: "disk"}}}, ac.Notifiers); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(ac.RulesFile)

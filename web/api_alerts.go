@@ -105,12 +105,12 @@ func (s *Server) apiBacktest(w http.ResponseWriter, r *http.Request) {
 // and window.
 func (s *Server) backtestRule(name, q, threshold, window string) (alert.Rule, error) {
 	if name != "" {
-		_, tables, err := s.alertViews()
+		_, f, err := s.alertViews()
 		if err != nil {
 			return alert.Rule{}, err
 		}
 		all := append([]rulesfile.Alert(nil), s.cfg.Alerts.ConfigRules...)
-		all = append(all, tables...)
+		all = append(all, f.Alerts...)
 		for _, a := range all {
 			if a.Name == name {
 				return a.Rule(rulesfile.Known(s.cfg.Alerts.Notifiers))

@@ -143,3 +143,33 @@ func TestAlertRulesFileNameInBoth(t *testing.T) {
 		t.Errorf("alert test disk: exit %d, %s %s", code, out, errs)
 	}
 }
+
+// A rule of the configuration muted in the page (a [[mute]] of the rules
+// file; the configuration is not written) fires in serve and tells nobody.
+func TestAlertConfigRuleMutedInTheWeb(t *testing.T) {
+	h := newHook(t, 0, false)
+	d := startDaemon(t, func(p string) string { return alertConfig(p, h.srv.URL, sshQuery, "threshold = 3\nwindow = \"3s\"") })
+	pythonUsers(t, d.dir)
+	w := startWeb(t, d.dir, webConfig(d.dbPath, "")+strings.TrimPrefix(alertConfig(d.dbPath, h.srv.URL, sshQuery, "threshold = 3\nwindow = \"3s\""), testConfig(d.dbPath, "", "")))
+	admin := webClient()
+	w.webLogin(admin, "alice", "alice-password")
+	cfgBefore, err := os.ReadFile(filepath.Join(d.dir, "test.toml"))
+	if err != nil || !strings.Contains(string(cfgBefore), "ssh brute force") {
+		t.Fatalf("serve's configuration: %v", err)
+	}
+	res := w.webPost(admin, "/api/alerts/mute", url.Values{"name": {"ssh brute force"}, "for": {"forever"}}, "X-CSRF-Token", w.csrfToken(admin, "/alerts"))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("mute: %s", res.Status)
+	}
+	d.waitLogs("rules file applied", 1, 15*time.Second)
+	d.send(sshBurst(4)...)
+	d.waitLogs("alert muted: notice not sent", 1, 15*time.Second)
+	d.waitLogs("alert resolved", 1, 30*time.Second)
+	d.Stop()
+	if got := h.states(); len(got) != 0 {
+		t.Errorf("notifications %q of a muted rule", got)
+	}
+	if cfgAfter, _ := os.ReadFile(filepath.Join(d.dir, "test.toml")); string(cfgAfter) != string(cfgBefore) {
+		t.Error("the page wrote the configuration")
+	}
+}

@@ -96,11 +96,12 @@ func allRules(cfg *Config, cfgPath string) ([]alert.Rule, error) {
 	if path == "" {
 		return rules, nil
 	}
-	_, fileRules, err := rulesfile.Read(path, cfg.NotifierNames())
+	f, fileRules, err := rulesfile.Read(path, cfg.NotifierNames())
 	if err != nil {
 		return nil, err
 	}
-	return mergeRules(rules, fileRules, cfgPath, path)
+	all, err := mergeRules(rules, fileRules, cfgPath, path)
+	return f.Apply(all), err
 }
 
 // mergeRules is the configuration's rules, then the rules file's; a name
@@ -140,16 +141,17 @@ func (a *alerting) prepareRules(cfg *Config) ([]alert.Rule, error) {
 	return rules, nil
 }
 
-// withFile is cfgRules and the rules of the rules file.
+// withFile is cfgRules and the rules of the rules file, with its mutes.
 func (a *alerting) withFile(cfgRules []alert.Rule, notifiers []string) ([]alert.Rule, error) {
 	if a.rulesPath == "" {
 		return cfgRules, nil
 	}
-	_, fileRules, err := rulesfile.Read(a.rulesPath, notifiers)
+	f, fileRules, err := rulesfile.Read(a.rulesPath, notifiers)
 	if err != nil {
 		return nil, err
 	}
-	return mergeRules(cfgRules, fileRules, a.cfgPath, a.rulesPath)
+	all, err := mergeRules(cfgRules, fileRules, a.cfgPath, a.rulesPath)
+	return f.Apply(all), err
 }
 
 // run starts the evaluator, the dispatcher and the watcher of the rules

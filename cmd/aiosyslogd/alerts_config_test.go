@@ -107,6 +107,7 @@ func TestRulesFile(t *testing.T) {
 		{"in both", "[[alert]]\nname = \"ssh\"\nquery = 'x'\n",
 			`[[alert]] "ssh" is in both ` + cfgPath + ` and ` + dbPath + `-rules.toml: names must be unique`},
 		{"bad", "[[alert]]\nname = \"disk\"\n\nthreshold = -1\n", `rules file ` + dbPath + `-rules.toml: line 4: [[alert]] "disk": threshold = -1`},
+		{"muted", "[[alert]]\nname = \"disk\"\nquery = 'disk full'\nnotify = [\"ops\"]\n\n[[mute]]\nalert = \"ssh\"\nuntil = 9999-12-31T23:59:59Z\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,6 +116,9 @@ func TestRulesFile(t *testing.T) {
 			if tt.want == "" {
 				if err != nil || len(rules) != 2 || rules[1].Name != "disk" {
 					t.Errorf("rules %v, %v", rules, err)
+				}
+				if muted := rules[0].Muted(time.Now()); muted != (tt.name == "muted") {
+					t.Errorf("the configuration's rule muted: %v", muted)
 				}
 				return
 			}

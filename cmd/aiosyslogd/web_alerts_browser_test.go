@@ -78,8 +78,11 @@ notify = ["hook"]
 	if bars < 24 || over < 1 || over > bars/4 || line <= 0 {
 		t.Errorf("the chart: %d bars, %d over the threshold line at %v", bars, over, line)
 	}
-	if n := browserValue(t, ctx, "config buttons", chromedp.Evaluate[int](db+`.querySelectorAll("form.mute, form.delete-alert, a.edit").length`)); n != 0 {
+	if n := browserValue(t, ctx, "config buttons", chromedp.Evaluate[int](db+`.querySelectorAll("form.delete-alert, a.edit").length`)); n != 0 {
 		t.Errorf("the configuration's rule has %d buttons that would change it", n)
+	}
+	if n := browserValue(t, ctx, "config mute", chromedp.Evaluate[int](db+`.querySelectorAll("form.mute").length`)); n != 1 {
+		t.Errorf("the configuration's rule has %d mute forms, want 1", n)
 	}
 
 	// Mute the new rule for 8 hours.

@@ -37,9 +37,49 @@ type Alert struct {
 	MutedUntil *time.Time `toml:"muted_until,omitempty"`
 }
 
-// file is the document of a rules file.
-type file struct {
+// File is the document of a rules file: its rules, and the mutes the page
+// set on rules of the configuration, which it does not change otherwise.
+type File struct {
 	Alerts []Alert `toml:"alert"`
+	Mutes  []Mute  `toml:"mute,omitempty"`
+}
+
+// Mute is one [[mute]] table: the rule named Alert (of the configuration)
+// notifies nobody until Until (alert.Forever: until unmuted). A mute of a
+// rule that no longer exists is left alone.
+type Mute struct {
+	Alert string    `toml:"alert"`
+	Until time.Time `toml:"until"`
+}
+
+// Apply sets the mutes of f on rules: a rule named by a [[mute]] is muted
+// until the later of its own muted_until and the mute's until.
+func (f *File) Apply(rules []alert.Rule) []alert.Rule {
+	for _, m := range f.Mutes {
+		for i := range rules {
+			if rules[i].Name == m.Alert && m.Until.After(rules[i].MutedUntil) {
+				rules[i].MutedUntil = m.Until
+			}
+		}
+	}
+	return rules
+}
+
+// checkMutes reports the first [[mute]] that cannot work.
+func (f *File) checkMutes() error {
+	seen := map[string]bool{}
+	for i, m := range f.Mutes {
+		switch {
+		case m.Alert == "":
+			return fmt.Errorf("[[mute]] #%d: alert is missing: name the rule it mutes", i+1)
+		case m.Until.IsZero():
+			return fmt.Errorf("[[mute]] %q: until is missing: a date-time (9999-12-31T23:59:59Z: until unmuted)", m.Alert)
+		case seen[m.Alert]:
+			return fmt.Errorf("[[mute]] %q: the rule is muted by another [[mute]]", m.Alert)
+		}
+		seen[m.Alert] = true
+	}
+	return nil
 }
 
 // KeyError is a mistake in the Index-th [[alert]] (from 0): its Key, and
@@ -133,33 +173,34 @@ func Known(notifiers []string) func(string) bool {
 	return func(name string) bool { return slices.Contains(notifiers, name) }
 }
 
-// Read reads the rules file at path: its tables and their rules. A missing
-// file has none. A mistake is an error naming the file, the line and the
-// key, as the configuration's are.
-func Read(path string, notifiers []string) ([]Alert, []alert.Rule, error) {
+// Read reads the rules file at path: its tables, and the rules of its
+// [[alert]] tables (without the mutes of [[mute]]: see File.Apply). A
+// missing file has none. A mistake is an error naming the file, the line
+// and the key, as the configuration's are.
+func Read(path string, notifiers []string) (File, []alert.Rule, error) {
 	text, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
+		return File{}, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("read rules file: %w", err)
+		return File{}, nil, fmt.Errorf("read rules file: %w", err)
 	}
 	return Parse(path, text, notifiers)
 }
 
 // Parse reads the text of the rules file named path (for errors).
-func Parse(path string, text []byte, notifiers []string) ([]Alert, []alert.Rule, error) {
-	var f file
+func Parse(path string, text []byte, notifiers []string) (File, []alert.Rule, error) {
+	var f File
 	md, err := toml.Decode(string(text), &f)
 	if err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
-			return nil, nil, fmt.Errorf("rules file %s: line %d: %s", path, perr.Position.Line, perr.Message)
+			return File{}, nil, fmt.Errorf("rules file %s: line %d: %s", path, perr.Position.Line, perr.Message)
 		}
-		return nil, nil, fmt.Errorf("rules file %s: %w", path, err)
+		return File{}, nil, fmt.Errorf("rules file %s: %w", path, err)
 	}
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		return nil, nil, fmt.Errorf("rules file %s: unknown key %q: it holds only [[alert]] tables (keys as in the configuration)",
+		return File{}, nil, fmt.Errorf("rules file %s: unknown key %q: it holds only [[alert]] tables (keys as in the configuration) and [[mute]] tables (alert, until)",
 			path, undecoded[0].String())
 	}
 	rules, err := Rules(f.Alerts, Known(notifiers))
@@ -167,39 +208,43 @@ func Parse(path string, text []byte, notifiers []string) ([]Alert, []alert.Rule,
 		var ke *KeyError
 		if errors.As(err, &ke) {
 			if line := ItemKeyLine(string(text), "alert", ke.Index, ke.Key); line > 0 {
-				return nil, nil, fmt.Errorf("rules file %s: line %d: %w", path, line, err)
+				return File{}, nil, fmt.Errorf("rules file %s: line %d: %w", path, line, err)
 			}
 		}
-		return nil, nil, fmt.Errorf("rules file %s: %w", path, err)
+		return File{}, nil, fmt.Errorf("rules file %s: %w", path, err)
 	}
-	return f.Alerts, rules, nil
+	if err := f.checkMutes(); err != nil {
+		return File{}, nil, fmt.Errorf("rules file %s: %w", path, err)
+	}
+	return f, rules, nil
 }
 
 // header is the comment the written file starts with.
 const header = `# Alert rules made in the web page (aiosyslogd web, /alerts), read by
 # aiosyslogd serve beside [[alert]] in its configuration, without a restart.
 # The same keys as [[alert]] there; a name must not be used in both.
+# [[mute]] (alert, until) mutes a rule of the configuration from the page.
 # The page rewrites this file whole: edit it there, or by hand while no one
 # uses the page.
 
 `
 
-// Encode writes alerts as the text of a rules file.
-func Encode(alerts []Alert) ([]byte, error) {
+// Encode writes f as the text of a rules file.
+func Encode(f File) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(header)
-	if err := toml.NewEncoder(&b).Encode(file{Alerts: alerts}); err != nil {
+	if err := toml.NewEncoder(&b).Encode(f); err != nil {
 		return nil, fmt.Errorf("encode rules: %w", err)
 	}
 	return b.Bytes(), nil
 }
 
-// Write checks alerts (as Read would) and replaces the rules file at path
-// with them: a temporary file in the same directory, synced, mode 0600,
-// renamed over the old one, so that serve reads the old rules or the new,
-// never a part.
-func Write(path string, alerts []Alert, notifiers []string) error {
-	text, err := Encode(alerts)
+// Write checks f (as Read would) and replaces the rules file at path with
+// it: a temporary file in the same directory, synced, mode 0600, renamed
+// over the old one, so that serve reads the old rules or the new, never a
+// part.
+func Write(path string, f File, notifiers []string) error {
+	text, err := Encode(f)
 	if err != nil {
 		return err
 	}

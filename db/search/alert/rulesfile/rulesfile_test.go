@@ -23,7 +23,7 @@ func TestWriteRead(t *testing.T) {
 		{Name: `quotes " and 'these'`, Query: "severity:err", Repeat: "2h", NotifyResolved: ptr(false), MutedUntil: &muted},
 		{Name: "forever", Query: "disk full", MutedUntil: ptr(alert.Forever)},
 	}
-	if err := Write(path, alerts, []string{"ops"}); err != nil {
+	if err := Write(path, File{Alerts: alerts}, []string{"ops"}); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(path)
@@ -37,8 +37,8 @@ func TestWriteRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 3 || len(rules) != 3 {
-		t.Fatalf("read %d tables, %d rules", len(got), len(rules))
+	if len(got.Alerts) != 3 || len(rules) != 3 {
+		t.Fatalf("read %d tables, %d rules", len(got.Alerts), len(rules))
 	}
 	r := rules[0]
 	if r.Name != "ssh brute force" || r.Threshold != 10 || r.Window != 5*time.Minute || r.Repeat != alert.DefaultRepeat ||
@@ -62,8 +62,8 @@ func TestWriteRead(t *testing.T) {
 // line and key; Write refuses what Read would.
 func TestReadErrors(t *testing.T) {
 	dir := t.TempDir()
-	if a, r, err := Read(filepath.Join(dir, "none.toml"), nil); a != nil || r != nil || err != nil {
-		t.Errorf("a missing file: %v, %v, %v", a, r, err)
+	if f, r, err := Read(filepath.Join(dir, "none.toml"), nil); f.Alerts != nil || r != nil || err != nil {
+		t.Errorf("a missing file: %v, %v, %v", f, r, err)
 	}
 	tests := []struct{ name, text, want string }{
 		{"bad query", "[[alert]]\nname = \"x\"\nquery = 'host:a AND'\n", `rules.toml: line 3: [[alert]] "x": query = "host:a AND": expected a term after AND at column 8`},
@@ -74,6 +74,8 @@ func TestReadErrors(t *testing.T) {
 		{"no name", "[[alert]]\nquery = \"a\"\n", `line 1: [[alert]] #1: name is missing`},
 		{"unknown key", "[[alert]]\nname = \"x\"\nmuted = true\n", `unknown key "alert.muted"`},
 		{"not TOML", "[[alert]\n", `rules.toml: line 2: expected end of table array name`},
+		{"mute without until", "[[mute]]\nalert = \"x\"\n", `[[mute]] "x": until is missing`},
+		{"mute twice", "[[mute]]\nalert = \"x\"\nuntil = 2026-12-03T10:00:00Z\n[[mute]]\nalert = \"x\"\nuntil = 2026-12-03T11:00:00Z\n", `[[mute]] "x": the rule is muted by another`},
 		{"bad muted_until", "[[alert]]\nname = \"x\"\nmuted_until = \"tomorrow\"\n", `rules.toml: line 3: parsing time "tomorrow"`},
 	}
 	for _, tt := range tests {
@@ -89,7 +91,7 @@ func TestReadErrors(t *testing.T) {
 		})
 	}
 	path := filepath.Join(dir, "written.toml")
-	err := Write(path, []Alert{{Name: "x", Query: "a", Notify: []string{"pager"}}}, []string{"ops"})
+	err := Write(path, File{Alerts: []Alert{{Name: "x", Query: "a", Notify: []string{"pager"}}}}, []string{"ops"})
 	if err == nil || !strings.Contains(err.Error(), `no [[notifier]] is named "pager"`) {
 		t.Errorf("Write of an unknown notifier: %v", err)
 	}
@@ -102,14 +104,14 @@ func FuzzParse(f *testing.F) {
 	f.Add("[[alert]]\nname = \"x\"\nquery = 'a'\nthreshold = 3\nmuted_until = 2026-12-03T10:00:00Z\n")
 	f.Add("[[alert]]\nquery = \"a\"\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		alerts, rules, err := Parse("f.toml", []byte(text), []string{"ops"})
+		f, rules, err := Parse("f.toml", []byte(text), []string{"ops"})
 		if err != nil {
 			return
 		}
-		if len(alerts) != len(rules) {
-			t.Fatalf("%d tables, %d rules", len(alerts), len(rules))
+		if len(f.Alerts) != len(rules) {
+			t.Fatalf("%d tables, %d rules", len(f.Alerts), len(rules))
 		}
-		again, err := Encode(alerts)
+		again, err := Encode(f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,4 +119,24 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("written again it reads %d rules, %v:\n%s", len(rules2), err, again)
 		}
 	})
+}
+
+// A [[mute]] mutes a rule of either file until the later of the two.
+func TestMutes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rules.toml")
+	early, late := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC), time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	f := File{Alerts: []Alert{{Name: "page", Query: "a", MutedUntil: &late}},
+		Mutes: []Mute{{Alert: "config", Until: early}, {Alert: "page", Until: early}, {Alert: "gone", Until: late}}}
+	if err := Write(path, f, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, fileRules, err := Read(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := alert.NewRule("config", "b")
+	rules := got.Apply(append([]alert.Rule{cfg}, fileRules...))
+	if !rules[0].MutedUntil.Equal(early) || !rules[1].MutedUntil.Equal(late) {
+		t.Errorf("muted until %v and %v, want %v and %v", rules[0].MutedUntil, rules[1].MutedUntil, early, late)
+	}
 }
