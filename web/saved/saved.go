@@ -78,7 +78,11 @@ func CleanView(raw string) (string, error) {
 			}
 		}
 	}
-	return kept.Encode(), nil
+	clean := kept.Encode()
+	if len(clean) > MaxViewBytes { // escaping made it longer
+		return "", fmt.Errorf("%w: longer than %d bytes", ErrInvalidView, MaxViewBytes)
+	}
+	return clean, nil
 }
 
 // CheckName tells whether name may name a saved search.
