@@ -11,6 +11,8 @@ func (s *Server) routes() http.Handler {
 	// Forms that change something carry the session's CSRF token.
 	form := func(h hf) http.Handler { return s.requireUser(s.checkCSRF(h), false) }
 	admin := func(h hf) http.Handler { return s.requireUser(s.adminOnly(s.checkCSRF(h)), false) }
+	// API changes: a bearer token, or the session and its CSRF token.
+	apiChange := func(h hf) http.Handler { return s.requireUser(s.checkCSRFUnlessToken(h), true) }
 
 	// Without a login.
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -29,6 +31,32 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/event", api(s.apiEvent))
 	mux.Handle("GET /api/context", api(s.apiContext))
 	mux.Handle("GET /api/values", api(s.apiValues))
+
+	// One's own saved searches.
+	mux.Handle("GET /saved", page(s.savedShow))
+	mux.Handle("POST /saved", form(s.savedForm(savedAdd)))
+	mux.Handle("POST /saved/rename", form(s.savedForm(savedRename)))
+	mux.Handle("POST /saved/delete", form(s.savedForm(savedDelete)))
+	mux.Handle("GET /api/saved", api(s.apiSaved))
+	mux.Handle("POST /api/saved", apiChange(s.savedAPI(savedAdd)))
+	mux.Handle("POST /api/saved/rename", apiChange(s.savedAPI(savedRename)))
+	mux.Handle("POST /api/saved/delete", apiChange(s.savedAPI(savedDelete)))
+
+	// Alerts: everyone sees them; admins change the rules file's.
+	adminPage := func(h hf) http.Handler { return s.requireUser(s.adminOnly(h), false) }
+	adminAPI := func(h hf) http.Handler { return s.requireUser(s.apiAdminOnly(h), true) }
+	adminAPIChange := func(h hf) http.Handler { return s.requireUser(s.apiAdminOnly(s.checkCSRFUnlessToken(h)), true) }
+	mux.Handle("GET /alerts", page(s.alertsShow))
+	mux.Handle("GET /alerts/new", adminPage(s.alertNew))
+	mux.Handle("GET /alerts/edit", adminPage(s.alertEdit))
+	mux.Handle("POST /alerts/save", admin(s.alertFormPost(alertSave)))
+	mux.Handle("POST /alerts/delete", admin(s.alertFormPost(alertDelete)))
+	mux.Handle("POST /alerts/mute", admin(s.alertFormPost(alertMute)))
+	mux.Handle("GET /api/alerts", api(s.apiAlerts))
+	mux.Handle("GET /api/alerts/backtest", adminAPI(s.apiBacktest))
+	mux.Handle("POST /api/alerts/save", adminAPIChange(s.alertAPIPost(alertSave)))
+	mux.Handle("POST /api/alerts/delete", adminAPIChange(s.alertAPIPost(alertDelete)))
+	mux.Handle("POST /api/alerts/mute", adminAPIChange(s.alertAPIPost(alertMute)))
 
 	// One's own password.
 	mux.Handle("GET /account", page(s.accountShow))

@@ -46,7 +46,8 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/?"+clean.Encode(), http.StatusSeeOther)
 		return
 	}
-	data := pageData{Title: "Search", Form: newSearchForm(v), Help: newQueryHelp(), Database: s.cfg.Database}
+	data := pageData{Title: "Search", Form: newSearchForm(v), Help: newQueryHelp(), Database: s.cfg.Database,
+		View: r.URL.RawQuery}
 	if _, err := s.Reader(r.Context()); errors.Is(err, db.ErrNoDatabase) {
 		data.NoData = true
 	}

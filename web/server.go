@@ -62,6 +62,8 @@ type Config struct {
 	// TailInterval is how often a live tail polls the database; 0 is
 	// 500 ms.
 	TailInterval time.Duration
+	// Alerts are the rules the alerts page shows and changes.
+	Alerts AlertsConfig
 }
 
 // Server is the web UI and API. It implements http.Handler.
@@ -79,6 +81,8 @@ type Server struct {
 
 	mu     sync.Mutex
 	reader *db.Reader
+
+	rulesMu sync.Mutex // orders the changes of the rules file
 }
 
 // New returns the Server of cfg.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/aiosyslogd/aiosyslogd/web/saved"
 	"github.com/aiosyslogd/aiosyslogd/web/user"
 )
 
@@ -58,6 +59,14 @@ type pageData struct {
 	Users    []user.User // users: every user
 	Database string      // search: the database file, for "no database yet"
 	NoData   bool        // search: the database does not exist yet
+	View     string      // search: the view's query string, for Save search
+
+	Saved []saved.Search // saved: the user's saved searches
+
+	Alerts     []alertView // alerts: every rule
+	AlertForm  alertForm   // alert_form: the rule edited
+	RulesFile  string      // alerts: the rules file the page writes
+	ConfigFile string      // alerts: serve's configuration
 }
 
 // render writes page name with data and status. The page is made in

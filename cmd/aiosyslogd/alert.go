@@ -52,9 +52,10 @@ func alertFail(verb string, code int, format string, args ...any) error {
 	return cli.Exit("aiosyslogd alert "+verb+": "+fmt.Sprintf(format, args...), code)
 }
 
-// configuredRule is the rule named name in the configuration.
+// configuredRule is the rule named name in the configuration or in the
+// rules file beside the database (the web page's).
 func configuredRule(cfg *Config, name string) (alert.Rule, error) {
-	rules, err := cfg.Rules()
+	rules, err := allRules(cfg, "")
 	if err != nil {
 		return alert.Rule{}, err
 	}
@@ -66,7 +67,7 @@ func configuredRule(cfg *Config, name string) (alert.Rule, error) {
 		names = append(names, fmt.Sprintf("%q", r.Name))
 	}
 	if len(names) == 0 {
-		return alert.Rule{}, fmt.Errorf("no [[alert]] is named %q: the configuration has none", name)
+		return alert.Rule{}, fmt.Errorf("no [[alert]] is named %q: the configuration and the rules file have none", name)
 	}
 	return alert.Rule{}, fmt.Errorf("no [[alert]] is named %q; there are %s", name, joinNames(names))
 }

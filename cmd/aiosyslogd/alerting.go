@@ -3,28 +3,47 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
+	"sync"
+	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert/notify"
+	"github.com/aiosyslogd/aiosyslogd/db/search/alert/rulesfile"
 )
+
+// rulesPoll is how often serve looks at the rules file for a change (the
+// web page's edits take effect without a signal).
+const rulesPoll = 2 * time.Second
 
 // alerting is serve's alerts: the evaluator that watches the pipeline and
 // the dispatcher that sends its notices, each run by its own goroutine,
-// which stop returns after.
+// and the watcher of the rules file; stop returns after all three.
 type alerting struct {
-	eval   *alert.Evaluator
-	disp   *notify.Dispatcher
-	reader *db.Reader // nil without a database
-	stop   func()
+	eval      *alert.Evaluator
+	disp      *notify.Dispatcher
+	reader    *db.Reader // nil without a database
+	logger    *slog.Logger
+	cfgPath   string // the configuration's file, for errors
+	rulesPath string // the rules file; "" without a database
+	stop      func()
+
+	mu        sync.Mutex
+	cfgRules  []alert.Rule // the configuration's [[alert]]
+	notifiers []string     // the configuration's [[notifier]] names
+	seen      os.FileInfo  // the rules file last read; nil when there was none
 }
 
-// startAlerting starts evaluating the rules of cfg; the evaluator is the
+// startAlerting starts evaluating the rules of cfg (read from cfgPath)
+// and of the rules file beside its database; the evaluator is the
 // pipeline's Observer. Its goroutines run until stop: after the pipeline
 // has written everything, so that the last batches are evaluated too.
-func startAlerting(cfg *Config, logger *slog.Logger) (*alerting, error) {
-	rules, err := cfg.Rules()
+func startAlerting(cfg *Config, cfgPath string, logger *slog.Logger) (*alerting, error) {
+	a := &alerting{disp: &notify.Dispatcher{Logger: logger}, logger: logger, cfgPath: cfgPath, rulesPath: alertRulesPath(cfg)}
+	rules, err := a.prepareRules(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -32,8 +51,8 @@ func startAlerting(cfg *Config, logger *slog.Logger) (*alerting, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &alerting{disp: &notify.Dispatcher{Logger: logger}}
 	a.eval = &alert.Evaluator{Sink: a.disp, Logger: logger}
+	a.disp.Delivered = a.eval.Delivered
 	if cfg.SQLite.Enabled {
 		// The store has made the database: the reader reads back the
 		// windows of rules that start and the newest matches of notices.
@@ -46,7 +65,7 @@ func startAlerting(cfg *Config, logger *slog.Logger) (*alerting, error) {
 	a.disp.SetNotifiers(notifiers)
 	a.disp.SetBaseURL(cfg.Web.BaseURL)
 	if len(rules) > 0 {
-		logger.Info("alerting", "rules", len(rules), "notifiers", len(notifiers), "state", a.eval.StatePath)
+		logger.Info("alerting", "rules", len(rules), "notifiers", len(notifiers), "state", a.eval.StatePath, "rules_file", a.rulesPath)
 	}
 	a.stop = a.run(rules)
 	return a, nil
@@ -56,16 +75,100 @@ func startAlerting(cfg *Config, logger *slog.Logger) (*alerting, error) {
 // restarts: beside the database, whose messages it is about.
 func alertStatePath(cfg *Config) string { return cfg.SQLite.Database + "-alerts.json" }
 
-// run starts the evaluator and the dispatcher; the returned function stops
-// the evaluator (it evaluates what it was handed), then the dispatcher (it
-// sends what is queued, within its drain time).
+// alertRulesPath is the rules file that the web page writes and serve
+// reads: beside the database, as the state file; "" without a database.
+func alertRulesPath(cfg *Config) string {
+	if !cfg.SQLite.Enabled || cfg.SQLite.Database == "" {
+		return ""
+	}
+	return cfg.SQLite.Database + "-rules.toml"
+}
+
+// allRules are the rules of the configuration (read from cfgPath) and
+// of the rules file, checked: a name in both is an error naming both
+// files.
+func allRules(cfg *Config, cfgPath string) ([]alert.Rule, error) {
+	rules, err := cfg.Rules()
+	if err != nil {
+		return nil, err
+	}
+	path := alertRulesPath(cfg)
+	if path == "" {
+		return rules, nil
+	}
+	f, fileRules, err := rulesfile.Read(path, cfg.NotifierNames())
+	if err != nil {
+		return nil, err
+	}
+	all, err := mergeRules(rules, fileRules, cfgPath, path)
+	return f.Apply(all), err
+}
+
+// mergeRules is the configuration's rules, then the rules file's; a name
+// in both is an error.
+func mergeRules(cfgRules, fileRules []alert.Rule, cfgPath, rulesPath string) ([]alert.Rule, error) {
+	if cfgPath == "" {
+		cfgPath = "the configuration"
+	}
+	all := append([]alert.Rule(nil), cfgRules...)
+	for _, r := range fileRules {
+		for _, c := range cfgRules {
+			if c.Name == r.Name {
+				return nil, fmt.Errorf("[[alert]] %q is in both %s and %s: names must be unique (rename or delete one)",
+					r.Name, cfgPath, rulesPath)
+			}
+		}
+		all = append(all, r)
+	}
+	return all, nil
+}
+
+// prepareRules reads the rules of cfg and the rules file, and keeps what
+// the watcher needs to read the file again.
+func (a *alerting) prepareRules(cfg *Config) ([]alert.Rule, error) {
+	cfgRules, err := cfg.Rules()
+	if err != nil {
+		return nil, err
+	}
+	seen, _ := os.Stat(a.rulesPath)
+	rules, err := a.withFile(cfgRules, cfg.NotifierNames())
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	a.cfgRules, a.notifiers, a.seen = cfgRules, cfg.NotifierNames(), seen
+	a.mu.Unlock()
+	return rules, nil
+}
+
+// withFile is cfgRules and the rules of the rules file, with its mutes.
+func (a *alerting) withFile(cfgRules []alert.Rule, notifiers []string) ([]alert.Rule, error) {
+	if a.rulesPath == "" {
+		return cfgRules, nil
+	}
+	f, fileRules, err := rulesfile.Read(a.rulesPath, notifiers)
+	if err != nil {
+		return nil, err
+	}
+	all, err := mergeRules(cfgRules, fileRules, a.cfgPath, a.rulesPath)
+	return f.Apply(all), err
+}
+
+// run starts the evaluator, the dispatcher and the watcher of the rules
+// file; the returned function stops the watcher, the evaluator (it
+// evaluates what it was handed), then the dispatcher (it sends what is
+// queued, within its drain time).
 func (a *alerting) run(rules []alert.Rule) (stop func()) {
 	evalCtx, stopEval := context.WithCancel(context.Background())
 	dispCtx, stopDisp := context.WithCancel(context.Background())
-	evalDone, dispDone := make(chan struct{}), make(chan struct{})
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	evalDone, dispDone, watchDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	go func() { defer close(evalDone); a.eval.Run(evalCtx, rules) }()
 	go func() { defer close(dispDone); a.disp.Run(dispCtx) }()
+	go func() { defer close(watchDone); a.watch(watchCtx) }()
 	return func() {
+		stopWatch()
+		<-watchDone
 		stopEval()
 		<-evalDone
 		stopDisp()
@@ -76,11 +179,62 @@ func (a *alerting) run(rules []alert.Rule) (stop func()) {
 	}
 }
 
-// reloadable replaces the rules, the notifiers and the base URL of links
-// at a reload.
+// watch reads the rules file again whenever it changed (another file,
+// size or modification time) until ctx ends.
+func (a *alerting) watch(ctx context.Context) {
+	if a.rulesPath == "" {
+		return
+	}
+	tick := time.NewTicker(rulesPoll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			a.rulesFileChanged()
+		}
+	}
+}
+
+// rulesFileChanged applies the rules file when it is not the one last
+// read. A file with a mistake is logged once, and the rules in force stay.
+func (a *alerting) rulesFileChanged() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now, _ := os.Stat(a.rulesPath)
+	if sameStamp(a.seen, now) {
+		return
+	}
+	a.seen = now
+	rules, err := a.withFile(a.cfgRules, a.notifiers)
+	if err != nil {
+		a.logger.Error("rules file not applied; keeping the rules in force", "file", a.rulesPath, "error", err)
+		return
+	}
+	a.eval.SetRules(rules)
+	a.logger.Info("rules file applied", "file", a.rulesPath, "rules", len(rules))
+}
+
+// sameStamp tells whether two looks at a file saw the same file, unchanged
+// (nil: no file).
+func sameStamp(a, b os.FileInfo) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
+}
+
+// reloadable replaces the rules (of the configuration and of the rules
+// file), the notifiers and the base URL of links at a reload.
 func (a *alerting) reloadable() reloadable {
 	return reloadable{keys: []string{"alert", "notifier", "web_server.base_url"}, prepare: func(cfg *Config) (func(), error) {
-		rules, err := cfg.Rules()
+		cfgRules, err := cfg.Rules()
+		if err != nil {
+			return nil, err
+		}
+		seen, _ := os.Stat(a.rulesPath)
+		rules, err := a.withFile(cfgRules, cfg.NotifierNames())
 		if err != nil {
 			return nil, err
 		}
@@ -89,7 +243,10 @@ func (a *alerting) reloadable() reloadable {
 			return nil, errors.Join(errors.New("notifiers"), err)
 		}
 		return func() {
+			a.mu.Lock()
+			a.cfgRules, a.notifiers, a.seen = cfgRules, cfg.NotifierNames(), seen
 			a.eval.SetRules(rules)
+			a.mu.Unlock()
 			a.disp.SetNotifiers(notifiers)
 			a.disp.SetBaseURL(cfg.Web.BaseURL)
 		}, nil

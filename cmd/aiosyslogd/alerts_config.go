@@ -6,24 +6,16 @@ import (
 	"net/url"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert/notify"
+	"github.com/aiosyslogd/aiosyslogd/db/search/alert/rulesfile"
 )
 
-// AlertConfig is one [[alert]] table: a rule (package alert).
-type AlertConfig struct {
-	Name           string   `toml:"name"`
-	Query          string   `toml:"query"`
-	Threshold      *int     `toml:"threshold"` // nil: alert.DefaultThreshold
-	Window         string   `toml:"window"`    // "": alert.DefaultWindow
-	Repeat         string   `toml:"repeat"`    // "": alert.DefaultRepeat
-	Notify         []string `toml:"notify"`
-	NotifyResolved *bool    `toml:"notify_resolved"` // nil: true
-}
+// AlertConfig is one [[alert]] table: a rule (package alert). The rules
+// file has the same tables (package rulesfile).
+type AlertConfig = rulesfile.Alert
 
 // NotifierConfig is one [[notifier]] table: where the notices of the
 // rules that name it go.
@@ -139,63 +131,21 @@ func checkSecretFile(path string) error {
 // parse (with its column), an unknown notifier, a bad duration or a
 // repeated name is an *itemError.
 func (c *Config) Rules() ([]alert.Rule, error) {
-	var rules []alert.Rule
-	for i := range c.Alerts {
-		r, err := c.rule(i)
-		if err != nil {
-			return nil, err
-		}
-		if slices.ContainsFunc(rules, func(o alert.Rule) bool { return o.Name == r.Name }) {
-			return nil, &itemError{"alert", i, r.Name, "name", " is used by another [[alert]]: names must be unique"}
-		}
-		rules = append(rules, r)
+	rules, err := rulesfile.Rules(c.Alerts, rulesfile.Known(c.NotifierNames()))
+	var ke *rulesfile.KeyError
+	if errors.As(err, &ke) {
+		return nil, &itemError{"alert", ke.Index, ke.Name, ke.Key, ke.Problem}
 	}
-	return rules, nil
+	return rules, err
 }
 
-// rule is the i-th [[alert]] as a rule.
-func (c *Config) rule(i int) (alert.Rule, error) {
-	a := &c.Alerts[i]
-	bad := func(key, format string, args ...any) error {
-		return &itemError{"alert", i, a.Name, key, fmt.Sprintf(format, args...)}
+// NotifierNames are the names of the [[notifier]] tables.
+func (c *Config) NotifierNames() []string {
+	var names []string
+	for _, n := range c.Notifiers {
+		names = append(names, n.Name)
 	}
-	if a.Name == "" {
-		return alert.Rule{}, bad("name", " is missing: every alert needs one; it is shown in each notification")
-	}
-	r, err := alert.NewRule(a.Name, a.Query)
-	if err != nil {
-		return alert.Rule{}, bad("query", " = %q: %v", a.Query, err)
-	}
-	if a.Threshold != nil {
-		r.Threshold = *a.Threshold
-	}
-	if r.Window, err = durationOr(a.Window, alert.DefaultWindow); err != nil {
-		return alert.Rule{}, bad("window", ": %v", err)
-	}
-	if r.Repeat, err = durationOr(a.Repeat, alert.DefaultRepeat); err != nil {
-		return alert.Rule{}, bad("repeat", ": %v", err)
-	}
-	if a.NotifyResolved != nil {
-		r.NotifyResolved = *a.NotifyResolved
-	}
-	if err := r.Validate(); err != nil {
-		key, problem, _ := strings.Cut(err.Error(), " ")
-		return alert.Rule{}, bad(key, " %s", problem)
-	}
-	for _, name := range a.Notify {
-		if !slices.ContainsFunc(c.Notifiers, func(n NotifierConfig) bool { return n.Name == name }) {
-			return alert.Rule{}, bad("notify", ": no [[notifier]] is named %q", name)
-		}
-	}
-	r.Notify = a.Notify
-	return r, nil
-}
-
-func durationOr(s string, def time.Duration) (time.Duration, error) {
-	if s == "" {
-		return def, nil
-	}
-	return alert.ParseDuration(s)
+	return names
 }
 
 // NotifierSet is the [[notifier]] tables as notifiers, by name; password

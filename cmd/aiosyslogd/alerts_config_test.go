@@ -86,3 +86,66 @@ func TestAlertConfigDefaults(t *testing.T) {
 		t.Errorf("rule: %+v", r)
 	}
 }
+
+// The rules of the rules file beside the database come after the
+// configuration's; a name in both is an error naming both files, and a
+// mistake in the rules file names its line.
+func TestRulesFile(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "a.toml")
+	dbPath := filepath.Join(dir, "syslog.db")
+	os.WriteFile(cfgPath, []byte(alertsOK+"\n[sqlite]\ndatabase = \""+dbPath+"\"\n"), 0o644)
+	cfg, err := parseConfigFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := alertRulesPath(&cfg); got != dbPath+"-rules.toml" {
+		t.Fatalf("rules file %s", got)
+	}
+	tests := []struct{ name, text, want string }{
+		{"added", "[[alert]]\nname = \"disk\"\nquery = 'disk full'\nnotify = [\"ops\"]\n", ""},
+		{"in both", "[[alert]]\nname = \"ssh\"\nquery = 'x'\n",
+			`[[alert]] "ssh" is in both ` + cfgPath + ` and ` + dbPath + `-rules.toml: names must be unique`},
+		{"bad", "[[alert]]\nname = \"disk\"\n\nthreshold = -1\n", `rules file ` + dbPath + `-rules.toml: line 4: [[alert]] "disk": threshold = -1`},
+		{"muted", "[[alert]]\nname = \"disk\"\nquery = 'disk full'\nnotify = [\"ops\"]\n\n[[mute]]\nalert = \"ssh\"\nuntil = 9999-12-31T23:59:59Z\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			os.WriteFile(dbPath+"-rules.toml", []byte(tt.text), 0o600)
+			rules, err := allRules(&cfg, cfgPath)
+			if tt.want == "" {
+				if err != nil || len(rules) != 2 || rules[1].Name != "disk" {
+					t.Errorf("rules %v, %v", rules, err)
+				}
+				if muted := rules[0].Muted(time.Now()); muted != (tt.name == "muted") {
+					t.Errorf("the configuration's rule muted: %v", muted)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v\nwant it to contain %s", err, tt.want)
+			}
+			if err := checkRulesFile(&cfg); err == nil {
+				t.Error("check finds no mistake")
+			}
+		})
+	}
+}
+
+// muted_until works in the configuration too: config as code for a
+// maintenance window.
+func TestAlertConfigMutedUntil(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.toml")
+	os.WriteFile(path, []byte(alertsOK+"muted_until = 2026-12-24T08:00:00Z\n"), 0o644)
+	cfg, err := parseConfigFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := cfg.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 12, 24, 8, 0, 0, 0, time.UTC); !rules[0].MutedUntil.Equal(want) {
+		t.Errorf("muted until %v, want %v", rules[0].MutedUntil, want)
+	}
+}

@@ -60,6 +60,15 @@ func runCheck(c *cli.Context) error {
 var fileChecks = []func(cfg *Config) error{
 	checkDatabase,
 	checkTLSFiles,
+	checkRulesFile,
+}
+
+// checkRulesFile reads the rules file beside the database (the web
+// page's) as serve does: its mistakes, and a name also in the
+// configuration.
+func checkRulesFile(cfg *Config) error {
+	_, err := allRules(cfg, "")
+	return err
 }
 
 // checkTLSFiles loads the TLS certificate, key and client CA as serve

@@ -154,6 +154,10 @@ base_url = {{printf "%q" .Web.BaseURL}}
 # repeat = "1h"                         # remind at most this often while firing (default "1h")
 # notify = ["ops", "mail"]
 # notify_resolved = true                # default true
+# muted_until = 2026-12-24T08:00:00Z    # no notifications until then (still evaluated); default not muted
+#
+# Rules made in the web page (/alerts) are in DATABASE-rules.toml, beside
+# the database, with the same keys; serve reads both (names must differ).
 #
 # [[notifier]]
 # name = "ops"

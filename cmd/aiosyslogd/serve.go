@@ -92,7 +92,7 @@ func (s *server) start(ctx context.Context) error {
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
 	s.store = store
-	if s.alerts, err = startAlerting(&s.cfg, s.logger); err != nil {
+	if s.alerts, err = startAlerting(&s.cfg, s.path, s.logger); err != nil {
 		closeStore(store, s.logger)
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}

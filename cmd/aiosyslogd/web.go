@@ -46,7 +46,7 @@ func runWeb(c *cli.Context) error {
 		path = "(none: defaults)"
 	}
 	logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "users_file", cfg.Web.UsersFile)
-	srv, tlsConfig, err := newWebServer(c, &cfg, logger)
+	srv, tlsConfig, err := newWebServer(c, &cfg, path, logger)
 	if err != nil {
 		return cli.Exit("aiosyslogd web: "+err.Error(), 1)
 	}
@@ -71,7 +71,7 @@ func runWeb(c *cli.Context) error {
 
 // newWebServer opens the users file (creating it with a first admin when
 // missing), the session key and the certificate, and makes the server.
-func newWebServer(c *cli.Context, cfg *Config, logger *slog.Logger) (*web.Server, *tls.Config, error) {
+func newWebServer(c *cli.Context, cfg *Config, cfgPath string, logger *slog.Logger) (*web.Server, *tls.Config, error) {
 	users, password, err := user.Bootstrap(cfg.Web.UsersFile)
 	if err != nil {
 		return nil, nil, err
@@ -104,7 +104,7 @@ func newWebServer(c *cli.Context, cfg *Config, logger *slog.Logger) (*web.Server
 		return nil, nil, err
 	}
 	srv, err := web.New(web.Config{Database: cfg.SQLite.Database, Users: users, Sessions: sessions, Redact: cfg.Web.Redact,
-		Logger: logger, TrustedProxies: proxies})
+		Logger: logger, TrustedProxies: proxies, Alerts: webAlerts(cfg, cfgPath)})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,4 +120,15 @@ func newWebServer(c *cli.Context, cfg *Config, logger *slog.Logger) (*web.Server
 func applyWebFlags(c *cli.Context, cfg *Config) {
 	applyFlags(c, map[string]any{"bind-ip": &cfg.Web.BindIP, "bind-port": &cfg.Web.BindPort,
 		"database": &cfg.SQLite.Database, "users-file": &cfg.Web.UsersFile, "debug": &cfg.Web.Debug})
+}
+
+// webAlerts is what the alerts page shows and changes: the rules of the
+// configuration, its notifiers, the rules file and serve's state file.
+func webAlerts(cfg *Config, cfgPath string) web.AlertsConfig {
+	a := web.AlertsConfig{ConfigFile: cfgPath, ConfigRules: cfg.Alerts, Notifiers: cfg.NotifierNames(),
+		RulesFile: alertRulesPath(cfg)}
+	if cfg.SQLite.Enabled {
+		a.StateFile = alertStatePath(cfg)
+	}
+	return a
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -498,4 +499,57 @@ func newHash(password string) (string, error) {
 		return "", fmt.Errorf("%w: longer than %d bytes", ErrWeakPassword, maxPasswordBytes)
 	}
 	return HashPassword(password)
+}
+
+// ErrReservedKey refuses Data and EditData on a key the package itself
+// keeps in a user's object (the password hash, the token…).
+var ErrReservedKey = errors.New("key is kept by the users file itself")
+
+// reservedKey tells whether key is one of the keys the package owns.
+func reservedKey(key string) bool {
+	switch key {
+	case usernameKey, hashKey, adminKey, enabledKey, tokenKey, sessionsKey:
+		return true
+	}
+	return false
+}
+
+// Data returns what name's object holds under key, another package's
+// data kept with the user (nil when there is none): it is deleted with the
+// user, and a user re-created under the same name starts without it.
+func (s *Store) Data(name, key string) (json.RawMessage, error) {
+	if reservedKey(key) {
+		return nil, fmt.Errorf("%w: %q", ErrReservedKey, key)
+	}
+	r, err := s.lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return r.extra[key], nil
+}
+
+// EditData replaces what name's object holds under key with what edit
+// makes of it (nil removes the key), and writes the file; an error of
+// edit leaves the file as it was. The read and the write are one change
+// under the store's lock.
+func (s *Store) EditData(name, key string, edit func(old json.RawMessage) (json.RawMessage, error)) error {
+	if reservedKey(key) {
+		return fmt.Errorf("%w: %q", ErrReservedKey, key)
+	}
+	return s.change(func(users map[string]*record) error {
+		r, ok := users[name]
+		if !ok {
+			return fmt.Errorf("%w: %q", ErrNotFound, name)
+		}
+		next, err := edit(r.extra[key])
+		if err != nil {
+			return err
+		}
+		if next == nil {
+			delete(r.extra, key)
+		} else {
+			r.extra[key] = next
+		}
+		return nil
+	})
 }

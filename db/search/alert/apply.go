@@ -28,6 +28,11 @@ func (e *Evaluator) apply(ctx context.Context, rules []Rule, saved map[string]sa
 		if err := e.fill(ctx, rs, now); err != nil {
 			e.logger().Error("alert window not read from the database; counting from now", "alert", r.Name, "error", err)
 		}
+		if s, ok := saved[r.Name]; ok && len(s.Deliveries) > 0 {
+			for _, d := range s.Deliveries {
+				e.Delivered(r.Name, d)
+			}
+		}
 		if s, ok := saved[r.Name]; ok && s.Key == r.key() && s.Firing {
 			rs.firing, rs.since, rs.notified = true, s.Since, s.Notified
 		}
@@ -77,7 +82,8 @@ func (e *Evaluator) fill(ctx context.Context, rs *ruleState, now time.Time) erro
 func (e *Evaluator) snapshot() map[string]savedRule {
 	m := make(map[string]savedRule, len(e.rules))
 	for _, rs := range e.rules {
-		m[rs.rule.Name] = savedRule{Key: rs.rule.key(), Firing: rs.firing, Since: rs.since, Notified: rs.notified}
+		m[rs.rule.Name] = savedRule{Key: rs.rule.key(), Firing: rs.firing, Since: rs.since, Notified: rs.notified,
+			Deliveries: e.deliveriesOf(rs.rule.Name)}
 	}
 	return m
 }

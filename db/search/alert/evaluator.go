@@ -70,8 +70,10 @@ type Evaluator struct {
 	prep  query.Prepared // what the rules' matchers computed of qr: its tokens, cut once
 	stats evalStats
 
-	mu     sync.Mutex
-	firing map[string]bool // each rule's, for Stats
+	mu         sync.Mutex
+	firing     map[string]bool                // each rule's, for Stats
+	deliveries map[string]map[string]Delivery // by rule, by notifier
+	delivered  atomic.Bool                    // a delivery not yet in the state file
 }
 
 // stored is a batch as Stored took it: numbered in the order the writer
@@ -206,6 +208,9 @@ func (e *Evaluator) step(now time.Time) {
 			e.notify(rs, Notice{State: Firing, Since: rs.since, Until: now, Repeat: true}, now)
 		}
 	}
+	if e.delivered.Swap(false) {
+		e.stats.dirty = true
+	}
 	if e.stats.dirty {
 		e.publish()
 		e.save()
@@ -235,6 +240,10 @@ func (e *Evaluator) notify(rs *ruleState, n Notice, now time.Time) {
 	n.Count = rs.w.count(n.Until.UnixNano())
 	rs.notified = now
 	e.stats.dirty = true
+	if rs.rule.Muted(now) {
+		e.logger().Info("alert muted: notice not sent", "alert", rs.rule.Name, "state", n.State, "muted_until", rs.rule.MutedUntil)
+		return
+	}
 	if e.Sink != nil {
 		e.Sink.Notify(n)
 	}

@@ -114,6 +114,10 @@ func TestEvaluator(t *testing.T) {
 			[]string{"firing@0..0"}},
 		{"reminders at the repeat's pace", nil, append(repeatSteps, step{0, 5 * time.Minute}),
 			[]string{"firing@0..0", "firingr@0..600", "firingr@0..1200", "resolved@0..1530"}},
+		{"muted: evaluated, nothing sent", func(r *Rule) { r.MutedUntil = time.Now().Add(time.Hour) }, []step{{6, 5 * time.Minute}}, nil},
+		{"muted until unmuted", func(r *Rule) { r.MutedUntil = Forever }, []step{{6, 5 * time.Minute}}, nil},
+		{"a mute that ends: the reminders keep their pace", func(r *Rule) { r.MutedUntil = time.Now().Add(5 * time.Minute) },
+			append(repeatSteps, step{0, 5 * time.Minute}), []string{"firingr@0..600", "firingr@0..1200", "resolved@0..1530"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -272,4 +276,37 @@ func TestEvaluatorNewRuleCountsEachMatchOnce(t *testing.T) {
 			})
 		})
 	}
+}
+
+// The last delivery through each notifier is in the state file, for the
+// page, and survives a restart.
+func TestDeliveriesInStateFile(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		state := filepath.Join(t.TempDir(), "state.json")
+		run := func(do func(e *Evaluator)) {
+			e := &Evaluator{StatePath: state}
+			ctx, cancel := context.WithCancel(t.Context())
+			done := make(chan struct{})
+			go func() { defer close(done); e.Run(ctx, []Rule{testRule(t, nil)}) }()
+			synctest.Wait()
+			do(e)
+			time.Sleep(2 * time.Second)
+			cancel()
+			<-done
+		}
+		at := time.Now()
+		run(func(e *Evaluator) {
+			e.Delivered("ssh", Delivery{Notifier: "ops", State: Firing, At: at, Result: "sent"})
+			e.Delivered("ssh", Delivery{Notifier: "mail", State: Firing, At: at, Result: "failed", Error: "554"})
+		})
+		run(func(*Evaluator) {}) // restarted: kept
+		st, err := ReadStatus(state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds := st["ssh"].Deliveries
+		if len(ds) != 2 || ds[0].Notifier != "mail" || ds[0].Error != "554" || ds[1].Result != "sent" || !ds[1].At.Equal(at) {
+			t.Errorf("deliveries = %+v", ds)
+		}
+	})
 }

@@ -42,7 +42,17 @@ type Rule struct {
 	Notify []string
 	// NotifyResolved says whether resolving is notified too.
 	NotifyResolved bool
+	// MutedUntil, when after now, holds the rule's notices back: it is
+	// still evaluated, fires and resolves, but tells nobody. Forever is
+	// muted until unmuted.
+	MutedUntil time.Time
 }
+
+// Forever is the MutedUntil of a rule muted until it is unmuted.
+var Forever = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+
+// Muted tells whether r's notices are held back at now.
+func (r *Rule) Muted(now time.Time) bool { return now.Before(r.MutedUntil) }
 
 // NewRule parses q into a rule named name, with the defaults set; the
 // error of a query that does not parse is a *query.Error (with its column).

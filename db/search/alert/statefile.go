@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -17,6 +19,13 @@ type savedRule struct {
 	Firing   bool      `json:"firing"`
 	Since    time.Time `json:"since,omitzero"`
 	Notified time.Time `json:"notified,omitzero"`
+	// Deliveries are the last results of the rule's notices, by
+	// notifier: for the page, not for the evaluation.
+	Deliveries []Delivery `json:"deliveries,omitempty"`
+}
+
+func sortDeliveries(ds []Delivery) {
+	slices.SortFunc(ds, func(a, b Delivery) int { return strings.Compare(a.Notifier, b.Notifier) })
 }
 
 // stateFile is the JSON document of the state file.

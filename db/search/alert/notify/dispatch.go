@@ -53,6 +53,10 @@ type Dispatcher struct {
 	Backoff  time.Duration // before the second attempt, doubling; 0 = DefaultBackoff
 	Drain    time.Duration // 0 = DefaultDrain
 	Logger   *slog.Logger  // nil = slog.Default()
+	// Delivered, when set, is told the final result of each notice through
+	// each notifier (sent, failed, dropped, unknown), from the notifier's
+	// goroutine: the evaluator's Delivered, for the state file.
+	Delivered func(rule string, d alert.Delivery)
 
 	once      sync.Once
 	notices   chan alert.Notice
@@ -91,6 +95,7 @@ func (d *Dispatcher) Notify(n alert.Notice) {
 	default:
 		for _, name := range n.Rule.Notify {
 			d.counts.add(n.Rule.Name, name, ResultDropped)
+			d.result(n.Rule.Name, name, n.State, ResultDropped, nil)
 		}
 		d.logger().Error("alert notice dropped: too many queued", "alert", n.Rule.Name)
 	}
@@ -158,6 +163,7 @@ func (d *Dispatcher) dispatch(ctx context.Context, wg *sync.WaitGroup, n alert.N
 		case q <- m:
 		default:
 			d.counts.add(n.Rule.Name, name, ResultDropped)
+			d.result(n.Rule.Name, name, n.State, ResultDropped, nil)
 			d.logger().Error("alert notice dropped: the notifier is too far behind", "alert", n.Rule.Name, "notifier", name)
 		}
 	}
@@ -190,15 +196,30 @@ func (d *Dispatcher) deliver(ctx context.Context, name string, m *Message) {
 	nf := d.notifier(name)
 	if nf == nil {
 		d.counts.add(m.Rule.Name, name, ResultUnknown)
+		d.result(m.Rule.Name, name, m.State, ResultUnknown, nil)
 		d.logger().Error("alert names no such notifier", "alert", m.Rule.Name, "notifier", name)
 		return
 	}
 	err := d.Send(ctx, name, nf, m)
 	if err != nil {
+		d.result(m.Rule.Name, name, m.State, ResultFailed, err)
 		d.logger().Error("alert notification failed", "alert", m.Rule.Name, "notifier", name, "state", m.State, "error", err)
 		return
 	}
+	d.result(m.Rule.Name, name, m.State, ResultSent, nil)
 	d.logger().Info("alert notification sent", "alert", m.Rule.Name, "notifier", name, "state", m.State)
+}
+
+// result tells Delivered, when set, what became of a notice.
+func (d *Dispatcher) result(rule, notifier string, state alert.State, result string, err error) {
+	if d.Delivered == nil {
+		return
+	}
+	dl := alert.Delivery{Notifier: notifier, State: state, At: time.Now(), Result: result}
+	if err != nil {
+		dl.Error = err.Error()
+	}
+	d.Delivered(rule, dl)
 }
 
 // Send sends m through nf (named name), with the timeout, attempts and

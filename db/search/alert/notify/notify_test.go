@@ -161,3 +161,38 @@ func TestHangingNotifierDelaysNoOther(t *testing.T) {
 		t.Fatal("Run did not return within the drain")
 	}
 }
+
+// Each notice's final result through each notifier is told to Delivered:
+// sent, failed (with the error), unknown.
+func TestDelivered(t *testing.T) {
+	ok, bad := httptest.NewServer(&receiver{status: 200}), httptest.NewServer(&receiver{status: 500})
+	defer ok.Close()
+	defer bad.Close()
+	var mu sync.Mutex
+	got := map[string]alert.Delivery{}
+	d := &Dispatcher{Attempts: 1, Timeout: 5 * time.Second, Drain: time.Second,
+		Delivered: func(rule string, dl alert.Delivery) { mu.Lock(); got[rule+"/"+dl.Notifier] = dl; mu.Unlock() }}
+	d.SetNotifiers(map[string]Notifier{"ok": &Webhook{URL: ok.URL}, "bad": &Webhook{URL: bad.URL}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); d.Run(ctx) }()
+	n := testNotice(t)
+	n.Rule.Notify = []string{"ok", "bad", "nope"}
+	d.Notify(n)
+	testwait.Eventually(t, 10*time.Second, func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(got) != 3 {
+			return fmt.Errorf("%d results, want 3: %v", len(got), got)
+		}
+		return nil
+	})
+	cancel()
+	<-done
+	for key, want := range map[string]string{"ssh brute force/ok": ResultSent, "ssh brute force/bad": ResultFailed, "ssh brute force/nope": ResultUnknown} {
+		dl := got[key]
+		if dl.Result != want || dl.State != alert.Firing || dl.At.IsZero() || (want == ResultFailed) != (dl.Error != "") {
+			t.Errorf("%s: %+v, want result %s", key, dl, want)
+		}
+	}
+}
