@@ -164,7 +164,7 @@ func TestWebLiveTailLive(t *testing.T) {
 	searchWriteFixture(t, dbPath, burst)
 	browse(t, ctx, "burst", chromedp.WaitVisible(`//td[@class="msg" and text()="the last of the burst"]`))
 	counts := chromedp.Poll[[]int](`(() => {
-		const sum = Array.from(document.querySelectorAll("#histogram rect"), r => +r.dataset.count).reduce((a, b) => a + b, 0);
+		const sum = Array.from(document.querySelectorAll("#histogram g.bar"), r => +r.dataset.count).reduce((a, b) => a + b, 0);
 		const total = +document.getElementById("total").dataset.total;
 		return total === 606 && sum === 606 ? [total, sum] : null;
 	})()`, chromedp.WithPollingTimeout(15*time.Second))
@@ -525,7 +525,7 @@ func TestWebHistogramMoves(t *testing.T) {
 	// zooms into them.
 	browse(t, ctx, "hour", chromedp.Navigate(w.url+"/?since=1h"), loaded)
 	ymax := browserValue(t, ctx, "ymax", chromedp.Text("#ymax"))
-	top := browserValue(t, ctx, "top", chromedp.Evaluate[int](`Math.max(...Array.from(document.querySelectorAll("#histogram rect"), r => +r.dataset.count))`))
+	top := browserValue(t, ctx, "top", chromedp.Evaluate[int](`Math.max(...Array.from(document.querySelectorAll("#histogram g.bar"), r => +r.dataset.count))`))
 	if ymax != strconv.Itoa(top) {
 		t.Errorf("the y-axis says %q, the tallest bar is %d", ymax, top)
 	}
@@ -546,5 +546,63 @@ func TestWebHistogramMoves(t *testing.T) {
 	left("finger", "/?since=1h")
 	if s, u := rangeOf(); s.IsZero() || u.Sub(s) < 10*time.Minute || u.Sub(s) > 25*time.Minute {
 		t.Errorf("a finger across a third of an hour's bars: %s–%s", s, u)
+	}
+}
+
+// §+ The histogram is stacked by severity in the rows' colours: each
+// severity's segments add up to the number of its messages, which the
+// legend names, and each bar's segments to the bar's count.
+func TestWebHistogramSeverities(t *testing.T) {
+	ctx, w, dbPath := reviewPage(t)
+	now := time.Now()
+	var want [8]int
+	for _, r := range reviewRecords(now) {
+		want[r.Message.Priority.Severity()]++
+	}
+	var more []search.Row
+	for i := range 400 {
+		s := syslog.Severity(i * i % 8)
+		want[s]++
+		more = append(more, reviewRecord(now, time.Duration(10+i%45)*time.Minute+time.Duration(i)*time.Millisecond, 3, s, fmt.Sprintf("sev-%02d", i%9), "app", fmt.Sprintf("stacked %d", i)))
+	}
+	searchWriteFixture(t, dbPath, more)
+	browse(t, ctx, "hour", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(w.url+"/?since=1h"), loaded)
+	type stacked struct {
+		Segments, Legend []int // per severity
+		Bad              []string
+		Total            int
+	}
+	got := browserValue(t, ctx, "segments", chromedp.Evaluate[stacked](`(() => {
+		const names = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+		const out = {Segments: names.map(() => 0), Legend: names.map(() => 0), Bad: [], Total: 0};
+		for (const g of document.querySelectorAll("#histogram g.bar")) {
+			let n = 0;
+			for (const r of g.querySelectorAll("rect")) {
+				out.Segments[names.indexOf(r.dataset.severity)] += +r.dataset.count;
+				n += +r.dataset.count;
+			}
+			if (n !== +g.dataset.count) out.Bad.push(g.querySelector("title").textContent);
+			out.Total += +g.dataset.count;
+		}
+		for (const s of document.querySelectorAll("#legend [data-severity]")) out.Legend[names.indexOf(s.dataset.severity)] = +s.dataset.count;
+		return out;
+	})()`))
+	if !slices.Equal(got.Segments, want[:]) || !slices.Equal(got.Legend, want[:]) || len(got.Bad) > 0 || got.Total != 406 {
+		t.Errorf("segments by severity %v, legend %v, want %v; total %d; bars whose segments do not add up: %q", got.Segments, got.Legend, want, got.Total, got.Bad)
+	}
+	// A bar's title says its counts by severity.
+	title := browserValue(t, ctx, "title", chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#histogram g.bar")).find(g => g.querySelector("rect.sev-3")).querySelector("title").textContent`))
+	if !strings.Contains(title, "\nerr ") {
+		t.Errorf("the title of a bar with an err: %q", title)
+	}
+	// The colours are the rows' severity bars'.
+	for _, sev := range []int{3, 6, 7} {
+		colours := browserValue(t, ctx, "colours", chromedp.Evaluate[[]string](fmt.Sprintf(`[
+			getComputedStyle(document.querySelector("#histogram rect.sev-%[1]d")).fill,
+			getComputedStyle(document.querySelector("#results tr.sev-%[1]d td.time")).borderLeftColor,
+			getComputedStyle(document.querySelector("#legend .sev-%[1]d .swatch")).backgroundColor]`, sev)))
+		if colours[0] != colours[1] || colours[1] != colours[2] || colours[0] == "" {
+			t.Errorf("severity %d: segment %s, row bar %s, legend %s", sev, colours[0], colours[1], colours[2])
+		}
 	}
 }
