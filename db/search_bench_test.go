@@ -335,10 +335,11 @@ func BenchmarkSummary(b *testing.B) {
 	day := search.Query{Since: mid, Until: mid.Add(24 * time.Hour)}
 	term := day
 	term.Expr = query.MustParse("password")
+	week := search.Query{Since: mid, Until: mid.Add(7 * 24 * time.Hour)}
 	for _, q := range []struct {
 		name string
 		q    search.Query
-	}{{"24h", day}, {"24h-fts", term}} {
+	}{{"24h", day}, {"24h-fts", term}, {"7d", week}} {
 		b.Run("histogram-"+q.name, func(b *testing.B) {
 			for b.Loop() {
 				if h, err := r.Histogram(ctx, q.q, 60); err != nil || h.Total == 0 {
