@@ -40,6 +40,9 @@ func (r *Reader) Count(ctx context.Context, q search.Query) (int64, error) {
 }
 
 func searchEvents(ctx context.Context, dbtx DBTX, sq search.Query, each func(search.Event) error) error {
+	if sq.Time == search.EventTime {
+		return searchByEventTime(ctx, dbtx, sq, each)
+	}
 	q, months, after, err := plan(ctx, dbtx, sq)
 	if err != nil {
 		return err
@@ -457,6 +460,9 @@ func sqliteReason(se *sqlite.Error) string {
 
 func countMatching(ctx context.Context, dbtx DBTX, sq search.Query) (int64, error) {
 	sq.After = search.Cursor{}
+	if sq.Time == search.EventTime {
+		return countByEventTime(ctx, dbtx, sq)
+	}
 	q, months, _, err := plan(ctx, dbtx, sq)
 	if err != nil {
 		return 0, err

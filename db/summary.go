@@ -29,6 +29,9 @@ func histogram(ctx context.Context, dbtx DBTX, sq search.Query, n int) (search.H
 	}
 	if sq.Since.IsZero() {
 		oldest, ok, err := edge(ctx, dbtx, false)
+		if sq.Time == search.EventTime {
+			oldest, ok, err = oldestEventTime(ctx, dbtx)
+		}
 		if err != nil {
 			return search.Histogram{}, err
 		}
@@ -38,6 +41,9 @@ func histogram(ctx context.Context, dbtx DBTX, sq search.Query, n int) (search.H
 		}
 	}
 	h := search.NewHistogram(sq.Since, sq.Until, n)
+	if sq.Time == search.EventTime {
+		return h, histogramByEventTime(ctx, dbtx, sq, &h)
+	}
 	q, months, _, err := plan(ctx, dbtx, sq)
 	if err != nil {
 		return h, err
@@ -228,15 +234,13 @@ const facetsPerMonth = 1000
 // q.Order and q.After are ignored.
 func (r *Reader) Facets(ctx context.Context, sq search.Query, field search.Field, top int) ([]search.FacetValue, error) {
 	sq.After = search.Cursor{}
-	q, months, _, err := plan(ctx, r.db, sq)
-	if err != nil {
-		return nil, err
-	}
 	counts := map[string]int64{}
-	for _, m := range months {
-		if err := facetMonth(ctx, r.db, m, q, field, counts); err != nil {
-			return nil, fmt.Errorf("facets of %s: %w", m.Table(), err)
+	if sq.Time == search.EventTime {
+		if err := facetsByEventTime(ctx, r.db, sq, field, counts); err != nil {
+			return nil, err
 		}
+	} else if err := r.facets(ctx, sq, field, counts); err != nil {
+		return nil, err
 	}
 	values := make([]search.FacetValue, 0, len(counts))
 	for v, n := range counts {
@@ -246,6 +250,21 @@ func (r *Reader) Facets(ctx context.Context, sq search.Query, field search.Field
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
 	})
 	return values[:min(len(values), max(top, 0))], nil
+}
+
+// facets adds to counts the values of field among the events that match
+// sq by ReceivedAt, month by month.
+func (r *Reader) facets(ctx context.Context, sq search.Query, field search.Field, counts map[string]int64) error {
+	q, months, _, err := plan(ctx, r.db, sq)
+	if err != nil {
+		return err
+	}
+	for _, m := range months {
+		if err := facetMonth(ctx, r.db, m, q, field, counts); err != nil {
+			return fmt.Errorf("facets of %s: %w", m.Table(), err)
+		}
+	}
+	return nil
 }
 
 // facetMonth adds the counts of field's values in month m to counts.
