@@ -26,14 +26,17 @@ LIMIT sqlc.arg(lim);
 
 -- name: SearchEventMatchDesc :many
 -- SearchEventMatchDesc is SearchEventDesc for a full-text query: it walks
--- the event time index and asks the FTS5 index about each row (a rowid
--- lookup), so that it stops after lim rows and holds none of the matches
--- it has not reached.
+-- the event time index and keeps the rows among the query's matches in
+-- the month, which SQLite reads from the FTS5 index once per statement
+-- into a temporary index of IDs (some bytes per match). The + keeps
+-- SQLite from starting at those IDs instead, which sorts every match; a
+-- correlated FTS5 lookup per row was 5 times slower for a common word
+-- (FTS5 reads the term's whole doclist for each row).
 SELECT * FROM SystemEvents e
 WHERE coalesce(e.DeviceReportedTime, e.ReceivedAt) >= sqlc.arg(since) AND coalesce(e.DeviceReportedTime, e.ReceivedAt) < sqlc.arg(until)
   AND coalesce(e.DeviceReportedTime, e.ReceivedAt) <= sqlc.arg(key_at)
   AND (coalesce(e.DeviceReportedTime, e.ReceivedAt) < sqlc.arg(key_at) OR e.ID < CAST(sqlc.arg(key_id) AS INTEGER))
-  AND EXISTS (SELECT 1 FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query) AND SystemEvents_FTS.rowid = e.ID)
+  AND +e.ID IN (SELECT SystemEvents_FTS.rowid FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query))
   AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY coalesce(e.DeviceReportedTime, e.ReceivedAt) DESC, e.ID DESC
 LIMIT sqlc.arg(lim);
@@ -45,7 +48,7 @@ SELECT * FROM SystemEvents e
 WHERE coalesce(e.DeviceReportedTime, e.ReceivedAt) >= sqlc.arg(since) AND coalesce(e.DeviceReportedTime, e.ReceivedAt) < sqlc.arg(until)
   AND coalesce(e.DeviceReportedTime, e.ReceivedAt) >= sqlc.arg(key_at)
   AND (coalesce(e.DeviceReportedTime, e.ReceivedAt) > sqlc.arg(key_at) OR e.ID > CAST(sqlc.arg(key_id) AS INTEGER))
-  AND EXISTS (SELECT 1 FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query) AND SystemEvents_FTS.rowid = e.ID)
+  AND +e.ID IN (SELECT SystemEvents_FTS.rowid FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query))
   AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY coalesce(e.DeviceReportedTime, e.ReceivedAt), e.ID
 LIMIT sqlc.arg(lim);

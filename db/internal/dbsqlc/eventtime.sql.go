@@ -418,7 +418,7 @@ SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedt
 WHERE coalesce(e.DeviceReportedTime, e.ReceivedAt) >= ?1 AND coalesce(e.DeviceReportedTime, e.ReceivedAt) < ?2
   AND coalesce(e.DeviceReportedTime, e.ReceivedAt) >= ?3
   AND (coalesce(e.DeviceReportedTime, e.ReceivedAt) > ?3 OR e.ID > CAST(?4 AS INTEGER))
-  AND EXISTS (SELECT 1 FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?5 AND SystemEvents_FTS.rowid = e.ID)
+  AND +e.ID IN (SELECT SystemEvents_FTS.rowid FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?5)
   AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY coalesce(e.DeviceReportedTime, e.ReceivedAt), e.ID
 LIMIT ?6
@@ -485,7 +485,7 @@ SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedt
 WHERE coalesce(e.DeviceReportedTime, e.ReceivedAt) >= ?1 AND coalesce(e.DeviceReportedTime, e.ReceivedAt) < ?2
   AND coalesce(e.DeviceReportedTime, e.ReceivedAt) <= ?3
   AND (coalesce(e.DeviceReportedTime, e.ReceivedAt) < ?3 OR e.ID < CAST(?4 AS INTEGER))
-  AND EXISTS (SELECT 1 FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?5 AND SystemEvents_FTS.rowid = e.ID)
+  AND +e.ID IN (SELECT SystemEvents_FTS.rowid FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?5)
   AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 ORDER BY coalesce(e.DeviceReportedTime, e.ReceivedAt) DESC, e.ID DESC
 LIMIT ?6
@@ -501,9 +501,12 @@ type SearchEventMatchDescParams struct {
 }
 
 // SearchEventMatchDesc is SearchEventDesc for a full-text query: it walks
-// the event time index and asks the FTS5 index about each row (a rowid
-// lookup), so that it stops after lim rows and holds none of the matches
-// it has not reached.
+// the event time index and keeps the rows among the query's matches in
+// the month, which SQLite reads from the FTS5 index once per statement
+// into a temporary index of IDs (some bytes per match). The + keeps
+// SQLite from starting at those IDs instead, which sorts every match; a
+// correlated FTS5 lookup per row was 5 times slower for a common word
+// (FTS5 reads the term's whole doclist for each row).
 func (q *Queries) SearchEventMatchDesc(ctx context.Context, arg SearchEventMatchDescParams) ([]SystemEvent, error) {
 	rows, err := q.db.QueryContext(ctx, searchEventMatchDesc,
 		arg.Since,
