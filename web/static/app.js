@@ -26,6 +26,31 @@
   const typedZone = () => (zone === "UTC" ? "UTC" : tz);
   if (!params.get("tz")) $("tz").value = typedZone();
 
+  // ---- event time ----
+  // The view bounds, orders and counts by when the server received each
+  // message, or with time=event by its event time: the device's own
+  // timestamp where it had one (backfilled or delayed logs). The choice
+  // is kept in this browser for each user, as the zone is; a URL that
+  // names it wins.
+  const timeKey = "aiosyslogd.time." + ((document.querySelector(".user .name") || {}).textContent || "");
+  if (!params.has("time")) {
+    let stored = "";
+    try { stored = localStorage.getItem(timeKey) || ""; } catch (err) { /* storage off: received */ }
+    if (stored === "event") {
+      params.set("time", "event");
+      history.replaceState(null, "", "/?" + params.toString());
+    }
+  }
+  const byEvent = params.get("time") === "event";
+  // timeOf is the time of ev that the view goes by.
+  const timeOf = (ev) => (byEvent && ev.DeviceReportedTime ? ev.DeviceReportedTime : ev.ReceivedAt);
+  $("timeby").value = byEvent ? "event" : "received";
+  $("timeby").addEventListener("change", () => {
+    const v = $("timeby").value === "event" ? "event" : "received";
+    try { localStorage.setItem(timeKey, v); } catch (err) { /* kept in the URL only */ }
+    go((p) => { if (v === "event") p.set("time", "event"); else p.set("time", "received"); });
+  });
+
   // The from/until inputs show only for a custom range.
   const custom = document.querySelector(".query .custom");
   const showCustom = () => { custom.hidden = $("range").value !== "custom"; };
@@ -182,8 +207,9 @@
   // ---- results ----
   function row(ev) {
     const tr = el("tr", null, "sev-" + (ev.Priority & 7));
-    tr.appendChild(el("td", showTime(ev.ReceivedAt), "time"));
-    tr.dataset.at = ev.ReceivedAt;
+    tr.appendChild(el("td", showTime(timeOf(ev)), "time"));
+    tr.dataset.at = timeOf(ev);
+    if (byEvent && !ev.DeviceReportedTime) tr.cells[0].classList.add("received");
     tr.appendChild(el("td", ev.FromHost, "host"));
     tr.appendChild(el("td", ev.SysLogTag + (ev.ProcessID ? "[" + ev.ProcessID + "]" : ""), "tag"));
     tr.appendChild(el("td", severities[ev.Priority & 7], "sev"));
@@ -560,7 +586,7 @@
   function drawZone() {
     $("zone").value = zone;
     $("zone").options[0].textContent = "local (" + (tz || "browser") + ")";
-    $("time-head").textContent = "Time (" + zoneName() + ")";
+    $("time-head").textContent = (byEvent ? "Event time (" : "Time (") + zoneName() + ")";
     for (const tr of $("results").tBodies[0].rows) tr.cells[0].textContent = showTime(tr.dataset.at);
     if (buckets.length) drawHistogram();
     if (!$("detail").hidden && detailEvent) showDetail(detailEvent);
