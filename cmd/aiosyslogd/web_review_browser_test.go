@@ -606,3 +606,53 @@ func TestWebHistogramSeverities(t *testing.T) {
 		}
 	}
 }
+
+// §+ The event time switch: by received time a log that arrived late is
+// the newest; by event time it sits where its device stamped it, in the
+// rows and in the histogram. The choice is in the URL (time=event) and
+// kept for the user: the page opened again without it goes by event time.
+func TestWebEventTime(t *testing.T) {
+	ctx, w, dbPath := reviewPage(t)
+	now := time.Now()
+	late := reviewRecord(now, time.Minute, 1, 4, "late-01", "router", "backfilled from the router")
+	late.Message.Timestamp = now.Add(-3 * time.Hour)
+	searchWriteFixture(t, dbPath, []search.Row{late})
+	type view struct {
+		First, Last, Head, Time string
+		Earlier                 int // messages in the bars more than two hours back
+	}
+	look := func(step string) view {
+		return browserValue(t, ctx, step, chromedp.Evaluate[view](`(() => {
+			const rows = document.querySelectorAll("#results tbody tr");
+			const earlier = Array.from(document.querySelectorAll("#histogram g.bar"))
+				.filter(g => Date.parse(g.dataset.start) < Date.now() - 2 * 3600e3).reduce((n, g) => n + +g.dataset.count, 0);
+			return {First: rows[0].querySelector("td.host").textContent, Last: rows[rows.length - 1].querySelector("td.host").textContent,
+				Head: document.getElementById("time-head").textContent, Time: new URLSearchParams(location.search).get("time") || "", Earlier: earlier};
+		})()`))
+	}
+	browse(t, ctx, "received", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(w.url+"/?since=6h"), loaded)
+	if v := look("by received time"); v.First != "late-01" || v.Earlier != 0 || !strings.HasPrefix(v.Head, "Time (") || v.Time != "" {
+		t.Errorf("by received time: %+v", v)
+	}
+	browse(t, ctx, "switch", chromedp.SetValue("#timeby", "event"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("timeby").dispatchEvent(new Event("change"))`),
+		chromedp.WaitVisible(`//th[@id="time-head" and starts-with(text(), "Event time")]`), loaded)
+	if v := look("by event time"); v.First != "raw-01" || v.Last != "late-01" || v.Earlier != 1 || v.Time != "event" {
+		t.Errorf("by event time: %+v", v)
+	}
+	shown := browserValue(t, ctx, "late time", chromedp.Evaluate[string](rowOf("late-01")+`.querySelector("td.time").textContent`))
+	if want := now.Add(-3 * time.Hour).Format("15:04"); !strings.Contains(shown, want) {
+		t.Errorf("the late message's time %q, want its device's %s", shown, want)
+	}
+	// Opened again without time=: the user's choice holds.
+	browse(t, ctx, "again", chromedp.Navigate(w.url+"/?since=6h"), loaded)
+	if v := look("again"); v.Time != "event" || v.Last != "late-01" {
+		t.Errorf("opened again: %+v", v)
+	}
+	browse(t, ctx, "back to received", chromedp.SetValue("#timeby", "received"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("timeby").dispatchEvent(new Event("change"))`),
+		chromedp.WaitVisible(`//th[@id="time-head" and starts-with(text(), "Time")]`), loaded)
+	if v := look("received again"); v.First != "late-01" || v.Time != "received" {
+		t.Errorf("back to received time: %+v", v)
+	}
+}

@@ -307,6 +307,7 @@
     const g = document.createElementNS(ns, "g");
     g.setAttribute("class", "bar");
     g.setAttribute("data-count", String(b.count));
+    g.setAttribute("data-start", b.start);
     const counts = b.severities || [];
     const scale = b.count ? Math.max(2, 100 * b.count / top) / b.count : 0;
     let y = 100;
