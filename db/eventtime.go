@@ -53,11 +53,53 @@ func eventTime(r *dbsqlc.SystemEvent) string {
 // eventPager reads one month's part of a search by event time, a page at
 // a time, in the search's order.
 type eventPager struct {
-	m    Month
-	q    *request
-	args dbsqlc.SearchEventMatchDescParams // the other three statements' are alike
-	rows []dbsqlc.SystemEvent
-	done bool
+	m       Month
+	q       *request
+	args    dbsqlc.SearchEventMatchDescParams // the other three statements' are alike
+	rows    []dbsqlc.SystemEvent
+	done    bool
+	planned bool // whether a full-text query's way was chosen (plan)
+}
+
+// denseMatches is how many matches of a full-text query a month may have
+// for a search by event time to list them first (SearchEventMatchDesc
+// holds them while it walks the index); from this many on, the query is
+// checked on each row along the index instead (by aiosyslogd_match, as
+// the filters are), which finds a page after a few thousand rows when a
+// word is that common. Measured on 10 million rows: GET, in 45% of them,
+// took 1.7 s listed first.
+var denseMatches int64 = 20_000
+
+// plan chooses, once, how p's month runs a full-text query: matches
+// listed first, or the query checked on each row; a month without a match
+// is done.
+func (p *eventPager) plan(ctx context.Context, dbtx DBTX) error {
+	if p.planned || p.q.match == "" {
+		p.planned = true
+		return nil
+	}
+	p.planned = true
+	n, err := forMonth(dbtx, p.m).CountMatchesUpTo(ctx, dbsqlc.CountMatchesUpToParams{Query: p.q.match, Lim: denseMatches})
+	if err != nil {
+		return fmt.Errorf("count matches in %s: %w", p.m.Table(), err)
+	}
+	switch {
+	case n == 0:
+		p.done = true // nothing in this month can match
+	case n >= denseMatches:
+		p.q = rowByRow(p.q)
+		p.args.Query = ""
+	}
+	return nil
+}
+
+// rowByRow is q with its whole tree, full text included, checked by
+// aiosyslogd_match on each row, and no FTS5 query.
+func rowByRow(q *request) *request {
+	w := *q
+	w.match = ""
+	w.f.rest = sql.NullString{String: q.Expr.String(), Valid: true}
+	return &w
 }
 
 // newEventPager starts month m's part of q after the cursor after (nil:
@@ -92,6 +134,9 @@ func newEventPager(m Month, q *request, after *position) *eventPager {
 func (p *eventPager) fill(ctx context.Context, dbtx DBTX, page int64) error {
 	if len(p.rows) > 0 || p.done {
 		return nil
+	}
+	if err := p.plan(ctx, dbtx); err != nil || p.done {
+		return err
 	}
 	mq, ctx := forMonth(dbtx, p.m), withFilters(ctx, p.q.f)
 	a := p.args

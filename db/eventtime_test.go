@@ -214,7 +214,7 @@ func TestEventTimeIndex(t *testing.T) {
 	r, s := openEventTimeFixture(t)
 	ctx := context.Background()
 	for _, q := range []search.Query{{Time: search.EventTime, Limit: 5}, {Time: search.EventTime, Host: "dev*", Order: search.OldestFirst},
-		{Time: search.EventTime, Expr: query.MustParse("password")}} {
+		{Time: search.EventTime, Expr: query.MustParse("time OR timestamp")}} {
 		rec := &argsDBTX{DBTX: r.db}
 		searchTexts(t, rec, q)
 		var plans []string
@@ -262,6 +262,33 @@ func TestEventTimeIndex(t *testing.T) {
 	for _, m := range []Month{{2026, 9}, {2026, 10}, {2026, 11}} {
 		if n, err := forMonth(s.DB(), m).HasEventTimeIndex(ctx); n != 1 || err != nil {
 			t.Errorf("%s after Open: event time index %d, %v", m.Table(), n, err)
+		}
+	}
+}
+
+// A word common enough in a month is checked on each row along the event
+// time index instead of listing its matches first: the same events, in
+// the same order.
+func TestSearchByEventTimeCommonWords(t *testing.T) {
+	r, _ := openEventTimeFixture(t)
+	saved := denseMatches
+	t.Cleanup(func() { denseMatches = saved })
+	for _, text := range []string{"backfilled OR timestamp", "password", `"on time" -september`, "tie received host:dev1"} {
+		q := search.Query{Time: search.EventTime, Expr: query.MustParse(text)}
+		denseMatches = saved
+		listed := &recordingDBTX{DBTX: r.db}
+		want := searchTexts(t, listed, q)
+		denseMatches = 1
+		walked := &recordingDBTX{DBTX: r.db}
+		got := searchTexts(t, walked, q)
+		if !slices.Equal(got, want) || len(want) == 0 {
+			t.Errorf("%s: checked on each row %q, matches listed first %q", text, got, want)
+		}
+		ran := func(rec *recordingDBTX, name string) bool {
+			return slices.ContainsFunc(rec.queries, func(q string) bool { return strings.HasPrefix(q, "-- name: "+name+" ") })
+		}
+		if !ran(listed, "SearchEventMatchDesc") || ran(listed, "SearchEventDesc") || ran(walked, "SearchEventMatchDesc") || !ran(walked, "SearchEventDesc") {
+			t.Errorf("%s: the statements did not change with the count of matches", text)
 		}
 	}
 }

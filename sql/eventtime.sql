@@ -113,6 +113,14 @@ GROUP BY value
 ORDER BY n DESC, value
 LIMIT sqlc.arg(lim);
 
+-- name: CountMatchesUpTo :one
+-- CountMatchesUpTo counts the month's matches of a full-text query, up to
+-- lim: whether SearchEventMatchDesc's list of them is cheap, or the query
+-- is better checked on each row along the index (db/eventtime.go).
+SELECT count(*) FROM (
+    SELECT 1 FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query) LIMIT sqlc.arg(lim)
+);
+
 -- name: OldestEventTime :one
 -- OldestEventTime is the earliest event time of a month table
 -- (sql.ErrNoRows when it is empty), from the event time index.

@@ -53,6 +53,27 @@ func (q *Queries) CountEventMatch(ctx context.Context, arg CountEventMatchParams
 	return count, err
 }
 
+const countMatchesUpTo = `-- name: CountMatchesUpTo :one
+SELECT count(*) FROM (
+    SELECT 1 FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?1 LIMIT ?2
+)
+`
+
+type CountMatchesUpToParams struct {
+	Query string
+	Lim   int64
+}
+
+// CountMatchesUpTo counts the month's matches of a full-text query, up to
+// lim: whether SearchEventMatchDesc's list of them is cheap, or the query
+// is better checked on each row along the index (db/eventtime.go).
+func (q *Queries) CountMatchesUpTo(ctx context.Context, arg CountMatchesUpToParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countMatchesUpTo, arg.Query, arg.Lim)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const facetEvent = `-- name: FacetEvent :many
 SELECT CAST(CASE CAST(?1 AS INTEGER) WHEN 0 THEN e.FromHost WHEN 1 THEN e.SysLogTag WHEN 2 THEN e.Priority ELSE e.Facility END AS TEXT) AS value, count(*) AS n
 FROM SystemEvents e
