@@ -15,13 +15,15 @@ import (
 )
 
 // Histogram counts the events that match q in at most n buckets of time
-// over q's range (search.NewHistogram chooses the step). An open range
-// ends now and begins at the oldest stored event (24 hours back in an
-// empty database). q.Limit, q.Order and q.After are ignored.
+// over q's range (search.NewHistogram chooses the step), in all and by
+// severity. An open range ends now and begins at the oldest stored event
+// (by q.Time; 24 hours back in an empty database). q.Limit, q.Order and
+// q.After are ignored.
 func (r *Reader) Histogram(ctx context.Context, sq search.Query, n int) (search.Histogram, error) {
 	return histogram(ctx, r.db, sq, n)
 }
 
+// histogram is Histogram on dbtx.
 func histogram(ctx context.Context, dbtx DBTX, sq search.Query, n int) (search.Histogram, error) {
 	sq.After = search.Cursor{}
 	if sq.Until.IsZero() {
