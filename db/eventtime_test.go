@@ -292,3 +292,41 @@ func TestSearchByEventTimeCommonWords(t *testing.T) {
 		}
 	}
 }
+
+// A search by event time skips a month without a value of its host or
+// tag filter; the others check the filter on each row.
+func TestSearchByEventTimeSkipsMonthsWithoutTheHost(t *testing.T) {
+	r, _ := openEventTimeFixture(t)
+	extra := lateEvent("2026-10-05 00:00:00", "2026-09-01 00:00:00", 6, "from another host")
+	extra.Message.Hostname = "other1"
+	s, err := Open(context.Background(), r.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(context.Background(), []search.Row{extra}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	for _, tt := range []struct {
+		q      search.Query
+		want   []string
+		months int // month statements run
+	}{
+		{search.Query{Host: "other*"}, []string{"from another host"}, 1},
+		{search.Query{Host: "nosuch"}, nil, 0},
+		{search.Query{Host: "dev1", Limit: 2}, byEventTime[:2], 3},
+	} {
+		tt.q.Time = search.EventTime
+		rec := &recordingDBTX{DBTX: r.db}
+		got := searchTexts(t, rec, tt.q)
+		n := 0
+		for _, q := range rec.queries {
+			if strings.HasPrefix(q, "-- name: SearchEventDesc ") {
+				n++
+			}
+		}
+		if !slices.Equal(got, tt.want) || n != tt.months {
+			t.Errorf("%+v: %q in %d month statements; want %q in %d", tt.q, got, n, tt.want, tt.months)
+		}
+	}
+}
