@@ -630,13 +630,23 @@ func TestWebEventTime(t *testing.T) {
 				Head: document.getElementById("time-head").textContent, Time: new URLSearchParams(location.search).get("time") || "", Earlier: earlier};
 		})()`))
 	}
+	// choose picks a time in the switch, as a click on it does, on the
+	// page once it has loaded (polled: one step, whatever page is there).
+	choose := func(v string) chromedp.Action[bool] {
+		return chromedp.Poll[bool](`(() => {
+			const s = document.getElementById("timeby");
+			if (!s || document.body.dataset.loaded !== "true") return null;
+			s.value = "`+v+`";
+			s.dispatchEvent(new Event("change"));
+			return true;
+		})()`, chromedp.WithPollingTimeout(10*time.Second))
+	}
 	browse(t, ctx, "received", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(w.url+"/?since=6h"), loaded)
 	if v := look("by received time"); v.First != "late-01" || v.Earlier != 0 || !strings.HasPrefix(v.Head, "Time (") || v.Time != "" {
 		t.Errorf("by received time: %+v", v)
 	}
-	browse(t, ctx, "switch", chromedp.SetValue("#timeby", "event"),
-		chromedp.Evaluate[chromedp.Void](`document.getElementById("timeby").dispatchEvent(new Event("change"))`),
-		chromedp.WaitVisible(`//th[@id="time-head" and starts-with(text(), "Event time")]`), loaded)
+	browserValue(t, ctx, "switch", choose("event"))
+	browse(t, ctx, "switched", chromedp.WaitVisible(`//th[@id="time-head" and starts-with(text(), "Event time")]`), loaded)
 	if v := look("by event time"); v.First != "raw-01" || v.Last != "late-01" || v.Earlier != 1 || v.Time != "event" {
 		t.Errorf("by event time: %+v", v)
 	}
@@ -649,9 +659,8 @@ func TestWebEventTime(t *testing.T) {
 	if v := look("again"); v.Time != "event" || v.Last != "late-01" {
 		t.Errorf("opened again: %+v", v)
 	}
-	browse(t, ctx, "back to received", chromedp.SetValue("#timeby", "received"),
-		chromedp.Evaluate[chromedp.Void](`document.getElementById("timeby").dispatchEvent(new Event("change"))`),
-		chromedp.WaitVisible(`//th[@id="time-head" and starts-with(text(), "Time")]`), loaded)
+	browserValue(t, ctx, "back to received", choose("received"))
+	browse(t, ctx, "switched back", chromedp.WaitVisible(`//th[@id="time-head" and starts-with(text(), "Time")]`), loaded)
 	if v := look("received again"); v.First != "late-01" || v.Time != "received" {
 		t.Errorf("back to received time: %+v", v)
 	}
