@@ -58,7 +58,7 @@ type eventPager struct {
 	args    dbsqlc.SearchEventMatchDescParams // the other three statements' are alike
 	rows    []dbsqlc.SystemEvent
 	done    bool
-	planned bool // whether a full-text query's way was chosen (plan)
+	planned bool // whether plan has run
 }
 
 // denseMatches is how many matches of a full-text query a month may have
