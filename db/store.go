@@ -154,9 +154,6 @@ func (s *Store) prepare(ctx context.Context) error {
 		if err := upgradeMonth(ctx, s.db, m); err != nil {
 			return err
 		}
-		if err := s.upgradeEventTime(ctx, m); err != nil {
-			return err
-		}
 		n, err := forMonth(s.db, m).HasFieldIndex(ctx)
 		if err != nil {
 			return fmt.Errorf("indexes of %s: %w", m.Table(), err)
@@ -166,6 +163,11 @@ func (s *Store) prepare(ctx context.Context) error {
 			if err := s.upgradeBatchFields(ctx, m); err != nil {
 				return err
 			}
+		}
+		// After the batch records: it runs the whole schema, which would
+		// make their table empty and have it taken for filled.
+		if err := s.upgradeEventTime(ctx, m); err != nil {
+			return err
 		}
 		s.known[m] = true
 	}
