@@ -26,8 +26,10 @@ const pageSize = 1000
 // events or the end. It reads only the month tables that overlap q's time
 // range (and, with q.After, those not before the cursor), one after the
 // other in that order, and stops as soon as the limit is met: a search that
-// the newest month satisfies never reads an older one. An invalid q.match
-// is a *search.BadQueryError. An error from each ends the search and is
+// the newest month satisfies never reads an older one. By event time
+// (q.Time), an event may be in any month table, and it reads them all at
+// once, merged (eventtime.go). An invalid q.match is a
+// *search.BadQueryError. An error from each ends the search and is
 // returned.
 func (r *Reader) Search(ctx context.Context, q search.Query, each func(search.Event) error) error {
 	return searchEvents(ctx, r.db, q, each)
@@ -40,6 +42,9 @@ func (r *Reader) Count(ctx context.Context, q search.Query) (int64, error) {
 }
 
 func searchEvents(ctx context.Context, dbtx DBTX, sq search.Query, each func(search.Event) error) error {
+	if sq.Time == search.EventTime {
+		return searchByEventTime(ctx, dbtx, sq, each)
+	}
 	q, months, after, err := plan(ctx, dbtx, sq)
 	if err != nil {
 		return err
@@ -457,6 +462,9 @@ func sqliteReason(se *sqlite.Error) string {
 
 func countMatching(ctx context.Context, dbtx DBTX, sq search.Query) (int64, error) {
 	sq.After = search.Cursor{}
+	if sq.Time == search.EventTime {
+		return countByEventTime(ctx, dbtx, sq)
+	}
 	q, months, _, err := plan(ctx, dbtx, sq)
 	if err != nil {
 		return 0, err

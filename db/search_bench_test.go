@@ -227,6 +227,13 @@ func BenchmarkSearch(b *testing.B) {
 		{"time-range-1h-oldest-limit100", search.Query{Since: mid, Until: mid.Add(time.Hour), Limit: 100, Order: search.OldestFirst}, false},
 		{"time-range-since-7d-limit100", search.Query{Since: benchStart.AddDate(0, benchMonths, -7), Limit: 100}, false},
 		{"newest-limit100", search.Query{Limit: 100}, false},
+		// By event time: every month table through its event time index.
+		{"event-newest-limit100", search.Query{Time: search.EventTime, Limit: 100}, false},
+		{"event-range-1h-limit100", search.Query{Time: search.EventTime, Since: mid, Until: mid.Add(time.Hour), Limit: 100}, false},
+		{"event-range-1h-oldest-limit100", search.Query{Time: search.EventTime, Since: mid, Until: mid.Add(time.Hour), Limit: 100, Order: search.OldestFirst}, false},
+		{"event-host-limit100", search.Query{Time: search.EventTime, Host: "db-07", Limit: 100}, false},
+		{"event-fts-common-limit100", search.Query{Time: search.EventTime, Expr: query.MustParse("GET"), Limit: 100}, false},
+		{"event-fts-selective-1day-limit100", search.Query{Time: search.EventTime, Expr: query.MustParse(benchRareWord), Since: mid, Until: mid.Add(24 * time.Hour), Limit: 100}, false},
 		{"host-limit100", search.Query{Host: "db-07", Limit: 100}, false},
 		{"host-common-limit100", search.Query{Host: "web-07", Limit: 100}, false},
 		{"host-rare-limit100", search.Query{Host: "app-03", Limit: 100}, false},
@@ -335,10 +342,13 @@ func BenchmarkSummary(b *testing.B) {
 	day := search.Query{Since: mid, Until: mid.Add(24 * time.Hour)}
 	term := day
 	term.Expr = query.MustParse("password")
+	week := search.Query{Since: mid, Until: mid.Add(7 * 24 * time.Hour)}
+	eventDay := day
+	eventDay.Time = search.EventTime
 	for _, q := range []struct {
 		name string
 		q    search.Query
-	}{{"24h", day}, {"24h-fts", term}} {
+	}{{"24h", day}, {"24h-fts", term}, {"7d", week}, {"24h-event", eventDay}} {
 		b.Run("histogram-"+q.name, func(b *testing.B) {
 			for b.Loop() {
 				if h, err := r.Histogram(ctx, q.q, 60); err != nil || h.Total == 0 {

@@ -143,7 +143,8 @@ func checkSQLiteFile(path string) error {
 }
 
 // prepare learns which month tables exist, and upgrades those an older
-// schema made: FromHostIP, and the records of where each host and tag is.
+// schema made: FromHostIP, the event time index, and the records of where
+// each host and tag is.
 func (s *Store) prepare(ctx context.Context) error {
 	months, err := Months(ctx, s.db)
 	if err != nil {
@@ -162,6 +163,11 @@ func (s *Store) prepare(ctx context.Context) error {
 			if err := s.upgradeBatchFields(ctx, m); err != nil {
 				return err
 			}
+		}
+		// After the batch records: it runs the whole schema, which would
+		// make their table empty and have it taken for filled.
+		if err := s.upgradeEventTime(ctx, m); err != nil {
+			return err
 		}
 		s.known[m] = true
 	}
@@ -182,6 +188,21 @@ func upgradeMonth(ctx context.Context, db DBTX, m Month) error {
 		}
 	}
 	return nil
+}
+
+// upgradeEventTime gives month m's table, made by an older version, the
+// index of event times.
+func (s *Store) upgradeEventTime(ctx context.Context, m Month) error {
+	q := forMonth(s.db, m)
+	n, err := q.HasEventTimeIndex(ctx)
+	if err != nil {
+		return fmt.Errorf("indexes of %s: %w", m.Table(), err)
+	}
+	if n > 0 {
+		return nil
+	}
+	s.logger().Info("indexing event times (once; seconds per million rows)", "table", m.Table())
+	return CreateMonth(ctx, s.db, m) // schema.sql: every statement IF NOT EXISTS
 }
 
 // upgradeBatchFields gives month m's table, made by an older version, the

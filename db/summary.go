@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
@@ -14,16 +15,25 @@ import (
 )
 
 // Histogram counts the events that match q in at most n buckets of time
-// over q's range (search.NewHistogram chooses the step). An open range
-// ends now and begins at the oldest stored event (24 hours back in an
-// empty database). q.Limit, q.Order and q.After are ignored.
+// over q's range (search.NewHistogram chooses the step), in all and by
+// severity. An open range ends now and begins at the oldest stored event
+// (by q.Time; 24 hours back in an empty database). q.Limit, q.Order and
+// q.After are ignored.
 func (r *Reader) Histogram(ctx context.Context, sq search.Query, n int) (search.Histogram, error) {
+	return histogram(ctx, r.db, sq, n)
+}
+
+// histogram is Histogram on dbtx.
+func histogram(ctx context.Context, dbtx DBTX, sq search.Query, n int) (search.Histogram, error) {
 	sq.After = search.Cursor{}
 	if sq.Until.IsZero() {
 		sq.Until = time.Now()
 	}
 	if sq.Since.IsZero() {
-		oldest, ok, err := r.edge(ctx, false)
+		oldest, ok, err := edge(ctx, dbtx, false)
+		if sq.Time == search.EventTime {
+			oldest, ok, err = oldestEventTime(ctx, dbtx)
+		}
 		if err != nil {
 			return search.Histogram{}, err
 		}
@@ -33,20 +43,20 @@ func (r *Reader) Histogram(ctx context.Context, sq search.Query, n int) (search.
 		}
 	}
 	h := search.NewHistogram(sq.Since, sq.Until, n)
-	q, months, _, err := plan(ctx, r.db, sq)
+	if sq.Time == search.EventTime {
+		return h, histogramByEventTime(ctx, dbtx, sq, &h)
+	}
+	q, months, _, err := plan(ctx, dbtx, sq)
 	if err != nil {
 		return h, err
 	}
 	for _, m := range months {
-		if err := histogramMonth(ctx, r.db, m, q, &h); err != nil {
+		if err := histogramMonth(ctx, dbtx, m, q, &h); err != nil {
 			return h, fmt.Errorf("histogram of %s: %w", m.Table(), err)
 		}
 	}
 	return h, nil
 }
-
-// bucketCount is one row of HistogramTime or HistogramMatch.
-type bucketCount struct{ bucket, n int64 }
 
 // plain reports whether q has no filter but its time range: its counts
 // need no row, only the ReceivedAt index.
@@ -66,39 +76,34 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *request, h *sear
 	if err != nil || !ok {
 		return err
 	}
-	var counts []bucketCount
 	if q.match == "" {
 		rows, err := mq.HistogramTime(withFilters(ctx, q.f), dbsqlc.HistogramTimeParams{Origin: origin, Step: step, MinID: w.min, MaxID: w.max,
 			Since: a.Since, Until: a.Until})
-		if err != nil {
-			return err
-		}
 		for _, r := range rows {
-			counts = append(counts, bucketCount{r.Bucket, r.N})
+			h.Add(r.Bucket, r.Severity, r.N)
 		}
-	} else {
-		rows, err := mq.HistogramMatch(withFilters(ctx, q.f), dbsqlc.HistogramMatchParams{Origin: origin, Step: step, Query: a.Query, MinID: w.min, MaxID: w.max,
-			Since: a.Since, Until: a.Until})
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			counts = append(counts, bucketCount{r.Bucket, r.N})
-		}
+		return err
 	}
-	for _, c := range counts {
-		if c.bucket >= 0 && c.bucket < int64(len(h.Counts)) {
-			h.Counts[c.bucket] += c.n
-			h.Total += c.n
-		}
+	rows, err := mq.HistogramMatch(withFilters(ctx, q.f), dbsqlc.HistogramMatchParams{Origin: origin, Step: step, Query: a.Query, MinID: w.min, MaxID: w.max,
+		Since: a.Since, Until: a.Until})
+	for _, r := range rows {
+		h.Add(r.Bucket, r.Severity, r.N)
 	}
-	return nil
+	return err
 }
 
-// plainHistogramMonth counts each bucket's part of month m in the
-// ReceivedAt index: a few index seeks and a walk over index entries, no
-// row read and nothing sorted.
+// plainHistogramMonth counts each bucket's part of month m: how many in
+// the ReceivedAt index (a few index seeks and a walk over index entries,
+// no row read), and by severity from the batch records of the batches
+// inside the bucket and the rows of the two batches across its edges
+// (severityBatches). When those do not add up to the index's count (no
+// complete records, or rows stored out of time order), it reads the
+// bucket's rows (SeveritiesTimeRange): the counts are exact either way.
 func plainHistogramMonth(ctx context.Context, mq *dbsqlc.Queries, m Month, q *request, h *search.Histogram) error {
+	batched, err := batchesComplete(ctx, mq)
+	if err != nil {
+		return err
+	}
 	lo, hi := boundTimes(q, m)
 	for i := range h.Counts {
 		start := h.Start.Add(time.Duration(i) * h.Step)
@@ -112,14 +117,112 @@ func plainHistogramMonth(ctx context.Context, mq *dbsqlc.Queries, m Month, q *re
 		if !since.Before(until) {
 			continue
 		}
-		n, err := mq.CountTimeRange(ctx, dbsqlc.CountTimeRangeParams{Since: formatTime(since), Until: formatTime(until)})
+		s, u := formatTime(since), formatTime(until)
+		n, err := mq.CountTimeRange(ctx, dbsqlc.CountTimeRangeParams{Since: s, Until: u})
 		if err != nil {
 			return err
 		}
-		h.Counts[i] += n
-		h.Total += n
+		if n == 0 {
+			continue
+		}
+		sev, ok := search.Severities{}, false
+		if batched {
+			if sev, ok, err = severityBatches(ctx, mq, s, u); err != nil {
+				return err
+			}
+		}
+		if !ok || sum(sev) != n {
+			if sev, err = severityRows(ctx, mq, s, u); err != nil {
+				return err
+			}
+		}
+		for s, c := range sev {
+			h.Add(int64(i), int64(s), c)
+		}
 	}
 	return nil
+}
+
+// severityBatches counts by severity the events received in [since,
+// until) of a month whose batch records are complete: the records' counts
+// for the batches inside the IDs of the range, and the rows for the rest.
+// ok is false when the range has no event.
+func severityBatches(ctx context.Context, mq *dbsqlc.Queries, since, until string) (sev search.Severities, ok bool, err error) {
+	var w idWindow
+	if w.min, err = mq.FirstIDSince(ctx, since); err != nil {
+		return sev, false, ignoreNoRows(err)
+	}
+	if w.max, err = mq.LastIDBefore(ctx, until); err != nil {
+		return sev, false, ignoreNoRows(err)
+	}
+	if w.min > w.max {
+		return sev, false, nil
+	}
+	rest := []idWindow{w}
+	inside, err := mq.BatchesInside(ctx, dbsqlc.BatchesInsideParams{MinID: w.min, MaxID: w.max})
+	if err != nil {
+		return sev, false, err
+	}
+	if inside.InsideFirst <= inside.InsideLast {
+		rows, err := mq.FieldCounts(ctx, dbsqlc.FieldCountsParams{Field: int64(search.FieldSeverity), MinID: w.min, MaxID: w.max})
+		if err != nil {
+			return sev, false, err
+		}
+		for _, r := range rows {
+			addSeverity(&sev, r.Value, r.N)
+		}
+		rest = []idWindow{{w.min, inside.InsideFirst - 1}, {inside.InsideLast + 1, w.max}}
+	}
+	for _, part := range rest {
+		if part.min > part.max {
+			continue
+		}
+		rows, err := mq.FacetPlain(ctx, dbsqlc.FacetPlainParams{Field: int64(search.FieldSeverity), MinID: part.min, MaxID: part.max,
+			Since: since, Until: until, Lim: int64(len(sev))})
+		if err != nil {
+			return sev, false, err
+		}
+		for _, r := range rows {
+			addSeverity(&sev, r.Value, r.N)
+		}
+	}
+	return sev, true, nil
+}
+
+// severityRows counts by severity the events received in [since, until),
+// row by row.
+func severityRows(ctx context.Context, mq *dbsqlc.Queries, since, until string) (search.Severities, error) {
+	var sev search.Severities
+	rows, err := mq.SeveritiesTimeRange(ctx, dbsqlc.SeveritiesTimeRangeParams{Since: since, Until: until})
+	for _, r := range rows {
+		sev[r.Severity&7] += r.N
+	}
+	return sev, err
+}
+
+// addSeverity adds n to the count of the severity whose code is the
+// decimal text code; a code outside 0-7 is left out.
+func addSeverity(sev *search.Severities, code string, n int64) {
+	if c, err := strconv.Atoi(code); err == nil && c >= 0 && c < len(sev) {
+		sev[c] += n
+	}
+}
+
+// sum is the total of sev.
+func sum(sev search.Severities) int64 {
+	var n int64
+	for _, c := range sev {
+		n += c
+	}
+	return n
+}
+
+// ignoreNoRows is nil for sql.ErrNoRows, else err.
+func ignoreNoRows(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return err
 }
 
 // facetsPerMonth is how many values of a field each month contributes to
@@ -133,15 +236,13 @@ const facetsPerMonth = 1000
 // q.Order and q.After are ignored.
 func (r *Reader) Facets(ctx context.Context, sq search.Query, field search.Field, top int) ([]search.FacetValue, error) {
 	sq.After = search.Cursor{}
-	q, months, _, err := plan(ctx, r.db, sq)
-	if err != nil {
-		return nil, err
-	}
 	counts := map[string]int64{}
-	for _, m := range months {
-		if err := facetMonth(ctx, r.db, m, q, field, counts); err != nil {
-			return nil, fmt.Errorf("facets of %s: %w", m.Table(), err)
+	if sq.Time == search.EventTime {
+		if err := facetsByEventTime(ctx, r.db, sq, field, counts); err != nil {
+			return nil, err
 		}
+	} else if err := r.facets(ctx, sq, field, counts); err != nil {
+		return nil, err
 	}
 	values := make([]search.FacetValue, 0, len(counts))
 	for v, n := range counts {
@@ -151,6 +252,21 @@ func (r *Reader) Facets(ctx context.Context, sq search.Query, field search.Field
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
 	})
 	return values[:min(len(values), max(top, 0))], nil
+}
+
+// facets adds to counts the values of field among the events that match
+// sq by ReceivedAt, month by month.
+func (r *Reader) facets(ctx context.Context, sq search.Query, field search.Field, counts map[string]int64) error {
+	q, months, _, err := plan(ctx, r.db, sq)
+	if err != nil {
+		return err
+	}
+	for _, m := range months {
+		if err := facetMonth(ctx, r.db, m, q, field, counts); err != nil {
+			return fmt.Errorf("facets of %s: %w", m.Table(), err)
+		}
+	}
+	return nil
 }
 
 // facetMonth adds the counts of field's values in month m to counts.
@@ -222,12 +338,12 @@ func plainFacetMonth(ctx context.Context, mq *dbsqlc.Queries, m Month, q *reques
 // Newest returns when the newest stored event was received; ok is false
 // when nothing is stored.
 func (r *Reader) Newest(ctx context.Context) (t time.Time, ok bool, err error) {
-	return r.edge(ctx, true)
+	return edge(ctx, r.db, true)
 }
 
 // edge returns when the newest (or oldest) stored event was received.
-func (r *Reader) edge(ctx context.Context, newest bool) (time.Time, bool, error) {
-	months, err := Months(ctx, r.db)
+func edge(ctx context.Context, dbtx DBTX, newest bool) (time.Time, bool, error) {
+	months, err := Months(ctx, dbtx)
 	if err != nil {
 		return time.Time{}, false, err
 	}
@@ -235,7 +351,7 @@ func (r *Reader) edge(ctx context.Context, newest bool) (time.Time, bool, error)
 		slices.Reverse(months)
 	}
 	for _, m := range months {
-		mq := forMonth(r.db, m)
+		mq := forMonth(dbtx, m)
 		at, err := mq.OldestReceivedAt(ctx)
 		if newest {
 			at, err = mq.NewestReceivedAt(ctx)

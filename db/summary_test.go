@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -195,5 +196,105 @@ func TestNewest(t *testing.T) {
 	_, path := openTestStore(t)
 	if _, ok, err := openReader(t, path).Newest(context.Background()); ok || err != nil {
 		t.Errorf("Newest of an empty database: ok %v, %v", ok, err)
+	}
+}
+
+// severityDay is two hours of rows, a second apart, of every severity,
+// in five batches of 20 minutes each, and a sixth batch received among
+// the fourth one's rows (a writer stored it late), so that the batch
+// records' IDs do not follow time there.
+func severityDay() [][]search.Row {
+	start := utc("2026-11-10 00:00:00")
+	var batches [][]search.Row
+	for b := range 6 {
+		var rows []search.Row
+		for i := range 1200 {
+			at := start.Add(time.Duration(b*1200+i) * time.Second)
+			if b == 5 {
+				if i == 40 {
+					break
+				}
+				at = start.Add(time.Hour + time.Duration(i)*30*time.Second + time.Second/2)
+			}
+			rows = append(rows, searchEvent(at.Format("2006-01-02 15:04:05.999999"), fmt.Sprintf("host%d", i%7), "app", 1, syslog.Severity((i*i+b)%8),
+				fmt.Sprintf("event %d of batch %d", i, b)))
+		}
+		batches = append(batches, rows)
+	}
+	return batches
+}
+
+// The histogram's counts by severity add up, in every bucket, to the
+// bucket's count, and over the buckets to the number of rows of each
+// severity that a search lists: from the batch records where their IDs
+// follow time, from the rows where they do not, and from the rows for a
+// query with filters or words.
+func TestHistogramSeverities(t *testing.T) {
+	s, path := openTestStore(t)
+	for _, rows := range severityDay() {
+		if err := s.Write(context.Background(), rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := openReader(t, path)
+	day := search.Query{Since: utc("2026-11-10 00:00:00"), Until: utc("2026-11-11 00:00:00")}
+	tests := []struct {
+		name    string
+		q       search.Query
+		n       int
+		records bool // the batch records serve some bucket
+	}{
+		{"a day in 60 buckets", day, 60, true},
+		{"a day in 7 uneven buckets", day, 7, true},
+		{"minutes across batches' edges", search.Query{Since: utc("2026-11-10 00:10:00"), Until: utc("2026-11-10 00:40:00")}, 30, false},
+		{"filters", search.Query{Since: day.Since, Until: day.Until, Host: "host3", Not: search.Exclusions{Severities: []syslog.Severity{6}}}, 24, false},
+		{"words", search.Query{Since: day.Since, Until: day.Until, Expr: query.MustParse("batch")}, 24, false},
+		{"open range", search.Query{}, 12, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recordingDBTX{DBTX: r.db}
+			h, err := histogram(context.Background(), rec, tt.q, tt.n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want, got search.Severities
+			q := tt.q
+			q.Since, q.Until = h.Start, h.Start.Add(time.Duration(len(h.Counts))*h.Step)
+			if tt.q.Since.After(q.Since) {
+				q.Since = tt.q.Since
+			}
+			if !tt.q.Until.IsZero() && tt.q.Until.Before(q.Until) {
+				q.Until = tt.q.Until
+			}
+			if err := r.Search(context.Background(), q, func(e search.Event) error {
+				want[e.Severity]++
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for i, sev := range h.Severities {
+				if sum(sev) != h.Counts[i] {
+					t.Errorf("bucket %d: %v adds up to %d, count %d", i, sev, sum(sev), h.Counts[i])
+				}
+				for s, n := range sev {
+					got[s] += n
+				}
+			}
+			if got != want || sum(want) == 0 {
+				t.Errorf("by severity %v, a search lists %v", got, want)
+			}
+			if used := slices.ContainsFunc(rec.queries, func(q string) bool { return strings.HasPrefix(q, "-- name: FieldCounts ") }); used != tt.records {
+				t.Errorf("batch records used: %v, want %v", used, tt.records)
+			}
+		})
+	}
+	// The late batch's hours are counted from the rows.
+	rec := &recordingDBTX{DBTX: r.db}
+	if _, err := histogram(context.Background(), rec, day, 60); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(rec.queries, func(q string) bool { return strings.HasPrefix(q, "-- name: SeveritiesTimeRange ") }) {
+		t.Error("the hours of the late batch were not counted from their rows")
 	}
 }

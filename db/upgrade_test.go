@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,5 +80,39 @@ func TestOpenUpgradesOldMonthTables(t *testing.T) {
 	}
 	if len(got) != 2 || got["stored before the upgrade"] != "" || got["stored after the upgrade"] != "198.51.100.4" {
 		t.Errorf("FromHostIP by message: %q", got)
+	}
+}
+
+// A month table made before the batch records and the event time index
+// gains both when the store opens, the records filled with the rows
+// already there: a host search by the records finds the old row after
+// new ones are written, and the event time index serves searches by it.
+func TestOpenUpgradesRecordsBeforeEventTime(t *testing.T) {
+	m := Month{2026, 10}
+	path := oldDatabase(t, m)
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Write(context.Background(), []search.Row{record(time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC), "newhost", "app", "stored after the upgrade")}); err != nil {
+		t.Fatal(err)
+	}
+	mq := forMonth(s.DB(), m)
+	if ok, err := batchesComplete(context.Background(), mq); !ok || err != nil {
+		t.Errorf("batch records complete: %v, %v", ok, err)
+	}
+	if n, err := mq.HasEventTimeIndex(context.Background()); n != 1 || err != nil {
+		t.Errorf("event time index: %d, %v", n, err)
+	}
+	rec := &recordingDBTX{DBTX: s.DB()}
+	if got := searchTexts(t, rec, search.Query{Host: "oldhost"}); !slices.Equal(got, []string{"stored before the upgrade"}) {
+		t.Errorf("the old row by its host: %q", got)
+	}
+	if !slices.ContainsFunc(rec.queries, func(q string) bool { return strings.HasPrefix(q, "-- name: FieldBatchesDesc ") }) {
+		t.Error("the host search did not read the batch records")
+	}
+	if got := searchTexts(t, s.DB(), search.Query{Time: search.EventTime, Host: "*host"}); !slices.Equal(got, []string{"stored after the upgrade", "stored before the upgrade"}) {
+		t.Errorf("by event time: %q", got)
 	}
 }

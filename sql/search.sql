@@ -169,27 +169,30 @@ WHERE b.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) A
 
 -- name: HistogramTime :many
 -- HistogramTime counts what SearchDesc would list, per bucket of step
--- seconds from origin (Unix seconds): bucket i starts at origin + i*step.
+-- seconds from origin (Unix seconds) and per severity (Priority): bucket
+-- i starts at origin + i*step.
 -- It reads the table itself over the ID window of the time range (the
 -- rows in storage order, as FTS5 queries do), not the ReceivedAt index:
 -- every row is read anyway, and in order it is several times faster.
-SELECT CAST((unixepoch(e.ReceivedAt) - CAST(sqlc.arg(origin) AS INTEGER)) / CAST(sqlc.arg(step) AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(sqlc.arg(origin) AS INTEGER)) / CAST(sqlc.arg(step) AS INTEGER) AS INTEGER) AS bucket,
+    e.Priority AS severity, count(*) AS n
 FROM SystemEvents e
 WHERE e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
   AND +e.ReceivedAt >= sqlc.arg(since) AND +e.ReceivedAt < sqlc.arg(until)
   AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
-GROUP BY bucket;
+GROUP BY bucket, severity;
 
 -- name: HistogramMatch :many
 -- HistogramMatch is HistogramTime for a full-text query, over the IDs from
 -- min_id to max_id, as CountSearchMatch.
-SELECT CAST((unixepoch(e.ReceivedAt) - CAST(sqlc.arg(origin) AS INTEGER)) / CAST(sqlc.arg(step) AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(sqlc.arg(origin) AS INTEGER)) / CAST(sqlc.arg(step) AS INTEGER) AS INTEGER) AS bucket,
+    e.Priority AS severity, count(*) AS n
 FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query)
   AND SystemEvents_FTS.rowid BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
   AND e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
   AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
-GROUP BY bucket;
+GROUP BY bucket, severity;
 
 -- name: FacetTime :many
 -- FacetTime counts what SearchDesc would list per value of one field
@@ -224,6 +227,15 @@ LIMIT sqlc.arg(lim);
 -- index alone (no row is read).
 SELECT count(*) FROM SystemEvents e
 WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until);
+
+-- name: SeveritiesTimeRange :many
+-- SeveritiesTimeRange counts the events received in [since, until) per
+-- severity (Priority), through the ReceivedAt index and each row: the
+-- histogram's bucket of a query without filters when the batch records
+-- cannot say it (see db/summary.go).
+SELECT e.Priority AS severity, count(*) AS n FROM SystemEvents e
+WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
+GROUP BY e.Priority;
 
 -- name: FacetPlain :many
 -- FacetPlain is FacetTime for a query without filters, which it spares

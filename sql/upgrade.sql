@@ -10,3 +10,10 @@ SELECT count(*) FROM pragma_table_info WHERE arg = 'SystemEvents' AND name = 'Fr
 -- AddFromHostIP adds the FromHostIP column (NULL in the rows already
 -- there) at the end of a month table, where schema.sql has it.
 ALTER TABLE SystemEvents ADD COLUMN FromHostIP TEXT;
+
+-- name: HasEventTimeIndex :one
+-- HasEventTimeIndex counts (0 or 1) the event time index of a month
+-- table. A table without it gets it from schema.sql (db.CreateMonth runs
+-- its statements, each IF NOT EXISTS): sqlc compiles no CREATE INDEX.
+SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'SystemEvents_EventTime';
+

@@ -36,7 +36,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(page.Events) == q.Limit {
-		next := last.Cursor().String()
+		next := last.CursorBy(q.Time).String()
 		page.Next = &next
 	}
 	writeJSON(w, http.StatusOK, page)

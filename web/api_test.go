@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -174,6 +175,29 @@ func TestAPIHistogram(t *testing.T) {
 	}
 	if h.Total != 6 || h.Step != 86400 || !slices.Equal(counts, []int64{1, 2, 3}) || h.Buckets[0].Start != "2026-10-30T00:00:00Z" {
 		t.Errorf("histogram %+v", h)
+	}
+	// The counts by severity: each bucket's add up to its count, and the
+	// answer's to what the severity facet counts.
+	var facets facetsAnswer
+	ts.getJSON(t, c, "/api/facets?field=severity&since=2026-10-30&until=2026-11-02&tz=UTC", http.StatusOK, &facets)
+	var want search.Severities
+	for _, v := range facets.Values {
+		s, _ := strconv.Atoi(fmt.Sprint(v.Value))
+		want[s] = v.Count
+	}
+	var sum search.Severities
+	for _, b := range h.Buckets {
+		var n int64
+		for s, c := range b.Severities {
+			n += c
+			sum[s] += c
+		}
+		if n != b.Count {
+			t.Errorf("bucket %s: severities %v, count %d", b.Start, b.Severities, b.Count)
+		}
+	}
+	if sum != want || h.Severities != want {
+		t.Errorf("by severity: buckets %v, answer %v, facet %v", sum, h.Severities, want)
 	}
 	ts.getJSON(t, c, "/api/histogram?since=2026-10-30&until=2026-11-02&tz=UTC&buckets=72&q=password", http.StatusOK, &h)
 	if h.Total != 2 || h.Step != 3600 || len(h.Buckets) != 72 || h.Buckets[10].Count != 1 || h.Buckets[49].Count != 1 {

@@ -74,7 +74,7 @@ func parseQuery(v url.Values, now time.Time) (search.Query, error) {
 // urlShortcuts are the filter parameters as sent.
 func urlShortcuts(v url.Values) *search.Shortcuts {
 	return &search.Shortcuts{
-		Since: v.Get("since"), Until: v.Get("until"),
+		Since: v.Get("since"), Until: v.Get("until"), Time: v.Get("time"),
 		Host: v.Get("host"), Tag: v.Get("tag"),
 		Facility: v.Get("facility"), Severity: v.Get("severity"),
 		NotHosts: v["not_host"], NotTags: v["not_tag"],

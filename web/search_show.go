@@ -33,7 +33,7 @@ type hiddenField struct{ Name, Value string }
 type searchForm struct {
 	Q, Since, Until, Host, Tag, TZ string
 	Ranges, Facilities, Severities []option
-	Hidden                         []hiddenField // the exclusions, kept across a new search
+	Hidden                         []hiddenField // the exclusions, live and time, kept across a new search
 }
 
 // searchShow answers GET /: the search page. Its form is a GET form, so
@@ -114,7 +114,7 @@ func newSearchForm(v url.Values) searchForm {
 		}
 		f.Severities = append(f.Severities, option{Value: name, Label: strconv.Itoa(code) + " " + label, Selected: v.Get("severity") != "" && int(severity) == code})
 	}
-	for _, key := range []string{"not_host", "not_tag", "not_facility", "not_severity", "live"} {
+	for _, key := range []string{"not_host", "not_tag", "not_facility", "not_severity", "live", "time"} {
 		for _, val := range v[key] {
 			f.Hidden = append(f.Hidden, hiddenField{key, val})
 		}

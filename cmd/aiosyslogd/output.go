@@ -22,8 +22,9 @@ var outputFormats = []string{"text", "json", "rfc5424"}
 type printer struct {
 	w      *bufio.Writer
 	format string
-	color  bool           // text: colour by severity
-	loc    *time.Location // text: the zone times are shown in
+	color  bool             // text: colour by severity
+	loc    *time.Location   // text: the zone times are shown in
+	at     search.TimeField // text: the time shown (ReceivedAt unless EventTime)
 	line   []byte
 }
 
@@ -58,7 +59,8 @@ func (p *printer) print(e *search.Event) error {
 // Flush writes out what is buffered.
 func (p *printer) Flush() error { return p.w.Flush() }
 
-// textTime is how -o text shows ReceivedAt: RFC 3339 with milliseconds.
+// textTime is how -o text shows a time (ReceivedAt, or the event time of
+// search --time event): RFC 3339 with milliseconds.
 const textTime = "2006-01-02T15:04:05.000Z07:00"
 
 // severityColors are the ANSI colours of -o text on a terminal, as
@@ -73,7 +75,7 @@ const colorReset = "\x1b[0m"
 // written escaped, so that a message is always one line and can never drive
 // the terminal.
 func (p *printer) appendText(dst []byte, e *search.Event) []byte {
-	dst = e.ReceivedAt.In(p.loc).AppendFormat(dst, textTime)
+	dst = e.At(p.at).In(p.loc).AppendFormat(dst, textTime)
 	dst = append(dst, ' ')
 	dst = syslog.AppendEscaped(dst, orDash(e.FromHost))
 	dst = append(dst, ' ')

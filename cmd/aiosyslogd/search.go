@@ -38,6 +38,7 @@ func searchCommand() *cli.Command {
 		&cli.StringFlag{Name: "db", Aliases: []string{"database"}, Usage: "search the SQLite database `PATH` (default: sqlite.database of the configuration)", EnvVars: []string{"AIOSYSLOGD_DATABASE"}},
 		&cli.StringFlag{Name: "since", Aliases: []string{"S"}, Usage: "only messages received at or after `TIME`"},
 		&cli.StringFlag{Name: "until", Aliases: []string{"U"}, Usage: "only messages received before `TIME`"},
+		&cli.StringFlag{Name: "time", Value: "received", Usage: "`WHICH` time --since, --until, the order and -o text go by: received (when serve received the message) or event (the device's own timestamp where the message had one, else received)"},
 		&cli.StringFlag{Name: "host", Usage: "only messages from `HOST` (FromHost); wildcards * ? [] as in the shell"},
 		&cli.StringFlag{Name: "tag", Aliases: []string{"t"}, Usage: "only messages with `TAG` (SysLogTag, the APP-NAME); wildcards as --host"},
 		&cli.StringFlag{Name: "facility", Usage: "only messages of `FACILITY`: a name (auth, daemon, local0) or 0-23"},
@@ -216,7 +217,11 @@ func searchPrinter(c *cli.Context) (*printer, error) {
 	if c.Bool("utc") {
 		loc = time.UTC
 	}
-	return newPrinter(c.App.Writer, c.String("output"), color, loc)
+	p, err := newPrinter(c.App.Writer, c.String("output"), color, loc)
+	if err == nil {
+		p.at, err = search.ParseTimeField(c.String("time"))
+	}
+	return p, err
 }
 
 // searchQuery reads the query and the filters from the command line; now
@@ -246,7 +251,7 @@ func searchQuery(c *cli.Context, now time.Time) (search.Query, error) {
 // searchShortcuts are the filter flags as typed.
 func searchShortcuts(c *cli.Context) *search.Shortcuts {
 	return &search.Shortcuts{
-		Since: c.String("since"), Until: c.String("until"),
+		Since: c.String("since"), Until: c.String("until"), Time: c.String("time"),
 		Host: c.String("host"), Tag: c.String("tag"),
 		Facility: c.String("facility"), Severity: c.String("severity"),
 		NotHosts: c.StringSlice("not-host"), NotTags: c.StringSlice("not-tag"),

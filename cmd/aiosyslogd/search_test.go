@@ -620,3 +620,51 @@ func TestSearchWhileServeWrites(t *testing.T) {
 		t.Errorf("final count %d: want between %d and %d sent", n, last, sent.Load())
 	}
 }
+
+// search --time event bounds, orders and prints by the device's own
+// timestamp: a log received in November that happened in September is
+// found in September, and -o text shows when it happened.
+func TestSearchByEventTime(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "syslog.db")
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.DateTime, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	row := func(received, device, text string) search.Row {
+		r := search.Row{ReceivedAt: at(received), Message: syslog.Message{Priority: syslog.NewPriority(1, 6), Hostname: "h1", AppName: "app", Text: text}}
+		if device != "" {
+			r.Message.Timestamp = at(device)
+		}
+		return r
+	}
+	searchWriteFixture(t, dbPath, []search.Row{
+		row("2026-09-10 08:00:00", "2026-09-10 07:59:59", "on time in september"),
+		row("2026-10-02 00:00:00", "", "no timestamp in october"),
+		row("2026-11-02 10:00:00", "2026-09-15 08:00:00", "backfilled in november"),
+	})
+	sept := []string{"--since", "2026-09-01", "--until", "2026-10-01"}
+	if got, code := searchMessages(t, dir, dbPath, sept...); !slices.Equal(got, []string{"on time in september"}) || code != 0 {
+		t.Errorf("by received time: %q, exit %d", got, code)
+	}
+	if got, _ := searchMessages(t, dir, dbPath, append(sept, "--time", "event")...); !slices.Equal(got, []string{"backfilled in november", "on time in september"}) {
+		t.Errorf("by event time: %q", got)
+	}
+	if got, _ := searchMessages(t, dir, dbPath, "--time", "event", "--reverse"); !slices.Equal(got, []string{"on time in september", "backfilled in november", "no timestamp in october"}) {
+		t.Errorf("by event time, oldest first: %q", got)
+	}
+	out, _, code := searchRun(t, dir, dbPath, append(sept, "--time", "event", "-n", "1", "--utc", "--color", "never")...)
+	if code != 0 || !strings.HasPrefix(out, "2026-09-15T08:00:00.000Z h1 app") {
+		t.Errorf("-o text by event time: exit %d, %q", code, out)
+	}
+	if n, _, _ := searchRun(t, dir, dbPath, append(sept, "--time", "event", "--count")...); strings.TrimSpace(n) != "2" {
+		t.Errorf("--count by event time: %q", n)
+	}
+	if _, stderr, code := searchRun(t, dir, dbPath, "--time", "device"); code != 2 || !strings.Contains(stderr, "--time") {
+		t.Errorf("--time device: exit %d, %q", code, stderr)
+	}
+}

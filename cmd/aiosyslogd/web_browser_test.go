@@ -210,7 +210,7 @@ func browserXSS(t *testing.T, ctx context.Context) {
 }
 
 func browserHistogram(t *testing.T, ctx context.Context) {
-	sum := browserValue(t, ctx, "bars", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#histogram rect"), r => +r.dataset.count).reduce((a, b) => a + b, 0)`))
+	sum := browserValue(t, ctx, "bars", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#histogram g.bar"), r => +r.dataset.count).reduce((a, b) => a + b, 0)`))
 	total := browserValue(t, ctx, "total", chromedp.Evaluate[int](`+document.getElementById("total").dataset.total`))
 	rows := browserValue(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll("#results tbody tr").length`))
 	if sum != total || total != rows || total < 3 {
@@ -331,7 +331,7 @@ func TestWebPageOverADay(t *testing.T) {
 	w := startWeb(t, dir, webConfig(dbPath, ""))
 	browserLogin(t, ctx, w)
 	browse(t, ctx, "day", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(w.url+"/?since=24h"), loaded)
-	bars := browserValue(t, ctx, "bars", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#histogram rect")).filter(r => +r.dataset.count > 0).length`))
+	bars := browserValue(t, ctx, "bars", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#histogram g.bar")).filter(r => +r.dataset.count > 0).length`))
 	hosts := browserValue(t, ctx, "hosts", chromedp.Evaluate[int](`document.querySelectorAll('#facets section[data-field="host"] li').length`))
 	if bars < 40 || hosts != 10 {
 		t.Errorf("%d bars with messages, %d hosts in the facet", bars, hosts)

@@ -164,7 +164,7 @@ func TestWebLiveTailLive(t *testing.T) {
 	searchWriteFixture(t, dbPath, burst)
 	browse(t, ctx, "burst", chromedp.WaitVisible(`//td[@class="msg" and text()="the last of the burst"]`))
 	counts := chromedp.Poll[[]int](`(() => {
-		const sum = Array.from(document.querySelectorAll("#histogram rect"), r => +r.dataset.count).reduce((a, b) => a + b, 0);
+		const sum = Array.from(document.querySelectorAll("#histogram g.bar"), r => +r.dataset.count).reduce((a, b) => a + b, 0);
 		const total = +document.getElementById("total").dataset.total;
 		return total === 606 && sum === 606 ? [total, sum] : null;
 	})()`, chromedp.WithPollingTimeout(15*time.Second))
@@ -525,7 +525,7 @@ func TestWebHistogramMoves(t *testing.T) {
 	// zooms into them.
 	browse(t, ctx, "hour", chromedp.Navigate(w.url+"/?since=1h"), loaded)
 	ymax := browserValue(t, ctx, "ymax", chromedp.Text("#ymax"))
-	top := browserValue(t, ctx, "top", chromedp.Evaluate[int](`Math.max(...Array.from(document.querySelectorAll("#histogram rect"), r => +r.dataset.count))`))
+	top := browserValue(t, ctx, "top", chromedp.Evaluate[int](`Math.max(...Array.from(document.querySelectorAll("#histogram g.bar"), r => +r.dataset.count))`))
 	if ymax != strconv.Itoa(top) {
 		t.Errorf("the y-axis says %q, the tallest bar is %d", ymax, top)
 	}
@@ -546,5 +546,122 @@ func TestWebHistogramMoves(t *testing.T) {
 	left("finger", "/?since=1h")
 	if s, u := rangeOf(); s.IsZero() || u.Sub(s) < 10*time.Minute || u.Sub(s) > 25*time.Minute {
 		t.Errorf("a finger across a third of an hour's bars: %s–%s", s, u)
+	}
+}
+
+// §+ The histogram is stacked by severity in the rows' colours: each
+// severity's segments add up to the number of its messages, which the
+// legend names, and each bar's segments to the bar's count.
+func TestWebHistogramSeverities(t *testing.T) {
+	ctx, w, dbPath := reviewPage(t)
+	now := time.Now()
+	var want [8]int
+	for _, r := range reviewRecords(now) {
+		want[r.Message.Priority.Severity()]++
+	}
+	var more []search.Row
+	for i := range 400 {
+		s := syslog.Severity(i * i % 8)
+		want[s]++
+		more = append(more, reviewRecord(now, time.Duration(10+i%45)*time.Minute+time.Duration(i)*time.Millisecond, 3, s, fmt.Sprintf("sev-%02d", i%9), "app", fmt.Sprintf("stacked %d", i)))
+	}
+	searchWriteFixture(t, dbPath, more)
+	browse(t, ctx, "hour", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(w.url+"/?since=1h"), loaded)
+	type stacked struct {
+		Segments, Legend []int // per severity
+		Bad              []string
+		Total            int
+	}
+	got := browserValue(t, ctx, "segments", chromedp.Evaluate[stacked](`(() => {
+		const names = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+		const out = {Segments: names.map(() => 0), Legend: names.map(() => 0), Bad: [], Total: 0};
+		for (const g of document.querySelectorAll("#histogram g.bar")) {
+			let n = 0;
+			for (const r of g.querySelectorAll("rect")) {
+				out.Segments[names.indexOf(r.dataset.severity)] += +r.dataset.count;
+				n += +r.dataset.count;
+			}
+			if (n !== +g.dataset.count) out.Bad.push(g.querySelector("title").textContent);
+			out.Total += +g.dataset.count;
+		}
+		for (const s of document.querySelectorAll("#legend [data-severity]")) out.Legend[names.indexOf(s.dataset.severity)] = +s.dataset.count;
+		return out;
+	})()`))
+	if !slices.Equal(got.Segments, want[:]) || !slices.Equal(got.Legend, want[:]) || len(got.Bad) > 0 || got.Total != 406 {
+		t.Errorf("segments by severity %v, legend %v, want %v; total %d; bars whose segments do not add up: %q", got.Segments, got.Legend, want, got.Total, got.Bad)
+	}
+	// A bar's title says its counts by severity.
+	title := browserValue(t, ctx, "title", chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#histogram g.bar")).find(g => g.querySelector("rect.sev-3")).querySelector("title").textContent`))
+	if !strings.Contains(title, "\nerr ") {
+		t.Errorf("the title of a bar with an err: %q", title)
+	}
+	// The colours are the rows' severity bars'.
+	for _, sev := range []int{3, 6, 7} {
+		colours := browserValue(t, ctx, "colours", chromedp.Evaluate[[]string](fmt.Sprintf(`[
+			getComputedStyle(document.querySelector("#histogram rect.sev-%[1]d")).fill,
+			getComputedStyle(document.querySelector("#results tr.sev-%[1]d td.time")).borderLeftColor,
+			getComputedStyle(document.querySelector("#legend .sev-%[1]d .swatch")).backgroundColor]`, sev)))
+		if colours[0] != colours[1] || colours[1] != colours[2] || colours[0] == "" {
+			t.Errorf("severity %d: segment %s, row bar %s, legend %s", sev, colours[0], colours[1], colours[2])
+		}
+	}
+}
+
+// §+ The event time switch: by received time a log that arrived late is
+// the newest; by event time it sits where its device stamped it, in the
+// rows and in the histogram. The choice is in the URL (time=event) and
+// kept for the user: the page opened again without it goes by event time.
+func TestWebEventTime(t *testing.T) {
+	ctx, w, dbPath := reviewPage(t)
+	now := time.Now()
+	late := reviewRecord(now, time.Minute, 1, 4, "late-01", "router", "backfilled from the router")
+	late.Message.Timestamp = now.Add(-3 * time.Hour)
+	searchWriteFixture(t, dbPath, []search.Row{late})
+	type view struct {
+		First, Last, Head, Time string
+		Earlier                 int // messages in the bars more than two hours back
+	}
+	look := func(step string) view {
+		return browserValue(t, ctx, step, chromedp.Evaluate[view](`(() => {
+			const rows = document.querySelectorAll("#results tbody tr");
+			const earlier = Array.from(document.querySelectorAll("#histogram g.bar"))
+				.filter(g => Date.parse(g.dataset.start) < Date.now() - 2 * 3600e3).reduce((n, g) => n + +g.dataset.count, 0);
+			return {First: rows[0].querySelector("td.host").textContent, Last: rows[rows.length - 1].querySelector("td.host").textContent,
+				Head: document.getElementById("time-head").textContent, Time: new URLSearchParams(location.search).get("time") || "", Earlier: earlier};
+		})()`))
+	}
+	// choose picks a time in the switch, as a click on it does, on the
+	// page once it has loaded (polled: one step, whatever page is there).
+	choose := func(v string) chromedp.Action[bool] {
+		return chromedp.Poll[bool](`(() => {
+			const s = document.getElementById("timeby");
+			if (!s || document.body.dataset.loaded !== "true") return null;
+			s.value = "`+v+`";
+			s.dispatchEvent(new Event("change"));
+			return true;
+		})()`, chromedp.WithPollingTimeout(10*time.Second))
+	}
+	browse(t, ctx, "received", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(w.url+"/?since=6h"), loaded)
+	if v := look("by received time"); v.First != "late-01" || v.Earlier != 0 || !strings.HasPrefix(v.Head, "Time (") || v.Time != "" {
+		t.Errorf("by received time: %+v", v)
+	}
+	browserValue(t, ctx, "switch", choose("event"))
+	browse(t, ctx, "switched", chromedp.WaitVisible(`//th[@id="time-head" and starts-with(text(), "Event time")]`), loaded)
+	if v := look("by event time"); v.First != "raw-01" || v.Last != "late-01" || v.Earlier != 1 || v.Time != "event" {
+		t.Errorf("by event time: %+v", v)
+	}
+	shown := browserValue(t, ctx, "late time", chromedp.Evaluate[string](rowOf("late-01")+`.querySelector("td.time").textContent`))
+	if want := now.Add(-3 * time.Hour).Format("15:04"); !strings.Contains(shown, want) {
+		t.Errorf("the late message's time %q, want its device's %s", shown, want)
+	}
+	// Opened again without time=: the user's choice holds.
+	browse(t, ctx, "again", chromedp.Navigate(w.url+"/?since=6h"), loaded)
+	if v := look("again"); v.Time != "event" || v.Last != "late-01" {
+		t.Errorf("opened again: %+v", v)
+	}
+	browserValue(t, ctx, "back to received", choose("received"))
+	browse(t, ctx, "switched back", chromedp.WaitVisible(`//th[@id="time-head" and starts-with(text(), "Time")]`), loaded)
+	if v := look("received again"); v.First != "late-01" || v.Time != "received" {
+		t.Errorf("back to received time: %+v", v)
 	}
 }

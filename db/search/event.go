@@ -45,6 +45,20 @@ func (e *Event) Cursor() Cursor {
 	return Cursor{Table: e.Table, ReceivedAt: e.ReceivedAt, ID: e.ID}
 }
 
+// At returns e's time of kind f: ReceivedAt, or for EventTime its
+// DeviceReportedTime when it has one.
+func (e *Event) At(f TimeField) time.Time {
+	if f == EventTime && !e.DeviceReportedTime.IsZero() {
+		return e.DeviceReportedTime
+	}
+	return e.ReceivedAt
+}
+
+// CursorBy points to e for a search whose Time is f.
+func (e *Event) CursorBy(f TimeField) Cursor {
+	return Cursor{Table: e.Table, ReceivedAt: e.At(f), ID: e.ID}
+}
+
 // jsonTime is how times are written in JSON: RFC 3339 in UTC with
 // microseconds, as precise as they are stored.
 const jsonTime = "2006-01-02T15:04:05.000000Z07:00"

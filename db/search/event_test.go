@@ -81,3 +81,24 @@ func TestEventSyslogMessage(t *testing.T) {
 		t.Errorf("timestamp = %v, want the device's %v", m.Timestamp, e.DeviceReportedTime)
 	}
 }
+
+func TestEventAt(t *testing.T) {
+	received, device := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC), time.Date(2026, 9, 15, 8, 0, 0, 0, time.UTC)
+	tests := []struct {
+		e    Event
+		f    TimeField
+		want time.Time
+	}{
+		{Event{ReceivedAt: received, DeviceReportedTime: device}, ReceivedTime, received},
+		{Event{ReceivedAt: received, DeviceReportedTime: device}, EventTime, device},
+		{Event{ReceivedAt: received}, EventTime, received}, // no timestamp: when it was received
+	}
+	for _, tt := range tests {
+		if got := tt.e.At(tt.f); !got.Equal(tt.want) {
+			t.Errorf("At(%s) of %+v = %s, want %s", tt.f, tt.e, got, tt.want)
+		}
+		if c := tt.e.CursorBy(tt.f); !c.ReceivedAt.Equal(tt.want) {
+			t.Errorf("CursorBy(%s) = %+v", tt.f, c)
+		}
+	}
+}

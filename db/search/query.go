@@ -30,9 +30,12 @@ type Query struct {
 	// shortcuts for the command line's flags and the page's boxes: each
 	// means what the field it stands for would, AND-ed with Expr.
 	Expr query.Node
-	// Since (inclusive) and Until (exclusive) bound ReceivedAt; a zero time
-	// leaves that side open.
+	// Since (inclusive) and Until (exclusive) bound the time Time names
+	// (ReceivedAt unless set); a zero time leaves that side open.
 	Since, Until time.Time
+	// Time is the time of the events that Since, Until and Order go by:
+	// ReceivedTime (the zero value) or EventTime.
+	Time TimeField
 	// Host and Tag are shell patterns (* ? [...]) on FromHost and
 	// SysLogTag ("web*"); without a wildcard they must match exactly. ""
 	// means any.
@@ -111,6 +114,39 @@ func ParseOrder(s string) (Order, error) {
 	return 0, fmt.Errorf("order %q: want desc (newest first) or asc (oldest first)", s)
 }
 
+// TimeField is the time of an event that a query's range bounds and its
+// order follows.
+type TimeField uint8
+
+// The times of an event.
+const (
+	// ReceivedTime is when the server received the event (ReceivedAt).
+	ReceivedTime TimeField = iota
+	// EventTime is the device's own timestamp (DeviceReportedTime) where
+	// the message had one, else ReceivedAt: the time of a backfilled or
+	// delayed log as its sender tells it.
+	EventTime
+)
+
+// String returns "received" or "event", as ParseTimeField reads them.
+func (f TimeField) String() string {
+	if f == EventTime {
+		return "event"
+	}
+	return "received"
+}
+
+// ParseTimeField reads a time field: "received" (or "") or "event".
+func ParseTimeField(s string) (TimeField, error) {
+	switch strings.ToLower(s) {
+	case "", "received":
+		return ReceivedTime, nil
+	case "event":
+		return EventTime, nil
+	}
+	return 0, fmt.Errorf("time %q: want received (when the server received it) or event (the device's own timestamp)", s)
+}
+
 // Cursor points to one stored event: where the store keeps it (Table), when
 // it was received and its ID there. A search with Query.After set to the
 // Cursor of the last event of a page returns the next page, and the store's
@@ -119,7 +155,8 @@ func ParseOrder(s string) (Order, error) {
 //
 // Its fields are the store's: a front end only passes a Cursor on, as the
 // token String makes, which ParseCursor reads back (and the store checks,
-// db.CheckCursor).
+// db.CheckCursor). In a search by EventTime, ReceivedAt holds the event's
+// event time (Event.CursorBy).
 type Cursor struct {
 	Table      string
 	ReceivedAt time.Time

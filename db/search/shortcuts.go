@@ -16,6 +16,9 @@ type Shortcuts struct {
 	// Since and Until are time specs (ParseTime): 15m, yesterday,
 	// 2026-11-24, RFC 3339.
 	Since, Until string
+	// Time is the time they bound and results go by: received (or "")
+	// or event (ParseTimeField).
+	Time string
 	// Host and Tag are patterns as Query.Host and Query.Tag.
 	Host, Tag string
 	// Facility and Severity are a name or a number; the severity keeps
@@ -53,9 +56,12 @@ func (s *Shortcuts) Apply(q *Query, now time.Time, loc *time.Location) error {
 	if err := s.applyTimes(q, now, loc); err != nil {
 		return err
 	}
+	var err error
+	if q.Time, err = ParseTimeField(s.Time); err != nil {
+		return &ShortcutError{Name: "time", Err: err}
+	}
 	q.Host, q.Tag = s.Host, s.Tag
 	q.Not.Hosts, q.Not.Tags = nonEmpty(s.NotHosts), nonEmpty(s.NotTags)
-	var err error
 	if q.Facility, err = optionalLevel("facility", s.Facility, syslog.ParseFacility); err != nil {
 		return err
 	}

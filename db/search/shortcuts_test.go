@@ -22,6 +22,8 @@ func TestShortcutsApply(t *testing.T) {
 		{"times", Shortcuts{Since: "2h", Until: "2026-11-24 11:30"},
 			Query{Since: now.Add(-2 * time.Hour), Until: time.Date(2026, 11, 24, 11, 30, 0, 0, time.UTC)}},
 		{"patterns", Shortcuts{Host: "web*", Tag: "ssh?"}, Query{Host: "web*", Tag: "ssh?"}},
+		{"event time", Shortcuts{Since: "2h", Time: "event"}, Query{Since: now.Add(-2 * time.Hour), Time: EventTime}},
+		{"received time", Shortcuts{Time: "Received"}, Query{}},
 		{"levels by name", Shortcuts{Facility: "auth", Severity: "err"}, Query{Facility: &auth, Severity: &errSev}},
 		{"levels by number", Shortcuts{Facility: "4", Severity: "3"}, Query{Facility: &auth, Severity: &errSev}},
 		{"exclusions, empty values ignored", Shortcuts{
@@ -51,6 +53,7 @@ func TestShortcutsApplyNamesTheBadOne(t *testing.T) {
 		{Shortcuts{Until: "soon"}, "until"},
 		{Shortcuts{Facility: "nosuch"}, "facility"},
 		{Shortcuts{Severity: "8"}, "severity"},
+		{Shortcuts{Time: "device"}, "time"},
 		{Shortcuts{NotFacilities: []string{"auth", "24"}}, "not_facility"},
 		{Shortcuts{NotSeverities: []string{"loud"}}, "not_severity"},
 	}

@@ -45,14 +45,31 @@ type FacetValue struct {
 	Count int64
 }
 
+// Severities is a count per severity, indexed by its code (0 emerg … 7
+// debug).
+type Severities [8]int64
+
 // Histogram is how many events match a query in each bucket of time:
-// bucket i covers [Start + i*Step, Start + (i+1)*Step). Total is the sum
-// of Counts.
+// bucket i covers [Start + i*Step, Start + (i+1)*Step). Bucket i's events
+// are Severities[i] by severity, Counts[i] in all; Total is the sum of
+// Counts.
 type Histogram struct {
-	Start  time.Time
-	Step   time.Duration
-	Counts []int64
-	Total  int64
+	Start      time.Time
+	Step       time.Duration
+	Counts     []int64
+	Severities []Severities
+	Total      int64
+}
+
+// Add counts n events of severity sev (its low three bits) in bucket i;
+// a bucket outside the histogram is left out.
+func (h *Histogram) Add(i int64, sev int64, n int64) {
+	if i < 0 || i >= int64(len(h.Counts)) {
+		return
+	}
+	h.Counts[i] += n
+	h.Severities[i][sev&7] += n
+	h.Total += n
 }
 
 // bucketSteps are the bucket sizes a histogram uses: the ones people read
@@ -90,5 +107,5 @@ func NewHistogram(since, until time.Time, n int) Histogram {
 	step := BucketStep(since, until, n)
 	start := since.UTC().Truncate(step)
 	count := max(int((until.Sub(start)+step-1)/step), 1)
-	return Histogram{Start: start, Step: step, Counts: make([]int64, count)}
+	return Histogram{Start: start, Step: step, Counts: make([]int64, count), Severities: make([]Severities, count)}
 }

@@ -26,6 +26,31 @@
   const typedZone = () => (zone === "UTC" ? "UTC" : tz);
   if (!params.get("tz")) $("tz").value = typedZone();
 
+  // ---- event time ----
+  // The view bounds, orders and counts by when the server received each
+  // message, or with time=event by its event time: the device's own
+  // timestamp where it had one (backfilled or delayed logs). The choice
+  // is kept in this browser for each user, as the zone is; a URL that
+  // names it wins.
+  const timeKey = "aiosyslogd.time." + ((document.querySelector(".user .name") || {}).textContent || "");
+  if (!params.has("time")) {
+    let stored = "";
+    try { stored = localStorage.getItem(timeKey) || ""; } catch (err) { /* storage off: received */ }
+    if (stored === "event") {
+      params.set("time", "event");
+      history.replaceState(null, "", "/?" + params.toString());
+    }
+  }
+  const byEvent = params.get("time") === "event";
+  // timeOf is the time of ev that the view goes by.
+  const timeOf = (ev) => (byEvent && ev.DeviceReportedTime ? ev.DeviceReportedTime : ev.ReceivedAt);
+  $("timeby").value = byEvent ? "event" : "received";
+  $("timeby").addEventListener("change", () => {
+    const v = $("timeby").value === "event" ? "event" : "received";
+    try { localStorage.setItem(timeKey, v); } catch (err) { /* kept in the URL only */ }
+    go((p) => { if (v === "event") p.set("time", "event"); else p.set("time", "received"); });
+  });
+
   // The from/until inputs show only for a custom range.
   const custom = document.querySelector(".query .custom");
   const showCustom = () => { custom.hidden = $("range").value !== "custom"; };
@@ -182,8 +207,9 @@
   // ---- results ----
   function row(ev) {
     const tr = el("tr", null, "sev-" + (ev.Priority & 7));
-    tr.appendChild(el("td", showTime(ev.ReceivedAt), "time"));
-    tr.dataset.at = ev.ReceivedAt;
+    tr.appendChild(el("td", showTime(timeOf(ev)), "time"));
+    tr.dataset.at = timeOf(ev);
+    if (byEvent && !ev.DeviceReportedTime) tr.cells[0].classList.add("received");
     tr.appendChild(el("td", ev.FromHost, "host"));
     tr.appendChild(el("td", ev.SysLogTag + (ev.ProcessID ? "[" + ev.ProcessID + "]" : ""), "tag"));
     tr.appendChild(el("td", severities[ev.Priority & 7], "sev"));
@@ -242,36 +268,27 @@
   }
 
   // ---- histogram ----
-  let buckets = [], step = 0;
+  let buckets = [], step = 0, bySeverity = [];
   async function loadHistogram() {
     const h = await api("/api/histogram", { buckets: "60" });
     buckets = h.buckets;
     step = h.step;
+    bySeverity = h.severities || [];
     $("total").textContent = h.total.toLocaleString() + (h.total === 1 ? " message" : " messages");
     $("total").dataset.total = String(h.total);
     drawHistogram();
   }
 
-  // drawHistogram draws the bars of buckets, and the axis below them.
+  // drawHistogram draws a bar per bucket, stacked by severity (emerg at the
+  // bottom, in the colours of the rows' severity bars), the legend, and
+  // the axis below them. A bar's title says its counts by severity.
   function drawHistogram() {
     const svg = $("histogram");
     const n = buckets.length, top = Math.max(1, ...buckets.map((b) => b.count));
     $("ymax").textContent = top.toLocaleString();
     svg.setAttribute("viewBox", "0 0 " + n + " 100");
-    const ns = "http://www.w3.org/2000/svg";
-    svg.replaceChildren(...buckets.map((b, i) => {
-      const r = document.createElementNS(ns, "rect");
-      const height = b.count ? Math.max(2, 100 * b.count / top) : 0;
-      r.setAttribute("x", String(i + 0.08));
-      r.setAttribute("width", "0.84");
-      r.setAttribute("y", String(100 - height));
-      r.setAttribute("height", String(height));
-      r.setAttribute("data-count", String(b.count));
-      const title = document.createElementNS(ns, "title");
-      title.textContent = showTime(b.start) + ": " + b.count;
-      r.appendChild(title);
-      return r;
-    }));
+    svg.replaceChildren(...buckets.map((b, i) => bar(b, i, top)));
+    drawLegend();
     const axis = $("axis");
     axis.replaceChildren();
     if (n > 0) {
@@ -279,6 +296,56 @@
       axis.appendChild(el("span", zoneName(), "zone-name"));
       axis.appendChild(el("span", showTime(new Date(Date.parse(buckets[n - 1].start) + step * 1000).toISOString()).slice(0, 16)));
     }
+  }
+
+  // bar is bucket b, the i-th, as a group of one segment per severity
+  // it has, top being the tallest bucket's count. A bar with messages is
+  // at least 2 units tall, and each segment 1, so that a lone err among
+  // thousands of info still shows.
+  function bar(b, i, top) {
+    const ns = "http://www.w3.org/2000/svg";
+    const g = document.createElementNS(ns, "g");
+    g.setAttribute("class", "bar");
+    g.setAttribute("data-count", String(b.count));
+    g.setAttribute("data-start", b.start);
+    const counts = b.severities || [];
+    const scale = b.count ? Math.max(2, 100 * b.count / top) / b.count : 0;
+    let y = 100;
+    const lines = [showTime(b.start) + ": " + b.count.toLocaleString()];
+    counts.forEach((c, s) => {
+      if (!c) return;
+      const height = Math.min(y, Math.max(1, c * scale));
+      y -= height;
+      const r = document.createElementNS(ns, "rect");
+      r.setAttribute("class", "sev-" + s);
+      r.setAttribute("x", String(i + 0.08));
+      r.setAttribute("width", "0.84");
+      r.setAttribute("y", String(y));
+      r.setAttribute("height", String(height));
+      r.setAttribute("data-severity", severities[s]);
+      r.setAttribute("data-count", String(c));
+      g.appendChild(r);
+      lines.push(severities[s] + " " + c.toLocaleString());
+    });
+    const title = document.createElementNS(ns, "title");
+    title.textContent = lines.join("\n");
+    g.appendChild(title);
+    return g;
+  }
+
+  // drawLegend names the colour of each severity in the histogram, with
+  // its count over the whole range.
+  function drawLegend() {
+    const legend = $("legend");
+    legend.replaceChildren(...bySeverity.map((c, s) => {
+      if (!c) return null;
+      const item = el("span", null, "sev-" + s);
+      item.dataset.severity = severities[s];
+      item.dataset.count = String(c);
+      item.appendChild(el("span", "", "swatch"));
+      item.appendChild(document.createTextNode(severities[s] + " " + c.toLocaleString()));
+      return item;
+    }).filter(Boolean));
   }
 
   // Click a bar to zoom into it, drag across bars to zoom into them: with
@@ -299,7 +366,7 @@
   $("histogram").addEventListener("pointermove", (ev) => {
     if (dragFrom < 0) return;
     const to = bucketAt(ev), lo = Math.min(dragFrom, to), hi = Math.max(dragFrom, to);
-    Array.from($("histogram").children).forEach((r, i) => r.classList.toggle("selected", i >= lo && i <= hi));
+    Array.from($("histogram").children).forEach((g, i) => g.classList.toggle("selected", i >= lo && i <= hi));
   });
   $("histogram").addEventListener("pointerup", (ev) => {
     if (dragFrom < 0) return;
@@ -520,7 +587,7 @@
   function drawZone() {
     $("zone").value = zone;
     $("zone").options[0].textContent = "local (" + (tz || "browser") + ")";
-    $("time-head").textContent = "Time (" + zoneName() + ")";
+    $("time-head").textContent = (byEvent ? "Event time (" : "Time (") + zoneName() + ")";
     for (const tr of $("results").tBodies[0].rows) tr.cells[0].textContent = showTime(tr.dataset.at);
     if (buckets.length) drawHistogram();
     if (!$("detail").hidden && detailEvent) showDetail(detailEvent);

@@ -664,13 +664,14 @@ func (q *Queries) GetEvent(ctx context.Context, id int64) (SystemEvent, error) {
 }
 
 const histogramMatch = `-- name: HistogramMatch :many
-SELECT CAST((unixepoch(e.ReceivedAt) - CAST(?1 AS INTEGER)) / CAST(?2 AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(?1 AS INTEGER)) / CAST(?2 AS INTEGER) AS INTEGER) AS bucket,
+    e.Priority AS severity, count(*) AS n
 FROM SystemEvents_FTS CROSS JOIN SystemEvents e ON e.ID = SystemEvents_FTS.rowid
 WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH ?3
   AND SystemEvents_FTS.rowid BETWEEN CAST(?4 AS INTEGER) AND CAST(?5 AS INTEGER)
   AND e.ReceivedAt >= ?6 AND e.ReceivedAt < ?7
   AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
-GROUP BY bucket
+GROUP BY bucket, severity
 `
 
 type HistogramMatchParams struct {
@@ -684,8 +685,9 @@ type HistogramMatchParams struct {
 }
 
 type HistogramMatchRow struct {
-	Bucket int64
-	N      int64
+	Bucket   int64
+	Severity int64
+	N        int64
 }
 
 // HistogramMatch is HistogramTime for a full-text query, over the IDs from
@@ -707,7 +709,7 @@ func (q *Queries) HistogramMatch(ctx context.Context, arg HistogramMatchParams) 
 	var items []HistogramMatchRow
 	for rows.Next() {
 		var i HistogramMatchRow
-		if err := rows.Scan(&i.Bucket, &i.N); err != nil {
+		if err := rows.Scan(&i.Bucket, &i.Severity, &i.N); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -722,12 +724,13 @@ func (q *Queries) HistogramMatch(ctx context.Context, arg HistogramMatchParams) 
 }
 
 const histogramTime = `-- name: HistogramTime :many
-SELECT CAST((unixepoch(e.ReceivedAt) - CAST(?1 AS INTEGER)) / CAST(?2 AS INTEGER) AS INTEGER) AS bucket, count(*) AS n
+SELECT CAST((unixepoch(e.ReceivedAt) - CAST(?1 AS INTEGER)) / CAST(?2 AS INTEGER) AS INTEGER) AS bucket,
+    e.Priority AS severity, count(*) AS n
 FROM SystemEvents e
 WHERE e.ID BETWEEN CAST(?3 AS INTEGER) AND CAST(?4 AS INTEGER)
   AND +e.ReceivedAt >= ?5 AND +e.ReceivedAt < ?6
   AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
-GROUP BY bucket
+GROUP BY bucket, severity
 `
 
 type HistogramTimeParams struct {
@@ -740,12 +743,14 @@ type HistogramTimeParams struct {
 }
 
 type HistogramTimeRow struct {
-	Bucket int64
-	N      int64
+	Bucket   int64
+	Severity int64
+	N        int64
 }
 
 // HistogramTime counts what SearchDesc would list, per bucket of step
-// seconds from origin (Unix seconds): bucket i starts at origin + i*step.
+// seconds from origin (Unix seconds) and per severity (Priority): bucket
+// i starts at origin + i*step.
 // It reads the table itself over the ID window of the time range (the
 // rows in storage order, as FTS5 queries do), not the ReceivedAt index:
 // every row is read anyway, and in order it is several times faster.
@@ -765,7 +770,7 @@ func (q *Queries) HistogramTime(ctx context.Context, arg HistogramTimeParams) ([
 	var items []HistogramTimeRow
 	for rows.Next() {
 		var i HistogramTimeRow
-		if err := rows.Scan(&i.Bucket, &i.N); err != nil {
+		if err := rows.Scan(&i.Bucket, &i.Severity, &i.N); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -1095,6 +1100,49 @@ func (q *Queries) SearchMatchDesc(ctx context.Context, arg SearchMatchDescParams
 			&i.RawMessage,
 			&i.FromHostIP,
 		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const severitiesTimeRange = `-- name: SeveritiesTimeRange :many
+SELECT e.Priority AS severity, count(*) AS n FROM SystemEvents e
+WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
+GROUP BY e.Priority
+`
+
+type SeveritiesTimeRangeParams struct {
+	Since string
+	Until string
+}
+
+type SeveritiesTimeRangeRow struct {
+	Severity int64
+	N        int64
+}
+
+// SeveritiesTimeRange counts the events received in [since, until) per
+// severity (Priority), through the ReceivedAt index and each row: the
+// histogram's bucket of a query without filters when the batch records
+// cannot say it (see db/summary.go).
+func (q *Queries) SeveritiesTimeRange(ctx context.Context, arg SeveritiesTimeRangeParams) ([]SeveritiesTimeRangeRow, error) {
+	rows, err := q.db.QueryContext(ctx, severitiesTimeRange, arg.Since, arg.Until)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SeveritiesTimeRangeRow
+	for rows.Next() {
+		var i SeveritiesTimeRangeRow
+		if err := rows.Scan(&i.Severity, &i.N); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

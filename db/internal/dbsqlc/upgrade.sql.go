@@ -20,6 +20,20 @@ func (q *Queries) AddFromHostIP(ctx context.Context) error {
 	return err
 }
 
+const hasEventTimeIndex = `-- name: HasEventTimeIndex :one
+SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'SystemEvents_EventTime'
+`
+
+// HasEventTimeIndex counts (0 or 1) the event time index of a month
+// table. A table without it gets it from schema.sql (db.CreateMonth runs
+// its statements, each IF NOT EXISTS): sqlc compiles no CREATE INDEX.
+func (q *Queries) HasEventTimeIndex(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, hasEventTimeIndex)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const hasFromHostIP = `-- name: HasFromHostIP :one
 
 SELECT count(*) FROM pragma_table_info WHERE arg = 'SystemEvents' AND name = 'FromHostIP'
