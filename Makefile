@@ -48,10 +48,10 @@ test: peers ## run every test, unit and end-to-end (-tags e2e), with the race de
 peers: ## install (root) or unpack into .peers/ (not root) the end-to-end tests' peers, on Debian
 	.ci/install-peers
 
-generate: $(SQLC) ## regenerate db/internal/dbsqlc/ from sql/ with sqlc
+generate: $(SQLC) ## regenerate db/internal/dbsqlc/ and db/postgres/internal/pgsqlc/ from sql/ with sqlc
 	$(SQLC) generate
 
-verify: $(SQLC) ## fail when db/internal/dbsqlc/ is stale, code is unformatted or go vet complains
+verify: $(SQLC) ## fail when db/internal/dbsqlc/ or db/postgres/internal/pgsqlc/ is stale, code is unformatted or go vet complains
 	$(SQLC) diff
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	go vet ./...
