@@ -244,3 +244,8 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+var (
+	_ db.Writer   = (*Store)(nil)
+	_ db.Searcher = (*Reader)(nil)
+)

@@ -1,0 +1,131 @@
+//go:build e2e
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/internal/testpg"
+)
+
+// postgresConfig is a test configuration storing in the database dsn.
+func postgresConfig(dsn string) string {
+	return fmt.Sprintf(`[server]
+bind_ip = "127.0.0.1"
+bind_port = 0
+[sqlite]
+enabled = false
+[postgresql]
+enabled = true
+dsn = %q
+batch_timeout = 0.2
+`, dsn)
+}
+
+// TestServePostgres runs serve storing in a real PostgreSQL cluster,
+// sends with logger over UDP and TCP, and finds the messages with
+// aiosyslogd search reading the same configuration.
+func TestServePostgres(t *testing.T) {
+	dsn := testpg.Shared(t).NewDatabase(t)
+	d := startDaemon(t, func(string) string { return postgresConfig(dsn) })
+	if !strings.Contains(d.Stderr(), "storing in PostgreSQL") {
+		t.Errorf("serve does not say it stores in PostgreSQL:\n%s", d.Stderr())
+	}
+	port := strconv.Itoa(d.addr.Port)
+	_, tcpPort, _ := strings.Cut(d.addrOf("tcp"), "127.0.0.1:")
+	for _, args := range [][]string{
+		{"-d", "--port", port, "zebra-udp from logger over UDP"},
+		{"-T", "--port", tcpPort, "zebra-tcp from logger over TCP"},
+	} {
+		cmd := exec.Command("logger", append([]string{"--server", "127.0.0.1", "--rfc5424", "-t", "pgtest", "-p", "auth.warning"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("logger %v: %v\n%s", args, err, out)
+		}
+	}
+	cfg := filepath.Join(d.dir, "test.toml")
+	search := func(args ...string) (string, string, int) {
+		return runBinary(t, d.dir, []string{"TZ=UTC"}, append([]string{"--config", cfg, "search"}, args...)...)
+	}
+	var events []searchJSONEvent
+	eventually(t, 30*time.Second, func() error {
+		out, errOut, code := search("-o", "json", "zebra")
+		if code != 0 {
+			return fmt.Errorf("search: status %d: %s%s", code, out, errOut)
+		}
+		if events = searchParseJSON(t, out); len(events) != 2 {
+			return fmt.Errorf("search found %d events, want 2:\n%s", len(events), out)
+		}
+		return nil
+	})
+	var msgs []string
+	for _, e := range events {
+		msgs = append(msgs, e.Message)
+		if e.SysLogTag != "pgtest" || e.FromHostIP == nil || *e.FromHostIP != "127.0.0.1" || e.Facility != 4 || e.Priority != 4 {
+			t.Errorf("event %+v: want tag pgtest from 127.0.0.1, auth.warning", e)
+		}
+		if !strings.HasPrefix(e.Table, "SystemEvents") {
+			t.Errorf("event table %q", e.Table)
+		}
+	}
+	if !slices.Contains(msgs, "zebra-udp from logger over UDP") || !slices.Contains(msgs, "zebra-tcp from logger over TCP") {
+		t.Errorf("found %q", msgs)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--count", "zebra"}, "2\n"},
+		{[]string{"--count", `tag:pgtest "zebra-tcp"`}, "1\n"},
+		{[]string{"--count", "--severity", "err", "zebra"}, "0\n"},
+		{[]string{"--count", "zebra NOT udp"}, "1\n"},
+	} {
+		out, errOut, _ := search(tc.args...)
+		if out != tc.want {
+			t.Errorf("search %q = %q (%s), want %q", tc.args, out, errOut, tc.want)
+		}
+	}
+	if _, errOut, code := search("--follow"); code != exitTrouble || !strings.Contains(errOut, "does not read PostgreSQL yet") {
+		t.Errorf("search --follow: status %d, %q: want it refused as not built", code, errOut)
+	}
+	d.Stop()
+}
+
+// TestPostgresConfigRefused: check and serve refuse both stores enabled,
+// and a password in the DSN, with the file, the line and the key.
+func TestPostgresConfigRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		file string
+		want []string
+	}{
+		{"[sqlite]\nenabled = true\n[postgresql]\nenabled = true\n", []string{"line 4", "postgresql.enabled", "exactly one store"}},
+		{"[sqlite]\nenabled = false\n[postgresql]\nenabled = true\ndsn = \"postgres://u:secret@db/syslog\"\n", []string{"line 5", "postgresql.dsn holds a password"}},
+	} {
+		path := filepath.Join(dir, "c.toml")
+		if err := os.WriteFile(path, []byte(tc.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, cmd := range []string{"check", "serve"} {
+			_, errOut, code := runBinary(t, dir, nil, "--config", path, cmd)
+			if code != 2 {
+				t.Errorf("%s of %q: status %d, want 2\n%s", cmd, tc.file, code, errOut)
+			}
+			for _, w := range append(tc.want, path) {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("%s of %q: %q lacks %q", cmd, tc.file, errOut, w)
+				}
+			}
+			if strings.Contains(errOut, "secret") {
+				t.Errorf("%s prints the password: %q", cmd, errOut)
+			}
+		}
+	}
+}
