@@ -13,7 +13,6 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/postgres/internal/pgsqlc"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
-	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
@@ -173,7 +172,7 @@ func (r *Reader) window(ctx context.Context, mq *pgsqlc.Queries, q *request, p p
 		}
 		for i := range rows {
 			e := eventOf(&rows[i])
-			rec := recordOf(&e)
+			rec := e.Record()
 			if !q.match(&rec) {
 				continue
 			}
@@ -220,15 +219,6 @@ func eventOf(r *pgsqlc.SearchDescRow) search.Event {
 		e.DeviceReportedTime = r.DeviceReportedTime.Time.UTC()
 	}
 	return e
-}
-
-// recordOf is what a query reads of e.
-func recordOf(e *search.Event) query.Record {
-	return query.Record{
-		Host: e.FromHost, Tag: e.SysLogTag, PID: e.ProcessID, MsgID: e.MsgID,
-		IP: e.FromHostIP, StructuredData: e.StructuredData, Message: e.Message,
-		Facility: e.Facility, Severity: e.Severity,
-	}
 }
 
 func minTime(a, b time.Time) time.Time {
