@@ -129,3 +129,36 @@ func TestPostgresConfigRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestAlertOnPostgres: a rule fires on what serve stores in PostgreSQL,
+// and its notification carries the newest matches read back from there.
+func TestAlertOnPostgres(t *testing.T) {
+	dsn := testpg.Shared(t).NewDatabase(t)
+	h := newHook(t, 0, false)
+	d := startDaemon(t, func(string) string {
+		return postgresConfig(dsn) + fmt.Sprintf(`
+[[notifier]]
+name = "hook"
+type = "webhook"
+url = %q
+
+[[alert]]
+name = "ssh brute force"
+query = %q
+notify = ["hook"]
+threshold = 5
+window = "3s"
+`, h.srv.URL, sshQuery)
+	})
+	d.send(sshBurst(8)...)
+	firing := h.waitState(t, "firing", 1, 15*time.Second)
+	d.Stop()
+	if firing.body.Count < 5 || len(firing.body.Events) < 5 {
+		t.Fatalf("firing notification: %s", firing.raw)
+	}
+	for _, e := range firing.body.Events {
+		if !strings.Contains(string(e), "Failed password for root") || !strings.Contains(string(e), `"SysLogTag":"sshd"`) {
+			t.Errorf("event of the notification: %s", e)
+		}
+	}
+}
