@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -161,4 +162,82 @@ window = "3s"
 			t.Errorf("event of the notification: %s", e)
 		}
 	}
+}
+
+// TestPostgresRestartUnderLoad restarts PostgreSQL while a TCP sender
+// sends: the messages wait in serve's queue while the database is away and
+// are written after, each exactly once (a batch retried after a broken
+// COMMIT is found by its key).
+func TestPostgresRestartUnderLoad(t *testing.T) {
+	c, err := testpg.Start() // its own cluster: the restart must not touch other tests'
+	if err != nil {
+		testpg.Shared(t) // skips, or fails under CI, as for every PostgreSQL test
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Stop() })
+	dsn := c.NewDatabase(t)
+	d := startDaemon(t, func(string) string { return postgresConfig(dsn) })
+	conn, err := net.Dial("tcp", d.addrOf("tcp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const n = 3000
+	sent := make(chan error, 1)
+	go func() { // about 1,000 messages a second, for 3 seconds
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for i := range n {
+			<-tick.C
+			if _, err := fmt.Fprintf(conn, "<13>1 - loadhost pgload - - - seq %d of the restart test\n", i); err != nil {
+				sent <- fmt.Errorf("send %d: %w", i, err)
+				return
+			}
+		}
+		sent <- nil
+	}()
+	cfg := filepath.Join(d.dir, "test.toml")
+	count := func() int {
+		out, _, _ := runBinary(t, d.dir, nil, "--config", cfg, "search", "--count", "tag:pgload")
+		v, _ := strconv.Atoi(strings.TrimSpace(out))
+		return v
+	}
+	eventually(t, 30*time.Second, func() error {
+		if k := count(); k < 300 {
+			return fmt.Errorf("%d stored before the restart, want 300", k)
+		}
+		return nil
+	})
+	if err := c.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 60*time.Second, func() error {
+		if k := count(); k != n {
+			return fmt.Errorf("%d stored, want %d", k, n)
+		}
+		return nil
+	})
+	// The restart was felt: writes failed, then went on.
+	for _, want := range []string{"store failed; keeping messages in the queue and retrying", "store recovered"} {
+		if !strings.Contains(d.Stderr(), want) {
+			t.Errorf("serve's log lacks %q: the restart did not interrupt writing\n%s", want, d.Stderr())
+		}
+	}
+	out, errOut, code := runBinary(t, d.dir, nil, "--config", cfg, "search", "--limit", "0", "-o", "json", "tag:pgload")
+	if code != 0 {
+		t.Fatalf("search: %d %s", code, errOut)
+	}
+	seen := map[string]int{}
+	for _, e := range searchParseJSON(t, out) {
+		seen[e.Message]++
+	}
+	for i := range n {
+		if k := seen[fmt.Sprintf("seq %d of the restart test", i)]; k != 1 {
+			t.Errorf("seq %d stored %d times", i, k)
+		}
+	}
+	d.Stop()
 }
