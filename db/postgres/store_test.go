@@ -18,10 +18,16 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testpg.Main(m)) }
 
+// sharedDSN is a new database of the test binary's cluster.
+func sharedDSN(tb testing.TB) string {
+	tb.Helper()
+	return testpg.Shared(tb).NewDatabase(tb)
+}
+
 // openStore opens a Store on a new database of the test cluster.
 func openStore(t *testing.T) (*Store, string) {
 	t.Helper()
-	dsn := testpg.Shared(t).NewDatabase(t)
+	dsn := sharedDSN(t)
 	s, err := Open(context.Background(), Options{DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
