@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -20,6 +21,8 @@ type Options struct {
 	PasswordFile string
 	// MaxConns bounds the pool; 0 means 4.
 	MaxConns int32
+
+	tracer pgx.QueryTracer // tests: sees every statement
 }
 
 // open returns a pool for o, checked with a ping. Every connection plans
@@ -40,6 +43,7 @@ func open(ctx context.Context, o Options) (*pgxpool.Pool, error) {
 		}
 		cfg.ConnConfig.Password = pw
 	}
+	cfg.ConnConfig.Tracer = o.tracer
 	cfg.MaxConns = 4
 	if o.MaxConns > 0 {
 		cfg.MaxConns = o.MaxConns

@@ -66,8 +66,12 @@ func (r *Reader) Months(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
-// pageSize is how many candidates one statement returns at most.
-const pageSize = 1000
+// pageSize is how many candidates one statement returns at most, and
+// minPage how many it asks for at least.
+const (
+	pageSize = 1000
+	minPage  = 64
+)
 
 // The walk through time: a search reads windows of time one after the
 // other, newest first (oldest first for OldestFirst), each a bounded
@@ -165,7 +169,13 @@ func (r *Reader) span(ctx context.Context, q *request) (since, until time.Time, 
 // met.
 func (r *Reader) window(ctx context.Context, mq *pgsqlc.Queries, q *request, p pgsqlc.SearchDescParams, n *int64, each func(search.Event) error) (done bool, err error) {
 	for {
-		p.Lim = pageSize
+		// The rows the limit still wants, and some more for the
+		// candidates the check may turn down.
+		want := pageSize
+		if q.Limit > 0 {
+			want = min(pageSize, max(q.Limit-int(*n), minPage))
+		}
+		p.Lim = int32(want)
 		rows, err := r.page(ctx, mq, q.Order, p)
 		if err != nil {
 			return false, fmt.Errorf("search %s to %s: %w", p.Since.Format(time.RFC3339), p.Until.Format(time.RFC3339), err)
@@ -183,7 +193,7 @@ func (r *Reader) window(ctx context.Context, mq *pgsqlc.Queries, q *request, p p
 				return true, nil
 			}
 		}
-		if len(rows) < pageSize {
+		if len(rows) < want {
 			return false, nil
 		}
 		last := rows[len(rows)-1]
