@@ -123,7 +123,8 @@ read_dsn = {{printf "%q" .PostgreSQL.ReadDSN}}
 batch_size = {{.PostgreSQL.BatchSize}}
 # Range: {{rangeOf "postgresql.batch_timeout"}}.
 batch_timeout = {{.PostgreSQL.BatchTimeout}}
-# Not built yet: only 0 (keep everything) is accepted.
+# Keep only the newest N months (0 = keep everything): older partitions
+# are detached (CONCURRENTLY) and dropped at start and when a month begins.
 # Range: {{rangeOf "postgresql.retention_months"}}.
 retention_months = {{.PostgreSQL.RetentionMonths}}
 
@@ -309,7 +310,7 @@ type PostgreSQLConfig struct {
 	ReadDSN      string  `toml:"read_dsn"`
 	BatchSize    int     `toml:"batch_size"`
 	BatchTimeout float64 `toml:"batch_timeout"` // seconds
-	// RetentionMonths must be 0 until retention is built for PostgreSQL.
+	// RetentionMonths keeps the newest N month partitions; 0 keeps all.
 	RetentionMonths int `toml:"retention_months"`
 }
 

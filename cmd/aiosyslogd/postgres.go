@@ -4,22 +4,31 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/postgres"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
 // openPostgres opens the PostgreSQL store of cfg's [postgresql] (enabled):
-// it makes the schema and this month's and the next month's partitions.
+// it makes the schema and this month's and the next month's partitions,
+// and drops the months past retention_months.
 func openPostgres(ctx context.Context, cfg *Config, logger *slog.Logger) (*postgres.Store, error) {
 	s, err := postgres.Open(ctx, postgres.Options{DSN: cfg.PostgreSQL.DSN, PasswordFile: cfg.PostgreSQL.PasswordFile})
 	if err != nil {
 		return nil, fmt.Errorf("postgresql: %w", err)
 	}
 	s.Logger = logger
-	logger.Info("storing in PostgreSQL", "batch_size", cfg.PostgreSQL.BatchSize, "batch_timeout", cfg.PostgreSQL.BatchTimeout)
+	s.SetRetentionMonths(cfg.PostgreSQL.RetentionMonths)
+	if _, err := s.Prune(ctx, db.MonthOf(time.Now())); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("postgresql: %w", err)
+	}
+	logger.Info("storing in PostgreSQL", "batch_size", cfg.PostgreSQL.BatchSize, "batch_timeout", cfg.PostgreSQL.BatchTimeout,
+		"retention_months", cfg.PostgreSQL.RetentionMonths)
 	return s, nil
 }
 

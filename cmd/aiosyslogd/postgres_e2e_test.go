@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -14,7 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db/postgres"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/internal/testpg"
+	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
 // postgresConfig is a test configuration storing in the database dsn.
@@ -239,5 +243,36 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 			t.Errorf("seq %d stored %d times", i, k)
 		}
 	}
+	d.Stop()
+}
+
+// TestPostgresRetention: serve with retention_months = 1 drops, at start,
+// the partition of a month past it, and its messages with it.
+func TestPostgresRetention(t *testing.T) {
+	dsn := testpg.Shared(t).NewDatabase(t)
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, postgres.Options{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := search.Row{ReceivedAt: time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC),
+		Message: syslog.Message{Priority: 13, Hostname: "h", AppName: "old", Text: "zebra from an old month"}}
+	if err := s.Write(ctx, []search.Row{old}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	d := startDaemon(t, func(string) string { return postgresConfig(dsn) + "retention_months = 1\n" })
+	if !strings.Contains(d.Stderr(), "dropped month past retention") || !strings.Contains(d.Stderr(), "systemevents202501") {
+		t.Errorf("serve does not say it dropped systemevents202501:\n%s", d.Stderr())
+	}
+	d.send("<13>1 - h new - - - zebra from this month")
+	cfg := filepath.Join(d.dir, "test.toml")
+	eventually(t, 30*time.Second, func() error {
+		out, errOut, _ := runBinary(t, d.dir, nil, "--config", cfg, "search", "-o", "json", "zebra")
+		if ev := searchParseJSON(t, out); len(ev) != 1 || ev[0].Message != "zebra from this month" {
+			return fmt.Errorf("search zebra: %s%s, want this month's message alone", out, errOut)
+		}
+		return nil
+	})
 	d.Stop()
 }

@@ -56,8 +56,8 @@ func (c *Config) validate() error {
 // passwordKey finds a password in a key=value DSN.
 var passwordKey = regexp.MustCompile(`(^|\s)password\s*=`)
 
-// validatePostgres checks [postgresql]: exactly one store, a DSN without
-// a password, and what is not built yet.
+// validatePostgres checks [postgresql]: exactly one store, and a DSN
+// without a password.
 func (c *Config) validatePostgres() error {
 	p := c.PostgreSQL
 	if !p.Enabled {
@@ -73,9 +73,6 @@ func (c *Config) validatePostgres() error {
 		case dsnHasPassword(k.dsn):
 			return invalid(k.key, " holds a password: put it in password_file (mode 0600) or ~/.pgpass, not in this file")
 		}
-	}
-	if p.RetentionMonths != 0 {
-		return invalid("postgresql.retention_months", " = %d: retention is not built for PostgreSQL yet; set 0 (keep everything)", p.RetentionMonths)
 	}
 	return nil
 }

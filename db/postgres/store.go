@@ -31,9 +31,11 @@ type Store struct {
 	// Logger reports what Write does besides writing; nil = slog.Default().
 	Logger *slog.Logger
 
-	known  map[db.Month]bool           // partitions known to exist
-	months []db.Month                  // scratch: the months of a batch
-	params []pgsqlc.InsertEventsParams // scratch: a batch's rows, reused
+	retention retention                   // SetRetentionMonths
+	known     map[db.Month]bool           // partitions known to exist
+	current   db.Month                    // the newest month written, or the month Open ran in
+	months    []db.Month                  // scratch: the months of a batch not known before it
+	params    []pgsqlc.InsertEventsParams // scratch: a batch's rows, reused
 
 	// pending is the batch whose last Write failed, and its key: the
 	// pipeline retries the same slice, which gets the same key.
@@ -70,6 +72,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		return fmt.Errorf("create the schema (sql/postgres/schema.sql): %w", err)
 	}
 	now := db.MonthOf(time.Now())
+	s.current = now
 	for _, m := range []db.Month{now, now.Next()} {
 		if err := s.createMonth(ctx, m); err != nil {
 			return err
@@ -124,8 +127,38 @@ func (s *Store) Write(ctx context.Context, batch []search.Row) error {
 		return err
 	}
 	s.pending.first, s.pending.n = nil, 0
+	s.monthBegun(ctx, batch)
 	return nil
 }
+
+// monthBegun notices a batch received in a month after the newest one
+// written so far: the next month's partition is then made ahead, and the
+// months past retention are dropped. The batch is stored, so a failure
+// here is only logged; both are tried again at the next month and start.
+func (s *Store) monthBegun(ctx context.Context, batch []search.Row) {
+	newest := s.current
+	for i := range batch {
+		if m := db.MonthOf(batch[i].ReceivedAt); newest.Before(m) {
+			newest = m
+		}
+	}
+	if newest == s.current {
+		return
+	}
+	s.current = newest
+	if !s.known[newest.Next()] {
+		if err := s.createMonth(ctx, newest.Next()); err != nil {
+			s.logger().Error("make the next month's partition ahead", "error", err)
+		}
+	}
+	if s.RetentionMonths() > 0 {
+		if _, err := s.Prune(ctx, newest); err != nil {
+			s.logger().Error("prune old months", "error", err)
+		}
+	}
+}
+
+func compareMonths(a, b db.Month) int { return a.Start().Compare(b.Start()) }
 
 // keyOf returns batch's key: the pending one when batch is the batch
 // whose last Write failed, else a new random one, pending until a Write
