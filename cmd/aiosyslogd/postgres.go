@@ -54,19 +54,42 @@ func postgresSearchConfig(c *cli.Context) (*Config, bool, error) {
 	return &cfg, cfg.PostgreSQL.Enabled, nil
 }
 
-// searchPostgres is search on PostgreSQL: the events, or their count.
-// --follow is not built for PostgreSQL yet.
+// searchPostgres is search on PostgreSQL: the events, their count, or
+// the last ones and then those stored after (--follow).
 func searchPostgres(ctx context.Context, c *cli.Context, cfg *Config, q search.Query, out *printer) error {
-	if c.Bool("follow") {
-		return searchFail("--follow does not read PostgreSQL yet (a preview: see README, PostgreSQL)")
-	}
 	reader, err := openPostgresReader(ctx, cfg)
 	if err != nil {
 		return searchFail("%v", err)
 	}
 	defer reader.Close()
-	if c.Bool("count") {
+	switch {
+	case c.Bool("count"):
 		return searchCount(ctx, c, reader, q)
+	case c.Bool("follow"):
+		return followPostgres(ctx, c, reader, q, out)
 	}
 	return searchPrint(ctx, reader, q, out)
+}
+
+// followPostgres prints the last events that match q, then the new ones
+// as they are committed, until ctx ends.
+func followPostgres(ctx context.Context, c *cli.Context, reader *postgres.Reader, q search.Query, out *printer) error {
+	n := followBacklog
+	if c.IsSet("limit") {
+		n = q.Limit
+	}
+	print := func(e search.Event) error {
+		if err := out.print(&e); err != nil {
+			return err
+		}
+		return out.Flush()
+	}
+	from, err := reader.Tail(ctx, q, n, print)
+	if err == nil {
+		err = reader.Follow(ctx, q, from, followInterval, print)
+	}
+	if err != nil && ctx.Err() == nil {
+		return searchFail("%v", err)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"net"
@@ -97,10 +98,53 @@ func TestServePostgres(t *testing.T) {
 			t.Errorf("search %q = %q (%s), want %q", tc.args, out, errOut, tc.want)
 		}
 	}
-	if _, errOut, code := search("--follow"); code != exitTrouble || !strings.Contains(errOut, "does not read PostgreSQL yet") {
-		t.Errorf("search --follow: status %d, %q: want it refused as not built", code, errOut)
-	}
+	// --follow: the last matches, then what is stored after.
+	f := startFollow(t, d.dir, "--config", cfg, "search", "--follow", "-o", "json", "zebra")
+	f.expect(t, msgsInOrder(events)...)
+	d.send("<13>1 - h pgtest - - - zebra-late after the follower started", "<13>1 - h pgtest - - - giraffe, not followed")
+	f.expect(t, "zebra-late after the follower started")
 	d.Stop()
+}
+
+// msgsInOrder is the Messages of newest-first events, oldest first.
+func msgsInOrder(events []searchJSONEvent) []string {
+	var out []string
+	for i := len(events) - 1; i >= 0; i-- {
+		out = append(out, events[i].Message)
+	}
+	return out
+}
+
+// startFollow starts aiosyslogd with args (a search --follow) in dir;
+// its stdout lines are the follower's.
+func startFollow(t *testing.T, dir string, args ...string) *searchFollower {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	f := &searchFollower{lines: make(chan string, 100), stderr: &syncBuilder{}}
+	f.cmd = exec.CommandContext(ctx, binPath, args...)
+	f.cmd.Dir = dir
+	f.cmd.Env = append(cleanEnv(), "TZ=UTC")
+	f.cmd.Stderr = f.stderr
+	stdout, err := f.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(f.lines)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			f.lines <- sc.Text()
+		}
+	}()
+	t.Cleanup(func() {
+		f.cmd.Process.Kill()
+		f.cmd.Wait()
+	})
+	return f
 }
 
 // TestPostgresConfigRefused: check and serve refuse both stores enabled,

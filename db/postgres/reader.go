@@ -87,24 +87,23 @@ const (
 // q.Limit events or the end. An error from each ends the search and is
 // returned.
 func (r *Reader) Search(ctx context.Context, q search.Query, each func(search.Event) error) error {
-	_, err := r.walk(ctx, compile(q), each)
+	_, err := walk(ctx, pgsqlc.New(r.pool), compile(q), each)
 	return err
 }
 
 // Count returns how many events match q, ignoring q.Limit and q.After.
 func (r *Reader) Count(ctx context.Context, q search.Query) (int64, error) {
 	q.Limit, q.After = 0, search.Cursor{}
-	return r.walk(ctx, compile(q), func(search.Event) error { return nil })
+	return walk(ctx, pgsqlc.New(r.pool), compile(q), func(search.Event) error { return nil })
 }
 
 // walk reads the windows of q's range in order and passes each match to
 // each; it returns how many it passed.
-func (r *Reader) walk(ctx context.Context, q *request, each func(search.Event) error) (int64, error) {
-	since, until, ok, err := r.span(ctx, q)
+func walk(ctx context.Context, mq *pgsqlc.Queries, q *request, each func(search.Event) error) (int64, error) {
+	since, until, ok, err := span(ctx, mq, q)
 	if err != nil || !ok {
 		return 0, err
 	}
-	mq := pgsqlc.New(r.pool)
 	var n int64
 	width := firstWindow
 	for lo, hi := since, until; lo.Before(hi); width = min(4*width, maxWindow) {
@@ -125,7 +124,7 @@ func (r *Reader) walk(ctx context.Context, q *request, each func(search.Event) e
 			}
 			hi = p.Since
 		}
-		done, err := r.window(ctx, mq, q, p, &n, each)
+		done, err := window(ctx, mq, q, p, &n, each)
 		if err != nil || done {
 			return n, err
 		}
@@ -135,8 +134,7 @@ func (r *Reader) walk(ctx context.Context, q *request, each func(search.Event) e
 
 // span is the range a search of q walks: q's, clamped to what is stored
 // and to its cursor. ok is false when nothing is in it.
-func (r *Reader) span(ctx context.Context, q *request) (since, until time.Time, ok bool, err error) {
-	mq := pgsqlc.New(r.pool)
+func span(ctx context.Context, mq *pgsqlc.Queries, q *request) (since, until time.Time, ok bool, err error) {
 	first, err := mq.FirstReceivedAt(ctx)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return since, until, false, nil
@@ -167,7 +165,7 @@ func (r *Reader) span(ctx context.Context, q *request) (since, until time.Time, 
 // window reads the candidates of one window page by page, passing the
 // matches to each and counting them in n; done is true when the limit is
 // met.
-func (r *Reader) window(ctx context.Context, mq *pgsqlc.Queries, q *request, p pgsqlc.SearchDescParams, n *int64, each func(search.Event) error) (done bool, err error) {
+func window(ctx context.Context, mq *pgsqlc.Queries, q *request, p pgsqlc.SearchDescParams, n *int64, each func(search.Event) error) (done bool, err error) {
 	for {
 		// The rows the limit still wants, and some more for the
 		// candidates the check may turn down.
@@ -176,7 +174,7 @@ func (r *Reader) window(ctx context.Context, mq *pgsqlc.Queries, q *request, p p
 			want = min(pageSize, max(q.Limit-int(*n), minPage))
 		}
 		p.Lim = int32(want)
-		rows, err := r.page(ctx, mq, q.Order, p)
+		rows, err := page(ctx, mq, q.Order, p)
 		if err != nil {
 			return false, fmt.Errorf("search %s to %s: %w", p.Since.Format(time.RFC3339), p.Until.Format(time.RFC3339), err)
 		}
@@ -202,7 +200,7 @@ func (r *Reader) window(ctx context.Context, mq *pgsqlc.Queries, q *request, p p
 }
 
 // page runs the statement of order o.
-func (r *Reader) page(ctx context.Context, mq *pgsqlc.Queries, o search.Order, p pgsqlc.SearchDescParams) ([]pgsqlc.SearchDescRow, error) {
+func page(ctx context.Context, mq *pgsqlc.Queries, o search.Order, p pgsqlc.SearchDescParams) ([]pgsqlc.SearchDescRow, error) {
 	if o != search.OldestFirst {
 		return mq.SearchDesc(ctx, p)
 	}

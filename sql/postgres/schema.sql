@@ -55,7 +55,13 @@ CREATE TABLE IF NOT EXISTS SystemEvents (
     -- 'simple' configuration adds no stemming and no stop words.
     Words              tsvector    GENERATED ALWAYS AS (
         to_tsvector('simple', regexp_replace(lower(Message || ' ' || SysLogTag || ' ' || FromHost), '[^[:alnum:]]+', ' ', 'g'))
-    ) STORED
+    ) STORED,
+    -- The transaction that inserted the row. A follower remembers the
+    -- snapshot it last read in and asks for the rows whose transaction it
+    -- did not see (pg_visible_in_snapshot): with several writers, IDs are
+    -- taken at insert and seen at commit, so "ID > last" would miss the
+    -- rows of a transaction that took its IDs first and committed last.
+    TxID               xid8        NOT NULL DEFAULT pg_current_xact_id()
 ) PARTITION BY RANGE (ReceivedAt);
 
 -- Searches walk time newest first, keyed by (ReceivedAt, ID).
@@ -64,6 +70,8 @@ CREATE INDEX IF NOT EXISTS SystemEvents_Words ON SystemEvents USING gin (Words);
 CREATE INDEX IF NOT EXISTS SystemEvents_FromHost ON SystemEvents (FromHost, ReceivedAt);
 CREATE INDEX IF NOT EXISTS SystemEvents_SysLogTag ON SystemEvents (SysLogTag, ReceivedAt);
 CREATE INDEX IF NOT EXISTS SystemEvents_Priority ON SystemEvents (Priority, ReceivedAt);
+-- Follow reads the rows of transactions at or after a snapshot's xmin.
+CREATE INDEX IF NOT EXISTS SystemEvents_TxID ON SystemEvents (TxID);
 
 -- The key of each stored batch, written in the batch's transaction: a
 -- batch retried after its COMMIT's answer was lost finds its key and is

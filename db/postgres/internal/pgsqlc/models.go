@@ -32,4 +32,5 @@ type SystemEvent struct {
 	RawMessage         []byte
 	FromHostIP         pgtype.Text
 	Words              interface{}
+	TxID               pgtype.Uint64
 }
