@@ -320,3 +320,32 @@ func TestPostgresRetention(t *testing.T) {
 	})
 	d.Stop()
 }
+
+// TestSearchReadsHotStandby: serve writes to the primary; search, whose
+// configuration names a primary that does not answer and a hot standby
+// made by pg_basebackup as read_dsn, finds what serve stored.
+func TestSearchReadsHotStandby(t *testing.T) {
+	c := testpg.Shared(t)
+	dsn := c.NewDatabase(t)
+	sb, err := c.Standby()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Stop() })
+	d := startDaemon(t, func(string) string { return postgresConfig(dsn) })
+	d.send("<13>1 - h standby - - - zebra through the standby")
+	readCfg := filepath.Join(d.dir, "read.toml")
+	file := fmt.Sprintf("[sqlite]\nenabled = false\n[postgresql]\nenabled = true\ndsn = \"host=/nonexistent dbname=none\"\nread_dsn = %q\n",
+		strings.Replace(dsn, c.Dir, sb.Dir, 1))
+	if err := os.WriteFile(readCfg, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		out, errOut, code := runBinary(t, d.dir, nil, "--config", readCfg, "search", "-o", "json", "zebra")
+		if ev := searchParseJSON(t, out); code != 0 || len(ev) != 1 || ev[0].Message != "zebra through the standby" {
+			return fmt.Errorf("search on the standby: status %d: %s%s", code, out, errOut)
+		}
+		return nil
+	})
+	d.Stop()
+}

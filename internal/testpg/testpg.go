@@ -29,7 +29,7 @@ import (
 type Cluster struct {
 	// Dir holds the data directory (Dir/data) and the socket.
 	Dir string
-	// Bin is the directory of initdb, pg_ctl and createdb.
+	// Bin is the directory of initdb, pg_ctl, createdb and pg_basebackup.
 	Bin string
 	// Port names the socket file (.s.PGSQL.Port); nothing listens on TCP.
 	Port int
@@ -112,8 +112,14 @@ func (c *Cluster) init() error {
 	if err := c.run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"); err != nil {
 		return err
 	}
+	return c.start()
+}
+
+// start starts the server of c.Dir/data: on a socket in c.Dir only,
+// fsync off.
+func (c *Cluster) start() error {
 	opts := fmt.Sprintf("-c listen_addresses='' -c unix_socket_directories=%s -c port=%d -c fsync=off -c full_page_writes=off -c max_connections=60", c.Dir, c.Port)
-	return c.run("pg_ctl", "start", "-w", "-t", "60", "-D", data, "-l", filepath.Join(c.Dir, "log"), "-o", opts)
+	return c.run("pg_ctl", "start", "-w", "-t", "60", "-D", filepath.Join(c.Dir, "data"), "-l", filepath.Join(c.Dir, "log"), "-o", opts)
 }
 
 // chownToPostgres gives dir to the postgres user, which runs the cluster.
@@ -193,12 +199,39 @@ func (c *Cluster) NewDatabase(tb testing.TB) string {
 // Restart stops the cluster (fast: open connections are ended) and starts
 // it again, as a restart under load would.
 func (c *Cluster) Restart() error {
-	data := filepath.Join(c.Dir, "data")
-	if err := c.run("pg_ctl", "stop", "-w", "-t", "30", "-m", "fast", "-D", data); err != nil {
+	if err := c.run("pg_ctl", "stop", "-w", "-t", "30", "-m", "fast", "-D", filepath.Join(c.Dir, "data")); err != nil {
 		return err
 	}
-	opts := fmt.Sprintf("-c listen_addresses='' -c unix_socket_directories=%s -c port=%d -c fsync=off -c full_page_writes=off -c max_connections=60", c.Dir, c.Port)
-	return c.run("pg_ctl", "start", "-w", "-t", "60", "-D", data, "-l", filepath.Join(c.Dir, "log"), "-o", opts)
+	return c.start()
+}
+
+// Standby makes a hot standby of c with pg_basebackup (streaming from c,
+// read-only, replaying what c writes) in a directory of its own and
+// starts it; the caller stops it.
+func (c *Cluster) Standby() (*Cluster, error) {
+	dir, err := os.MkdirTemp("/tmp", "pg")
+	if err != nil {
+		return nil, fmt.Errorf("standby directory: %w", err)
+	}
+	sb := &Cluster{Dir: dir, Bin: c.Bin, Port: c.Port, asPostgres: c.asPostgres}
+	if sb.asPostgres {
+		if err := chownToPostgres(dir); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	data := filepath.Join(dir, "data")
+	// -R: standby.signal and primary_conninfo, to stream from c; -c fast:
+	// a checkpoint at once, not one spread over minutes.
+	if err := sb.run("pg_basebackup", "-h", c.Dir, "-p", strconv.Itoa(c.Port), "-U", "postgres", "-D", data, "-R", "-X", "stream", "-c", "fast", "--no-sync"); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if err := sb.start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return sb, nil
 }
 
 var shared struct {

@@ -42,3 +42,25 @@ func TestSharedCluster(t *testing.T) {
 		t.Errorf("no socket in %s: %v", c.Dir, err)
 	}
 }
+
+// TestStandby makes a hot standby of the shared cluster: it answers
+// read-only, as a server in recovery.
+func TestStandby(t *testing.T) {
+	c := Shared(t)
+	dsn := c.NewDatabase(t)
+	sb, err := c.Standby()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, strings.Replace(dsn, c.Dir, sb.Dir, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if v := conn.PgConn().ParameterStatus("in_hot_standby"); v != "on" {
+		t.Errorf("in_hot_standby = %q, want on", v)
+	}
+}
