@@ -349,3 +349,66 @@ func TestSearchReadsHotStandby(t *testing.T) {
 	})
 	d.Stop()
 }
+
+// TestTwoCollectorsOnePostgres runs two serve processes storing in one
+// database at once: rsyslog's omrelp sends to the first over RELP, a TCP
+// sender to the second, UDP datagrams to both. Every message is stored
+// exactly once.
+func TestTwoCollectorsOnePostgres(t *testing.T) {
+	dsn := testpg.Shared(t).NewDatabase(t)
+	const nRELP, nTCP, nUDP = 3000, 3000, 100
+	relpPort := freePort(t)
+	d1 := startDaemon(t, func(string) string {
+		return postgresConfig(dsn) + fmt.Sprintf("[relp]\nenabled = true\nbind_ip = \"127.0.0.1\"\nbind_port = %d\n", relpPort)
+	})
+	d2 := startDaemon(t, func(string) string { return postgresConfig(dsn) })
+	rs := startRsyslog(t, `module(load="omrelp")`, fmt.Sprintf(`action(type="omrelp" target="127.0.0.1" port="%d"
+       template="RSYSLOG_SyslogProtocol23Format" action.resumeRetryCount="-1" action.resumeInterval="1")`, relpPort))
+	fed := make(chan struct{})
+	go func() { defer close(fed); rs.feed("relp", 0, nRELP) }()
+	conn, err := net.Dial("tcp", d2.addrOf("tcp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(conn)
+	for i := range nTCP {
+		fmt.Fprintf(w, "<13>1 - h2 app - - - tcp %06d\n", i)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	for i := range nUDP {
+		d := []*daemon{d1, d2}[i%2]
+		d.send(fmt.Sprintf("<13>1 - h1 app - - - udp %06d", i))
+	}
+	<-fed
+	cfg := filepath.Join(d1.dir, "test.toml")
+	eventually(t, 2*time.Minute, func() error {
+		out, errOut, _ := runBinary(t, d1.dir, nil, "--config", cfg, "search", "--count", "tag:app")
+		if strings.TrimSpace(out) != strconv.Itoa(nRELP+nTCP+nUDP) {
+			return fmt.Errorf("stored %s%s, want %d", out, errOut, nRELP+nTCP+nUDP)
+		}
+		return nil
+	})
+	d1.Stop()
+	d2.Stop()
+	out, errOut, code := runBinary(t, d1.dir, nil, "--config", cfg, "search", "--limit", "0", "-o", "json", "tag:app")
+	if code != 0 {
+		t.Fatalf("search: %d %s", code, errOut)
+	}
+	seen := map[string]int{}
+	for _, e := range searchParseJSON(t, out) {
+		seen[e.Message]++
+	}
+	for _, kind := range []struct {
+		name string
+		n    int
+	}{{"relp", nRELP}, {"tcp", nTCP}, {"udp", nUDP}} {
+		for i := range kind.n {
+			if k := seen[fmt.Sprintf("%s %06d", kind.name, i)]; k != 1 {
+				t.Errorf("%s %06d stored %d times", kind.name, i, k)
+			}
+		}
+	}
+}
