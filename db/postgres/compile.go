@@ -171,17 +171,15 @@ func sameLevelField(nodes []query.Node) (query.FieldName, bool) {
 	return name, len(nodes) > 0
 }
 
-// maxWord is the longest word, in bytes, that PostgreSQL indexes (longer
-// ones are left out of a tsvector with a notice).
-const maxWord = 2047
+// maxWord is the longest word, in bytes, that a tsvector holds (2 KiB
+// less one); the writer leaves longer ones out (wordsVector).
+const maxWord = 2046
 
-// wordsOf returns a tsquery (to_tsquery's syntax, over the 'simple'
-// configuration) that every event n matches satisfies, and false when
-// there is none to say: a term's words, AND-ed (the phrase's order is
-// checked by the Matcher), the last one a prefix for a prefix term; And
-// and Or of those. A negation, a field, and a term that the two stores
-// might cut differently (a character beyond ASCII: FTS5 strips
-// diacritics, the schema's [:alnum:] does not know them) say nothing.
+// wordsOf returns a tsquery (in its input syntax) that every event n
+// matches satisfies, and false when there is none to say: a term's words,
+// AND-ed (the phrase's order is checked by the Matcher), the last one a
+// prefix for a prefix term; And and Or of those. A negation, a field, and
+// a word too long to be indexed say nothing.
 func wordsOf(n query.Node) (string, bool) {
 	switch n := n.(type) {
 	case *query.Text:
@@ -218,20 +216,16 @@ func join(parts []string, op string) (string, bool) {
 	return "(" + strings.Join(parts, op) + ")", true
 }
 
-// termWords is the tsquery of a term: each of its tokens, quoted.
+// termWords is the tsquery of a term: each of its tokens, quoted as a
+// tsquery lexeme (' and \ escaped, though the tokenizer keeps neither).
 func termWords(t *query.Text) (string, bool) {
-	for i := 0; i < len(t.Text); i++ {
-		if t.Text[i] >= 0x80 {
-			return "", false
-		}
-	}
 	toks := query.Tokens(t.Text)
 	var parts []string
 	for i, tok := range toks {
-		if !plainWord(tok) {
-			return "", false
+		if len(tok) > maxWord {
+			continue
 		}
-		w := "'" + tok + "'"
+		w := "'" + lexemeQuoter.Replace(tok) + "'"
 		if t.Prefix && i == len(toks)-1 {
 			w += ":*"
 		}
@@ -240,17 +234,4 @@ func termWords(t *query.Text) (string, bool) {
 	return join(parts, " & ")
 }
 
-// plainWord reports whether tok is a word both stores cut alike: ASCII
-// letters and digits, not too long to be indexed.
-func plainWord(tok string) bool {
-	if tok == "" || len(tok) > maxWord {
-		return false
-	}
-	for i := 0; i < len(tok); i++ {
-		c := tok[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
+var lexemeQuoter = strings.NewReplacer(`'`, `''`, `\`, `\\`)

@@ -8,9 +8,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/db/storetest"
 )
 
@@ -195,4 +197,31 @@ func pages(t *testing.T, s db.Searcher, q search.Query, n int) []search.Event {
 	}
 	t.Fatal("more than 10,000 pages")
 	return nil
+}
+
+// TestCrossStoreWordsBeyondASCII: words are cut alike in both stores,
+// case folded and stripped of diacritics as FTS5's unicode61 does, so
+// cafe, café and CAFÉ find one another, and ß stays ß.
+func TestCrossStoreWordsBeyondASCII(t *testing.T) {
+	at := storetest.UTC("2026-11-20 10:00:00")
+	var rows []search.Row
+	for i, text := range []string{"Café au lait", "cafe noir", "CAFÉ-BAR 3", "Straße gesperrt", "strasse offen", "日本語 テキスト"} {
+		r := storetest.Fixture[0]
+		r.ReceivedAt, r.Message.Text = at.Add(time.Duration(i)*time.Second), text
+		rows = append(rows, r)
+	}
+	s := openBoth(t, rows)
+	for _, tc := range []struct {
+		q    string
+		want int
+	}{{"cafe", 3}, {"café", 3}, {"CAFÉ", 3}, {"caf*", 3}, {`"café bar"`, 1}, {"straße", 1}, {"strasse", 1}, {"日本語", 1}, {"テキスト", 1}} {
+		q := search.Query{Expr: query.MustParse(tc.q)}
+		lite, pg := events(t, s.sqlite, q), events(t, s.pg, q)
+		if d := same(lite, pg); d != "" {
+			t.Errorf("%s: SQLite and PostgreSQL differ: %s", tc.q, d)
+		}
+		if len(pg) != tc.want {
+			t.Errorf("%s: found %d, want %d:\n%s", tc.q, len(pg), tc.want, messagesOf(pg))
+		}
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/postgres/internal/pgsqlc"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	sqlsrc "github.com/aiosyslogd/aiosyslogd/sql"
 )
 
@@ -250,7 +251,40 @@ func paramsOf(r *search.Row) pgsqlc.InsertEventsParams {
 	if q.IP != "" {
 		p.FromHostIP = pgtype.Text{String: q.IP, Valid: true}
 	}
+	p.Words = wordsVector(p.Message, p.SysLogTag, p.FromHost)
 	return p
+}
+
+// maxVectorBytes bounds the words of one row: PostgreSQL refuses a
+// tsvector of 1 MiB or more, and one row must never make its batch fail.
+// Words past it are not indexed (a search for them reads the row only
+// through another condition); messages of the default 64 KiB limit never
+// come near.
+const maxVectorBytes = 512 << 10
+
+// wordsVector is the tsvector of the words of texts, cut as FTS5 cuts
+// them (query.Tokens), each once, without positions: the tree's matcher
+// checks the order of a phrase's words. A word longer than PostgreSQL
+// indexes is left out, as wordsOf leaves it out of a query.
+func wordsVector(texts ...string) pgtype.TSVector {
+	var words []string
+	for _, t := range texts {
+		words = append(words, query.Tokens(t)...)
+	}
+	slices.Sort(words)
+	words = slices.Compact(words)
+	v := pgtype.TSVector{Lexemes: make([]pgtype.TSVectorLexeme, 0, len(words)), Valid: true}
+	size := 0
+	for _, w := range words {
+		if len(w) > maxWord {
+			continue
+		}
+		if size += len(w) + 8; size > maxVectorBytes {
+			break
+		}
+		v.Lexemes = append(v.Lexemes, pgtype.TSVectorLexeme{Word: w})
+	}
+	return v
 }
 
 // noNUL is s with each NUL byte as U+FFFD: a separator for the full-text

@@ -16,7 +16,7 @@ WHERE TxID >= pg_snapshot_xmin(sqlc.arg(seen_by)::text::pg_snapshot)
   AND NOT pg_visible_in_snapshot(TxID, sqlc.arg(seen_by)::text::pg_snapshot)
   AND (ReceivedAt, ID) > (sqlc.arg(key_at)::timestamptz, sqlc.arg(key_id)::bigint)
   AND ReceivedAt >= sqlc.arg(since)::timestamptz
-  AND (sqlc.narg(words)::text IS NULL OR Words @@ to_tsquery('simple', sqlc.narg(words)::text))
+  AND (sqlc.narg(words)::text IS NULL OR Words @@ sqlc.narg(words)::text::tsquery)
   AND (sqlc.narg(severities)::smallint[] IS NULL OR Priority = ANY(sqlc.narg(severities)::smallint[]))
   AND (sqlc.narg(facilities)::smallint[] IS NULL OR Facility = ANY(sqlc.narg(facilities)::smallint[]))
   AND (sqlc.narg(hosts)::text[] IS NULL OR FromHost = ANY(sqlc.narg(hosts)::text[]))

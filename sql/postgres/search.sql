@@ -1,5 +1,6 @@
 -- The candidates of a search: the events received in [since, until) past
--- a key, with the words a query needs (a tsquery, NULL for none) and one
+-- a key, with the words a query needs (a tsquery in its input syntax,
+-- bound as text: 'disk' & 'ful':*; NULL for none) and one
 -- of the severities, facilities, hosts and tags of the arrays that are not
 -- NULL. The store checks each candidate against the whole query tree in Go
 -- (db/postgres): these conditions only narrow what it reads, through the
@@ -14,7 +15,7 @@ SELECT ID, Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedT
 FROM SystemEvents
 WHERE ReceivedAt >= sqlc.arg(since)::timestamptz AND ReceivedAt < sqlc.arg(until)::timestamptz
   AND (ReceivedAt, ID) < (sqlc.arg(key_at)::timestamptz, sqlc.arg(key_id)::bigint)
-  AND (sqlc.narg(words)::text IS NULL OR Words @@ to_tsquery('simple', sqlc.narg(words)::text))
+  AND (sqlc.narg(words)::text IS NULL OR Words @@ sqlc.narg(words)::text::tsquery)
   AND (sqlc.narg(severities)::smallint[] IS NULL OR Priority = ANY(sqlc.narg(severities)::smallint[]))
   AND (sqlc.narg(facilities)::smallint[] IS NULL OR Facility = ANY(sqlc.narg(facilities)::smallint[]))
   AND (sqlc.narg(hosts)::text[] IS NULL OR FromHost = ANY(sqlc.narg(hosts)::text[]))
@@ -30,7 +31,7 @@ SELECT ID, Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedT
 FROM SystemEvents
 WHERE ReceivedAt >= sqlc.arg(since)::timestamptz AND ReceivedAt < sqlc.arg(until)::timestamptz
   AND (ReceivedAt, ID) > (sqlc.arg(key_at)::timestamptz, sqlc.arg(key_id)::bigint)
-  AND (sqlc.narg(words)::text IS NULL OR Words @@ to_tsquery('simple', sqlc.narg(words)::text))
+  AND (sqlc.narg(words)::text IS NULL OR Words @@ sqlc.narg(words)::text::tsquery)
   AND (sqlc.narg(severities)::smallint[] IS NULL OR Priority = ANY(sqlc.narg(severities)::smallint[]))
   AND (sqlc.narg(facilities)::smallint[] IS NULL OR Facility = ANY(sqlc.narg(facilities)::smallint[]))
   AND (sqlc.narg(hosts)::text[] IS NULL OR FromHost = ANY(sqlc.narg(hosts)::text[]))

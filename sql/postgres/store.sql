@@ -9,9 +9,9 @@ SELECT aiosyslogd_create_month(sqlc.arg(month)::timestamptz)::boolean AS created
 INSERT INTO SystemEvents (
     Facility, Priority, FromHost, ReceivedAt, DeviceReportedTime,
     SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage,
-    FromHostIP
+    FromHostIP, Words
 ) VALUES (
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
 );
 
 -- name: AddBatch :execrows

@@ -41,6 +41,7 @@ func (r iteratorForInsertEvents) Values() ([]interface{}, error) {
 		r.rows[0].Message,
 		r.rows[0].RawMessage,
 		r.rows[0].FromHostIP,
+		r.rows[0].Words,
 	}, nil
 }
 
@@ -51,5 +52,5 @@ func (r iteratorForInsertEvents) Err() error {
 // InsertEvents stores a batch's events with COPY; PostgreSQL routes each
 // row to its month's partition.
 func (q *Queries) InsertEvents(ctx context.Context, arg []InsertEventsParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"systemevents"}, []string{"facility", "priority", "fromhost", "receivedat", "devicereportedtime", "syslogtag", "processid", "msgid", "structureddata", "message", "rawmessage", "fromhostip"}, &iteratorForInsertEvents{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"systemevents"}, []string{"facility", "priority", "fromhost", "receivedat", "devicereportedtime", "syslogtag", "processid", "msgid", "structureddata", "message", "rawmessage", "fromhostip", "words"}, &iteratorForInsertEvents{rows: arg})
 }

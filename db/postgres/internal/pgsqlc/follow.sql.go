@@ -20,7 +20,7 @@ WHERE TxID >= pg_snapshot_xmin($1::text::pg_snapshot)
   AND NOT pg_visible_in_snapshot(TxID, $1::text::pg_snapshot)
   AND (ReceivedAt, ID) > ($2::timestamptz, $3::bigint)
   AND ReceivedAt >= $4::timestamptz
-  AND ($5::text IS NULL OR Words @@ to_tsquery('simple', $5::text))
+  AND ($5::text IS NULL OR Words @@ $5::text::tsquery)
   AND ($6::smallint[] IS NULL OR Priority = ANY($6::smallint[]))
   AND ($7::smallint[] IS NULL OR Facility = ANY($7::smallint[]))
   AND ($8::text[] IS NULL OR FromHost = ANY($8::text[]))

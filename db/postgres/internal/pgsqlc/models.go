@@ -31,6 +31,6 @@ type SystemEvent struct {
 	Message            string
 	RawMessage         []byte
 	FromHostIP         pgtype.Text
-	Words              interface{}
+	Words              pgtype.TSVector
 	TxID               pgtype.Uint64
 }

@@ -44,7 +44,7 @@ SELECT ID, Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedT
 FROM SystemEvents
 WHERE ReceivedAt >= $1::timestamptz AND ReceivedAt < $2::timestamptz
   AND (ReceivedAt, ID) > ($3::timestamptz, $4::bigint)
-  AND ($5::text IS NULL OR Words @@ to_tsquery('simple', $5::text))
+  AND ($5::text IS NULL OR Words @@ $5::text::tsquery)
   AND ($6::smallint[] IS NULL OR Priority = ANY($6::smallint[]))
   AND ($7::smallint[] IS NULL OR Facility = ANY($7::smallint[]))
   AND ($8::text[] IS NULL OR FromHost = ANY($8::text[]))
@@ -138,7 +138,7 @@ SELECT ID, Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedT
 FROM SystemEvents
 WHERE ReceivedAt >= $1::timestamptz AND ReceivedAt < $2::timestamptz
   AND (ReceivedAt, ID) < ($3::timestamptz, $4::bigint)
-  AND ($5::text IS NULL OR Words @@ to_tsquery('simple', $5::text))
+  AND ($5::text IS NULL OR Words @@ $5::text::tsquery)
   AND ($6::smallint[] IS NULL OR Priority = ANY($6::smallint[]))
   AND ($7::smallint[] IS NULL OR Facility = ANY($7::smallint[]))
   AND ($8::text[] IS NULL OR FromHost = ANY($8::text[]))
@@ -178,7 +178,8 @@ type SearchDescRow struct {
 }
 
 // The candidates of a search: the events received in [since, until) past
-// a key, with the words a query needs (a tsquery, NULL for none) and one
+// a key, with the words a query needs (a tsquery in its input syntax,
+// bound as text: 'disk' & 'ful':*; NULL for none) and one
 // of the severities, facilities, hosts and tags of the arrays that are not
 // NULL. The store checks each candidate against the whole query tree in Go
 // (db/postgres): these conditions only narrow what it reads, through the

@@ -71,6 +71,7 @@ type InsertEventsParams struct {
 	Message            string
 	RawMessage         []byte
 	FromHostIP         pgtype.Text
+	Words              pgtype.TSVector
 }
 
 const months = `-- name: Months :many
