@@ -48,3 +48,7 @@ SELECT ReceivedAt FROM SystemEvents ORDER BY ReceivedAt LIMIT 1;
 -- LastReceivedAt is the newest ReceivedAt stored: where an oldest-first
 -- walk ends.
 SELECT ReceivedAt FROM SystemEvents ORDER BY ReceivedAt DESC LIMIT 1;
+
+-- name: CountAll :one
+-- CountAll counts every event: the count of a query without conditions.
+SELECT count(*) FROM SystemEvents;

@@ -12,6 +12,18 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const countAll = `-- name: CountAll :one
+SELECT count(*) FROM SystemEvents
+`
+
+// CountAll counts every event: the count of a query without conditions.
+func (q *Queries) CountAll(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, countAll)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const firstReceivedAt = `-- name: FirstReceivedAt :one
 SELECT ReceivedAt FROM SystemEvents ORDER BY ReceivedAt LIMIT 1
 `
