@@ -89,7 +89,7 @@ bench-postgresql: build ## the daemon storing in PostgreSQL: PG_DSN names an emp
 	@[ -n "$(PG_DSN)" ] || { echo "bench-postgresql: set PG_DSN to an empty database's DSN"; exit 2; }
 	go build -o bin/aiosyslogd-bench ./cmd/aiosyslogd-bench
 	./bin/aiosyslogd-bench -bin $(BIN) -scenario sustained -rate 20000 -duration 20s -postgresql '$(PG_DSN)'
-	go test -run '^$$' -bench WriteBatch -benchmem ./db/postgres/
+	go test -tags e2e -run '^$$' -bench WriteBatch -benchmem ./db/postgres/
 
 bench-search: ## search benchmarks on a generated 10-million-row database (made once, minutes, ~4 GB)
 	go test -run '^$$' -bench BenchmarkSearch -benchtime 200x ./db/
