@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
@@ -55,7 +56,8 @@ func (r *Reader) Close() error {
 func (r *Reader) Months(ctx context.Context) ([]string, error) {
 	names, err := pgsqlc.New(r.pool).Months(ctx)
 	if err != nil {
-		if strings.Contains(err.Error(), `"systemevents" does not exist`) {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "42P01" { // undefined_table: 'systemevents'::regclass
 			return nil, fmt.Errorf("%w: has serve written to this database?", ErrNoSchema)
 		}
 		return nil, fmt.Errorf("list month partitions: %w", err)
