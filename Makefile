@@ -33,7 +33,7 @@ DEB_VERSION ?= $(shell v=$$(git describe --tags --exact-match 2>/dev/null | sed 
 DEB_ARCH    ?= $(shell dpkg --print-architecture 2>/dev/null || go env GOARCH)
 DEB         := bin/aiosyslogd_$(DEB_VERSION)_$(DEB_ARCH).deb
 
-.PHONY: help build test peers generate verify verify-units run fuzz bench bench-search bench-web tools install deb clean
+.PHONY: help build test peers generate verify verify-units run fuzz bench bench-postgresql bench-search bench-web tools install deb clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,10 +48,10 @@ test: peers ## run every test, unit and end-to-end (-tags e2e), with the race de
 peers: ## install (root) or unpack into .peers/ (not root) the end-to-end tests' peers, on Debian
 	.ci/install-peers
 
-generate: $(SQLC) ## regenerate db/internal/dbsqlc/ from sql/ with sqlc
+generate: $(SQLC) ## regenerate db/internal/dbsqlc/ and db/postgres/internal/pgsqlc/ from sql/ with sqlc
 	$(SQLC) generate
 
-verify: $(SQLC) ## fail when db/internal/dbsqlc/ is stale, code is unformatted or go vet complains
+verify: $(SQLC) ## fail when db/internal/dbsqlc/ or db/postgres/internal/pgsqlc/ is stale, code is unformatted or go vet complains
 	$(SQLC) diff
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	go vet ./...
@@ -84,6 +84,12 @@ bench: build ## drive the real daemon (Go load; loggen over UDP and TCP, and the
 	else echo "syslog-ng not installed (.ci/install-syslog-ng unpacks it): skipping the comparison"; fi
 	go test -run '^$$' -bench . -benchmem ./syslog/
 	go test -run '^$$' -bench WriteBatch -benchmem ./db/
+
+bench-postgresql: build ## the daemon storing in PostgreSQL: PG_DSN names an empty database (createdb), e.g. PG_DSN='host=/var/run/postgresql dbname=bench'
+	@[ -n "$(PG_DSN)" ] || { echo "bench-postgresql: set PG_DSN to an empty database's DSN"; exit 2; }
+	go build -o bin/aiosyslogd-bench ./cmd/aiosyslogd-bench
+	./bin/aiosyslogd-bench -bin $(BIN) -scenario sustained -rate 20000 -duration 20s -postgresql '$(PG_DSN)'
+	go test -tags e2e -run '^$$' -bench WriteBatch -benchmem ./db/postgres/
 
 bench-search: ## search benchmarks on a generated 10-million-row database (made once, minutes, ~4 GB)
 	go test -run '^$$' -bench BenchmarkSearch -benchtime 200x ./db/

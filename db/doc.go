@@ -9,4 +9,8 @@
 // statements name the template table SystemEvents, which the DBTX wrapper in
 // month.go renames to a month's table at run time. It knows nothing of
 // sockets or of the command line.
+//
+// It also holds what every store shares: Writer and Searcher, the
+// contracts serve and search need of a store, which this SQLite store and
+// the PostgreSQL store of db/postgres both fulfil.
 package db

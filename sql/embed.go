@@ -26,3 +26,10 @@ var Filters string
 //
 //go:embed batch.sql
 var Batch string
+
+// PostgresSchema is sql/postgres/schema.sql: the PostgreSQL store's parent
+// table, its indexes, the batch keys and the function that makes a month's
+// partition. Every statement is idempotent; the store runs it at open.
+//
+//go:embed postgres/schema.sql
+var PostgresSchema string

@@ -17,6 +17,9 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/postgres"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	_ "modernc.org/sqlite"
 )
 
@@ -47,8 +50,12 @@ func startDaemon(o options) (*daemon, error) {
 	if o.queueSize > 0 {
 		queue = fmt.Sprintf("queue_size = %d\n", o.queueSize)
 	}
-	cfg := fmt.Sprintf("[server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n%s\n[sqlite]\ndatabase = %q\nbatch_size = %d\nbatch_timeout = 1\n%s",
-		queue, d.dbPath, o.batchSize, o.extra)
+	store := fmt.Sprintf("[sqlite]\ndatabase = %q\n", d.dbPath)
+	if o.postgres != "" {
+		store = fmt.Sprintf("[sqlite]\nenabled = false\n[postgresql]\nenabled = true\ndsn = %q\n", o.postgres)
+	}
+	cfg := fmt.Sprintf("[server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n%s\n%sbatch_size = %d\nbatch_timeout = 1\n%s",
+		queue, store, o.batchSize, o.extra)
 	cfgPath := filepath.Join(dir, "bench.toml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		return nil, err
@@ -192,8 +199,11 @@ func procOf(pid int) procStats {
 }
 
 // counts returns the rows stored in all month tables, and how many of them
-// the FTS5 indexes find for term.
+// the FTS5 indexes find for term; in PostgreSQL when pgDSN is set.
 func counts(dbPath, term string) (rows, matches int64, err error) {
+	if pgDSN != "" {
+		return pgCounts(term)
+	}
 	r, err := db.OpenReader(bgctx, dbPath)
 	if err != nil {
 		return 0, 0, err
@@ -270,4 +280,22 @@ func (d *daemon) profileCPU(path string, span time.Duration) error {
 		return fmt.Errorf("cpu profile: write %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// pgDSN is -postgresql: the database the daemon stores in, when set.
+var pgDSN string
+
+// pgCounts is counts of the PostgreSQL database: every row, and those
+// whose words hold term.
+func pgCounts(term string) (rows, matches int64, err error) {
+	r, err := postgres.OpenReader(bgctx, postgres.Options{DSN: pgDSN})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer r.Close()
+	if rows, err = r.Count(bgctx, search.Query{}); err != nil || term == "" {
+		return rows, 0, err
+	}
+	matches, err = r.Count(bgctx, search.Query{Expr: &query.Text{Text: term}})
+	return rows, matches, err
 }

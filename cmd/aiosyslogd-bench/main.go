@@ -10,6 +10,7 @@
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario loggen-tcp -rate 100000 -duration 30s
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario compare -rate 100000 -duration 60s
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario alerts -rules 50 -rate 20000 -count 1000000
+//	aiosyslogd-bench -bin bin/aiosyslogd -scenario sustained -rate 20000 -duration 30s -postgresql 'host=/tmp/pg… dbname=bench'
 //
 // loggen-tcp sends over TCP (loggen --stream, -senders connections), where
 // back-pressure slows loggen down instead of losing messages. compare
@@ -45,6 +46,7 @@ type options struct {
 	// taken over the sending (from serve --pprof).
 	cpuProfile string
 	rules      int    // the alerts scenario's rules
+	postgres   string // -postgresql: the daemon stores in this database
 	extra      string // appended to the daemon's configuration
 }
 
@@ -62,8 +64,10 @@ func main() {
 	flag.IntVar(&o.queueSize, "queue-size", 0, "the daemon's server.queue_size (0 = its default)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the database")
 	flag.IntVar(&o.rules, "rules", 50, "alert rules of the alerts scenario")
+	flag.StringVar(&o.postgres, "postgresql", "", "store in this PostgreSQL `DSN` (an empty database: the bench counts every row in it) instead of SQLite")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the daemon, taken while the load is sent, to this file")
 	flag.Parse()
+	pgDSN = o.postgres
 	if o.count == 0 {
 		o.count = int(float64(o.rate) * o.duration.Seconds())
 	}

@@ -25,7 +25,7 @@ const rulesPoll = 2 * time.Second
 type alerting struct {
 	eval      *alert.Evaluator
 	disp      *notify.Dispatcher
-	reader    *db.Reader // nil without a database
+	reader    db.Searcher // nil without a database
 	logger    *slog.Logger
 	cfgPath   string // the configuration's file, for errors
 	rulesPath string // the rules file; "" without a database
@@ -61,6 +61,16 @@ func startAlerting(cfg *Config, cfgPath string, logger *slog.Logger) (*alerting,
 		}
 		a.eval.History, a.disp.Events = a.reader, a.reader
 		a.eval.StatePath = alertStatePath(cfg)
+	}
+	if cfg.PostgreSQL.Enabled {
+		// The windows of rules that start and the matches of notices are
+		// read back from PostgreSQL too; a rule's firing is not kept
+		// across restarts there yet (no state file).
+		r, err := openPostgresReader(context.Background(), cfg)
+		if err != nil {
+			return nil, err
+		}
+		a.reader, a.eval.History, a.disp.Events = r, r, r
 	}
 	a.disp.SetNotifiers(notifiers)
 	a.disp.SetBaseURL(cfg.Web.BaseURL)

@@ -108,6 +108,26 @@ sql_dump = {{.SQLite.SQLDump}}
 # Range: {{rangeOf "sqlite.retention_months"}}.
 retention_months = {{.SQLite.RetentionMonths}}
 
+# PostgreSQL as the store instead of SQLite (a preview: README, PostgreSQL).
+# Exactly one store: set sqlite.enabled = false to enable this one.
+[postgresql]
+enabled = {{.PostgreSQL.Enabled}}
+# A libpq URL or key=value pairs, without the password: that comes from
+# PGPASSFILE (~/.pgpass) or password_file, never from this file.
+dsn = {{printf "%q" .PostgreSQL.DSN}}
+# A file (mode 0600) holding the password on its first line.
+password_file = {{printf "%q" .PostgreSQL.PasswordFile}}
+# search reads here (a hot standby); "" reads dsn.
+read_dsn = {{printf "%q" .PostgreSQL.ReadDSN}}
+# Range: {{rangeOf "postgresql.batch_size"}}.
+batch_size = {{.PostgreSQL.BatchSize}}
+# Range: {{rangeOf "postgresql.batch_timeout"}}.
+batch_timeout = {{.PostgreSQL.BatchTimeout}}
+# Keep only the newest N months (0 = keep everything): older partitions
+# are detached (CONCURRENTLY) and dropped at start and when a month begins.
+# Range: {{rangeOf "postgresql.retention_months"}}.
+retention_months = {{.PostgreSQL.RetentionMonths}}
+
 # Prometheus metrics (GET /metrics) and health checks (GET /healthz, /readyz)
 # over HTTP. Keep them on loopback, or behind a firewall: they need no login.
 [metrics]
@@ -202,6 +222,9 @@ type Config struct {
 	// Alerts and Notifiers are the [[alert]] and [[notifier]] tables.
 	Alerts    []AlertConfig    `toml:"alert"`
 	Notifiers []NotifierConfig `toml:"notifier"`
+	// PostgreSQL is the other store; exactly one of it and SQLite is
+	// enabled.
+	PostgreSQL PostgreSQLConfig `toml:"postgresql"`
 }
 
 // WebConfig is the [web_server] table: where aiosyslogd web listens, its
@@ -281,6 +304,20 @@ type SQLiteConfig struct {
 	RetentionMonths int `toml:"retention_months"`
 }
 
+// PostgreSQLConfig is the [postgresql] table: PostgreSQL as the store.
+type PostgreSQLConfig struct {
+	Enabled bool `toml:"enabled"`
+	// DSN is a libpq URL or key=value string without a password.
+	DSN          string `toml:"dsn"`
+	PasswordFile string `toml:"password_file"`
+	// ReadDSN is where search reads; "" means DSN.
+	ReadDSN      string  `toml:"read_dsn"`
+	BatchSize    int     `toml:"batch_size"`
+	BatchTimeout float64 `toml:"batch_timeout"` // seconds
+	// RetentionMonths keeps the newest N month partitions; 0 keeps all.
+	RetentionMonths int `toml:"retention_months"`
+}
+
 // MetricsConfig is the [metrics] table: where serve answers Prometheus and
 // health checks.
 type MetricsConfig struct {
@@ -300,6 +337,8 @@ func defaultConfig() Config {
 		TLS:  TLSConfig{BindIP: "0.0.0.0", BindPort: 6514, CertFile: "server.crt", KeyFile: "server.key"},
 		RELP: RELPConfig{BindIP: "0.0.0.0", BindPort: 2514},
 		SQLite: SQLiteConfig{Enabled: true, Database: "syslog.db", BatchSize: ingest.DefaultBatchSize,
+			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
+		PostgreSQL: PostgreSQLConfig{DSN: "postgres:///syslog", BatchSize: ingest.DefaultBatchSize,
 			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
 		Metrics: MetricsConfig{BindIP: "127.0.0.1", BindPort: 9140},
 		Web: WebConfig{BindIP: "0.0.0.0", BindPort: 5141, UsersFile: "users.json", SessionHours: 12,
@@ -334,9 +373,28 @@ func (c *Config) TCPAddr(udpPort int) string {
 // (bind_port left out of [tcp] and server.bind_port 0).
 func (c *Config) TCPFollowsUDP() bool { return c.TCP.BindPort == nil && c.Server.BindPort == 0 }
 
-// BatchTimeout is batch_timeout as a duration.
+// BatchTimeout is the enabled store's batch_timeout as a duration.
 func (c *Config) BatchTimeout() time.Duration {
+	if c.PostgreSQL.Enabled {
+		return time.Duration(c.PostgreSQL.BatchTimeout * float64(time.Second))
+	}
 	return time.Duration(c.SQLite.BatchTimeout * float64(time.Second))
+}
+
+// BatchSize is the enabled store's batch_size.
+func (c *Config) BatchSize() int {
+	if c.PostgreSQL.Enabled {
+		return c.PostgreSQL.BatchSize
+	}
+	return c.SQLite.BatchSize
+}
+
+// PostgresReadDSN is where search reads PostgreSQL: read_dsn, else dsn.
+func (c *Config) PostgresReadDSN() string {
+	if c.PostgreSQL.ReadDSN != "" {
+		return c.PostgreSQL.ReadDSN
+	}
+	return c.PostgreSQL.DSN
 }
 
 // Parser is the parser of received messages: RFC 3164 timestamps in

@@ -33,6 +33,7 @@ func TestLayout(t *testing.T) {
 		{"github.com/aiosyslogd/aiosyslogd/db/search", []string{"net/http", "github.com/urfave/cli/v2", "database/sql"}},
 		// The store writes search.Row: it knows nothing of the pipeline.
 		{"github.com/aiosyslogd/aiosyslogd/db", []string{"net/http", "github.com/urfave/cli/v2", "github.com/aiosyslogd/aiosyslogd/syslog/ingest"}},
+		{"github.com/aiosyslogd/aiosyslogd/db/postgres", []string{"net/http", "github.com/urfave/cli/v2", "github.com/aiosyslogd/aiosyslogd/syslog/ingest"}},
 		// The web UI answers from the search model: no SQL of its own, no
 		// command line.
 		{"github.com/aiosyslogd/aiosyslogd/web/...", []string{"github.com/urfave/cli/v2", "github.com/chromedp/chromedp"}},

@@ -21,6 +21,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/aiosyslogd/aiosyslogd/internal/testpg"
 	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 )
 
@@ -43,7 +44,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "build aiosyslogd:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := testpg.Main(m) // m.Run, then the PostgreSQL cluster stops, if a test started one
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -34,6 +34,9 @@ var keyRanges = []keyRange{
 	{"sqlite.batch_timeout", 0.001, 3600, "seconds", func(c *Config) any { return c.SQLite.BatchTimeout }},
 	// A hundred years; pruning walks back that many months.
 	{"sqlite.retention_months", 0, 1200, "months (0 keeps all)", func(c *Config) any { return c.SQLite.RetentionMonths }},
+	{"postgresql.batch_size", 1, 100_000, "messages", func(c *Config) any { return c.PostgreSQL.BatchSize }},
+	{"postgresql.batch_timeout", 0.001, 3600, "seconds", func(c *Config) any { return c.PostgreSQL.BatchTimeout }},
+	{"postgresql.retention_months", 0, 1200, "months (0 keeps all)", func(c *Config) any { return c.PostgreSQL.RetentionMonths }},
 	{"web_server.session_hours", 1, 8760, "hours", func(c *Config) any { return c.Web.SessionHours }},
 }
 

@@ -33,8 +33,8 @@ func (s *server) reloadables() []reloadable {
 	r := []reloadable{
 		{keys: []string{"server.debug"}, prepare: always(func(cfg *Config) { s.level.Set(logLevel(cfg)) })},
 		{keys: []string{"server.log_dump"}, prepare: always(func(cfg *Config) { s.p.SetDump(dumpTarget(cfg)) })},
-		{keys: []string{"sqlite.batch_size", "sqlite.batch_timeout"}, prepare: always(func(cfg *Config) {
-			s.p.SetBatch(cfg.SQLite.BatchSize, cfg.BatchTimeout())
+		{keys: []string{"sqlite.batch_size", "sqlite.batch_timeout", "postgresql.batch_size", "postgresql.batch_timeout"}, prepare: always(func(cfg *Config) {
+			s.p.SetBatch(cfg.BatchSize(), cfg.BatchTimeout())
 		})},
 	}
 	if s.store != nil {

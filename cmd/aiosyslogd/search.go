@@ -74,12 +74,17 @@ func runSearch(c *cli.Context) error {
 	if err != nil {
 		return searchFail("%v", err)
 	}
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if cfg, ok, err := postgresSearchConfig(c); err != nil {
+		return searchFail("%v", err)
+	} else if ok {
+		return searchPostgres(ctx, c, cfg, q, out)
+	}
 	path, err := searchDatabase(c)
 	if err != nil {
 		return searchFail("%v", err)
 	}
-	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	reader, err := db.OpenReader(ctx, path)
 	if errors.Is(err, db.ErrNoDatabase) {
 		return searchFail("database %s does not exist (is this where serve writes? see sqlite.database in the config, or --db)", path)
@@ -132,7 +137,7 @@ func checkSearchFlags(c *cli.Context) error {
 }
 
 // searchPrint prints the events that match q.
-func searchPrint(ctx context.Context, reader *db.Reader, q search.Query, out *printer) error {
+func searchPrint(ctx context.Context, reader db.Searcher, q search.Query, out *printer) error {
 	found := 0
 	err := reader.Search(ctx, q, func(e search.Event) error { found++; return out.print(&e) })
 	if ferr := out.Flush(); err == nil {
@@ -148,7 +153,7 @@ func searchPrint(ctx context.Context, reader *db.Reader, q search.Query, out *pr
 }
 
 // searchCount prints how many events match q.
-func searchCount(ctx context.Context, c *cli.Context, reader *db.Reader, q search.Query) error {
+func searchCount(ctx context.Context, c *cli.Context, reader db.Searcher, q search.Query) error {
 	n, err := reader.Count(ctx, q)
 	if err != nil {
 		return searchFail("%v", err)

@@ -63,7 +63,7 @@ func runServe(c *cli.Context) error {
 	if err := s.start(ctx); err != nil {
 		return err
 	}
-	defer closeStore(s.store, logger)
+	defer closeStore(s.writer, logger)
 	return s.run(ctx, hups)
 }
 
@@ -77,6 +77,7 @@ type server struct {
 	level  *slog.LevelVar
 
 	store     *db.Store // nil when sqlite.enabled is false
+	writer    db.Writer // the enabled store; nil when neither is
 	p         *ingest.Pipeline
 	receivers []receiver
 	keyPair   *receive.KeyPair // the TLS certificate; nil unless tls.enabled
@@ -92,18 +93,26 @@ func (s *server) start(ctx context.Context) error {
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
 	s.store = store
+	if store != nil {
+		s.writer = store
+	}
+	if s.cfg.PostgreSQL.Enabled {
+		if s.writer, err = openPostgres(ctx, &s.cfg, s.logger); err != nil {
+			return cli.Exit("aiosyslogd: "+err.Error(), 1)
+		}
+	}
 	if s.alerts, err = startAlerting(&s.cfg, s.path, s.logger); err != nil {
-		closeStore(store, s.logger)
+		closeStore(s.writer, s.logger)
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
-	pc := pipelineConfig(&s.cfg, store, s.logger)
+	pc := pipelineConfig(&s.cfg, s.writer, s.logger)
 	pc.Observer = s.alerts.eval
 	s.p = ingest.New(pc)
 	s.health.p = s.p
 	if err := s.bind(); err != nil {
 		s.p.Close()
 		s.alerts.stop()
-		closeStore(store, s.logger)
+		closeStore(s.writer, s.logger)
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
 	return nil
@@ -226,7 +235,7 @@ func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*db.Store
 	return store, nil
 }
 
-func closeStore(store *db.Store, logger *slog.Logger) {
+func closeStore(store db.Writer, logger *slog.Logger) {
 	if store == nil {
 		return
 	}
@@ -237,9 +246,9 @@ func closeStore(store *db.Store, logger *slog.Logger) {
 
 // pipelineConfig is the ingest pipeline of cfg, writing to store (none
 // when store is nil).
-func pipelineConfig(cfg *Config, store *db.Store, logger *slog.Logger) ingest.Config {
+func pipelineConfig(cfg *Config, store db.Writer, logger *slog.Logger) ingest.Config {
 	pc := ingest.Config{
-		BatchSize:    cfg.SQLite.BatchSize,
+		BatchSize:    cfg.BatchSize(),
 		BatchTimeout: cfg.BatchTimeout(),
 		QueueSize:    cfg.Server.QueueSize,
 		QueueBytes:   int64(cfg.Server.QueueMaxMB) << 20,

@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/url"
+	"regexp"
+	"strings"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
@@ -35,6 +38,9 @@ func (c *Config) validate() error {
 	if c.SQLite.Enabled && c.SQLite.Database == "" {
 		return invalid("sqlite.database", " is empty: name the database file, or set sqlite.enabled = false")
 	}
+	if err := c.validatePostgres(); err != nil {
+		return err
+	}
 	if err := c.validateStreams(); err != nil {
 		return err
 	}
@@ -45,6 +51,44 @@ func (c *Config) validate() error {
 		return err
 	}
 	return c.validateAlerts()
+}
+
+// passwordKey finds a password in a key=value DSN.
+var passwordKey = regexp.MustCompile(`(^|\s)password\s*=`)
+
+// validatePostgres checks [postgresql]: exactly one store, and a DSN
+// without a password.
+func (c *Config) validatePostgres() error {
+	p := c.PostgreSQL
+	if !p.Enabled {
+		return nil
+	}
+	if c.SQLite.Enabled {
+		return invalid("postgresql.enabled", " = true and sqlite.enabled = true: enable exactly one store (set sqlite.enabled = false to store in PostgreSQL)")
+	}
+	for _, k := range []struct{ key, dsn string }{{"postgresql.dsn", p.DSN}, {"postgresql.read_dsn", p.ReadDSN}} {
+		switch {
+		case k.key == "postgresql.dsn" && k.dsn == "":
+			return invalid(k.key, " is empty: name the database (postgres:///syslog, or host=… dbname=…)")
+		case dsnHasPassword(k.dsn):
+			return invalid(k.key, " holds a password: put it in password_file (mode 0600) or ~/.pgpass, not in this file")
+		}
+	}
+	return nil
+}
+
+// dsnHasPassword reports whether dsn, a URL or key=value pairs, carries a
+// password.
+func dsnHasPassword(dsn string) bool {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return strings.Contains(dsn, "password")
+		}
+		_, has := u.User.Password()
+		return has || u.Query().Has("password")
+	}
+	return passwordKey.MatchString(dsn)
 }
 
 // validateStreams checks [tcp], [tls] and [relp].

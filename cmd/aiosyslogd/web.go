@@ -38,6 +38,9 @@ func runWeb(c *cli.Context) error {
 		return cli.Exit("aiosyslogd web: "+err.Error(), 2)
 	}
 	applyWebFlags(c, &cfg)
+	if cfg.PostgreSQL.Enabled && !c.IsSet("database") {
+		return cli.Exit("aiosyslogd web: the web UI does not read PostgreSQL yet (a preview: see README, PostgreSQL); --database reads an SQLite file", 2)
+	}
 	// The log is serve's (server.log_format), at web_server.debug's level.
 	logCfg := cfg
 	logCfg.Server.Debug = cfg.Web.Debug
