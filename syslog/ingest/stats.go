@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync/atomic"
 	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest/spool"
 )
 
 // Counts are the counters of one transport, or of all of them.
@@ -61,6 +63,8 @@ type Stats struct {
 	WriteP50, WriteP99 time.Duration
 	// Writer is what the writer is doing and how its writes went.
 	Writer WriterStats
+	// Spool is the state of the spool; nil without one.
+	Spool *spool.Stats
 }
 
 // counter is a counter updated by several goroutines.
@@ -90,6 +94,10 @@ func (p *Pipeline) Stats() Stats {
 		st.add(ts.Counts)
 	}
 	p.writes.snapshot(&st)
+	if p.cfg.Spool != nil {
+		sst := p.cfg.Spool.Stats()
+		st.Spool = &sst
+	}
 	return st
 }
 
