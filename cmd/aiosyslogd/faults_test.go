@@ -386,9 +386,11 @@ func TestServeSIGTERMUnderLoad(t *testing.T) {
 
 // kill -9 in the middle of a load loses at most what was in flight, and
 // leaves a database that passes SQLite's and FTS5's integrity checks and
-// that the next start writes to.
+// that the next start writes to. Without the spool (whose kill -9 test is
+// TestSpoolKill9UnderLoadStoresEverySpooledMessageOnce): the next start
+// stores only what it receives.
 func TestServeSurvivesKill9(t *testing.T) {
-	d := startDaemon(t, func(p string) string { return testConfig(p, "", "batch_size = 200") })
+	d := startDaemon(t, func(p string) string { return testConfig(p, "", "batch_size = 200") + noSpool })
 	_, stop := d.flood("kill nine", 1000000, 100)
 	defer stop()
 	d.waitRows(1000, 60*time.Second) // several batches committed, more in flight

@@ -97,7 +97,7 @@ func (b *batcher) add(it item, end spool.Pos) {
 	}
 	rec := record{Row: r, in: it.in, committed: it.committed, end: end}
 	rec.size = recordSize(&rec, len(it.data))
-	b.p.bytes.adjust(rec.size - it.size())
+	b.p.held.adjust(rec.size - it.size())
 	b.pendingBytes += rec.size
 	b.pending = append(b.pending, rec)
 	b.awaited = b.awaited || it.committed != nil
@@ -105,7 +105,7 @@ func (b *batcher) add(it item, end spool.Pos) {
 		b.timer.Reset(b.p.cfg.BatchTimeout)
 	}
 	switch {
-	case len(b.pending) >= b.p.cfg.BatchSize || b.pendingBytes >= b.p.cfg.QueueBytes/4:
+	case len(b.pending) >= b.p.cfg.BatchSize || b.pendingBytes >= b.p.held.max/4:
 		b.flush()
 	case b.awaited && b.idle():
 		b.flush()

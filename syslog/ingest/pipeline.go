@@ -19,6 +19,7 @@
 package ingest
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"sync"
@@ -106,9 +107,16 @@ func (c *Config) setDefaults() {
 // Pipeline takes messages from Inputs and writes them to the store in
 // batches. Its goroutines run from New until Close has written everything.
 type Pipeline struct {
-	cfg     Config
-	queue   chan item
-	bytes   *budget       // the bytes of the messages received and not yet stored
+	cfg   Config
+	queue chan item
+	bytes *budget // the bytes of the messages received and not yet stored
+	// held is the budget of what the batcher and the writer hold: bytes
+	// itself without a spool; with one, the other half of QueueBytes, so
+	// that reading the spool back never waits for room that only
+	// spooling can make.
+	held     *budget
+	drainCtx context.Context // cancelled when drainEnd closes
+
 	closing chan struct{} // closed by Close: no more input comes
 	done    chan struct{} // closed when everything is written or given up
 	err     error         // the writer's result, set before done closes
@@ -151,9 +159,15 @@ func New(cfg Config) *Pipeline {
 		spoolInDone: make(chan struct{}),
 		spoolRoom:   make(chan struct{}, 1),
 	}
+	p.held = p.bytes
+	var cancel context.CancelFunc
+	p.drainCtx, cancel = context.WithCancel(context.Background())
+	go func() { <-p.drainEnd; cancel() }()
 	batches := make(chan []record, 1)
 	var fromSpool chan spooled
 	if cfg.Spool != nil {
+		p.bytes = newBudget(cfg.QueueBytes - cfg.QueueBytes/2)
+		p.held = newBudget(cfg.QueueBytes / 2)
 		fromSpool = make(chan spooled, 256)
 		go p.spoolIn()
 		go p.spoolOut(fromSpool)
@@ -204,7 +218,9 @@ func (p *Pipeline) Close() error {
 		close(p.closing)
 		drain := time.AfterFunc(p.cfg.SpoolDrain, func() { close(p.drainEnd) })
 		<-p.done
-		drain.Stop()
+		if drain.Stop() {
+			close(p.drainEnd) // ends drainCtx's goroutine
+		}
 		p.logStats("stopped", p.Stats(), slog.LevelInfo)
 		if p.cfg.Spool != nil {
 			p.logSpoolLeft()

@@ -241,11 +241,13 @@ func (p *Pipeline) spoolOut(out chan<- spooled) {
 		case ok:
 			s := spooled{item: p.itemOf(rec), end: end}
 			s.committed = p.waiters.take(end)
-			p.bytes.adjust(s.size())
+			if err := p.held.take(p.drainCtx, s.size()); err != nil {
+				return // the drain deadline passed: it stays in the spool
+			}
 			select {
 			case out <- s:
 			case <-p.drainEnd:
-				p.bytes.release(s.size())
+				p.held.release(s.size())
 				return
 			}
 		case inDone == nil:

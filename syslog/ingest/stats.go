@@ -76,7 +76,10 @@ func (p *Pipeline) Stats() Stats {
 	inputs := slices.Clone(p.inputs)
 	p.mu.Unlock()
 	st := Stats{Batches: p.batches.Load(), Queued: len(p.queue), QueueCapacity: cap(p.queue),
-		QueuedBytes: p.bytes.used.Load(), QueueMaxBytes: p.bytes.max}
+		QueuedBytes: p.bytes.used.Load(), QueueMaxBytes: p.cfg.QueueBytes}
+	if p.held != p.bytes {
+		st.QueuedBytes += p.held.used.Load()
+	}
 	for _, in := range inputs {
 		ts := TransportStats{Transport: in.name, Counts: Counts{
 			Received:  in.received.Load(),

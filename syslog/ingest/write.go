@@ -132,7 +132,7 @@ func (p *Pipeline) release(b []record) {
 	for i := range b {
 		n += b[i].size
 	}
-	p.bytes.release(n)
+	p.held.release(n)
 }
 
 // writer is the state of the writing goroutine: whether the store is
