@@ -44,6 +44,7 @@ type options struct {
 	// cpuProfile, when set, is where a CPU profile of the daemon goes,
 	// taken over the sending (from serve --pprof).
 	cpuProfile string
+	spool      string // "on" or "off": the daemon's spool.enabled; "" = its default
 	rules      int    // the alerts scenario's rules
 	extra      string // appended to the daemon's configuration
 }
@@ -63,7 +64,12 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the database")
 	flag.IntVar(&o.rules, "rules", 50, "alert rules of the alerts scenario")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the daemon, taken while the load is sent, to this file")
+	flag.StringVar(&o.spool, "spool", "", `"on" or "off": the daemon's disk spool (spool.enabled; "" = its default, on)`)
 	flag.Parse()
+	if o.spool != "" && o.spool != "on" && o.spool != "off" {
+		fmt.Fprintf(os.Stderr, "aiosyslogd-bench: -spool %q: want on or off\n", o.spool)
+		os.Exit(2)
+	}
 	if o.count == 0 {
 		o.count = int(float64(o.rate) * o.duration.Seconds())
 	}
