@@ -45,12 +45,6 @@ type waiters struct {
 	list []waiter
 }
 
-func (w *waiters) push(end spool.Pos, f func(error)) {
-	w.mu.Lock()
-	w.list = append(w.list, waiter{end, f})
-	w.mu.Unlock()
-}
-
 // take returns the function waiting for the record ending at end, if any;
 // the waiters of records before it (set aside as corrupt) are told.
 func (w *waiters) take(end spool.Pos) func(error) {
@@ -143,7 +137,7 @@ func (a *spoolAppender) flush() {
 	}
 	backoff := time.Millisecond
 	for {
-		err := p.cfg.Spool.Append(a.recs, ends)
+		err := a.append(ends)
 		if err == nil {
 			break
 		}
@@ -166,12 +160,30 @@ func (a *spoolAppender) flush() {
 	var n int64
 	for i := range a.items {
 		n += a.items[i].size()
-		if f := a.items[i].committed; f != nil {
-			p.waiters.push(ends[i], f)
-		}
 	}
 	p.bytes.release(n)
 	a.reset()
+}
+
+// append appends the batch once. The waiting senders are listed before
+// spoolOut can look for them: it may read the records as soon as they are
+// written, and waiters.take waits for the lock held here.
+func (a *spoolAppender) append(ends []spool.Pos) error {
+	if !a.waiting {
+		return a.p.cfg.Spool.Append(a.recs, nil)
+	}
+	w := &a.p.waiters
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := a.p.cfg.Spool.Append(a.recs, ends); err != nil {
+		return err
+	}
+	for i := range a.items {
+		if f := a.items[i].committed; f != nil {
+			w.list = append(w.list, waiter{ends[i], f})
+		}
+	}
+	return nil
 }
 
 func (a *spoolAppender) failed(err error) {
