@@ -143,6 +143,9 @@ func (p *Pipeline) logStats(msg string, st Stats, lvl slog.Level) {
 		"malformed", st.Malformed, "lost", st.Lost, "queue", st.Queued, "queue_bytes", st.QueuedBytes,
 		"batches", st.Batches, "write_p50", st.WriteP50, "write_p99", st.WriteP99,
 	}
+	if st.Spool != nil {
+		attrs = append(attrs, "spool", st.Spool.Messages, "spool_bytes", st.Spool.Bytes)
+	}
 	for _, ts := range st.Transports {
 		group := []any{"received", ts.Received, "stored", ts.Stored, "dropped", ts.Dropped, "malformed", ts.Malformed}
 		if ts.Stream {
