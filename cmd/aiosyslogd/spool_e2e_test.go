@@ -316,3 +316,40 @@ func TestSpoolSIGTERMLeavesTheRestForTheNextStart(t *testing.T) {
 		t.Errorf("%d rows, want %d, each once", n, total)
 	}
 }
+
+// A spool directory on a full disk (a 1 MiB tmpfs, ENOSPC before
+// max_size_mb): UDP datagrams are counted as dropped once the queue
+// fills, one line says why, and when the disk has room again the spool
+// appends again by itself; received = stored + dropped.
+func TestSpoolFullDiskRecovers(t *testing.T) {
+	mnt := tinyTmpfs(t)
+	d := startDaemon(t, func(p string) string {
+		return spoolConfig(p, "queue_max_mb = 1", "batch_size = 500", fmt.Sprintf("dir = %q", filepath.Join(mnt, "spool")))
+	})
+	base := d.metricsURL()
+	release := holdWriteLock(t, d.dbPath) // nothing leaves the spool meanwhile
+	_, stop := d.flood("spool enospc "+strings.Repeat("e", 200), 200_000, 20)
+	defer stop()
+	d.waitLog(`spool: cannot append.*no space left on device`, 60*time.Second)
+	d.waitMetric(base, `aiosyslogd_messages_dropped_total{transport="udp"}`, atLeast(100), 60*time.Second)
+	stop()
+	growTmpfs(t, mnt)
+	d.waitLog(`spool: appending again`, 60*time.Second)
+	release()
+	d.send("<13>1 - h app - - - after the disk had room")
+	eventually(t, 120*time.Second, func() error {
+		m := scrape(t, base)
+		if r, s, dr := m[`aiosyslogd_messages_received_total{transport="udp"}`], m["aiosyslogd_messages_stored_total"],
+			m[`aiosyslogd_messages_dropped_total{transport="udp"}`]; r != s+dr {
+			return fmt.Errorf("received %v, stored %v, dropped %v", r, s, dr)
+		}
+		return nil
+	})
+	d.Stop()
+	if n := strings.Count(d.Stderr(), "spool: cannot append"); n != 1 {
+		t.Errorf("%d 'cannot append' lines, want one for the whole outage", n)
+	}
+	if rows, stored := rowCount(t, d.dbPath), d.stoppedCount("stored"); rows != stored {
+		t.Errorf("%d rows, %d counted stored", rows, stored)
+	}
+}
