@@ -221,6 +221,9 @@ func (p *Pipeline) Close() error {
 		if drain.Stop() {
 			close(p.drainEnd) // ends drainCtx's goroutine
 		}
+		if p.cfg.Spool != nil {
+			<-p.spoolInDone // the caller closes the spool next
+		}
 		p.logStats("stopped", p.Stats(), slog.LevelInfo)
 		if p.cfg.Spool != nil {
 			p.logSpoolLeft()
