@@ -117,6 +117,10 @@ func Open(opt Options) (*Spool, Recovered, error) {
 	if s.ackFile, err = os.OpenFile(filepath.Join(opt.Dir, ackName), os.O_RDWR|os.O_CREATE, 0o600); err != nil {
 		return nil, Recovered{}, fmt.Errorf("open spool: %w", err)
 	}
+	if err := lock(s.ackFile); err != nil {
+		s.ackFile.Close()
+		return nil, Recovered{}, fmt.Errorf("open spool %s: %w", opt.Dir, err)
+	}
 	s.ack = s.readAck()
 	rec, err := s.recover()
 	if err != nil {
