@@ -56,6 +56,9 @@ func startDaemon(o options) (*daemon, error) {
 	}
 	cfg := fmt.Sprintf("[server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n%s\n%sbatch_size = %d\nbatch_timeout = 1\n%s",
 		queue, store, o.batchSize, o.extra)
+	if o.spool != "" {
+		cfg += fmt.Sprintf("\n[spool]\nenabled = %t\n", o.spool == "on")
+	}
 	cfgPath := filepath.Join(dir, "bench.toml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		return nil, err

@@ -45,6 +45,7 @@ type options struct {
 	// cpuProfile, when set, is where a CPU profile of the daemon goes,
 	// taken over the sending (from serve --pprof).
 	cpuProfile string
+	spool      string // "on" or "off": the daemon's spool.enabled; "" = its default
 	rules      int    // the alerts scenario's rules
 	postgres   string // -postgresql: the daemon stores in this database
 	extra      string // appended to the daemon's configuration
@@ -66,8 +67,13 @@ func main() {
 	flag.IntVar(&o.rules, "rules", 50, "alert rules of the alerts scenario")
 	flag.StringVar(&o.postgres, "postgresql", "", "store in this PostgreSQL `DSN` (an empty database: the bench counts every row in it) instead of SQLite")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the daemon, taken while the load is sent, to this file")
+	flag.StringVar(&o.spool, "spool", "", `"on" or "off": the daemon's disk spool (spool.enabled; "" = its default, on)`)
 	flag.Parse()
 	pgDSN = o.postgres
+	if o.spool != "" && o.spool != "on" && o.spool != "off" {
+		fmt.Fprintf(os.Stderr, "aiosyslogd-bench: -spool %q: want on or off\n", o.spool)
+		os.Exit(2)
+	}
 	if o.count == 0 {
 		o.count = int(float64(o.rate) * o.duration.Seconds())
 	}

@@ -128,6 +128,22 @@ batch_timeout = {{.PostgreSQL.BatchTimeout}}
 # Range: {{rangeOf "postgresql.retention_months"}}.
 retention_months = {{.PostgreSQL.RetentionMonths}}
 
+# The disk spool: received messages are appended to it, and the writer
+# stores them from there, so that a backlog waits on disk rather than in
+# memory and a crash of serve loses nothing that reached it. Used while
+# [sqlite] is enabled; a change needs a restart.
+[spool]
+enabled = {{.Spool.Enabled}}
+# The spool's directory; "" = beside the database, DATABASE.spool/.
+dir = {{printf "%q" .Spool.Dir}}
+# Megabytes of disk the spool may take; when it is full UDP datagrams are
+# counted as dropped and stream senders are slowed down (back-pressure).
+# Range: {{rangeOf "spool.max_size_mb"}}.
+max_size_mb = {{.Spool.MaxSizeMB}}
+# true: fsync every append batch (survives power loss, costs throughput);
+# false: the page cache (survives kill -9 of serve).
+fsync = {{.Spool.Fsync}}
+
 # Prometheus metrics (GET /metrics) and health checks (GET /healthz, /readyz)
 # over HTTP. Keep them on loopback, or behind a firewall: they need no login.
 [metrics]
@@ -217,6 +233,7 @@ type Config struct {
 	TLS     TLSConfig     `toml:"tls"`
 	RELP    RELPConfig    `toml:"relp"`
 	SQLite  SQLiteConfig  `toml:"sqlite"`
+	Spool   SpoolConfig   `toml:"spool"`
 	Metrics MetricsConfig `toml:"metrics"`
 	Web     WebConfig     `toml:"web_server"`
 	// Alerts and Notifiers are the [[alert]] and [[notifier]] tables.
@@ -318,6 +335,27 @@ type PostgreSQLConfig struct {
 	RetentionMonths int `toml:"retention_months"`
 }
 
+// SpoolConfig is the [spool] table: the disk spool between the receivers
+// and the database.
+type SpoolConfig struct {
+	Enabled   bool   `toml:"enabled"`
+	Dir       string `toml:"dir"`         // "" = DATABASE.spool/
+	MaxSizeMB int    `toml:"max_size_mb"` // megabytes (MiB)
+	Fsync     bool   `toml:"fsync"`
+}
+
+// DefaultSpoolMaxMB is spool.max_size_mb's default: 4 GiB.
+const DefaultSpoolMaxMB = 4096
+
+// SpoolDir is the spool's directory: dir, or DATABASE.spool beside the
+// database.
+func (c *Config) SpoolDir() string {
+	if c.Spool.Dir != "" {
+		return c.Spool.Dir
+	}
+	return c.SQLite.Database + ".spool"
+}
+
 // MetricsConfig is the [metrics] table: where serve answers Prometheus and
 // health checks.
 type MetricsConfig struct {
@@ -340,6 +378,7 @@ func defaultConfig() Config {
 			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
 		PostgreSQL: PostgreSQLConfig{DSN: "postgres:///syslog", BatchSize: ingest.DefaultBatchSize,
 			BatchTimeout: ingest.DefaultBatchTimeout.Seconds()},
+		Spool:   SpoolConfig{Enabled: true, MaxSizeMB: DefaultSpoolMaxMB},
 		Metrics: MetricsConfig{BindIP: "127.0.0.1", BindPort: 9140},
 		Web: WebConfig{BindIP: "0.0.0.0", BindPort: 5141, UsersFile: "users.json", SessionHours: 12,
 			TrustedProxies: []string{}},

@@ -386,9 +386,11 @@ func TestServeSIGTERMUnderLoad(t *testing.T) {
 
 // kill -9 in the middle of a load loses at most what was in flight, and
 // leaves a database that passes SQLite's and FTS5's integrity checks and
-// that the next start writes to.
+// that the next start writes to. Without the spool (whose kill -9 test is
+// TestSpoolKill9UnderLoadStoresEverySpooledMessageOnce): the next start
+// stores only what it receives.
 func TestServeSurvivesKill9(t *testing.T) {
-	d := startDaemon(t, func(p string) string { return testConfig(p, "", "batch_size = 200") })
+	d := startDaemon(t, func(p string) string { return testConfig(p, "", "batch_size = 200") + noSpool })
 	_, stop := d.flood("kill nine", 1000000, 100)
 	defer stop()
 	d.waitRows(1000, 60*time.Second) // several batches committed, more in flight
@@ -431,7 +433,10 @@ func startDaemonWithConfigFile(t *testing.T, cfg string) *daemon {
 func TestServeRecoversFromFullDisk(t *testing.T) {
 	mnt := tinyTmpfs(t)
 	dbPath := filepath.Join(mnt, "full.db")
-	d := startDaemon(t, func(string) string { return testConfig(dbPath, "", "batch_size = 100") })
+	// The store's own retry: a spool on the same 1 MiB would free room as
+	// the store fills it, and the store would fail and recover in turns
+	// (the spool's full disk is TestSpoolFullDiskRecovers).
+	d := startDaemon(t, func(string) string { return testConfig(dbPath, "", "batch_size = 100") + noSpool })
 	const total = 3000
 	pad := strings.Repeat("x", 900)
 	for i := range total {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/cmd/aiosyslogd/internal/sdnotify"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest/spool"
 )
 
 // health is what /readyz and the watchdog know of a running serve.
@@ -33,12 +34,30 @@ func (h *health) ready() error {
 	case !h.listening.Load():
 		return errors.New("starting: not listening yet")
 	}
-	w := h.p.Stats().Writer
+	st := h.p.Stats()
+	if err := spoolFull(st.Spool); err != nil {
+		return err
+	}
+	w := st.Writer
 	if !w.FailingSince.IsZero() {
 		return fmt.Errorf("store failing since %s: %s", w.FailingSince.UTC().Format(time.RFC3339),
 			strings.ReplaceAll(w.LastError, "\n", " "))
 	}
 	return writeStuck(w, time.Now(), stuckWrite)
+}
+
+// spoolReady is the share of spool.max_size_mb past which serve is not
+// ready: the spool is near the point where senders are slowed.
+const spoolReady = 0.9
+
+// spoolFull is an error when the spool, if any, is over spoolReady of its
+// size.
+func spoolFull(st *spool.Stats) error {
+	if st == nil || st.MaxBytes <= 0 || float64(st.Bytes) <= spoolReady*float64(st.MaxBytes) {
+		return nil
+	}
+	return fmt.Errorf("spool over 90%% full: %d of %d MiB, %d messages waiting to be stored",
+		st.Bytes>>20, st.MaxBytes>>20, st.Messages)
 }
 
 // writeStuck is an error when the write in progress began more than limit

@@ -18,11 +18,13 @@ import (
 // TCP connections sending 64 KB messages fill 16 MiB and are then slowed
 // (the daemon stops reading them), 60 KB datagrams are counted as dropped,
 // and the daemon's memory stays within the limit plus 64 MiB. Once the lock
-// goes, every TCP message is stored.
+// goes, every TCP message is stored. The memory queue alone: with the
+// spool the senders are slowed only once it is full
+// (TestSpoolFullDropsUDPAndSlowsTCP).
 func TestServeBoundsQueuedBytes(t *testing.T) {
 	const limitMB, senders, perSender, size = 16, 4, 200, 64000
 	d := startDaemon(t, func(p string) string {
-		return metricsConfig(p, fmt.Sprintf("queue_max_mb = %d", limitMB), "batch_size = 1000")
+		return metricsConfig(p, fmt.Sprintf("queue_max_mb = %d", limitMB), "batch_size = 1000") + noSpool
 	})
 	base := d.metricsURL()
 	d.send("<13>1 - h app - - - before the lock")

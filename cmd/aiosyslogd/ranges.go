@@ -25,6 +25,8 @@ var keyRanges = []keyRange{
 	// Memory the messages may take; 64 GiB is more than a box running
 	// this daemon has, and more than its heap limit is raised to.
 	{"server.queue_max_mb", 1, 1 << 16, "MiB", func(c *Config) any { return c.Server.QueueMaxMB }},
+	// Disk the spool may take; 1 TiB bounds a slip of the finger.
+	{"spool.max_size_mb", 1, 1 << 20, "MiB", func(c *Config) any { return c.Spool.MaxSizeMB }},
 	{"tcp.max_connections", 1, 100_000, "connections", func(c *Config) any { return c.TCP.MaxConnections }},
 	{"tcp.idle_timeout", 1, 7 * 24 * 3600, "seconds", func(c *Config) any { return c.TCP.IdleTimeout }},
 	// Each connection may hold one message that long.

@@ -2,11 +2,13 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest/spool"
 )
 
 // configChanges names each changed key by its TOML name, and undo puts the
@@ -69,6 +71,24 @@ func TestWriteStuck(t *testing.T) {
 		err := writeStuck(ingest.WriterStats{WriteStarted: tt.started}, now, stuckWrite)
 		if (err == nil) != (tt.want == nil) || (err != nil && err.Error() != tt.want.Error()) {
 			t.Errorf("started %s ago: %v, want %v", now.Sub(tt.started), err, tt.want)
+		}
+	}
+}
+
+func TestSpoolFull(t *testing.T) {
+	tests := []struct {
+		st   *spool.Stats
+		want string
+	}{
+		{nil, ""}, // no spool
+		{&spool.Stats{Bytes: 900 << 20, MaxBytes: 1000 << 20}, ""}, // 90%: still ready
+		{&spool.Stats{Bytes: 901 << 20, MaxBytes: 1000 << 20, Messages: 42},
+			"spool over 90% full: 901 of 1000 MiB, 42 messages waiting to be stored"},
+	}
+	for _, tt := range tests {
+		err := spoolFull(tt.st)
+		if got := fmt.Sprint(err); (err == nil) != (tt.want == "") || err != nil && got != tt.want {
+			t.Errorf("spoolFull(%+v) = %v, want %q", tt.st, err, tt.want)
 		}
 	}
 }

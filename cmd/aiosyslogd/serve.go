@@ -22,6 +22,7 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/cmd/aiosyslogd/internal/sdnotify"
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest/spool"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
 
@@ -76,8 +77,9 @@ type server struct {
 	logger *slog.Logger
 	level  *slog.LevelVar
 
-	store     *db.Store // nil when sqlite.enabled is false
-	writer    db.Writer // the enabled store; nil when neither is
+	store     *db.Store    // nil when sqlite.enabled is false
+	writer    db.Writer    // the enabled store; nil when neither is
+	spool     *spool.Spool // nil unless spool.enabled and a store
 	p         *ingest.Pipeline
 	receivers []receiver
 	keyPair   *receive.KeyPair // the TLS certificate; nil unless tls.enabled
@@ -105,17 +107,56 @@ func (s *server) start(ctx context.Context) error {
 		closeStore(s.writer, s.logger)
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
+	if s.spool, err = openSpool(&s.cfg, store, s.logger); err != nil {
+		s.alerts.stop()
+		closeStore(s.writer, s.logger)
+		return cli.Exit("aiosyslogd: "+err.Error(), 1)
+	}
 	pc := pipelineConfig(&s.cfg, s.writer, s.logger)
 	pc.Observer = s.alerts.eval
+	pc.Spool = s.spool
 	s.p = ingest.New(pc)
 	s.health.p = s.p
 	if err := s.bind(); err != nil {
 		s.p.Close()
+		s.closeSpool()
 		s.alerts.stop()
 		closeStore(s.writer, s.logger)
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
 	return nil
+}
+
+// openSpool opens the disk spool when spool.enabled and messages are
+// stored, and logs what a previous run left in it; nil otherwise.
+func openSpool(cfg *Config, store *db.Store, logger *slog.Logger) (*spool.Spool, error) {
+	if !cfg.Spool.Enabled || store == nil {
+		return nil, nil
+	}
+	dir := cfg.SpoolDir()
+	sp, found, err := spool.Open(spool.Options{Dir: dir, MaxBytes: int64(cfg.Spool.MaxSizeMB) << 20,
+		Fsync: cfg.Spool.Fsync, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("spool %s: %w (spool.dir)", dir, err)
+	}
+	switch {
+	case found.Messages > 0:
+		logger.Info("spool: storing what the previous run left before new messages", "messages", found.Messages,
+			"since", found.Oldest.Format(time.RFC3339Nano), "torn", found.Torn, "corrupt_segments", found.Corrupt, "dir", dir)
+	case found.Torn > 0 || found.Corrupt > 0:
+		logger.Warn("spool: nothing left to store", "torn", found.Torn, "corrupt_segments", found.Corrupt, "dir", dir)
+	}
+	return sp, nil
+}
+
+// closeSpool closes the spool, if any, once the pipeline is closed.
+func (s *server) closeSpool() {
+	if s.spool == nil {
+		return
+	}
+	if err := s.spool.Close(); err != nil {
+		s.logger.Error("close spool", "error", err)
+	}
 }
 
 // bind binds the metrics server's listener, when enabled, then every
@@ -164,6 +205,7 @@ func (s *server) run(ctx context.Context, hups <-chan struct{}) error {
 	runReceivers(ctx, s.receivers, s.logger)
 	<-reloading
 	err := s.p.Close()
+	s.closeSpool()
 	s.alerts.stop() // after the pipeline: its last batches are evaluated
 	if err != nil {
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)

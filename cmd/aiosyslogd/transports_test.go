@@ -347,7 +347,9 @@ func TestServeSIGTERMWithOpenTCPConnections(t *testing.T) {
 // then slowed down, not dropped, and everything is stored once the lock
 // goes.
 func TestServeTCPSenderWaitsForBusyDatabase(t *testing.T) {
-	d := startDaemon(t, func(p string) string { return testConfig(p, "queue_size = 100", "batch_size = 50") })
+	// The memory queue alone: the spool takes what the database cannot,
+	// and slows senders only once full (TestSpoolFullDropsUDPAndSlowsTCP).
+	d := startDaemon(t, func(p string) string { return testConfig(p, "queue_size = 100", "batch_size = 50") + noSpool })
 	d.send("<13>1 - h app - - - before the lock")
 	d.waitRows(1, 30*time.Second)
 	release := holdWriteLock(t, d.dbPath)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest/spool"
 )
 
 // batcher is the state of the batching goroutine: the messages parsed but
@@ -27,14 +28,22 @@ type batcher struct {
 	// only once it is stored, and a batch holding the whole budget would
 	// leave no room for the queue until its timeout.
 	pendingBytes int64
+	fromSpool    <-chan spooled // nil without a spool
 }
 
 // batch parses queued messages and hands batches to the writer: at
 // BatchSize messages, or BatchTimeout after the first pending one (both
 // changed by SetBatch). After Close it takes what is left in the queue,
 // hands over the last batch and closes out.
-func (p *Pipeline) batch(out chan<- []record) {
-	b := &batcher{p: p, out: out, pending: make([]record, 0, p.cfg.BatchSize), timer: time.NewTimer(0)}
+//
+// With a spool it takes the messages fromSpool instead of the queue, until
+// fromSpool closes.
+func (p *Pipeline) batch(out chan<- []record, fromSpool <-chan spooled) {
+	b := &batcher{p: p, out: out, pending: make([]record, 0, p.cfg.BatchSize), timer: time.NewTimer(0), fromSpool: fromSpool}
+	queue, closing := p.queue, p.closing
+	if fromSpool != nil {
+		queue, closing = nil, nil // spoolIn drains the queue; fromSpool says when to stop
+	}
 	b.timer.Stop()
 	if p.cfg.Dump != nil {
 		b.dump = newLineWriter(p.cfg.Dump)
@@ -47,18 +56,23 @@ func (p *Pipeline) batch(out chan<- []record) {
 		default:
 		}
 		select {
-		case it := <-p.queue:
-			b.add(it)
+		case it := <-queue:
+			b.add(it, spool.Pos{})
+		case s, ok := <-fromSpool:
+			if !ok {
+				return
+			}
+			b.add(s.item, s.end)
 		case <-b.timer.C:
 			b.flush()
 		case <-p.changes.ready:
 			b.apply()
-		case <-p.closing:
+		case <-closing:
 			// Every receiver has returned: what is queued is all there is.
 			for {
 				select {
 				case it := <-p.queue:
-					b.add(it)
+					b.add(it, spool.Pos{})
 				default:
 					return
 				}
@@ -71,7 +85,7 @@ func (p *Pipeline) batch(out chan<- []record) {
 // batch over when it is full, or when the queue is empty and a sender waits
 // for a message of the batch: a RELP sender's window stalls until then,
 // and under load the queue is not empty, so batches still fill up.
-func (b *batcher) add(it item) {
+func (b *batcher) add(it item, end spool.Pos) {
 	r, err := parse(&b.p.cfg.Parser, it)
 	if err != nil {
 		it.in.malformed.Add(1)
@@ -81,9 +95,9 @@ func (b *batcher) add(it item) {
 	if b.dump != nil {
 		b.dump.WriteLine(&r.Message)
 	}
-	rec := record{Row: r, in: it.in, committed: it.committed}
+	rec := record{Row: r, in: it.in, committed: it.committed, end: end}
 	rec.size = recordSize(&rec, len(it.data))
-	b.p.bytes.adjust(rec.size - it.size())
+	b.p.held.adjust(rec.size - it.size())
 	b.pendingBytes += rec.size
 	b.pending = append(b.pending, rec)
 	b.awaited = b.awaited || it.committed != nil
@@ -91,13 +105,21 @@ func (b *batcher) add(it item) {
 		b.timer.Reset(b.p.cfg.BatchTimeout)
 	}
 	switch {
-	case len(b.pending) >= b.p.cfg.BatchSize || b.pendingBytes >= b.p.cfg.QueueBytes/4:
+	case len(b.pending) >= b.p.cfg.BatchSize || b.pendingBytes >= b.p.held.max/4:
 		b.flush()
-	case b.awaited && len(b.p.queue) == 0:
+	case b.awaited && b.idle():
 		b.flush()
-	case b.dump != nil && len(b.p.queue) == 0:
+	case b.dump != nil && b.idle():
 		b.dump.Flush() // a dump is never stale while input is idle
 	}
+}
+
+// idle reports whether no message waits for the batcher.
+func (b *batcher) idle() bool {
+	if b.fromSpool != nil {
+		return len(b.fromSpool) == 0
+	}
+	return len(b.p.queue) == 0
 }
 
 // flush hands the pending batch to the writer.
@@ -125,6 +147,7 @@ type record struct {
 	in        *Input      // counts the record once stored
 	committed func(error) // Received.Committed
 	size      int64       // what it is charged in the byte budget
+	end       spool.Pos   // where it ends in the spool; zero without one
 }
 
 // NewRow parses r with p into the row a Store writes. r.Data is kept (not

@@ -10,16 +10,23 @@
 // full at QueueSize messages or at QueueBytes bytes, whichever comes first;
 // the bytes count every message from its arrival until it is stored.
 //
+// With a Spool (Config.Spool), the queue is drained into a disk spool and
+// the batcher reads from there: a backlog waits on disk rather than in
+// memory, and a crash loses nothing that reached the spool. Messages are
+// acknowledged in the spool once stored.
+//
 // It knows nothing of sockets or of SQL: a store is anything with Write.
 package ingest
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest/spool"
 )
 
 // Defaults for the zero fields of a Config.
@@ -59,6 +66,15 @@ type Config struct {
 	// retried before the remaining messages are given up; 0 =
 	// DefaultShutdownRetry.
 	ShutdownRetry time.Duration
+	// Spool, when set, holds every message between the queue and the
+	// batcher; the pipeline reads it from the first message not yet
+	// stored, so that what a previous run left is stored first. The
+	// caller opens it and closes it after Close.
+	Spool *spool.Spool
+	// SpoolDrain bounds how long, after Close, the pipeline goes on
+	// storing what the spool holds; what is left stays there for the next
+	// start. 0 = DefaultSpoolDrain.
+	SpoolDrain time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -83,18 +99,38 @@ func (c *Config) setDefaults() {
 	if c.ShutdownRetry <= 0 {
 		c.ShutdownRetry = DefaultShutdownRetry
 	}
+	if c.SpoolDrain <= 0 {
+		c.SpoolDrain = DefaultSpoolDrain
+	}
 }
 
 // Pipeline takes messages from Inputs and writes them to the store in
 // batches. Its goroutines run from New until Close has written everything.
 type Pipeline struct {
-	cfg     Config
-	queue   chan item
-	bytes   *budget       // the bytes of the messages received and not yet stored
+	cfg   Config
+	queue chan item
+	bytes *budget // the bytes of the messages received and not yet stored
+	// held is the budget of what the batcher and the writer hold: bytes
+	// itself without a spool; with one, the other half of QueueBytes, so
+	// that reading the spool back never waits for room that only
+	// spooling can make.
+	held     *budget
+	drainCtx context.Context // cancelled when drainEnd closes
+
 	closing chan struct{} // closed by Close: no more input comes
 	done    chan struct{} // closed when everything is written or given up
 	err     error         // the writer's result, set before done closes
 	once    sync.Once
+	// drainEnd is closed SpoolDrain after Close: the spool's readers and
+	// writers stop there.
+	drainEnd chan struct{}
+
+	// With a spool: spoolInDone is closed once the queue is all appended,
+	// spoolRoom has a value when stored messages made room, waiters are the
+	// senders waiting for spooled messages.
+	spoolInDone chan struct{}
+	spoolRoom   chan struct{}
+	waiters     waiters
 
 	mu     sync.Mutex
 	inputs []*Input // in the order they were made
@@ -118,9 +154,25 @@ func New(cfg Config) *Pipeline {
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
 		changes: changes{ready: make(chan struct{}, 1)},
+
+		drainEnd:    make(chan struct{}),
+		spoolInDone: make(chan struct{}),
+		spoolRoom:   make(chan struct{}, 1),
 	}
+	p.held = p.bytes
+	var cancel context.CancelFunc
+	p.drainCtx, cancel = context.WithCancel(context.Background())
+	go func() { <-p.drainEnd; cancel() }()
 	batches := make(chan []record, 1)
-	go p.batch(batches)
+	var fromSpool chan spooled
+	if cfg.Spool != nil {
+		p.bytes = newBudget(cfg.QueueBytes - cfg.QueueBytes/2)
+		p.held = newBudget(cfg.QueueBytes / 2)
+		fromSpool = make(chan spooled, 256)
+		go p.spoolIn()
+		go p.spoolOut(fromSpool)
+	}
+	go p.batch(batches, fromSpool)
 	go func() {
 		defer close(p.done)
 		p.err = p.write(batches)
@@ -164,8 +216,18 @@ func (p *Pipeline) input(name string, stream bool) *Input {
 func (p *Pipeline) Close() error {
 	p.once.Do(func() {
 		close(p.closing)
+		drain := time.AfterFunc(p.cfg.SpoolDrain, func() { close(p.drainEnd) })
 		<-p.done
+		if drain.Stop() {
+			close(p.drainEnd) // ends drainCtx's goroutine
+		}
+		if p.cfg.Spool != nil {
+			<-p.spoolInDone // the caller closes the spool next
+		}
 		p.logStats("stopped", p.Stats(), slog.LevelInfo)
+		if p.cfg.Spool != nil {
+			p.logSpoolLeft()
+		}
 	})
 	<-p.done
 	return p.err

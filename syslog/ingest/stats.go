@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync/atomic"
 	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest/spool"
 )
 
 // Counts are the counters of one transport, or of all of them.
@@ -61,6 +63,8 @@ type Stats struct {
 	WriteP50, WriteP99 time.Duration
 	// Writer is what the writer is doing and how its writes went.
 	Writer WriterStats
+	// Spool is the state of the spool; nil without one.
+	Spool *spool.Stats
 }
 
 // counter is a counter updated by several goroutines.
@@ -72,7 +76,10 @@ func (p *Pipeline) Stats() Stats {
 	inputs := slices.Clone(p.inputs)
 	p.mu.Unlock()
 	st := Stats{Batches: p.batches.Load(), Queued: len(p.queue), QueueCapacity: cap(p.queue),
-		QueuedBytes: p.bytes.used.Load(), QueueMaxBytes: p.bytes.max}
+		QueuedBytes: p.bytes.used.Load(), QueueMaxBytes: p.cfg.QueueBytes}
+	if p.held != p.bytes {
+		st.QueuedBytes += p.held.used.Load()
+	}
 	for _, in := range inputs {
 		ts := TransportStats{Transport: in.name, Counts: Counts{
 			Received:  in.received.Load(),
@@ -90,6 +97,10 @@ func (p *Pipeline) Stats() Stats {
 		st.add(ts.Counts)
 	}
 	p.writes.snapshot(&st)
+	if p.cfg.Spool != nil {
+		sst := p.cfg.Spool.Stats()
+		st.Spool = &sst
+	}
 	return st
 }
 
@@ -131,6 +142,9 @@ func (p *Pipeline) logStats(msg string, st Stats, lvl slog.Level) {
 		"received", st.Received, "stored", st.Stored, "dropped", st.Dropped,
 		"malformed", st.Malformed, "lost", st.Lost, "queue", st.Queued, "queue_bytes", st.QueuedBytes,
 		"batches", st.Batches, "write_p50", st.WriteP50, "write_p99", st.WriteP99,
+	}
+	if st.Spool != nil {
+		attrs = append(attrs, "spool", st.Spool.Messages, "spool_bytes", st.Spool.Bytes)
 	}
 	for _, ts := range st.Transports {
 		group := []any{"received", ts.Received, "stored", ts.Stored, "dropped", ts.Dropped, "malformed", ts.Malformed}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -49,13 +50,27 @@ func (p *Pipeline) write(batches <-chan []record) error {
 // writeBatch stores b (or, with no Store, counts it), and tells its
 // senders; it adds to lost what it had to give up.
 func (p *Pipeline) writeBatch(w *writer, b []record, lost *uint64) {
+	if w.kept > 0 {
+		// An earlier batch stayed in the spool: this one stays too, in
+		// order, for the next start.
+		w.kept += len(b)
+		committed(b, errors.New("not stored yet: left in the spool"))
+		return
+	}
 	if p.cfg.Store == nil {
 		countStored(b)
 		committed(b, nil)
 		p.observe(b)
+		p.ackSpool(b)
 		return
 	}
 	if err := w.writeWithRetry(b); err != nil {
+		if p.cfg.Spool != nil {
+			w.kept = len(b)
+			p.logger().Error("store failing at the stop timeout; leaving the rest in the spool", "error", err)
+			committed(b, fmt.Errorf("not stored yet: %w", err))
+			return
+		}
 		*lost += uint64(len(b))
 		for i := range b {
 			if in := b[i].in; in != nil {
@@ -68,6 +83,14 @@ func (p *Pipeline) writeBatch(w *writer, b []record, lost *uint64) {
 	}
 	committed(b, nil)
 	p.observe(b)
+	p.ackSpool(b)
+}
+
+// ackSpool acknowledges a stored batch in the spool, if there is one.
+func (p *Pipeline) ackSpool(b []record) {
+	if p.cfg.Spool != nil && len(b) > 0 {
+		p.ack(b)
+	}
 }
 
 // observe tells the Observer, if any, that b is stored: its rows, in a
@@ -109,7 +132,7 @@ func (p *Pipeline) release(b []record) {
 	for i := range b {
 		n += b[i].size
 	}
-	p.bytes.release(n)
+	p.held.release(n)
 }
 
 // writer is the state of the writing goroutine: whether the store is
@@ -119,6 +142,7 @@ type writer struct {
 	failingSince time.Time
 	giveUpAt     time.Time    // one deadline for all batches left at Close
 	rows         []search.Row // what the store writes of a batch, reused
+	kept         int          // messages left in the spool, unstored, since a batch was given up
 }
 
 func (w *writer) writeWithRetry(b []record) error {
@@ -144,7 +168,7 @@ func (w *writer) writeWithRetry(b []record) error {
 		}
 		p.writes.failed(time.Now(), err)
 		w.failed(len(b), err, backoff)
-		if w.closing() && time.Now().After(w.giveUpAt) {
+		if w.closing() && time.Now().After(w.giveUpAt) || p.cfg.Spool != nil && p.drainOver() {
 			return err
 		}
 		time.Sleep(backoff)

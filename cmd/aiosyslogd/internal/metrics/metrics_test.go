@@ -19,6 +19,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest/spool"
 )
 
 type fakePipeline ingest.Stats
@@ -141,6 +142,53 @@ func BenchmarkScrape(b *testing.B) {
 	for range b.N {
 		if _, err := reg.Gather(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// The spool's metrics are there only with a spool, and the oldest
+// message's age is measured at the scrape.
+func TestPipelineCollectorSpool(t *testing.T) {
+	oldest := time.Now().Add(-90 * time.Second)
+	with := fakePipeline{Spool: &spool.Stats{Bytes: 5 << 20, MaxBytes: 4096 << 20, Messages: 1234, Oldest: oldest, Corrupt: 1}}
+	c := &PipelineCollector{Pipeline: &with}
+	for name, want := range map[string]float64{
+		"aiosyslogd_spool_bytes": 5 << 20, "aiosyslogd_spool_max_bytes": 4096 << 20,
+		"aiosyslogd_spool_messages": 1234, "aiosyslogd_spool_corrupt_segments_total": 1,
+	} {
+		if got := testutil.ToFloat64(onlyMetric(c, name)); got != want {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	if age := testutil.ToFloat64(onlyMetric(c, "aiosyslogd_spool_oldest_age_seconds")); age < 90 || age > 120 {
+		t.Errorf("aiosyslogd_spool_oldest_age_seconds = %v, want about 90", age)
+	}
+	empty := fakePipeline{Spool: &spool.Stats{MaxBytes: 1 << 20}}
+	if age := testutil.ToFloat64(onlyMetric(&PipelineCollector{Pipeline: &empty}, "aiosyslogd_spool_oldest_age_seconds")); age != 0 {
+		t.Errorf("an empty spool's oldest age = %v, want 0", age)
+	}
+	without := fakePipeline{}
+	if n := testutil.CollectAndCount(&PipelineCollector{Pipeline: &without}, "aiosyslogd_spool_bytes"); n != 0 {
+		t.Errorf("without a spool, %d aiosyslogd_spool_bytes samples", n)
+	}
+}
+
+// onlyMetric is the collector c restricted to the metric name.
+func onlyMetric(c prometheus.Collector, name string) prometheus.Collector {
+	return filtered{c, "aiosyslogd_" + strings.TrimPrefix(name, "aiosyslogd_")}
+}
+
+type filtered struct {
+	prometheus.Collector
+	name string
+}
+
+func (f filtered) Collect(ch chan<- prometheus.Metric) {
+	all := make(chan prometheus.Metric, 100)
+	go func() { f.Collector.Collect(all); close(all) }()
+	for m := range all {
+		if strings.Contains(m.Desc().String(), `"`+f.name+`"`) {
+			ch <- m
 		}
 	}
 }

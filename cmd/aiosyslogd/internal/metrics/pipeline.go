@@ -4,10 +4,12 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest/spool"
 )
 
 // Pipeline is what PipelineCollector reads: *ingest.Pipeline.
@@ -46,12 +48,18 @@ var (
 	connsDesc     = desc("connections", "Connections open now, for each stream transport.", "transport")
 	resetsDesc    = desc("connections_reset_total", "Connections the sender reset; what it sent that was not read yet is lost.", "transport")
 	databaseDesc  = desc("database_bytes", "Size of the database file and its write-ahead log.")
+	spoolBytes    = desc("spool_bytes", "Size of the disk spool's segments (spool.enabled).")
+	spoolMax      = desc("spool_max_bytes", "Bytes the disk spool may take (spool.max_size_mb).")
+	spoolMessages = desc("spool_messages", "Messages in the disk spool not yet stored.")
+	spoolAge      = desc("spool_oldest_age_seconds", "Age of the oldest message in the spool not yet stored; 0 when none.")
+	spoolCorrupt  = desc("spool_corrupt_segments_total", "Spool segments set aside as corrupt since start (renamed *.corrupt).")
 )
 
 // Describe sends the descriptions of every metric.
 func (c *PipelineCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{receivedDesc, storedDesc, droppedDesc, malformedDesc, truncatedDesc,
-		queueDesc, capacityDesc, bytesDesc, maxBytesDesc, writeDesc, errorsDesc, commitDesc, connsDesc, resetsDesc, databaseDesc} {
+		queueDesc, capacityDesc, bytesDesc, maxBytesDesc, writeDesc, errorsDesc, commitDesc, connsDesc, resetsDesc, databaseDesc,
+		spoolBytes, spoolMax, spoolMessages, spoolAge, spoolCorrupt} {
 		ch <- d
 	}
 }
@@ -84,6 +92,23 @@ func (c *PipelineCollector) Collect(ch chan<- prometheus.Metric) {
 	if size, ok := databaseSize(c.Database); ok {
 		ch <- prometheus.MustNewConstMetric(databaseDesc, prometheus.GaugeValue, float64(size))
 	}
+	if st.Spool != nil {
+		collectSpool(ch, st.Spool, time.Now())
+	}
+}
+
+// collectSpool sends the spool's metrics, its oldest message's age
+// measured at now.
+func collectSpool(ch chan<- prometheus.Metric, st *spool.Stats, now time.Time) {
+	var age float64
+	if !st.Oldest.IsZero() {
+		age = max(now.Sub(st.Oldest).Seconds(), 0)
+	}
+	ch <- prometheus.MustNewConstMetric(spoolBytes, prometheus.GaugeValue, float64(st.Bytes))
+	ch <- prometheus.MustNewConstMetric(spoolMax, prometheus.GaugeValue, float64(st.MaxBytes))
+	ch <- prometheus.MustNewConstMetric(spoolMessages, prometheus.GaugeValue, float64(st.Messages))
+	ch <- prometheus.MustNewConstMetric(spoolAge, prometheus.GaugeValue, age)
+	ch <- counter(spoolCorrupt, uint64(st.Corrupt))
 }
 
 func counter(d *prometheus.Desc, v uint64, labels ...string) prometheus.Metric {
