@@ -26,3 +26,10 @@ var Filters string
 //
 //go:embed batch.sql
 var Batch string
+
+// TimeIndex is sql/timeindex.sql: the upgrade that replaces the time index
+// of an older month table, on ReceivedAt alone, by the one schema.sql has
+// on ReceivedAt and Priority.
+//
+//go:embed timeindex.sql
+var TimeIndex string

@@ -230,9 +230,9 @@ WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until);
 
 -- name: SeveritiesTimeRange :many
 -- SeveritiesTimeRange counts the events received in [since, until) per
--- severity (Priority), through the ReceivedAt index and each row: the
--- histogram's bucket of a query without filters when the batch records
--- cannot say it (see db/summary.go).
+-- severity (Priority), from the time index alone (it carries Priority; no
+-- row is read): the histogram's bucket of a query without filters when
+-- the batch records cannot say it (see db/summary.go).
 SELECT e.Priority AS severity, count(*) AS n FROM SystemEvents e
 WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
 GROUP BY e.Priority;

@@ -1130,9 +1130,9 @@ type SeveritiesTimeRangeRow struct {
 }
 
 // SeveritiesTimeRange counts the events received in [since, until) per
-// severity (Priority), through the ReceivedAt index and each row: the
-// histogram's bucket of a query without filters when the batch records
-// cannot say it (see db/summary.go).
+// severity (Priority), from the time index alone (it carries Priority; no
+// row is read): the histogram's bucket of a query without filters when
+// the batch records cannot say it (see db/summary.go).
 func (q *Queries) SeveritiesTimeRange(ctx context.Context, arg SeveritiesTimeRangeParams) ([]SeveritiesTimeRangeRow, error) {
 	rows, err := q.db.QueryContext(ctx, severitiesTimeRange, arg.Since, arg.Until)
 	if err != nil {
