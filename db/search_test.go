@@ -590,6 +590,10 @@ func TestSearchQueryPlans(t *testing.T) {
 			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAtSeverity (ReceivedAt>? AND ReceivedAt<?)"}},
 		{"SeveritiesTimeRange", []any{"a", "b"},
 			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAtSeverity (ReceivedAt>? AND ReceivedAt<?)", "USE TEMP B-TREE FOR GROUP BY"}},
+		{"SeveritiesTimeIDs", []any{"a", "b", "c", 1, 10},
+			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAtSeverity (ReceivedAt>? AND ReceivedAt<?)", "USE TEMP B-TREE FOR GROUP BY"}},
+		{"ReceivedAtOf", []any{1},
+			[]string{"SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"}},
 		{"CheckMatch", []any{"x"},
 			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 0:=M3"}},
 	}

@@ -147,8 +147,10 @@ func plainHistogramMonth(ctx context.Context, mq *dbsqlc.Queries, m Month, q *re
 
 // severityBatches counts by severity the events received in [since,
 // until) of a month whose batch records are complete: the records' counts
-// for the batches inside the IDs of the range, and the rows for the rest.
-// ok is false when the range has no event or no whole batch.
+// for the batches inside the IDs of the range, and the time index's
+// entries for the rest (SeveritiesTimeIDs). ok is false when the range
+// has no event or no whole batch. Rows stored out of time order may be
+// missed here: the caller checks the total.
 func severityBatches(ctx context.Context, mq *dbsqlc.Queries, since, until string) (sev search.Severities, ok bool, err error) {
 	var w idWindow
 	if w.min, err = mq.FirstIDSince(ctx, since); err != nil {
@@ -171,17 +173,30 @@ func severityBatches(ctx context.Context, mq *dbsqlc.Queries, since, until strin
 	for _, r := range rows {
 		addSeverity(&sev, r.Value, r.N)
 	}
-	for _, part := range []idWindow{{w.min, inside.InsideFirst - 1}, {inside.InsideLast + 1, w.max}} {
-		if part.min > part.max {
+	// The batches across the edges, from the time index: their rows
+	// before the first whole batch's first event, and after the last
+	// one's last event.
+	first, err := mq.ReceivedAtOf(ctx, inside.InsideFirst)
+	if err != nil {
+		return sev, false, ignoreNoRows(err)
+	}
+	last, err := mq.ReceivedAtOf(ctx, inside.InsideLast)
+	if err != nil {
+		return sev, false, ignoreNoRows(err)
+	}
+	for _, edge := range []dbsqlc.SeveritiesTimeIDsParams{
+		{Since: since, Through: first, Until: until, MinID: w.min, MaxID: inside.InsideFirst - 1},
+		{Since: last, Through: until, Until: until, MinID: inside.InsideLast + 1, MaxID: w.max},
+	} {
+		if edge.MinID > edge.MaxID {
 			continue
 		}
-		rows, err := mq.FacetPlain(ctx, dbsqlc.FacetPlainParams{Field: int64(search.FieldSeverity), MinID: part.min, MaxID: part.max,
-			Since: since, Until: until, Lim: int64(len(sev))})
+		rows, err := mq.SeveritiesTimeIDs(ctx, edge)
 		if err != nil {
 			return sev, false, err
 		}
 		for _, r := range rows {
-			addSeverity(&sev, r.Value, r.N)
+			sev[r.Severity&7] += r.N
 		}
 	}
 	return sev, true, nil
