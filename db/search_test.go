@@ -552,11 +552,11 @@ func TestSearchQueryPlans(t *testing.T) {
 		want []string // each a line of the plan, in order
 	}{
 		{"SearchDesc", []any{"b", 0, "a", "b", 10},
-			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
+			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAtSeverity (ReceivedAt>? AND ReceivedAt<?)"}},
 		{"SearchAsc", []any{"a", -1, "a", "b", 10},
-			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
+			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAtSeverity (ReceivedAt>? AND ReceivedAt<?)"}},
 		{"CountSearch", []any{"a", "b"},
-			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>? AND ReceivedAt<?)"}},
+			[]string{"SEARCH e USING INDEX SystemEvents202610_ReceivedAtSeverity (ReceivedAt>? AND ReceivedAt<?)"}},
 		// idxNum 192 = FTS5's "ORDER BY rowid DESC" (consumed, no sort),
 		// 64 = ascending; "M3><" = MATCH on the table (every column: the
 		// hidden column after Message, SysLogTag, FromHost) and both rowid bounds.
@@ -581,9 +581,19 @@ func TestSearchQueryPlans(t *testing.T) {
 		{"FacetTime", []any{0, 1, 10, "a", "b", 10},
 			[]string{"SEARCH e USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)", "USE TEMP B-TREE FOR GROUP BY", "USE TEMP B-TREE FOR ORDER BY"}},
 		{"FirstIDSince", []any{"a"},
-			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAt (ReceivedAt>?)"}},
+			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAtSeverity (ReceivedAt>?)"}},
 		{"LastIDBefore", []any{"b"},
-			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAt (ReceivedAt<?)"}},
+			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAtSeverity (ReceivedAt<?)"}},
+		// The histogram's buckets without filters: from the time index
+		// alone, which carries the severity.
+		{"CountTimeRange", []any{"a", "b"},
+			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAtSeverity (ReceivedAt>? AND ReceivedAt<?)"}},
+		{"SeveritiesTimeRange", []any{"a", "b"},
+			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAtSeverity (ReceivedAt>? AND ReceivedAt<?)", "USE TEMP B-TREE FOR GROUP BY"}},
+		{"SeveritiesTimeIDs", []any{"a", "b", "c", 1, 10},
+			[]string{"SEARCH e USING COVERING INDEX SystemEvents202610_ReceivedAtSeverity (ReceivedAt>? AND ReceivedAt<?)", "USE TEMP B-TREE FOR GROUP BY"}},
+		{"ReceivedAtOf", []any{1},
+			[]string{"SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"}},
 		{"CheckMatch", []any{"x"},
 			[]string{"SCAN SystemEvents202610_FTS VIRTUAL TABLE INDEX 0:=M3"}},
 	}

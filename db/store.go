@@ -13,6 +13,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db/internal/dbsqlc"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	sqlsrc "github.com/aiosyslogd/aiosyslogd/sql"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -169,6 +170,9 @@ func (s *Store) prepare(ctx context.Context) error {
 		if err := s.upgradeEventTime(ctx, m); err != nil {
 			return err
 		}
+		if err := s.upgradeTimeIndex(ctx, m); err != nil {
+			return err
+		}
 		s.known[m] = true
 	}
 	return nil
@@ -203,6 +207,37 @@ func (s *Store) upgradeEventTime(ctx context.Context, m Month) error {
 	}
 	s.logger().Info("indexing event times (once; seconds per million rows)", "table", m.Table())
 	return CreateMonth(ctx, s.db, m) // schema.sql: every statement IF NOT EXISTS
+}
+
+// upgradeTimeIndex replaces the time index of month m's table, made by an
+// older version on ReceivedAt alone, by the one on ReceivedAt and
+// Priority, in one transaction: searches by time have one of them at
+// every moment.
+func (s *Store) upgradeTimeIndex(ctx context.Context, m Month) error {
+	n, err := forMonth(s.db, m).HasReceivedAtIndex(ctx)
+	if err != nil {
+		return fmt.Errorf("indexes of %s: %w", m.Table(), err)
+	}
+	if n == 0 {
+		return nil
+	}
+	s.logger().Info("indexing times with severities (once; seconds per million rows)", "table", m.Table())
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("upgrade %s: %w", m.Table(), err)
+	}
+	defer tx.Rollback()
+	q, err := rewrite(sqlsrc.TimeIndex, m)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("replace the time index of %s: %w", m.Table(), err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("upgrade %s: %w", m.Table(), err)
+	}
+	return nil
 }
 
 // upgradeBatchFields gives month m's table, made by an older version, the

@@ -92,13 +92,15 @@ func histogramMonth(ctx context.Context, dbtx DBTX, m Month, q *request, h *sear
 	return err
 }
 
-// plainHistogramMonth counts each bucket's part of month m: how many in
-// the ReceivedAt index (a few index seeks and a walk over index entries,
-// no row read), and by severity from the batch records of the batches
-// inside the bucket and the rows of the two batches across its edges
-// (severityBatches). When those do not add up to the index's count (no
-// complete records, or rows stored out of time order), it reads the
-// bucket's rows (SeveritiesTimeRange): the counts are exact either way.
+// plainHistogramMonth counts each bucket's part of month m by severity.
+// A bucket that holds whole batches is counted from their batch records
+// and the rows of the two batches across its edges (severityBatches),
+// checked against the bucket's count in the time index (a walk over index
+// entries, no row read). Any other bucket (narrower than a batch, no
+// complete records, or counts that disagree because rows were stored out
+// of time order) is counted by severity from the time index alone, which
+// carries each row's severity (SeveritiesTimeRange, no row read either):
+// the counts are exact either way.
 func plainHistogramMonth(ctx context.Context, mq *dbsqlc.Queries, m Month, q *request, h *search.Histogram) error {
 	batched, err := batchesComplete(ctx, mq)
 	if err != nil {
@@ -118,20 +120,20 @@ func plainHistogramMonth(ctx context.Context, mq *dbsqlc.Queries, m Month, q *re
 			continue
 		}
 		s, u := formatTime(since), formatTime(until)
-		n, err := mq.CountTimeRange(ctx, dbsqlc.CountTimeRangeParams{Since: s, Until: u})
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			continue
-		}
 		sev, ok := search.Severities{}, false
 		if batched {
 			if sev, ok, err = severityBatches(ctx, mq, s, u); err != nil {
 				return err
 			}
 		}
-		if !ok || sum(sev) != n {
+		if ok {
+			n, err := mq.CountTimeRange(ctx, dbsqlc.CountTimeRangeParams{Since: s, Until: u})
+			if err != nil {
+				return err
+			}
+			ok = sum(sev) == n
+		}
+		if !ok {
 			if sev, err = severityRows(ctx, mq, s, u); err != nil {
 				return err
 			}
@@ -145,8 +147,10 @@ func plainHistogramMonth(ctx context.Context, mq *dbsqlc.Queries, m Month, q *re
 
 // severityBatches counts by severity the events received in [since,
 // until) of a month whose batch records are complete: the records' counts
-// for the batches inside the IDs of the range, and the rows for the rest.
-// ok is false when the range has no event.
+// for the batches inside the IDs of the range, and the time index's
+// entries for the rest (SeveritiesTimeIDs). ok is false when the range
+// has no event or no whole batch. Rows stored out of time order may be
+// missed here: the caller checks the total.
 func severityBatches(ctx context.Context, mq *dbsqlc.Queries, since, until string) (sev search.Severities, ok bool, err error) {
 	var w idWindow
 	if w.min, err = mq.FirstIDSince(ctx, since); err != nil {
@@ -158,32 +162,41 @@ func severityBatches(ctx context.Context, mq *dbsqlc.Queries, since, until strin
 	if w.min > w.max {
 		return sev, false, nil
 	}
-	rest := []idWindow{w}
 	inside, err := mq.BatchesInside(ctx, dbsqlc.BatchesInsideParams{MinID: w.min, MaxID: w.max})
+	if err != nil || inside.InsideFirst > inside.InsideLast {
+		return sev, false, err
+	}
+	rows, err := mq.FieldCounts(ctx, dbsqlc.FieldCountsParams{Field: int64(search.FieldSeverity), MinID: w.min, MaxID: w.max})
 	if err != nil {
 		return sev, false, err
 	}
-	if inside.InsideFirst <= inside.InsideLast {
-		rows, err := mq.FieldCounts(ctx, dbsqlc.FieldCountsParams{Field: int64(search.FieldSeverity), MinID: w.min, MaxID: w.max})
-		if err != nil {
-			return sev, false, err
-		}
-		for _, r := range rows {
-			addSeverity(&sev, r.Value, r.N)
-		}
-		rest = []idWindow{{w.min, inside.InsideFirst - 1}, {inside.InsideLast + 1, w.max}}
+	for _, r := range rows {
+		addSeverity(&sev, r.Value, r.N)
 	}
-	for _, part := range rest {
-		if part.min > part.max {
+	// The batches across the edges, from the time index: their rows
+	// before the first whole batch's first event, and after the last
+	// one's last event.
+	first, err := mq.ReceivedAtOf(ctx, inside.InsideFirst)
+	if err != nil {
+		return sev, false, ignoreNoRows(err)
+	}
+	last, err := mq.ReceivedAtOf(ctx, inside.InsideLast)
+	if err != nil {
+		return sev, false, ignoreNoRows(err)
+	}
+	for _, edge := range []dbsqlc.SeveritiesTimeIDsParams{
+		{Since: since, Through: first, Until: until, MinID: w.min, MaxID: inside.InsideFirst - 1},
+		{Since: last, Through: until, Until: until, MinID: inside.InsideLast + 1, MaxID: w.max},
+	} {
+		if edge.MinID > edge.MaxID {
 			continue
 		}
-		rows, err := mq.FacetPlain(ctx, dbsqlc.FacetPlainParams{Field: int64(search.FieldSeverity), MinID: part.min, MaxID: part.max,
-			Since: since, Until: until, Lim: int64(len(sev))})
+		rows, err := mq.SeveritiesTimeIDs(ctx, edge)
 		if err != nil {
 			return sev, false, err
 		}
 		for _, r := range rows {
-			addSeverity(&sev, r.Value, r.N)
+			sev[r.Severity&7] += r.N
 		}
 	}
 	return sev, true, nil

@@ -227,8 +227,10 @@ func severityDay() [][]search.Row {
 // The histogram's counts by severity add up, in every bucket, to the
 // bucket's count, and over the buckets to the number of rows of each
 // severity that a search lists: from the batch records where their IDs
-// follow time, from the rows where they do not, and from the rows for a
-// query with filters or words.
+// follow time (and the time index for the batches across a bucket's
+// edges), from the time index's entries where they do not or where a
+// bucket is narrower than a batch, and from the rows for a query with
+// filters or words.
 func TestHistogramSeverities(t *testing.T) {
 	s, path := openTestStore(t)
 	for _, rows := range severityDay() {
@@ -243,13 +245,14 @@ func TestHistogramSeverities(t *testing.T) {
 		q       search.Query
 		n       int
 		records bool // the batch records serve some bucket
+		edges   bool // and the time index the batches across its edges
 	}{
-		{"a day in 60 buckets", day, 60, true},
-		{"a day in 7 uneven buckets", day, 7, true},
-		{"minutes across batches' edges", search.Query{Since: utc("2026-11-10 00:10:00"), Until: utc("2026-11-10 00:40:00")}, 30, false},
-		{"filters", search.Query{Since: day.Since, Until: day.Until, Host: "host3", Not: search.Exclusions{Severities: []syslog.Severity{6}}}, 24, false},
-		{"words", search.Query{Since: day.Since, Until: day.Until, Expr: query.MustParse("batch")}, 24, false},
-		{"open range", search.Query{}, 12, true},
+		{"a day in 60 buckets", day, 60, true, true},
+		{"a day in 7 uneven buckets", day, 7, true, false},
+		{"minutes across batches' edges", search.Query{Since: utc("2026-11-10 00:10:00"), Until: utc("2026-11-10 00:40:00")}, 30, false, false},
+		{"filters", search.Query{Since: day.Since, Until: day.Until, Host: "host3", Not: search.Exclusions{Severities: []syslog.Severity{6}}}, 24, false, false},
+		{"words", search.Query{Since: day.Since, Until: day.Until, Expr: query.MustParse("batch")}, 24, false, false},
+		{"open range", search.Query{}, 12, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -287,14 +290,17 @@ func TestHistogramSeverities(t *testing.T) {
 			if used := slices.ContainsFunc(rec.queries, func(q string) bool { return strings.HasPrefix(q, "-- name: FieldCounts ") }); used != tt.records {
 				t.Errorf("batch records used: %v, want %v", used, tt.records)
 			}
+			if used := slices.ContainsFunc(rec.queries, func(q string) bool { return strings.HasPrefix(q, "-- name: SeveritiesTimeIDs ") }); used != tt.edges {
+				t.Errorf("the time index read for the batches across an edge: %v, want %v", used, tt.edges)
+			}
 		})
 	}
-	// The late batch's hours are counted from the rows.
+	// The late batch's hours are counted from the time index's entries.
 	rec := &recordingDBTX{DBTX: r.db}
 	if _, err := histogram(context.Background(), rec, day, 60); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.ContainsFunc(rec.queries, func(q string) bool { return strings.HasPrefix(q, "-- name: SeveritiesTimeRange ") }) {
-		t.Error("the hours of the late batch were not counted from their rows")
+		t.Error("the hours of the late batch were not counted from the time index")
 	}
 }

@@ -116,3 +116,82 @@ func TestOpenUpgradesRecordsBeforeEventTime(t *testing.T) {
 		t.Errorf("by event time: %q", got)
 	}
 }
+
+// A month table whose time index is on ReceivedAt alone (every table made
+// before the index carried the severity: one from before FromHostIP, and
+// one with the rest of the current schema) gets the index on ReceivedAt,
+// ID and Priority instead when the store opens, and loses the old one;
+// the histogram then counts its severities from the index.
+func TestOpenReplacesTimeIndex(t *testing.T) {
+	m := Month{2026, 10}
+	ctx := context.Background()
+	withRecords := func(t *testing.T) string {
+		path := oldDatabase(t, m)
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := "DROP INDEX SystemEvents_ReceivedAtSeverity; CREATE INDEX SystemEvents_ReceivedAt ON SystemEvents (ReceivedAt);"
+		ddl, _ := replaceTemplate(old, m.Table())
+		if _, err := s.DB().Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		return path
+	}
+	for _, tt := range []struct {
+		name string
+		path func(t *testing.T) string
+	}{
+		{"before FromHostIP", func(t *testing.T) string { return oldDatabase(t, m) }},
+		{"with the records and the event time index", withRecords},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := tt.path(t)
+			indexes := func() []string {
+				conn, err := sql.Open("sqlite", "file:"+path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				rows, err := conn.Query(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, m.Table())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rows.Close()
+				var names []string
+				for rows.Next() {
+					var n string
+					if err := rows.Scan(&n); err != nil {
+						t.Fatal(err)
+					}
+					names = append(names, n)
+				}
+				return names
+			}
+			if got := indexes(); !slices.Contains(got, m.Table()+"_ReceivedAt") {
+				t.Fatalf("before: indexes %q, want the old time index", got)
+			}
+			s, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			want := []string{m.Table() + "_EventTime", m.Table() + "_ReceivedAtSeverity"}
+			if got := indexes(); !slices.Equal(got, want) {
+				t.Errorf("after: indexes %q, want %q", got, want)
+			}
+			rec := &recordingDBTX{DBTX: s.DB()}
+			h, err := histogram(ctx, rec, search.Query{Since: m.Start(), Until: m.Start().Add(24 * time.Hour)}, 24)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Total != 1 || h.Severities[0][5] != 1 {
+				t.Errorf("histogram: total %d, first bucket by severity %v; want the old row's notice", h.Total, h.Severities[0])
+			}
+			if !slices.ContainsFunc(rec.queries, func(q string) bool { return strings.HasPrefix(q, "-- name: SeveritiesTimeRange ") }) {
+				t.Error("the histogram did not count from the time index")
+			}
+		})
+	}
+}

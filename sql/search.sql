@@ -230,12 +230,30 @@ WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until);
 
 -- name: SeveritiesTimeRange :many
 -- SeveritiesTimeRange counts the events received in [since, until) per
--- severity (Priority), through the ReceivedAt index and each row: the
--- histogram's bucket of a query without filters when the batch records
--- cannot say it (see db/summary.go).
+-- severity (Priority), from the time index alone (it carries Priority; no
+-- row is read): the histogram's bucket of a query without filters when
+-- the batch records cannot say it (see db/summary.go).
 SELECT e.Priority AS severity, count(*) AS n FROM SystemEvents e
 WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
 GROUP BY e.Priority;
+
+-- name: SeveritiesTimeIDs :many
+-- SeveritiesTimeIDs counts per severity the events received in [since,
+-- until) and no later than through whose IDs are from min_id to max_id,
+-- from the time index alone (no row read; +ID: the index, not the rowid,
+-- bounds the walk): the part of a histogram bucket in a batch across its
+-- edge, whose rows, stored in time order, lie between since and the time
+-- of the first whole batch's first event (through), or from the time of
+-- the last one's last event to until.
+SELECT e.Priority AS severity, count(*) AS n FROM SystemEvents e
+WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt <= sqlc.arg(through) AND e.ReceivedAt < sqlc.arg(until)
+  AND +e.ID BETWEEN CAST(sqlc.arg(min_id) AS INTEGER) AND CAST(sqlc.arg(max_id) AS INTEGER)
+GROUP BY e.Priority;
+
+-- name: ReceivedAtOf :one
+-- ReceivedAtOf is when the event with ID id was received (sql.ErrNoRows
+-- when there is none).
+SELECT e.ReceivedAt FROM SystemEvents e WHERE e.ID = sqlc.arg(id);
 
 -- name: FacetPlain :many
 -- FacetPlain is FacetTime for a query without filters, which it spares

@@ -17,3 +17,9 @@ ALTER TABLE SystemEvents ADD COLUMN FromHostIP TEXT;
 -- its statements, each IF NOT EXISTS): sqlc compiles no CREATE INDEX.
 SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'SystemEvents_EventTime';
 
+
+-- name: HasReceivedAtIndex :one
+-- HasReceivedAtIndex counts (0 or 1) the time index of older month tables,
+-- on ReceivedAt alone, which SystemEvents_ReceivedAtSeverity replaces
+-- (sql/timeindex.sql).
+SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'SystemEvents_ReceivedAt';

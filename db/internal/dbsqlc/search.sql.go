@@ -852,6 +852,19 @@ func (q *Queries) OldestReceivedAt(ctx context.Context) (string, error) {
 	return receivedat, err
 }
 
+const receivedAtOf = `-- name: ReceivedAtOf :one
+SELECT e.ReceivedAt FROM SystemEvents e WHERE e.ID = ?1
+`
+
+// ReceivedAtOf is when the event with ID id was received (sql.ErrNoRows
+// when there is none).
+func (q *Queries) ReceivedAtOf(ctx context.Context, id int64) (string, error) {
+	row := q.db.QueryRowContext(ctx, receivedAtOf, id)
+	var receivedat string
+	err := row.Scan(&receivedat)
+	return receivedat, err
+}
+
 const searchAsc = `-- name: SearchAsc :many
 SELECT id, facility, priority, fromhost, infounitid, receivedat, devicereportedtime, syslogtag, processid, msgid, structureddata, message, rawmessage, fromhostip FROM SystemEvents e
 WHERE (e.ReceivedAt, e.ID) > (?1, CAST(?2 AS INTEGER))
@@ -1113,6 +1126,62 @@ func (q *Queries) SearchMatchDesc(ctx context.Context, arg SearchMatchDescParams
 	return items, nil
 }
 
+const severitiesTimeIDs = `-- name: SeveritiesTimeIDs :many
+SELECT e.Priority AS severity, count(*) AS n FROM SystemEvents e
+WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt <= ?2 AND e.ReceivedAt < ?3
+  AND +e.ID BETWEEN CAST(?4 AS INTEGER) AND CAST(?5 AS INTEGER)
+GROUP BY e.Priority
+`
+
+type SeveritiesTimeIDsParams struct {
+	Since   string
+	Through string
+	Until   string
+	MinID   int64
+	MaxID   int64
+}
+
+type SeveritiesTimeIDsRow struct {
+	Severity int64
+	N        int64
+}
+
+// SeveritiesTimeIDs counts per severity the events received in [since,
+// until) and no later than through whose IDs are from min_id to max_id,
+// from the time index alone (no row read; +ID: the index, not the rowid,
+// bounds the walk): the part of a histogram bucket in a batch across its
+// edge, whose rows, stored in time order, lie between since and the time
+// of the first whole batch's first event (through), or from the time of
+// the last one's last event to until.
+func (q *Queries) SeveritiesTimeIDs(ctx context.Context, arg SeveritiesTimeIDsParams) ([]SeveritiesTimeIDsRow, error) {
+	rows, err := q.db.QueryContext(ctx, severitiesTimeIDs,
+		arg.Since,
+		arg.Through,
+		arg.Until,
+		arg.MinID,
+		arg.MaxID,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SeveritiesTimeIDsRow
+	for rows.Next() {
+		var i SeveritiesTimeIDsRow
+		if err := rows.Scan(&i.Severity, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const severitiesTimeRange = `-- name: SeveritiesTimeRange :many
 SELECT e.Priority AS severity, count(*) AS n FROM SystemEvents e
 WHERE e.ReceivedAt >= ?1 AND e.ReceivedAt < ?2
@@ -1130,9 +1199,9 @@ type SeveritiesTimeRangeRow struct {
 }
 
 // SeveritiesTimeRange counts the events received in [since, until) per
-// severity (Priority), through the ReceivedAt index and each row: the
-// histogram's bucket of a query without filters when the batch records
-// cannot say it (see db/summary.go).
+// severity (Priority), from the time index alone (it carries Priority; no
+// row is read): the histogram's bucket of a query without filters when
+// the batch records cannot say it (see db/summary.go).
 func (q *Queries) SeveritiesTimeRange(ctx context.Context, arg SeveritiesTimeRangeParams) ([]SeveritiesTimeRangeRow, error) {
 	rows, err := q.db.QueryContext(ctx, severitiesTimeRange, arg.Since, arg.Until)
 	if err != nil {

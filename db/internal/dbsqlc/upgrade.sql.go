@@ -49,3 +49,17 @@ func (q *Queries) HasFromHostIP(ctx context.Context) (int64, error) {
 	err := row.Scan(&count)
 	return count, err
 }
+
+const hasReceivedAtIndex = `-- name: HasReceivedAtIndex :one
+SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'SystemEvents_ReceivedAt'
+`
+
+// HasReceivedAtIndex counts (0 or 1) the time index of older month tables,
+// on ReceivedAt alone, which SystemEvents_ReceivedAtSeverity replaces
+// (sql/timeindex.sql).
+func (q *Queries) HasReceivedAtIndex(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, hasReceivedAtIndex)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
