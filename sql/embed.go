@@ -33,9 +33,10 @@ var Batch string
 //
 //go:embed postgres/schema.sql
 var PostgresSchema string
+
 // TimeIndex is sql/timeindex.sql: the upgrade that replaces the time index
 // of an older month table, on ReceivedAt alone, by the one schema.sql has
-// on ReceivedAt and Priority.
+// on ReceivedAt, ID and Priority.
 //
 //go:embed timeindex.sql
 var TimeIndex string
