@@ -19,6 +19,7 @@ type progressBar struct {
 	month   string
 
 	start, shown time.Time
+	shownDone    int64 // done when last shown
 }
 
 func newProgressBar(w io.Writer, tty bool) *progressBar {
@@ -38,16 +39,19 @@ func (p *progressBar) add(n int64) {
 	}
 }
 
-// finish shows the final progress and ends the bar's line.
+// finish shows the final progress, unless shown already, and ends the
+// bar's line.
 func (p *progressBar) finish() {
-	p.show()
+	if p.shownDone != p.done || p.done == 0 {
+		p.show()
+	}
 	if p.tty {
 		fmt.Fprintln(p.w)
 	}
 }
 
 func (p *progressBar) show() {
-	p.shown = time.Now()
+	p.shown, p.shownDone = time.Now(), p.done
 	pct := 100.0
 	if p.total > 0 {
 		pct = float64(p.done) * 100 / float64(p.total)
