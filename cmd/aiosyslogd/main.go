@@ -42,6 +42,7 @@ func newApp() *cli.App {
 			serveCommand(),
 			searchCommand(),
 			convertCommand(),
+			copyCommand(),
 			userCommand(),
 			webCommand(),
 			checkCommand(),

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"maps"
 	"net"
 	"slices"
 	"strconv"
@@ -182,4 +183,11 @@ func (tap *relpTap) count() (sent, acked int) {
 	tap.mu.Lock()
 	defer tap.mu.Unlock()
 	return len(tap.sent), len(tap.acked)
+}
+
+// ackedNow is the seq numbers the daemon answered with "200 OK" so far.
+func (tap *relpTap) ackedNow() map[int]bool {
+	tap.mu.Lock()
+	defer tap.mu.Unlock()
+	return maps.Clone(tap.acked)
 }

@@ -109,3 +109,17 @@ BEGIN
     RETURN true;
 END
 $$;
+
+-- What `aiosyslogd copy` has stored of another store's history: for each
+-- source (the SQLite file's absolute path) and month table, the last
+-- source ID stored and how many events. It moves in the transaction that
+-- stores the events, so a copy killed at any point and run again goes on
+-- after the last committed batch: nothing twice, nothing missing.
+CREATE TABLE IF NOT EXISTS Copies (
+    Source   text        NOT NULL,
+    Month    text        NOT NULL,
+    LastID   bigint      NOT NULL DEFAULT 0,
+    Events   bigint      NOT NULL DEFAULT 0,
+    CopiedAt timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (Source, Month)
+);

@@ -9,6 +9,54 @@ import (
 	"context"
 )
 
+// iteratorForCopyEvents implements pgx.CopyFromSource.
+type iteratorForCopyEvents struct {
+	rows                 []CopyEventsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyEvents) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyEvents) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].Facility,
+		r.rows[0].Priority,
+		r.rows[0].FromHost,
+		r.rows[0].InfoUnitID,
+		r.rows[0].ReceivedAt,
+		r.rows[0].DeviceReportedTime,
+		r.rows[0].SysLogTag,
+		r.rows[0].ProcessID,
+		r.rows[0].MsgID,
+		r.rows[0].StructuredData,
+		r.rows[0].Message,
+		r.rows[0].RawMessage,
+		r.rows[0].FromHostIP,
+		r.rows[0].Words,
+	}, nil
+}
+
+func (r iteratorForCopyEvents) Err() error {
+	return nil
+}
+
+// CopyEvents stores a batch of another store's events with COPY, every
+// column as the source has it (InfoUnitID included); PostgreSQL routes
+// each row to its month's partition and gives it an ID of its own.
+func (q *Queries) CopyEvents(ctx context.Context, arg []CopyEventsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"systemevents"}, []string{"facility", "priority", "fromhost", "infounitid", "receivedat", "devicereportedtime", "syslogtag", "processid", "msgid", "structureddata", "message", "rawmessage", "fromhostip", "words"}, &iteratorForCopyEvents{rows: arg})
+}
+
 // iteratorForInsertEvents implements pgx.CopyFromSource.
 type iteratorForInsertEvents struct {
 	rows                 []InsertEventsParams

@@ -16,6 +16,14 @@ type Batch struct {
 	Events   int32
 }
 
+type Copy struct {
+	Source   string
+	Month    string
+	LastID   int64
+	Events   int64
+	CopiedAt time.Time
+}
+
 type SystemEvent struct {
 	ID                 int64
 	Facility           int16
