@@ -15,6 +15,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
+	"github.com/aiosyslogd/aiosyslogd/db/storetest"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
@@ -89,104 +90,25 @@ func searchTexts(t *testing.T, dbtx DBTX, q search.Query) []string {
 	return got
 }
 
+// TestSearchFilters runs the store suite's searches (storetest.Cases,
+// which the PostgreSQL store runs too) over searchFixture, the same events.
 func TestSearchFilters(t *testing.T) {
 	r := openSearchFixture(t)
-	const (
-		alice   = "Accepted password for alice from 10.0.0.5"
-		refused = "connection refused on port 5432"
-		index   = "GET /index.html 200"
-		root    = "Failed password for root from 203.0.113.9"
-		full    = "disk full on /var"
-		admin   = "Failed password for admin from 203.0.113.9"
-		health  = "GET /health 200 quick"
-		unknown = "connection from unknown disk"
-	)
-	tests := []struct {
-		name string
-		q    search.Query
-		want []string
-	}{
-		{"everything, newest first", search.Query{}, []string{unknown, health, admin, full, root, index, refused, alice}},
-		{"everything, oldest first", search.Query{Order: search.OldestFirst}, []string{alice, refused, index, root, full, admin, health, unknown}},
-		{"limit within the newest month", search.Query{Limit: 3}, []string{unknown, health, admin}},
-		{"limit across a month boundary", search.Query{Limit: 4}, []string{unknown, health, admin, full}},
-		{"limit oldest first", search.Query{Limit: 3, Order: search.OldestFirst}, []string{alice, refused, index}},
-		{"term", search.Query{Expr: query.MustParse("password")}, []string{admin, root, alice}},
-		{"phrase", search.Query{Expr: query.MustParse(`"Failed password"`)}, []string{admin, root}},
-		{"prefix", search.Query{Expr: query.MustParse("pass*")}, []string{admin, root, alice}},
-		{"AND", search.Query{Expr: query.MustParse("Failed AND root")}, []string{root}},
-		{"implicit AND", search.Query{Expr: query.MustParse("failed root")}, []string{root}},
-		{"OR", search.Query{Expr: query.MustParse("alice OR disk")}, []string{unknown, full, alice}},
-		{"NOT", search.Query{Expr: query.MustParse("connection NOT refused")}, []string{unknown}},
-		{"an address, pasted", search.Query{Expr: query.MustParse("203.0.113.9")}, []string{admin, root}},
-		{"a path, pasted", search.Query{Expr: query.MustParse("/var")}, []string{full}},
-		{"a word that is the tag", search.Query{Expr: query.MustParse("sshd failed")}, []string{admin, root}},
-		{"a word that is the host", search.Query{Expr: query.MustParse("web1 password")}, []string{admin, root, alice}},
-		{"message: leaves out the tag", search.Query{Expr: query.MustParse("message:sshd")}, nil},
-		{"NOT a word alone", search.Query{Expr: query.MustParse("-password")}, []string{unknown, health, full, index, refused}},
-		{"a word, NOT a word", search.Query{Expr: query.MustParse("-alice password")}, []string{admin, root}},
-		{"a group NOT a word", search.Query{Expr: query.MustParse("(failed OR accepted) NOT admin")}, []string{root, alice}},
-		{"host: and a word", search.Query{Expr: query.MustParse("host:web* GET")}, []string{health, index}},
-		{"tag: and -host:", search.Query{Expr: query.MustParse("tag:sshd -host:web1")}, nil},
-		{"severity:", search.Query{Expr: query.MustParse("severity:err")}, []string{admin, full, refused}},
-		{"facility: and NOT facility:", search.Query{Expr: query.MustParse("severity:err NOT facility:auth")}, []string{full, refused}},
-		{"facility: OR facility:", search.Query{Expr: query.MustParse("facility:auth OR facility:kern")}, []string{admin, full, root, alice}},
-		{"host: OR tag:", search.Query{Expr: query.MustParse("host:db1 OR tag:nginx")}, []string{health, full, index, refused}},
-		{"host: OR a word", search.Query{Expr: query.MustParse("host:web1 OR 5432")}, []string{admin, root, refused, alice}},
-		{"a field and its flag", search.Query{Expr: query.MustParse("host:web1"), Host: "web*"}, []string{admin, root, alice}},
-		{"term, oldest first, limit", search.Query{Expr: query.MustParse("password"), Order: search.OldestFirst, Limit: 2}, []string{alice, root}},
-		{"term, limit across a month boundary", search.Query{Expr: query.MustParse("password OR disk"), Limit: 3}, []string{unknown, admin, full}},
-		{"since is inclusive", search.Query{Since: utc("2026-10-15 12:00:00")}, []string{unknown, health, admin, full, root}},
-		{"until is exclusive", search.Query{Until: utc("2026-11-01 00:00:00")}, []string{full, root, index, refused, alice}},
-		{"range across months", search.Query{Since: utc("2026-09-20 09:00:00"), Until: utc("2026-11-01 00:00:00.000001")}, []string{admin, full, root, index, refused}},
-		{"range inside a month, oldest first", search.Query{Since: utc("2026-10-01 00:00:00.000001"), Until: utc("2026-10-31 23:59:59.999999"), Order: search.OldestFirst}, []string{root}},
-		{"range with no event", search.Query{Since: utc("2026-12-01 00:00:00")}, nil},
-		{"term in a range", search.Query{Expr: query.MustParse("disk"), Since: utc("2026-10-31 00:00:00"), Until: utc("2026-11-03 00:00:00")}, []string{full}},
-		{"term in a range inside a month", search.Query{Expr: query.MustParse("password"), Since: utc("2026-10-02 00:00:00"), Until: utc("2026-10-20 00:00:00")}, []string{root}},
-		{"term in a range where it does not occur", search.Query{Expr: query.MustParse("alice"), Since: utc("2026-10-01 00:00:00")}, nil},
-		{"host", search.Query{Host: "web1"}, []string{admin, root, alice}},
-		{"host pattern", search.Query{Host: "web*"}, []string{health, admin, root, index, alice}},
-		{"host is exact without a wildcard", search.Query{Host: "web"}, nil},
-		{"tag", search.Query{Tag: "nginx"}, []string{health, index}},
-		{"facility", search.Query{Facility: ptr(syslog.Facility(4))}, []string{admin, root, alice}},
-		{"facility kern (0)", search.Query{Facility: ptr(syslog.Facility(0))}, []string{full}},
-		{"severity err and worse", search.Query{Severity: ptr(syslog.Severity(3))}, []string{admin, full, refused}},
-		{"severity warning and worse", search.Query{Severity: ptr(syslog.Severity(4))}, []string{admin, full, index, refused}},
-		{"severity emerg only", search.Query{Severity: ptr(syslog.Severity(0))}, nil},
-		{"term and severity", search.Query{Expr: query.MustParse("password"), Severity: ptr(syslog.Severity(5))}, []string{admin, root}},
-		{"term and host and tag", search.Query{Expr: query.MustParse("200"), Host: "web2", Tag: "ng*"}, []string{health, index}},
-		{"host pattern, oldest first", search.Query{Host: "web*", Order: search.OldestFirst}, []string{alice, index, root, admin, health}},
-		{"host pattern with a class", search.Query{Host: "[dm]*1"}, []string{full, refused}},
-		{"host pattern without a literal prefix", search.Query{Host: "*1"}, []string{admin, full, root, refused, alice}},
-		{"host pattern matching nothing", search.Query{Host: "zz*"}, nil},
-		{"host and tag", search.Query{Host: "web*", Tag: "sshd", Limit: 2}, []string{admin, root}},
-		{"tag pattern in a range", search.Query{Tag: "*s*", Since: utc("2026-10-01 00:00:00")}, []string{unknown, admin, root}},
-		{"tag and severity", search.Query{Tag: "sshd", Severity: ptr(syslog.Severity(5))}, []string{admin, root}},
-		{"exact host with a wildcard character", search.Query{Host: search.Exact("web*")}, nil},
-		{"not a host", search.Query{Not: search.Exclusions{Hosts: []string{"web1"}}}, []string{unknown, health, full, index, refused}},
-		{"not two host patterns", search.Query{Not: search.Exclusions{Hosts: []string{"web*", "db?"}}}, []string{unknown}},
-		{"not a tag, with a term", search.Query{Expr: query.MustParse("password"), Not: search.Exclusions{Tags: []string{"sshd"}}}, nil},
-		{"not a severity (that level only)", search.Query{Not: search.Exclusions{Severities: []syslog.Severity{6, 3}}}, []string{unknown, full, root, index}},
-		{"not a facility", search.Query{Not: search.Exclusions{Facilities: []syslog.Facility{4, 16, 0}}}, []string{unknown, refused}},
-		{"host and not a tag", search.Query{Host: "web*", Not: search.Exclusions{Tags: []string{"nginx"}}}, []string{admin, root, alice}},
-		{"everything combined", search.Query{Expr: query.MustParse("GET"), Host: "web?", Tag: "nginx", Facility: ptr(syslog.Facility(16)),
-			Severity: ptr(syslog.Severity(6)), Since: utc("2026-10-01 00:00:00"), Until: utc("2026-11-01 00:00:00"), Limit: 5}, []string{index}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := searchTexts(t, r.db, tt.q)
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("Search:\n got %q\nwant %q", got, tt.want)
+	for _, tt := range storetest.Cases {
+		t.Run(tt.Name, func(t *testing.T) {
+			got := searchTexts(t, r.db, tt.Q)
+			if !slices.Equal(got, tt.Want) {
+				t.Errorf("Search:\n got %q\nwant %q", got, tt.Want)
 			}
-			if tt.q.Limit != 0 {
+			if tt.Q.Limit != 0 {
 				return
 			}
-			n, err := r.Count(context.Background(), tt.q)
+			n, err := r.Count(context.Background(), tt.Q)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n != int64(len(tt.want)) {
-				t.Errorf("Count = %d, want %d", n, len(tt.want))
+			if n != int64(len(tt.Want)) {
+				t.Errorf("Count = %d, want %d", n, len(tt.Want))
 			}
 		})
 	}
