@@ -48,10 +48,10 @@ test: peers ## run every test, unit and end-to-end (-tags e2e), with the race de
 peers: ## install (root) or unpack into .peers/ (not root) the end-to-end tests' peers, on Debian
 	.ci/install-peers
 
-generate: $(SQLC) ## regenerate db/internal/dbsqlc/ and db/postgres/internal/pgsqlc/ from sql/ with sqlc
+generate: $(SQLC) ## regenerate db/sqlite/internal/dbsqlc/ and db/postgres/internal/pgsqlc/ from sql/ with sqlc
 	$(SQLC) generate
 
-verify: $(SQLC) ## fail when db/internal/dbsqlc/ or db/postgres/internal/pgsqlc/ is stale, code is unformatted or go vet complains
+verify: $(SQLC) ## fail when db/sqlite/internal/dbsqlc/ or db/postgres/internal/pgsqlc/ is stale, code is unformatted or go vet complains
 	$(SQLC) diff
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	go vet ./...
@@ -83,7 +83,7 @@ bench: build ## drive the real daemon (Go load; loggen over UDP and TCP, and the
 	  ./bin/aiosyslogd-bench -bin $(BIN) -scenario compare -rate 100000 -duration 60s; \
 	else echo "syslog-ng not installed (.ci/install-syslog-ng unpacks it): skipping the comparison"; fi
 	go test -run '^$$' -bench . -benchmem ./syslog/
-	go test -run '^$$' -bench WriteBatch -benchmem ./db/
+	go test -run '^$$' -bench WriteBatch -benchmem ./db/sqlite/
 
 bench-postgresql: build ## the daemon storing in PostgreSQL: PG_DSN names an empty database (createdb), e.g. PG_DSN='host=/var/run/postgresql dbname=bench'
 	@[ -n "$(PG_DSN)" ] || { echo "bench-postgresql: set PG_DSN to an empty database's DSN"; exit 2; }
@@ -92,10 +92,10 @@ bench-postgresql: build ## the daemon storing in PostgreSQL: PG_DSN names an emp
 	go test -tags e2e -run '^$$' -bench WriteBatch -benchmem ./db/postgres/
 
 bench-search: ## search benchmarks on a generated 10-million-row database (made once, minutes, ~4 GB)
-	go test -run '^$$' -bench BenchmarkSearch -benchtime 200x ./db/
+	go test -run '^$$' -bench BenchmarkSearch -benchtime 200x ./db/sqlite/
 
 bench-web: bench-search ## histogram, facets, the API and the page in Chromium, on the same database
-	go test -run '^$$' -bench BenchmarkSummary -benchtime 20x ./db/
+	go test -run '^$$' -bench BenchmarkSummary -benchtime 20x ./db/sqlite/
 	go test -run '^$$' -bench . -benchtime 20x ./web/
 
 install: build ## install the binary, the systemd units, completions and /etc/aiosyslogd/aiosyslogd.toml (kept if present) under DESTDIR, PREFIX

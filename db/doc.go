@@ -1,16 +1,14 @@
-// Package db owns the storage of aiosyslogd: the SQLite database with one
-// table per UTC month (SystemEventsYYYYMM, each with its FTS5 index), the
-// Store that writes batches of rows into it, and the Reader that answers
-// searches. Both speak the types of package db/search (search.Row,
-// search.Query, search.Event, search.Cursor), not the ingest pipeline's.
+// Package db is what every store of aiosyslogd shares: the contract a store
+// fulfils for the pipeline (Writer) and for readers (Searcher), the month a
+// row belongs to and the table name both engines give it
+// (SystemEventsYYYYMM: Month, MonthOf, ParseMonthTable, CheckCursor), what a
+// query reads of a stored row (QueryRecord), and ErrNoDatabase. The search
+// model the stores speak is package db/search, and the suite every store
+// must pass alike is db/storetest.
 //
-// Every statement is in the .sql files under sql/, compiled by sqlc into
-// package db/internal/dbsqlc, which only this package uses: the generated
-// statements name the template table SystemEvents, which the DBTX wrapper in
-// month.go renames to a month's table at run time. It knows nothing of
-// sockets or of the command line.
-//
-// It also holds what every store shares: Writer and Searcher, the
-// contracts serve and search need of a store, which this SQLite store and
-// the PostgreSQL store of db/postgres both fulfil.
+// Each engine is a package below it, with its generated code inside:
+// db/sqlite (one SQLite file, a table per month with its FTS5 index) and
+// db/postgres (one PostgreSQL parent table partitioned by month). The
+// command picks one from the configuration. This package holds no SQL and
+// imports no database driver.
 package db

@@ -1,6 +1,6 @@
 -- The rows of a batch, as the writer hands them to InsertBatch: a virtual
 -- table over the records in the writer's memory (module aiosyslogd_batch,
--- db/batchtable.go), one row per record of the month being stored, in
+-- db/sqlite/batchtable.go), one row per record of the month being stored, in
 -- arrival order. Its hidden column batch selects the batch (a handle the
 -- writer binds), so that InsertBatch is one INSERT … SELECT and FTS5
 -- flushes its index once per batch. The module declares this statement as

@@ -1,5 +1,6 @@
 // Package sqlsrc holds the SQL source of aiosyslogd, in the folder sql/:
-// the template schema and the queries that sqlc compiles into package db.
+// the template schema and the queries that sqlc compiles for package
+// db/sqlite.
 // Only the schema and the filters fragment are needed at run time, to make
 // a month table from the template and to complete the statements that take
 // the filters. (Not package sql: that would shadow database/sql.)
@@ -14,7 +15,7 @@ import _ "embed"
 var Schema string
 
 // Filters is sql/filters.sql: the optional field filters of the statements
-// in sql/search.sql that have its template block, which db/month.go
+// in sql/search.sql that have its template block, which db/sqlite/month.go
 // replaces with it. It is a fragment, not a statement, so sqlc does not
 // compile it.
 //

@@ -116,7 +116,7 @@ LIMIT sqlc.arg(lim);
 -- name: CountMatchesUpTo :one
 -- CountMatchesUpTo counts the month's matches of a full-text query, up to
 -- lim: whether SearchEventMatchDesc's list of them is cheap, or the query
--- is better checked on each row along the index (db/eventtime.go).
+-- is better checked on each row along the index (db/sqlite/eventtime.go).
 SELECT count(*) FROM (
     SELECT 1 FROM SystemEvents_FTS WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query) LIMIT sqlc.arg(lim)
 );
@@ -135,7 +135,7 @@ ORDER BY coalesce(e.DeviceReportedTime, e.ReceivedAt) LIMIT 1;
 -- month, and an event time may lie in any of them (a backfilled log, a
 -- device whose clock is wrong), so a search by event time runs on every
 -- month table, each through its event time index, and merges them
--- (db/eventtime.go). The templates and the filters block are those of
+-- (db/sqlite/eventtime.go). The templates and the filters block are those of
 -- sql/search.sql. Every statement names the expression
 -- coalesce(e.DeviceReportedTime, e.ReceivedAt) exactly as the index does,
 -- or SQLite would not use the index.

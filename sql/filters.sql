@@ -5,7 +5,7 @@
 --   AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 --
 -- It is not a statement: sqlc.yaml does not list it, and sqlc never sees
--- it. db/month.go inserts it, in parentheses, when it rewrites a statement
+-- it. db/sqlite/month.go inserts it, in parentheses, when it rewrites a statement
 -- for a month table, and binds its named parameters to the filters that
 -- the statement's context carries (db.withFilters). The rows are the alias
 -- e of a month table. Adding a filter is one condition here and one field
@@ -27,7 +27,7 @@
 --                          is called for them; NULL otherwise
 --   :rest                  the part of a query tree no other parameter can
 --                          say, printed in the query language;
---                          aiosyslogd_match (db/matchfunc.go) evaluates it
+--                          aiosyslogd_match (db/sqlite/matchfunc.go) evaluates it
 --                          on each row the other conditions leave
     (e.FromHost GLOB :host OR :host IS NULL)
 AND (e.SysLogTag GLOB :tag OR :tag IS NULL)

@@ -2,7 +2,7 @@
 --
 -- SystemEvents is never written to: at run time each month gets its own copy,
 -- SystemEventsYYYYMM (UTC month of ReceivedAt), made from this file by
--- renaming every "SystemEvents" identifier below (see db/month.go). Keep every
+-- renaming every "SystemEvents" identifier below (see db/sqlite/month.go). Keep every
 -- object name starting with "SystemEvents" so that the renaming finds it.
 --
 -- Column names follow rsyslog's classic MySQL/SQLite schema, which the Python
@@ -111,11 +111,11 @@ INSERT INTO SystemEvents_FTS (SystemEvents_FTS, rank) VALUES ('automerge', 16);
 -- Small batches (a quiet server writes one every batch_timeout) share a row
 -- until it covers 1000 IDs, so a million events have about a thousand rows.
 -- A host's newest events are the lists of the newest rows that name it,
--- read whatever share of the table they are (db/field.go). Not an index on
+-- read whatever share of the table they are (db/sqlite/field.go). Not an index on
 -- FromHost: a B-tree index takes each row's insert at its host's place, so
 -- a batch from 200 hosts rewrites some 200 pages of each index (measured:
 -- the writer 40% slower); this table takes one appended row per batch,
--- built by the store from the records (db/batchfields.go). Month tables
+-- built by the store from the records (db/sqlite/batchfields.go). Month tables
 -- made before it get it when serve starts.
 CREATE TABLE IF NOT EXISTS SystemEvents_Batches (
     ID         INTEGER PRIMARY KEY,  -- the first event ID it covers

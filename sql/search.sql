@@ -100,7 +100,7 @@ WHERE SystemEvents_FTS.Message /* TEMPLATE: every column */ MATCH sqlc.arg(query
 -- name: FieldValues :many
 -- FieldValues lists the distinct values of field (0: FromHost, 1:
 -- SysLogTag) from from and below below that match pattern, in order, at
--- most lim: the values of a --host or --tag pattern (db/field.go).
+-- most lim: the values of a --host or --tag pattern (db/sqlite/field.go).
 SELECT v.Value FROM SystemEvents_Values v
 WHERE v.Field = sqlc.arg(field) AND v.Value >= sqlc.arg(from) AND v.Value < sqlc.arg(below)
   AND v.Value GLOB sqlc.arg(pattern)
@@ -232,7 +232,7 @@ WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until);
 -- SeveritiesTimeRange counts the events received in [since, until) per
 -- severity (Priority), from the time index alone (it carries Priority; no
 -- row is read): the histogram's bucket of a query without filters when
--- the batch records cannot say it (see db/summary.go).
+-- the batch records cannot say it (see db/sqlite/summary.go).
 SELECT e.Priority AS severity, count(*) AS n FROM SystemEvents e
 WHERE e.ReceivedAt >= sqlc.arg(since) AND e.ReceivedAt < sqlc.arg(until)
 GROUP BY e.Priority;
@@ -284,7 +284,7 @@ SELECT * FROM SystemEvents e WHERE e.ID = sqlc.arg(id);
 -- a leading comment into the first query's doc comment).
 --
 -- These are the queries of `aiosyslogd search`, run on one month table at a
--- time through forMonth in db/month.go (the template SystemEvents becomes
+-- time through forMonth in db/sqlite/month.go (the template SystemEvents becomes
 -- SystemEventsYYYYMM).
 --
 -- The optional field filters (host, tag, the exclusions, the severity and
@@ -293,7 +293,7 @@ SELECT * FROM SystemEvents e WHERE e.ID = sqlc.arg(id);
 -- block
 --   AND /* TEMPLATE_BEGIN: filters */ 1 /* TEMPLATE_END */
 -- where they go: sqlc sees the constant 1, so the generated parameters do
--- not carry the filters, and db/month.go replaces the block with
+-- not carry the filters, and db/sqlite/month.go replaces the block with
 -- sql/filters.sql and binds its parameters to the filters the caller put
 -- in the context (db.withFilters). It refuses a statement with the block
 -- run without filters, and filters given to a statement without it.
@@ -301,19 +301,19 @@ SELECT * FROM SystemEvents e WHERE e.ID = sqlc.arg(id);
 -- statement's last line.
 -- The time range is never optional: the caller clamps it to the month, so
 -- that it always bounds the ReceivedAt index. since is inclusive, until
--- exclusive, both in db.TimeLayout. SearchDesc and SearchAsc page with a
+-- exclusive, both in sqlite.TimeLayout. SearchDesc and SearchAsc page with a
 -- row-value key on (ReceivedAt, ID), which the index serves too.
 --
 -- A MATCH on one column of an FTS5 table searches that column alone; on
 -- the table's hidden column, named as the table, every column. sqlc knows
 -- no such column, so the statements name Message and mark it with the
--- template "every column", which db/month.go removes: the statement SQLite
+-- template "every column", which db/sqlite/month.go removes: the statement SQLite
 -- runs reads SystemEventsYYYYMM_FTS MATCH ?.
 --
 -- Full-text queries read the FTS5 table first (CROSS JOIN keeps SQLite from
 -- reordering the join) in rowid order, which is arrival order; FTS5 walks its
 -- doclists in that order itself, so ORDER BY ... LIMIT stops after LIMIT rows
 -- instead of sorting every match. key_id and bound_id narrow the walk to the
--- rows of the time range and past the previous page (see db/search.go): a
+-- rows of the time range and past the previous page (see db/sqlite/search.go): a
 -- page starts after key_id and the walk ends at bound_id. sqlc does not know
 -- FTS5's rowid column: CAST types the parameters compared with it.

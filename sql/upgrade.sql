@@ -13,7 +13,7 @@ ALTER TABLE SystemEvents ADD COLUMN FromHostIP TEXT;
 
 -- name: HasEventTimeIndex :one
 -- HasEventTimeIndex counts (0 or 1) the event time index of a month
--- table. A table without it gets it from schema.sql (db.CreateMonth runs
+-- table. A table without it gets it from schema.sql (sqlite.CreateMonth runs
 -- its statements, each IF NOT EXISTS): sqlc compiles no CREATE INDEX.
 SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'SystemEvents_EventTime';
 

@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 const (
@@ -74,7 +74,7 @@ func TestAPISearchIsTheSearchModel(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &page); err != nil {
 		t.Fatal(err)
 	}
-	r, err := db.OpenReader(context.Background(), ts.dbPath)
+	r, err := sqlite.OpenReader(context.Background(), ts.dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestNoDatabaseYet(t *testing.T) {
 	if !h.OK || h.Newest != nil {
 		t.Errorf("healthz %+v", h)
 	}
-	store, err := db.Open(context.Background(), ts.dbPath)
+	store, err := sqlite.Open(context.Background(), ts.dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

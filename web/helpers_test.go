@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/web/session"
@@ -51,7 +51,7 @@ type testServer struct {
 	*httptest.Server
 	srv    *Server
 	users  *user.Store
-	store  *db.Store
+	store  *sqlite.Store
 	dbPath string
 }
 
@@ -68,7 +68,7 @@ func newTestServer(t *testing.T, records []search.Row, configure func(*Config)) 
 	}
 	ts := &testServer{dbPath: filepath.Join(dir, "syslog.db")}
 	if records != nil {
-		if ts.store, err = db.Open(context.Background(), ts.dbPath); err != nil {
+		if ts.store, err = sqlite.Open(context.Background(), ts.dbPath); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { ts.store.Close() })

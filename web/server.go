@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/web/session"
 	"github.com/aiosyslogd/aiosyslogd/web/user"
 )
@@ -80,7 +81,7 @@ type Server struct {
 	redactor                               *redactor
 
 	mu     sync.Mutex
-	reader *db.Reader
+	reader *sqlite.Reader
 
 	rulesMu sync.Mutex // orders the changes of the rules file
 }
@@ -129,13 +130,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Reader returns the database's reader, opening it first. A database that
 // does not exist yet is an error wrapping db.ErrNoDatabase, and the next
 // call tries again: web may start before serve has stored anything.
-func (s *Server) Reader(ctx context.Context) (*db.Reader, error) {
+func (s *Server) Reader(ctx context.Context) (*sqlite.Reader, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.reader != nil {
 		return s.reader, nil
 	}
-	r, err := db.OpenReader(ctx, s.cfg.Database)
+	r, err := sqlite.OpenReader(ctx, s.cfg.Database)
 	if errors.Is(err, db.ErrNoDatabase) {
 		return nil, fmt.Errorf("no database at %s yet: start aiosyslogd serve (or check sqlite.database in the configuration): %w", s.cfg.Database, err)
 	}

@@ -16,10 +16,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/postgres"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	_ "modernc.org/sqlite"
 )
 
@@ -207,23 +207,23 @@ func counts(dbPath, term string) (rows, matches int64, err error) {
 	if pgDSN != "" {
 		return pgCounts(term)
 	}
-	r, err := db.OpenReader(bgctx, dbPath)
+	r, err := sqlite.OpenReader(bgctx, dbPath)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer r.Close()
-	months, err := db.Months(bgctx, r.DB())
+	months, err := sqlite.Months(bgctx, r.DB())
 	if err != nil {
 		return 0, 0, err
 	}
 	for _, m := range months {
-		n, err := db.CountEvents(bgctx, r.DB(), m)
+		n, err := sqlite.CountEvents(bgctx, r.DB(), m)
 		if err != nil {
 			return 0, 0, err
 		}
 		rows += n
 		if term != "" {
-			k, err := db.CountMatches(bgctx, r.DB(), m, term)
+			k, err := sqlite.CountMatches(bgctx, r.DB(), m, term)
 			if err != nil {
 				return 0, 0, err
 			}

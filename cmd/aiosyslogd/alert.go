@@ -18,6 +18,7 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert/notify"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 // alertCommand is `aiosyslogd alert`: trying the rules of [[alert]].
@@ -113,12 +114,12 @@ func testRule(c *cli.Context, cfg *Config) (alert.Rule, error) {
 }
 
 // alertReader opens the database of --db or the configuration.
-func alertReader(ctx context.Context, c *cli.Context, cfg *Config) (*db.Reader, error) {
+func alertReader(ctx context.Context, c *cli.Context, cfg *Config) (*sqlite.Reader, error) {
 	path := cfg.SQLite.Database
 	if c.IsSet("db") {
 		path = c.String("db")
 	}
-	r, err := db.OpenReader(ctx, path)
+	r, err := sqlite.OpenReader(ctx, path)
 	if errors.Is(err, db.ErrNoDatabase) {
 		return nil, fmt.Errorf("database %s does not exist (see sqlite.database in the config, or --db)", path)
 	}

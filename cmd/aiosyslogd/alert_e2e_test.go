@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )
 
@@ -320,7 +320,7 @@ func TestAlertTestReplaysHistory(t *testing.T) {
 // failed logins.
 func storeHistory(t *testing.T, path string, start time.Time) []time.Time {
 	t.Helper()
-	store, err := db.Open(context.Background(), path)
+	store, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

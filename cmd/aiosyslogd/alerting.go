@@ -13,6 +13,7 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert/notify"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert/rulesfile"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 // rulesPoll is how often serve looks at the rules file for a change (the
@@ -56,7 +57,7 @@ func startAlerting(cfg *Config, cfgPath string, logger *slog.Logger) (*alerting,
 	if cfg.SQLite.Enabled {
 		// The store has made the database: the reader reads back the
 		// windows of rules that start and the newest matches of notices.
-		if a.reader, err = db.OpenReader(context.Background(), cfg.SQLite.Database); err != nil {
+		if a.reader, err = sqlite.OpenReader(context.Background(), cfg.SQLite.Database); err != nil {
 			return nil, err
 		}
 		a.eval.History, a.disp.Events = a.reader, a.reader

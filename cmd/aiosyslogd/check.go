@@ -12,7 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
 
@@ -123,7 +123,7 @@ func checkDatabaseFile(path string) error {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return databaseError(path, fmt.Errorf("%s is %s, not a database file", path, fileKind(fi.Mode())))
 	}
-	if err := db.CheckFile(path); err != nil {
+	if err := sqlite.CheckFile(path); err != nil {
 		return databaseError(path, err)
 	}
 	return nil

@@ -17,6 +17,7 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/postgres"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 // copyCommand is `aiosyslogd copy`: an SQLite history into PostgreSQL.
@@ -86,7 +87,7 @@ func runCopy(c *cli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	reader, err := db.OpenReader(ctx, j.path)
+	reader, err := sqlite.OpenReader(ctx, j.path)
 	if err != nil {
 		return copyFail(2, "%v", err)
 	}
@@ -118,7 +119,7 @@ func runCopy(c *cli.Context) error {
 }
 
 // copyMonths copies months, each after the last ID an earlier run stored.
-func copyMonths(ctx context.Context, reader *db.Reader, store *postgres.Store, j copyJob, months []db.Month, bar *progressBar) error {
+func copyMonths(ctx context.Context, reader *sqlite.Reader, store *postgres.Store, j copyJob, months []db.Month, bar *progressBar) error {
 	done, err := store.CopyProgress(ctx, j.source)
 	if err != nil {
 		return err
@@ -161,7 +162,7 @@ func copyMonths(ctx context.Context, reader *db.Reader, store *postgres.Store, j
 // the copy stored and those the partition holds, then looks up a sample
 // of each month's events in PostgreSQL field by field. It returns how many
 // mismatches it printed.
-func verifyCopy(ctx context.Context, reader *db.Reader, store *postgres.Store, j copyJob, months []db.Month, w interface{ Write([]byte) (int, error) }) (int, error) {
+func verifyCopy(ctx context.Context, reader *sqlite.Reader, store *postgres.Store, j copyJob, months []db.Month, w interface{ Write([]byte) (int, error) }) (int, error) {
 	done, err := store.CopyProgress(ctx, j.source)
 	if err != nil {
 		return 0, err
@@ -217,7 +218,7 @@ func (e *sampleMismatch) Error() string { return fmt.Sprintf("%d sample events d
 // last, with the events PostgreSQL holds at the same ReceivedAt: one of
 // them must be equal in every field but the ID. It returns how many it
 // compared.
-func sampleMonth(ctx context.Context, reader *db.Reader, store *postgres.Store, m db.Month, last int64, n int, w interface{ Write([]byte) (int, error) }) (int, error) {
+func sampleMonth(ctx context.Context, reader *sqlite.Reader, store *postgres.Store, m db.Month, last int64, n int, w interface{ Write([]byte) (int, error) }) (int, error) {
 	if last == 0 {
 		return 0, nil
 	}

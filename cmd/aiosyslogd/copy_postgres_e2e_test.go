@@ -21,6 +21,7 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/postgres"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/internal/testpg"
 	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
@@ -40,7 +41,7 @@ func sourceMonths() [2]db.Month {
 func writeCopySource(t *testing.T, path string, perMonth int) {
 	t.Helper()
 	ctx := context.Background()
-	store, err := db.Open(ctx, path)
+	store, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 // totalRows counts the rows of every month table.
@@ -28,7 +29,7 @@ func totalRows(t *testing.T, conn *sql.DB) int64 {
 	t.Helper()
 	var n int64
 	eachMonth(t, conn, func(m db.Month) {
-		c, err := db.CountEvents(t.Context(), conn, m)
+		c, err := sqlite.CountEvents(t.Context(), conn, m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +50,7 @@ func checkIntegrity(t *testing.T, path string) {
 	if err := conn.QueryRow("PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
 		t.Errorf("integrity_check = %q, %v", ok, err)
 	}
-	months, err := db.Months(t.Context(), conn)
+	months, err := sqlite.Months(t.Context(), conn)
 	if err != nil {
 		t.Fatal(err)
 	}

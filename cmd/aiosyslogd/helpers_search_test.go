@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 // searchRun runs `aiosyslogd search --db dbPath ARGS…` in dir with TZ=UTC,
@@ -172,11 +172,11 @@ func (f *searchFollower) expect(t *testing.T, want ...string) {
 	}
 }
 
-// searchWriteFixture stores records with db.Store, for tests that need
+// searchWriteFixture stores records with sqlite.Store, for tests that need
 // chosen ReceivedAt values (month boundaries, golden files).
 func searchWriteFixture(t *testing.T, path string, records []search.Row) {
 	t.Helper()
-	s, err := db.Open(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,8 +31,12 @@ func TestLayout(t *testing.T) {
 	}{
 		{"github.com/aiosyslogd/aiosyslogd/syslog/...", []string{"database/sql", "modernc.org/sqlite"}},
 		{"github.com/aiosyslogd/aiosyslogd/db/search", []string{"net/http", "github.com/urfave/cli/v2", "database/sql"}},
-		// The store writes search.Row: it knows nothing of the pipeline.
-		{"github.com/aiosyslogd/aiosyslogd/db", []string{"net/http", "github.com/urfave/cli/v2", "github.com/aiosyslogd/aiosyslogd/syslog/ingest"}},
+		// What every store shares holds no SQL and no driver: the engines
+		// below it do.
+		{"github.com/aiosyslogd/aiosyslogd/db", []string{"net/http", "github.com/urfave/cli/v2", "github.com/aiosyslogd/aiosyslogd/syslog/ingest",
+			"database/sql", "modernc.org/sqlite", "github.com/jackc/pgx/v5"}},
+		// A store writes search.Row: it knows nothing of the pipeline.
+		{"github.com/aiosyslogd/aiosyslogd/db/sqlite", []string{"net/http", "github.com/urfave/cli/v2", "github.com/aiosyslogd/aiosyslogd/syslog/ingest"}},
 		{"github.com/aiosyslogd/aiosyslogd/db/postgres", []string{"net/http", "github.com/urfave/cli/v2", "github.com/aiosyslogd/aiosyslogd/syslog/ingest"}},
 		// The web UI answers from the search model: no SQL of its own, no
 		// command line.
@@ -46,19 +50,22 @@ func TestLayout(t *testing.T) {
 			}
 		}
 	}
-	out, err := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", "github.com/aiosyslogd/aiosyslogd/db").Output()
-	if err != nil {
-		t.Fatal(err)
+	for _, pkg := range []string{"github.com/aiosyslogd/aiosyslogd/db", "github.com/aiosyslogd/aiosyslogd/db/sqlite"} {
+		out, err := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", pkg).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(strings.Fields(string(out)), "net") {
+			t.Errorf("package %s imports net: storage knows nothing of sockets", pkg)
+		}
 	}
-	if slices.Contains(strings.Fields(string(out)), "net") {
-		t.Errorf("package db imports net: storage knows nothing of sockets")
-	}
-	out, err = exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", "github.com/aiosyslogd/aiosyslogd/web").Output()
+	checkEngineInternals(t)
+	out, err := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", "github.com/aiosyslogd/aiosyslogd/web").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if slices.Contains(strings.Fields(string(out)), "database/sql") {
-		t.Errorf("package web imports database/sql: its queries are db.Reader's")
+		t.Errorf("package web imports database/sql: its queries are sqlite.Reader's")
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {
@@ -75,6 +82,40 @@ func TestLayout(t *testing.T) {
 		for _, imp := range f.Imports {
 			if path, _ := strconv.Unquote(imp.Path.Value); path == "encoding/json" {
 				t.Errorf("%s imports encoding/json: JSON is the search model's", name)
+			}
+		}
+	}
+}
+
+// engineInternal is where each engine keeps its generated code.
+var engineInternal = []string{
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite/internal/",
+	"github.com/aiosyslogd/aiosyslogd/db/postgres/internal/",
+}
+
+// checkEngineInternals fails when a package outside an engine imports that
+// engine's generated code: above db, a store is its package's API, and
+// the generated statements and structs are the engine's own.
+func checkEngineInternals(t *testing.T) {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-tags", "e2e", "-test", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "github.com/aiosyslogd/aiosyslogd/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 10 {
+		t.Fatalf("go list listed %d packages, want the whole module", len(lines))
+	}
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		// An external test package (x_test) lives in x's folder.
+		pkg := strings.TrimSuffix(fields[0], "_test")
+		for _, imp := range fields[1:] {
+			for _, internal := range engineInternal {
+				engine := strings.TrimSuffix(internal, "/internal/")
+				if strings.HasPrefix(imp, internal) && pkg != engine && !strings.HasPrefix(pkg, engine+"/") {
+					t.Errorf("%s imports %s: only %s uses its generated code", fields[0], imp, engine)
+				}
 			}
 		}
 	}

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
@@ -183,7 +183,7 @@ func TestSIGHUPAppliesWhatChangesLive(t *testing.T) {
 // oldMonth makes the database at dbPath with one message of January 2020.
 func oldMonth(t *testing.T, dbPath string) {
 	t.Helper()
-	store, err := db.Open(context.Background(), dbPath)
+	store, err := sqlite.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

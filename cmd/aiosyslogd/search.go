@@ -15,6 +15,7 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 // Exit statuses of search, as grep's.
@@ -32,7 +33,7 @@ const followInterval = 250 * time.Millisecond
 const followBacklog = 10
 
 // searchCommand is `aiosyslogd search`: read what serve stored. The
-// searching itself is db.Reader's; here are only flags → query → printing.
+// searching itself is sqlite.Reader's; here are only flags → query → printing.
 func searchCommand() *cli.Command {
 	return newCommand("search", "[QUERY…]", runSearch,
 		&cli.StringFlag{Name: "db", Aliases: []string{"database"}, Usage: "search the SQLite database `PATH` (default: sqlite.database of the configuration)", EnvVars: []string{"AIOSYSLOGD_DATABASE"}},
@@ -85,7 +86,7 @@ func runSearch(c *cli.Context) error {
 	if err != nil {
 		return searchFail("%v", err)
 	}
-	reader, err := db.OpenReader(ctx, path)
+	reader, err := sqlite.OpenReader(ctx, path)
 	if errors.Is(err, db.ErrNoDatabase) {
 		return searchFail("database %s does not exist (is this where serve writes? see sqlite.database in the config, or --db)", path)
 	}
@@ -108,11 +109,11 @@ func runSearch(c *cli.Context) error {
 // noteEmpty says on stderr when the database holds no messages yet (serve
 // has made no month table in it): the search then finds nothing, and ends
 // with status 1 as any search that matches nothing, but not in silence.
-func noteEmpty(ctx context.Context, c *cli.Context, reader *db.Reader, path string) error {
+func noteEmpty(ctx context.Context, c *cli.Context, reader *sqlite.Reader, path string) error {
 	if c.Bool("follow") {
 		return nil // it waits for the first messages
 	}
-	months, err := db.Months(ctx, reader.DB())
+	months, err := sqlite.Months(ctx, reader.DB())
 	if err != nil {
 		return searchFail("%v", err)
 	}
@@ -167,7 +168,7 @@ func searchCount(ctx context.Context, c *cli.Context, reader db.Searcher, q sear
 
 // searchFollow prints the last events that match q, then the new ones as
 // they are stored, until ctx ends.
-func searchFollow(ctx context.Context, c *cli.Context, reader *db.Reader, q search.Query, out *printer) error {
+func searchFollow(ctx context.Context, c *cli.Context, reader *sqlite.Reader, q search.Query, out *printer) error {
 	n := followBacklog
 	if c.IsSet("limit") {
 		n = q.Limit

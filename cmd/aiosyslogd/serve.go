@@ -21,6 +21,7 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/cmd/aiosyslogd/internal/metrics"
 	"github.com/aiosyslogd/aiosyslogd/cmd/aiosyslogd/internal/sdnotify"
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest/spool"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
@@ -77,9 +78,9 @@ type server struct {
 	logger *slog.Logger
 	level  *slog.LevelVar
 
-	store     *db.Store    // nil when sqlite.enabled is false
-	writer    db.Writer    // the enabled store; nil when neither is
-	spool     *spool.Spool // nil unless spool.enabled and a store
+	store     *sqlite.Store // nil when sqlite.enabled is false
+	writer    db.Writer     // the enabled store; nil when neither is
+	spool     *spool.Spool  // nil unless spool.enabled and a store
 	p         *ingest.Pipeline
 	receivers []receiver
 	keyPair   *receive.KeyPair // the TLS certificate; nil unless tls.enabled
@@ -129,7 +130,7 @@ func (s *server) start(ctx context.Context) error {
 
 // openSpool opens the disk spool when spool.enabled and messages are
 // stored, and logs what a previous run left in it; nil otherwise.
-func openSpool(cfg *Config, store *db.Store, logger *slog.Logger) (*spool.Spool, error) {
+func openSpool(cfg *Config, store *sqlite.Store, logger *slog.Logger) (*spool.Spool, error) {
 	if !cfg.Spool.Enabled || store == nil {
 		return nil, nil
 	}
@@ -253,7 +254,7 @@ func (s *server) databasePath() string {
 
 // openStore opens the database and prunes it to retention_months; nil
 // (and no error) when sqlite.enabled is false.
-func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*db.Store, error) {
+func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*sqlite.Store, error) {
 	if !cfg.SQLite.Enabled {
 		return nil, nil
 	}
@@ -261,7 +262,7 @@ func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*db.Store
 	if err := checkDatabaseFile(path); err != nil {
 		return nil, err
 	}
-	store, err := db.Open(ctx, path)
+	store, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, databaseError(path, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 // storedRow is what the end-to-end tests check of a stored message.
@@ -32,7 +33,7 @@ type storedRow struct {
 // contains needle, and checks that each is in the table of its ReceivedAt.
 func findRows(t *testing.T, conn *sql.DB, needle string) []storedRow {
 	t.Helper()
-	months, err := db.Months(t.Context(), conn)
+	months, err := sqlite.Months(t.Context(), conn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func findRows(t *testing.T, conn *sql.DB, needle string) []storedRow {
 			if err := rs.Scan(&r.facility, &r.severity, &r.host, &r.tag, &r.pid, &r.msgid, &r.text, &r.sd, &r.receivedAt); err != nil {
 				t.Fatal(err)
 			}
-			at, err := time.Parse(db.TimeLayout, r.receivedAt)
+			at, err := time.Parse(sqlite.TimeLayout, r.receivedAt)
 			if err != nil {
 				t.Fatalf("ReceivedAt %q: %v", r.receivedAt, err)
 			}
@@ -67,7 +68,7 @@ func ftsCount(t *testing.T, conn *sql.DB, query string) int64 {
 	t.Helper()
 	var total int64
 	eachMonth(t, conn, func(m db.Month) {
-		n, err := db.CountMatches(t.Context(), conn, m, query)
+		n, err := sqlite.CountMatches(t.Context(), conn, m, query)
 		if err != nil {
 			t.Fatalf("MATCH %q in %s: %v", query, m.Table(), err)
 		}
@@ -79,7 +80,7 @@ func ftsCount(t *testing.T, conn *sql.DB, query string) int64 {
 // eachMonth calls f with each month that has a table.
 func eachMonth(t *testing.T, conn *sql.DB, f func(m db.Month)) {
 	t.Helper()
-	months, err := db.Months(t.Context(), conn)
+	months, err := sqlite.Months(t.Context(), conn)
 	if err != nil {
 		t.Fatal(err)
 	}

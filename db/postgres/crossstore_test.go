@@ -15,6 +15,7 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/db/storetest"
 )
 
@@ -24,7 +25,7 @@ import (
 
 // bothStores holds the same rows in both stores.
 type bothStores struct {
-	sqlite *db.Reader
+	sqlite *sqlite.Reader
 	pg     *Reader
 }
 
@@ -32,7 +33,7 @@ func openBoth(t *testing.T, rows []search.Row) bothStores {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "syslog.db")
-	lite, err := db.Open(ctx, path)
+	lite, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func openBoth(t *testing.T, rows []search.Row) bothStores {
 	if err := lite.Close(); err != nil {
 		t.Fatal(err)
 	}
-	r, err := db.OpenReader(ctx, path)
+	r, err := sqlite.OpenReader(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

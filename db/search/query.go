@@ -1,6 +1,6 @@
 // Package search is the model of a search through stored messages, shared
 // by every front end (the search command, the HTTP API) and answered by the
-// store (package db): the Row a store writes (what the ingest pipeline hands
+// stores (packages db/sqlite and db/postgres): the Row a store writes (what the ingest pipeline hands
 // it), the Query, the Event found with its JSON form, the
 // Cursor that continues a search where a page ended (or a live tail where
 // it stopped), and the time specs

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
 )
@@ -21,7 +22,7 @@ import (
 func ExampleUDP() {
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
-	store, err := db.Open(context.Background(), filepath.Join(dir, "syslog.db"))
+	store, err := sqlite.Open(context.Background(), filepath.Join(dir, "syslog.db"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func ExampleUDP() {
 		log.Fatal(err)
 	}
 	month := db.MonthOf(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
-	n, err := db.CountMatches(context.Background(), store.DB(), month, "publickey")
+	n, err := sqlite.CountMatches(context.Background(), store.DB(), month, "publickey")
 	fmt.Println(month.Table(), n, err)
 	// Output: SystemEvents202611 1 <nil>
 }

@@ -32,7 +32,7 @@ type Sink interface {
 }
 
 // History is the stored messages, for the windows of rules that start
-// (*db.Reader).
+// (*sqlite.Reader, *postgres.Reader).
 type History interface {
 	Search(ctx context.Context, q search.Query, each func(search.Event) error) error
 }
