@@ -5,12 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"sync"
 	"sync/atomic"
 
 	"modernc.org/sqlite/vtab"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	sqlsrc "github.com/aiosyslogd/aiosyslogd/sql"
 	"github.com/aiosyslogd/aiosyslogd/syslog"

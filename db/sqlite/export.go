@@ -3,8 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"github.com/aiosyslogd/aiosyslogd/db"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/sqlite/internal/dbsqlc"
 )

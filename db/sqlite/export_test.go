@@ -3,10 +3,10 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 

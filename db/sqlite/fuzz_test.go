@@ -3,13 +3,13 @@ package sqlite
 import (
 	"bytes"
 	"context"
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"net/netip"
 	"path/filepath"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"

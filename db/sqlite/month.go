@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/sqlite/internal/dbsqlc"
 	sqlsrc "github.com/aiosyslogd/aiosyslogd/sql"
 )

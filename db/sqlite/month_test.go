@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/sqlite/internal/dbsqlc"
 )
 

@@ -2,12 +2,12 @@ package sqlite
 
 import (
 	"context"
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"log/slog"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/sqlite/internal/dbsqlc"
 )

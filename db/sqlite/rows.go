@@ -2,10 +2,10 @@ package sqlite
 
 import (
 	"encoding/hex"
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 )

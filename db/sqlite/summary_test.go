@@ -3,12 +3,12 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"github.com/aiosyslogd/aiosyslogd/db"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
