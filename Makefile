@@ -85,11 +85,17 @@ bench: build ## drive the real daemon (Go load; 64 KB messages over TCP; loggen 
 	go test -run '^$$' -bench . -benchmem ./syslog/
 	go test -run '^$$' -bench WriteBatch -benchmem ./db/
 
-bench-postgresql: build ## the daemon storing in PostgreSQL: PG_DSN names an empty database (createdb), e.g. PG_DSN='host=/var/run/postgresql dbname=bench'
+# make bench-postgresql: the rows of the search benchmark (SQLite's
+# make bench-search has 10 million).
+PG_BENCH_ROWS ?= 1000000
+
+bench-postgresql: build ## one and two daemons storing in PostgreSQL (PG_DSN: a database, e.g. PG_DSN='host=/var/run/postgresql dbname=bench'; rows already there are left out), the write and search benchmarks (the test cluster)
 	@[ -n "$(PG_DSN)" ] || { echo "bench-postgresql: set PG_DSN to an empty database's DSN"; exit 2; }
 	go build -o bin/aiosyslogd-bench ./cmd/aiosyslogd-bench
-	./bin/aiosyslogd-bench -bin $(BIN) -scenario sustained -rate 20000 -duration 20s -postgresql '$(PG_DSN)'
+	./bin/aiosyslogd-bench -bin $(BIN) -scenario collectors -collectors 1 -rate 20000 -duration 20s -postgresql '$(PG_DSN)'
+	./bin/aiosyslogd-bench -bin $(BIN) -scenario collectors -collectors 2 -rate 20000 -duration 20s -postgresql '$(PG_DSN)'
 	go test -tags e2e -run '^$$' -bench WriteBatch -benchmem ./db/postgres/
+	AIOSYSLOGD_BENCH_ROWS=$(PG_BENCH_ROWS) go test -tags e2e -run '^$$' -bench BenchmarkSearch -benchtime 10x -timeout 60m ./db/postgres/
 
 bench-search: ## search benchmarks on a generated 10-million-row database (made once, minutes, ~4 GB)
 	go test -run '^$$' -bench BenchmarkSearch -benchtime 200x ./db/

@@ -12,6 +12,7 @@
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario large-tcp -rate 1600 -duration 60s
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario alerts -rules 50 -rate 20000 -count 1000000
 //	aiosyslogd-bench -bin bin/aiosyslogd -scenario sustained -rate 20000 -duration 30s -postgresql 'host=/tmp/pg… dbname=bench'
+//	aiosyslogd-bench -bin bin/aiosyslogd -scenario collectors -collectors 2 -rate 20000 -duration 30s -postgresql 'host=/tmp/pg… dbname=bench'
 //
 // loggen-tcp sends over TCP (loggen --stream, -senders connections), where
 // back-pressure slows loggen down instead of losing messages. compare
@@ -54,6 +55,7 @@ type options struct {
 	rules      int    // the alerts scenario's rules
 	runs       string // -runs: the compare scenario's loads, RATExDURATION,…
 	postgres   string // -postgresql: the daemon stores in this database
+	collectors int    // the collectors scenario's daemons
 	extra      string // appended to the daemon's configuration
 	// set holds the flags given on the command line, so that a scenario
 	// can pick its own defaults for the others.
@@ -63,7 +65,7 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.bin, "bin", "bin/aiosyslogd", "the aiosyslogd binary to drive")
-	flag.StringVar(&o.scenario, "scenario", "sustained", "sustained, burst, idle, loggen, loggen-tcp, peer (syslog-ng), compare (loggen against both), large-tcp (64 KB messages over 4 TCP connections) or alerts; or several, comma-separated")
+	flag.StringVar(&o.scenario, "scenario", "sustained", "sustained, burst, idle, loggen, loggen-tcp, peer (syslog-ng), compare (loggen against both), large-tcp (64 KB messages over 4 TCP connections), collectors (-collectors daemons writing one -postgresql database) or alerts; or several, comma-separated")
 	flag.IntVar(&o.rate, "rate", 60000, "messages per second to offer (0 = as fast as possible)")
 	flag.DurationVar(&o.duration, "duration", 60*time.Second, "how long to send (when -count is 0)")
 	flag.IntVar(&o.count, "count", 0, "messages to send in all (0 = rate × duration)")
@@ -75,6 +77,7 @@ func main() {
 	flag.IntVar(&o.queueMaxMB, "queue-max-mb", 0, "the daemon's server.queue_max_mb (0 = its default, 256)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the database")
 	flag.IntVar(&o.rules, "rules", 50, "alert rules of the alerts scenario")
+	flag.IntVar(&o.collectors, "collectors", 1, "daemons of the collectors scenario, all writing the -postgresql database, the load split between them")
 	flag.StringVar(&o.runs, "runs", "", "the compare scenario's loads, `RATExDURATION`,… (e.g. 60000x15s,100000x60s; default: -rate × -duration), one table at the end")
 	flag.StringVar(&o.postgres, "postgresql", "", "store in this PostgreSQL `DSN` (an empty database: the bench counts every row in it) instead of SQLite")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the daemon, taken while the load is sent, to this file")
@@ -123,6 +126,12 @@ func run(scenario string, o options) error {
 		return err
 	case "compare":
 		return runCompare(o)
+	case "collectors":
+		r, err := runCollectors(o)
+		if err == nil {
+			r.print(o)
+		}
+		return err
 	case "large-tcp":
 		o = largeDefaults(o)
 		r, err := runLarge(o)
@@ -133,5 +142,5 @@ func run(scenario string, o options) error {
 	case "alerts":
 		return runAlerts(o)
 	}
-	return fmt.Errorf("unknown scenario %q (want sustained, burst, idle, loggen, loggen-tcp, peer, compare, large-tcp or alerts)", scenario)
+	return fmt.Errorf("unknown scenario %q (want sustained, burst, idle, loggen, loggen-tcp, peer, compare, large-tcp, collectors or alerts)", scenario)
 }
