@@ -50,6 +50,9 @@ func startDaemon(o options) (*daemon, error) {
 	if o.queueSize > 0 {
 		queue = fmt.Sprintf("queue_size = %d\n", o.queueSize)
 	}
+	if o.queueMaxMB > 0 {
+		queue += fmt.Sprintf("queue_max_mb = %d\n", o.queueMaxMB)
+	}
 	store := fmt.Sprintf("[sqlite]\ndatabase = %q\n", d.dbPath)
 	if o.postgres != "" {
 		store = fmt.Sprintf("[sqlite]\nenabled = false\n[postgresql]\nenabled = true\ndsn = %q\n", o.postgres)

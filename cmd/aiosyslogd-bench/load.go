@@ -93,7 +93,8 @@ func runIdle(o options) error {
 
 type report struct {
 	name                     string
-	noIndex                  bool // a peer without a full-text index
+	noIndex                  bool   // a peer without a full-text index
+	index                    string // a peer's own index, said as such
 	offered                  int
 	sent, stored, matches    int64
 	sendTime, drainTime, cpu time.Duration
@@ -101,13 +102,20 @@ type report struct {
 	stopLine                 string
 }
 
-var kv = regexp.MustCompile(`(\w+)=(\S+)`)
+var kv = regexp.MustCompile(`([\w.]+)=(\S+)`)
 
-func (r report) print(o options) {
+// stopFields are the key=value pairs of the daemon's stopped line
+// (dropped, lost, tcp.stored, write_p50, …).
+func stopFields(line string) map[string]string {
 	fields := map[string]string{}
-	for _, m := range kv.FindAllStringSubmatch(r.stopLine, -1) {
+	for _, m := range kv.FindAllStringSubmatch(line, -1) {
 		fields[m[1]] = m[2]
 	}
+	return fields
+}
+
+func (r report) print(o options) {
+	fields := stopFields(r.stopLine)
 	fmt.Printf("== %s: %d messages of %d bytes, %d%% RFC 3164, %d senders\n", r.name, o.count, o.size, int(o.mix*100), o.senders)
 	fmt.Printf("offered rate  %d msgs/s (achieved %.0f msgs/s over %.1f s)\n", r.offered, float64(r.sent)/r.sendTime.Seconds(), r.sendTime.Seconds())
 	fmt.Printf("sent          %d\n", r.sent)

@@ -38,3 +38,17 @@ func TestGeneratorMakesWellFormedMessagesOfTheRequestedSize(t *testing.T) {
 		}
 	}
 }
+
+// The daemon's stopped line: the totals and each transport's group, which
+// the large-tcp and collectors scenarios read.
+func TestStopFields(t *testing.T) {
+	line := `time=2026-12-03T12:22:01Z level=INFO msg=stopped received=96001 stored=96000 dropped=0 malformed=0 lost=0 ` +
+		`queue=0 write_p50=41ms tcp.received=96000 tcp.stored=96000 tcp.dropped=0 udp.stored=1`
+	got := stopFields(line)
+	for k, want := range map[string]string{"stored": "96000", "dropped": "0", "tcp.stored": "96000", "tcp.dropped": "0",
+		"udp.stored": "1", "write_p50": "41ms", "msg": "stopped"} {
+		if got[k] != want {
+			t.Errorf("stopFields(…)[%q] = %q, want %q", k, got[k], want)
+		}
+	}
+}

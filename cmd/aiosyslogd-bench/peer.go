@@ -143,13 +143,13 @@ func (p *peer) rows() (int64, error) {
 	return n, err
 }
 
-// waitRows polls the peer's database until want rows are stored, or the
-// count has not moved for quiet.
-func (p *peer) waitRows(want int64, quiet time.Duration) int64 {
+// waitCount polls count until it says want rows are stored, or the count
+// has not moved for quiet.
+func waitCount(count func() (int64, error), want int64, quiet time.Duration) int64 {
 	var last int64 = -1
 	lastChange := time.Now()
 	for {
-		if n, err := p.rows(); err == nil && n != last {
+		if n, err := count(); err == nil && n != last {
 			last, lastChange = n, time.Now()
 		}
 		if last >= want || time.Since(lastChange) > quiet {
@@ -194,7 +194,7 @@ func runPeer(o options) (report, error) {
 		p.stop()
 		return report{}, err
 	}
-	stored := p.waitRows(sent, 15*time.Second)
+	stored := waitCount(p.rows, sent, 15*time.Second)
 	r := report{name: "syslog-ng", offered: o.rate, sent: sent, stored: stored,
 		sendTime: sendTime, drainTime: time.Since(start)}
 	after := procOf(pid)
@@ -215,7 +215,10 @@ func printComparison(rs ...report) {
 	fmt.Println("|---|---|---|---|---|---|---|---|")
 	for _, r := range rs {
 		index := "FTS5, MATCH finds " + strconv.FormatInt(r.matches, 10)
-		if r.noIndex {
+		switch {
+		case r.index != "":
+			index = r.index
+		case r.noIndex:
 			index = "none"
 		}
 		fmt.Printf("| %s | %s | %d | %d | %d (%.2f%%) | %.0f | %.1f | %.0f MiB |\n", r.name, index, r.sent, r.stored,

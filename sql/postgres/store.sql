@@ -31,3 +31,10 @@ FROM pg_catalog.pg_inherits i
 JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
 WHERE i.inhparent = 'systemevents'::regclass
 ORDER BY c.relname DESC;
+
+-- name: StoredBytes :one
+-- StoredBytes is the disk the month partitions take, their indexes and
+-- TOAST included (what the benchmarks divide by the rows stored).
+SELECT COALESCE(sum(pg_catalog.pg_total_relation_size(i.inhrelid)), 0)::bigint AS bytes
+FROM pg_catalog.pg_inherits i
+WHERE i.inhparent = 'systemevents'::regclass;

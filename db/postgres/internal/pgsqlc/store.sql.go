@@ -102,3 +102,18 @@ func (q *Queries) Months(ctx context.Context) ([]string, error) {
 	}
 	return items, nil
 }
+
+const storedBytes = `-- name: StoredBytes :one
+SELECT COALESCE(sum(pg_catalog.pg_total_relation_size(i.inhrelid)), 0)::bigint AS bytes
+FROM pg_catalog.pg_inherits i
+WHERE i.inhparent = 'systemevents'::regclass
+`
+
+// StoredBytes is the disk the month partitions take, their indexes and
+// TOAST included (what the benchmarks divide by the rows stored).
+func (q *Queries) StoredBytes(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, storedBytes)
+	var bytes int64
+	err := row.Scan(&bytes)
+	return bytes, err
+}
