@@ -29,3 +29,29 @@ type Searcher interface {
 	Count(ctx context.Context, q search.Query) (int64, error)
 	Close() error
 }
+
+// SpoolPosition is where a batch ends in the spool serve read it from: the
+// spool's identity, and the segment and offset of the end of the batch's
+// last record there.
+type SpoolPosition struct {
+	Spool   string
+	Segment uint64
+	Offset  int64
+}
+
+// SpoolWriter is a Writer that keeps, in the transaction of each batch,
+// where the batch ends in its spool. The spool notes how far it is stored
+// only after the COMMIT; a crash between the two would store the batch
+// again at the next start, but the spool reads on from the position the
+// store kept instead. sqlite.Store fulfils it.
+type SpoolWriter interface {
+	Writer
+	// WriteSpooled is Write with end stored in the same transaction. A
+	// batch that ends at or before the position stored already for its
+	// spool was stored by an earlier attempt: it is not stored again, and
+	// WriteSpooled returns nil.
+	WriteSpooled(ctx context.Context, batch []search.Row, end SpoolPosition) error
+	// SpoolPosition returns the position stored for the spool with
+	// identity spool; false when there is none.
+	SpoolPosition(ctx context.Context, spool string) (SpoolPosition, bool, error)
+}

@@ -41,3 +41,10 @@ var PostgresSchema string
 //
 //go:embed timeindex.sql
 var TimeIndex string
+
+// SpoolSchema is sql/spool_schema.sql: the table where the SQLite store
+// keeps, in each batch's transaction, where the batch ends in serve's
+// spool. It is idempotent; the store runs it at open.
+//
+//go:embed spool_schema.sql
+var SpoolSchema string

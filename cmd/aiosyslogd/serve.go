@@ -108,7 +108,7 @@ func (s *server) start(ctx context.Context) error {
 		closeStore(s.writer, s.logger)
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
-	if s.spool, err = openSpool(&s.cfg, store, s.logger); err != nil {
+	if s.spool, err = openSpool(ctx, &s.cfg, store, s.logger); err != nil {
 		s.alerts.stop()
 		closeStore(s.writer, s.logger)
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
@@ -129,14 +129,16 @@ func (s *server) start(ctx context.Context) error {
 }
 
 // openSpool opens the disk spool when spool.enabled and messages are
-// stored, and logs what a previous run left in it; nil otherwise.
-func openSpool(cfg *Config, store *sqlite.Store, logger *slog.Logger) (*spool.Spool, error) {
+// stored, and logs what a previous run left in it; nil otherwise. The
+// spool reads on from the position the store kept in its last batch's
+// transaction when its own file is behind it.
+func openSpool(ctx context.Context, cfg *Config, store *sqlite.Store, logger *slog.Logger) (*spool.Spool, error) {
 	if !cfg.Spool.Enabled || store == nil {
 		return nil, nil
 	}
 	dir := cfg.SpoolDir()
 	sp, found, err := spool.Open(spool.Options{Dir: dir, MaxBytes: int64(cfg.Spool.MaxSizeMB) << 20,
-		Fsync: cfg.Spool.Fsync, Logger: logger})
+		Fsync: cfg.Spool.Fsync, Logger: logger, Stored: storedIn(ctx, store)})
 	if err != nil {
 		return nil, fmt.Errorf("spool %s: %w (spool.dir)", dir, err)
 	}
@@ -148,6 +150,15 @@ func openSpool(cfg *Config, store *sqlite.Store, logger *slog.Logger) (*spool.Sp
 		logger.Warn("spool: nothing left to store", "torn", found.Torn, "corrupt_segments", found.Corrupt, "dir", dir)
 	}
 	return sp, nil
+}
+
+// storedIn is spool.Options.Stored for store: the position it kept, in
+// the transaction of the last batch it stored from the spool.
+func storedIn(ctx context.Context, store db.SpoolWriter) func(string) (spool.Pos, bool, error) {
+	return func(id string) (spool.Pos, bool, error) {
+		p, ok, err := store.SpoolPosition(ctx, id)
+		return spool.Pos{Seg: p.Segment, Off: p.Offset}, ok, err
+	}
 }
 
 // closeSpool closes the spool, if any, once the pipeline is closed.

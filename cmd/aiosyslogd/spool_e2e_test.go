@@ -353,3 +353,49 @@ func TestSpoolFullDiskRecovers(t *testing.T) {
 		t.Errorf("%d rows, %d counted stored", rows, stored)
 	}
 }
+
+// The spool's `committed` file one run behind the database, as a kill -9
+// between a batch's COMMIT and the file's write leaves it: the database
+// keeps the spool's position in each batch's transaction, so the next
+// start reads on from there, says so, and stores nothing twice.
+func TestSpoolFileBehindTheDatabaseStoresNothingTwice(t *testing.T) {
+	d := startDaemon(t, func(p string) string { return spoolConfig(p, "", "batch_size = 100", "") })
+	cfg, spoolDir := filepath.Join(d.dir, "test.toml"), d.dbPath+".spool"
+	_, stop := d.flood("spool behind a", 1000, 0)
+	d.waitRows(1000, 60*time.Second)
+	stop()
+	d.Stop()
+	ackFile := filepath.Join(spoolDir, "committed")
+	older, err := os.ReadFile(ackFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	d2 := startDaemonWithConfigFile(t, cfg)
+	_, stop = d2.flood("spool behind b", 1000, 0)
+	d2.waitRowsIn(d.dbPath, 2000, 60*time.Second)
+	stop()
+	d2.Stop()
+	if err := os.WriteFile(ackFile, older, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	d3 := startDaemonWithConfigFile(t, cfg)
+	d3.waitLog(`spool: the store had stored past the acknowledgement file`, 30*time.Second)
+	d3.send("<13>1 - h app - - - after the restart")
+	d3.waitRowsIn(d.dbPath, 2001, 60*time.Second)
+	d3.Stop()
+	if strings.Contains(d3.Stderr(), "storing what the previous run left") {
+		t.Errorf("the restart found messages to store again:\n%s", d3.Stderr())
+	}
+	for _, tag := range []string{"spool behind a", "spool behind b"} {
+		counts := seqCounts(t, d.dbPath, tag)
+		checkAllOnce(t, counts, 0, 1000)
+		if _, dups := missingAndDuplicates(counts, 0, 1000); dups != 0 {
+			t.Errorf("%s: %d messages stored twice", tag, dups)
+		}
+	}
+	if n := rowCount(t, d.dbPath); n != 2001 {
+		t.Errorf("%d rows, want 2001", n)
+	}
+}

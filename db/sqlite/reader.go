@@ -125,6 +125,7 @@ func eventOf(m db.Month, r *dbsqlc.SystemEvent) search.Event {
 }
 
 var (
-	_ db.Writer   = (*Store)(nil)
-	_ db.Searcher = (*Reader)(nil)
+	_ db.Writer      = (*Store)(nil)
+	_ db.SpoolWriter = (*Store)(nil)
+	_ db.Searcher    = (*Reader)(nil)
 )

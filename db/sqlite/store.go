@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
@@ -144,10 +145,14 @@ func checkSQLiteFile(path string) error {
 	return nil
 }
 
-// prepare learns which month tables exist, and upgrades those an older
+// prepare makes the table of spool positions when it is missing, learns
+// which month tables exist, and upgrades those an older
 // schema made: FromHostIP, the event time index, and the records of where
 // each host and tag is.
 func (s *Store) prepare(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, sqlsrc.SpoolSchema); err != nil {
+		return fmt.Errorf("create the spool positions (sql/spool_schema.sql): %w", err)
+	}
 	months, err := Months(ctx, s.db)
 	if err != nil {
 		return err
@@ -280,10 +285,49 @@ func (s *Store) Close() error {
 // Write stores batch in one transaction: each record in the table of the UTC
 // month it was received in, by one INSERT per month (InsertBatch), so that
 // FTS5 flushes its index once per batch, not once per row.
-func (s *Store) Write(ctx context.Context, batch []search.Row) (err error) {
+func (s *Store) Write(ctx context.Context, batch []search.Row) error {
+	return s.write(ctx, batch, nil)
+}
+
+// WriteSpooled is Write, with end, where the batch ends in serve's spool,
+// stored in the same transaction (SpoolPositions, sql/spool.sql). When the
+// position stored for the spool is at or past end, an earlier attempt
+// stored the batch: nothing is stored, and it returns nil.
+func (s *Store) WriteSpooled(ctx context.Context, batch []search.Row, end db.SpoolPosition) error {
+	return s.write(ctx, batch, &end)
+}
+
+// SpoolPosition returns the position stored for the spool with identity
+// spool; false when there is none.
+func (s *Store) SpoolPosition(ctx context.Context, spool string) (db.SpoolPosition, bool, error) {
+	r, err := dbsqlc.New(s.db).SpoolPosition(ctx, spool)
+	if errors.Is(err, sql.ErrNoRows) {
+		return db.SpoolPosition{}, false, nil
+	}
+	if err != nil {
+		return db.SpoolPosition{}, false, fmt.Errorf("spool position in %s: %w", s.path, err)
+	}
+	return db.SpoolPosition{Spool: spool, Segment: uint64(r.Segment), Offset: r.EndOffset}, true, nil
+}
+
+// errStored ends the transaction of a spooled batch stored before.
+var errStored = errors.New("batch stored already")
+
+// write stores batch, and end when it is not nil, in one transaction.
+func (s *Store) write(ctx context.Context, batch []search.Row, end *db.SpoolPosition) error {
 	if len(batch) == 0 {
 		return nil
 	}
+	err := s.writeTx(ctx, batch, end)
+	if errors.Is(err, errStored) {
+		s.logger().Info("batch stored already by an earlier attempt (the database's spool position is past it): not storing it again",
+			"events", len(batch), "spool", end.Spool, "segment", end.Segment, "offset", end.Offset)
+		return nil
+	}
+	return err
+}
+
+func (s *Store) writeTx(ctx context.Context, batch []search.Row, end *db.SpoolPosition) (err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction on %s: %w", s.path, err)
@@ -294,6 +338,11 @@ func (s *Store) Write(ctx context.Context, batch []search.Row) (err error) {
 			s.forgetFields()
 		}
 	}()
+	if end != nil {
+		if err := advanceSpool(ctx, tx, *end); err != nil {
+			return err
+		}
+	}
 	s.months = s.months[:0]
 	for i := range batch {
 		if m := db.MonthOf(batch[i].ReceivedAt); !slices.Contains(s.months, m) {
@@ -329,6 +378,22 @@ func (s *Store) Write(ctx context.Context, batch []search.Row) (err error) {
 		if _, err := s.Prune(ctx, slices.MaxFunc(s.months, compareMonths)); err != nil {
 			s.logger().Error("prune old months", "error", err)
 		}
+	}
+	return nil
+}
+
+// advanceSpool records end as the spool's position in tx; errStored when
+// the position stored is at or past it already.
+func advanceSpool(ctx context.Context, tx *sql.Tx, end db.SpoolPosition) error {
+	n, err := dbsqlc.New(tx).AdvanceSpoolPosition(ctx, dbsqlc.AdvanceSpoolPositionParams{
+		Spool: end.Spool, Segment: int64(end.Segment), EndOffset: end.Offset,
+		StoredAt: formatTime(time.Now()),
+	})
+	if err != nil {
+		return fmt.Errorf("record the spool position: %w", err)
+	}
+	if n == 0 {
+		return errStored
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 )
 
@@ -58,4 +59,28 @@ func BenchmarkWriteBatch(b *testing.B) {
 			b.ReportMetric(float64(b.N*len(bm.batch))/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
+}
+
+// BenchmarkWriteSpooledBatch is BenchmarkWriteBatch/batch=1000 as serve
+// writes with its spool: each batch's spool position kept in its
+// transaction (WriteSpooled), one position further at every batch.
+func BenchmarkWriteSpooledBatch(b *testing.B) {
+	start := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	batch := benchBatch(1000, start)
+	b.Run("batch=1000", func(b *testing.B) {
+		s, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		b.ReportAllocs()
+		end := db.SpoolPosition{Spool: "0123456789abcdef0123456789abcdef", Segment: 1}
+		for b.Loop() {
+			end.Offset += 250_000
+			if err := s.WriteSpooled(context.Background(), batch, end); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "rows/s")
+	})
 }

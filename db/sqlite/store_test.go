@@ -19,7 +19,7 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
-// Store is what the ingest pipeline writes to; db itself does not import
+// Store is what the ingest pipeline writes to; this package does not import
 // the pipeline.
 var _ ingest.Store = (*Store)(nil)
 

@@ -50,7 +50,7 @@ type waiters struct {
 func (w *waiters) take(end spool.Pos) func(error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for len(w.list) > 0 && before(w.list[0].end, end) {
+	for len(w.list) > 0 && spool.Before(w.list[0].end, end) {
 		w.list[0].f(errors.New("not stored: its spool segment was corrupt"))
 		w.list = w.list[1:]
 	}
@@ -61,8 +61,6 @@ func (w *waiters) take(end spool.Pos) func(error) {
 	}
 	return nil
 }
-
-func before(a, b spool.Pos) bool { return a.Seg < b.Seg || a.Seg == b.Seg && a.Off < b.Off }
 
 // spoolIn appends what the queue holds to the spool in batches until Close,
 // then appends the rest of the queue and returns.

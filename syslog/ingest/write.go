@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest/spool"
 )
 
 // Store is where the pipeline writes. Write must store the whole batch or
@@ -158,7 +160,7 @@ func (w *writer) writeWithRetry(b []record) error {
 	for {
 		start := time.Now()
 		p.writes.started(start)
-		err := p.cfg.Store.Write(ctx, w.rows)
+		err := p.store(ctx, w.rows, b)
 		if err == nil {
 			p.writes.succeeded(start, time.Now())
 			p.batches.Add(1)
@@ -174,6 +176,19 @@ func (w *writer) writeWithRetry(b []record) error {
 		time.Sleep(backoff)
 		backoff = min(backoff*2, maxBackoff)
 	}
+}
+
+// store writes rows, the rows of b. A spooled batch goes to a store that
+// keeps spool positions (db.SpoolWriter) with where it ends in the spool,
+// in the batch's transaction: then a crash after its COMMIT, before the
+// spool's acknowledgement, does not store it twice (spool.Options.Stored).
+func (p *Pipeline) store(ctx context.Context, rows []search.Row, b []record) error {
+	if sw, ok := p.cfg.Store.(db.SpoolWriter); ok && p.cfg.Spool != nil {
+		if end := b[len(b)-1].end; end != (spool.Pos{}) {
+			return sw.WriteSpooled(ctx, rows, db.SpoolPosition{Spool: p.cfg.Spool.ID(), Segment: end.Seg, Offset: end.Off})
+		}
+	}
+	return p.cfg.Store.Write(ctx, rows)
 }
 
 func (w *writer) failed(n int, err error, backoff time.Duration) {

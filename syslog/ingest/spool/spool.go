@@ -5,6 +5,12 @@
 // once every record in it is committed, so that what a crash leaves is
 // exactly what was not stored yet.
 //
+// The acknowledgement file is written after the store's COMMIT, so a crash
+// between the two leaves it one batch behind. A store that keeps the
+// position of each batch in the batch's own transaction closes that
+// window: Open asks it (Options.Stored, with the spool's identity, ID) and
+// reads on from its position when that is further.
+//
 // One goroutine appends (Append), one reads (Reader), one acknowledges
 // (Ack); Stats may be called from any goroutine.
 package spool
@@ -38,6 +44,12 @@ type Options struct {
 	SegmentBytes int64
 	Fsync        bool         // fsync every append and acknowledgement
 	Logger       *slog.Logger // nil = slog.Default()
+	// Stored, when set, returns where the last batch the store committed
+	// from the spool with identity id ends, as the store recorded it in
+	// that batch's transaction; false when the store has no position for
+	// it. Open reads on from there when it is past the acknowledgement
+	// file, which a crash right after a COMMIT leaves behind.
+	Stored func(id string) (Pos, bool, error)
 }
 
 // Pos is a place in the spool: the end of a record.
@@ -52,6 +64,10 @@ type Recovered struct {
 	Oldest   time.Time // the arrival of the first of them; zero when none
 	Torn     int       // torn records at a segment's end, skipped
 	Corrupt  int       // segments set aside as corrupt (renamed *.corrupt)
+	// Behind is true when the acknowledgement file was behind the store's
+	// position (Options.Stored): the records between the two were stored
+	// before a crash, and are not counted in Messages nor read again.
+	Behind bool
 }
 
 // Stats is the state of a spool now.
@@ -66,6 +82,7 @@ type Stats struct {
 // Spool is an open spool directory.
 type Spool struct {
 	opt     Options
+	id      string
 	ackFile *os.File
 
 	// appender's own state
@@ -89,6 +106,7 @@ const (
 	segSuffix     = ".seg"
 	corruptSuffix = ".corrupt"
 	ackName       = "committed"
+	idName        = "id"
 )
 
 func segName(dir string, n uint64) string {
@@ -122,11 +140,20 @@ func Open(opt Options) (*Spool, Recovered, error) {
 		return nil, Recovered{}, fmt.Errorf("open spool %s: %w", opt.Dir, err)
 	}
 	s.ack = s.readAck()
+	behind, err := s.catchUp()
+	if err != nil {
+		s.ackFile.Close()
+		return nil, Recovered{}, err
+	}
 	rec, err := s.recover()
 	if err != nil {
 		s.ackFile.Close()
 		return nil, Recovered{}, err
 	}
+	rec.Behind = behind
+	// Never append behind the acknowledged position, even when the
+	// segment it names is gone: the reader starts there.
+	s.curSeg = max(s.curSeg, s.ack.Seg)
 	if err := s.startSegment(s.curSeg + 1); err != nil {
 		s.ackFile.Close()
 		return nil, Recovered{}, err
@@ -136,6 +163,43 @@ func Open(opt Options) (*Spool, Recovered, error) {
 	s.mu.Unlock()
 	return s, rec, nil
 }
+
+// catchUp reads the spool's identity (making one for a new spool) and,
+// with Options.Stored, moves the acknowledged position to the store's when
+// that is further, and writes it to the acknowledgement file. It reports
+// whether it moved.
+func (s *Spool) catchUp() (bool, error) {
+	var err error
+	if s.id, err = readID(s.opt.Dir, s.opt.Fsync); err != nil {
+		return false, err
+	}
+	if s.opt.Stored == nil {
+		return false, nil
+	}
+	pos, ok, err := s.opt.Stored(s.id)
+	if err != nil {
+		return false, fmt.Errorf("open spool %s: the store's position: %w", s.opt.Dir, err)
+	}
+	if !ok || !Before(s.ack, pos) {
+		return false, nil
+	}
+	s.opt.Logger.Info("spool: the store had stored past the acknowledgement file (a crash came right after a commit); reading on from the store's position",
+		"dir", s.opt.Dir, "file", s.ack, "store", pos)
+	s.ack = pos
+	if err := s.writeAck(pos); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// ID returns the spool's identity: random, made when the spool directory
+// was first opened, and kept in its file "id". A store keeps its position
+// in a spool under it, so that a new spool (another directory, or this
+// one emptied) is never taken for one it has read.
+func (s *Spool) ID() string { return s.id }
+
+// Before reports whether a is an earlier place in the spool than b.
+func Before(a, b Pos) bool { return a.Seg < b.Seg || a.Seg == b.Seg && a.Off < b.Off }
 
 // readAck reads the acknowledgement file; a missing or damaged one is the
 // start of the spool.
@@ -371,6 +435,24 @@ func (s *Spool) total() int64 {
 // acknowledgement file says so, and the segments wholly committed are
 // deleted.
 func (s *Spool) Ack(pos Pos, n int64, lastAt int64) error {
+	if err := s.writeAck(pos); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ack = pos
+	s.messages = max(s.messages-n, 0)
+	if s.messages == 0 {
+		s.oldest = 0
+	} else {
+		s.oldest = lastAt
+	}
+	s.prune()
+	return nil
+}
+
+// writeAck writes pos to the acknowledgement file.
+func (s *Spool) writeAck(pos Pos) error {
 	var b [20]byte
 	binary.LittleEndian.PutUint64(b[:], pos.Seg)
 	binary.LittleEndian.PutUint64(b[8:], uint64(pos.Off))
@@ -383,16 +465,6 @@ func (s *Spool) Ack(pos Pos, n int64, lastAt int64) error {
 			return fmt.Errorf("acknowledge spool records: %w", err)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.ack = pos
-	s.messages = max(s.messages-n, 0)
-	if s.messages == 0 {
-		s.oldest = 0
-	} else {
-		s.oldest = lastAt
-	}
-	s.prune()
 	return nil
 }
 

@@ -59,6 +59,13 @@ type SQLiteSchema struct {
 	SQL      sql.NullString
 }
 
+type SpoolPosition struct {
+	Spool     string
+	Segment   int64
+	EndOffset int64
+	StoredAt  string
+}
+
 type SystemEvent struct {
 	ID                 int64
 	Facility           int64
