@@ -60,7 +60,7 @@ func startAlerting(cfg *Config, cfgPath string, logger *slog.Logger) (*alerting,
 			return nil, err
 		}
 		a.eval.History, a.disp.Events = a.reader, a.reader
-		a.eval.StatePath = alertStatePath(cfg)
+		a.eval.State = alert.StateFile(alertStatePath(cfg))
 	}
 	if cfg.PostgreSQL.Enabled {
 		// The windows of rules that start and the matches of notices are
@@ -75,7 +75,7 @@ func startAlerting(cfg *Config, cfgPath string, logger *slog.Logger) (*alerting,
 	a.disp.SetNotifiers(notifiers)
 	a.disp.SetBaseURL(cfg.Web.BaseURL)
 	if len(rules) > 0 {
-		logger.Info("alerting", "rules", len(rules), "notifiers", len(notifiers), "state", a.eval.StatePath, "rules_file", a.rulesPath)
+		logger.Info("alerting", "rules", len(rules), "notifiers", len(notifiers), "state", a.eval.State, "rules_file", a.rulesPath)
 	}
 	a.stop = a.run(rules)
 	return a, nil

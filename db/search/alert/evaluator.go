@@ -54,11 +54,11 @@ type Evaluator struct {
 	// History, when set, fills the windows of rules when they start, so
 	// that a restart neither forgets nor re-sends a firing.
 	History History
-	// StatePath is the file where each rule's firing is kept; "" keeps it
-	// in memory only.
-	StatePath string
-	Tick      time.Duration // 0 = DefaultTick
-	Logger    *slog.Logger  // nil = slog.Default()
+	// State keeps each rule's firing across restarts (a StateFile, or
+	// the PostgreSQL store's table); nil keeps it in memory only.
+	State  StateStore
+	Tick   time.Duration // 0 = DefaultTick
+	Logger *slog.Logger  // nil = slog.Default()
 
 	once    sync.Once
 	batches chan stored
@@ -130,7 +130,7 @@ func (e *Evaluator) logger() *slog.Logger {
 // returns.
 func (e *Evaluator) Run(ctx context.Context, rules []Rule) {
 	e.init()
-	saved, err := e.loadState()
+	saved, err := e.loadState(ctx)
 	if err != nil {
 		e.logger().Error("alert state not read; starting without it", "error", err)
 	}

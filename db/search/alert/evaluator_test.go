@@ -123,7 +123,7 @@ func TestEvaluator(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := &sink{}
-				e := &Evaluator{Sink: s, StatePath: filepath.Join(t.TempDir(), "state.json")}
+				e := &Evaluator{Sink: s, State: StateFile(filepath.Join(t.TempDir(), "state.json"))}
 				ctx, cancel := context.WithCancel(t.Context())
 				done := make(chan struct{})
 				go func() { defer close(done); e.Run(ctx, []Rule{testRule(t, tt.rule)}) }()
@@ -152,7 +152,7 @@ func TestEvaluatorRestartWhileFiring(t *testing.T) {
 		h := &history{}
 		s := &sink{}
 		run := func(wait time.Duration, send int) {
-			e := &Evaluator{Sink: s, StatePath: state, History: h}
+			e := &Evaluator{Sink: s, State: StateFile(state), History: h}
 			ctx, cancel := context.WithCancel(t.Context())
 			done := make(chan struct{})
 			go func() { defer close(done); e.Run(ctx, []Rule{testRule(t, nil)}) }()
@@ -284,7 +284,7 @@ func TestDeliveriesInStateFile(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		state := filepath.Join(t.TempDir(), "state.json")
 		run := func(do func(e *Evaluator)) {
-			e := &Evaluator{StatePath: state}
+			e := &Evaluator{State: StateFile(state)}
 			ctx, cancel := context.WithCancel(t.Context())
 			done := make(chan struct{})
 			go func() { defer close(done); e.Run(ctx, []Rule{testRule(t, nil)}) }()
