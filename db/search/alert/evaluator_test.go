@@ -3,6 +3,7 @@ package alert
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -307,6 +308,89 @@ func TestDeliveriesInStateFile(t *testing.T) {
 		ds := st["ssh"].Deliveries
 		if len(ds) != 2 || ds[0].Notifier != "mail" || ds[0].Error != "554" || ds[1].Result != "sent" || !ds[1].At.Equal(at) {
 			t.Errorf("deliveries = %+v", ds)
+		}
+	})
+}
+
+// memState is a StateStore in memory, as a table would keep it.
+type memState struct {
+	mu    sync.Mutex
+	rules map[string]SavedRule
+	saves int
+}
+
+func (m *memState) LoadState(context.Context) (map[string]SavedRule, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return maps.Clone(m.rules), nil
+}
+
+func (m *memState) SaveState(_ context.Context, rules map[string]SavedRule) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rules, m.saves = maps.Clone(rules), m.saves+1
+	return nil
+}
+
+// events is n events received now, read back from the database, half of
+// them matching `tag:sshd`.
+func events(n int) []search.Event {
+	var out []search.Event
+	for i := range n {
+		tag := "sshd"
+		if i%2 == 1 {
+			tag = "cron"
+		}
+		out = append(out, search.Event{ReceivedAt: time.Now(), FromHost: "h", SysLogTag: tag, Message: "Failed password"})
+	}
+	return out
+}
+
+// One Evaluator led in turns, fed with events read back from the
+// database, its state in a StateStore: a term that begins while the rule
+// fires sends nothing again (its window from history, its firing from the
+// store), the resolve comes once, and between terms Stats says nothing of
+// the rule.
+func TestEvaluatorTerms(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		state, h, s := &memState{}, &history{}, &sink{}
+		e := &Evaluator{Sink: s, State: state, History: h}
+		term := func(wait time.Duration, send int) {
+			ctx, cancel := context.WithCancel(t.Context())
+			done := make(chan struct{})
+			go func() { defer close(done); e.Run(ctx, []Rule{testRule(t, nil)}) }()
+			synctest.Wait()
+			if send > 0 {
+				evs := events(send)
+				h.mu.Lock()
+				for _, ev := range evs {
+					if ev.SysLogTag == "sshd" {
+						h.times = append(h.times, ev.ReceivedAt)
+					}
+				}
+				h.mu.Unlock()
+				e.StoredEvents(evs)
+			}
+			time.Sleep(wait)
+			cancel()
+			<-done
+			if _, ok := e.Stats().Firing["ssh"]; ok {
+				t.Error("Stats tells of the rule between terms")
+			}
+		}
+		t0 := time.Now()
+		term(10*time.Second, 6) // fires
+		if r := state.rules["ssh"]; !r.Firing || !r.Since.Equal(t0) {
+			t.Fatalf("saved %+v after the first term", r)
+		}
+		term(10*time.Second, 0) // another term, still firing: nothing
+		term(2*time.Minute, 0)  // resolves once
+		want := []string{"firing@0..0", "resolved@0..60"}
+		if got := s.got(t0); !slices.Equal(got, want) {
+			t.Errorf("notices:\n got %q\nwant %q", got, want)
+		}
+		if r := state.rules["ssh"]; r.Firing {
+			t.Errorf("saved %+v after the resolve", r)
 		}
 	})
 }

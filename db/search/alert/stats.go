@@ -79,3 +79,11 @@ func (e *Evaluator) publish() {
 	e.firing = m
 	e.mu.Unlock()
 }
+
+// unpublish clears the rules' firing for Stats when Run ends: a collector
+// that no longer evaluates them says nothing of them.
+func (e *Evaluator) unpublish() {
+	e.mu.Lock()
+	e.firing = nil
+	e.mu.Unlock()
+}
