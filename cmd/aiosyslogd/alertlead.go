@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aiosyslogd/aiosyslogd/db/postgres"
+	"github.com/aiosyslogd/aiosyslogd/db/search"
+)
+
+// On PostgreSQL, the collectors writing one database take turns
+// evaluating the alert rules: one at a time leads (postgres.Candidate),
+// reading every collector's committed messages back from the database,
+// so that each rule counts all of them once.
+const (
+	// leadPoll is how often a collector that does not lead asks for the
+	// lead, and the leader checks that its session lives: a new leader
+	// takes over within about this long after the last one's session
+	// ended.
+	leadPoll = 2 * time.Second
+	// feedPoll is how often the leader reads what was committed since.
+	feedPoll = time.Second
+)
+
+// openLead connects to cfg's primary (dsn, not read_dsn: the leader's
+// windows, feed, state and lock must all be the primary's) for the
+// evaluator's history, feed and state, and for this collector's bid.
+func (a *alerting) openLead(ctx context.Context, cfg *Config) error {
+	o := postgres.Options{DSN: cfg.PostgreSQL.DSN, PasswordFile: cfg.PostgreSQL.PasswordFile}
+	r, err := postgres.OpenReader(ctx, o)
+	if err != nil {
+		return fmt.Errorf("postgresql: alerts: %w", err)
+	}
+	c, err := postgres.NewCandidate(ctx, o)
+	if err != nil {
+		r.Close()
+		return fmt.Errorf("postgresql: alerts: %w", err)
+	}
+	a.primary, a.candidate, a.reader = r, c, r
+	a.eval.History, a.disp.Events, a.eval.State = r, r, r.AlertStates()
+	return nil
+}
+
+// lead asks for the lead every leadPoll and, while this collector holds
+// it, evaluates the rules; it returns when ctx ends.
+func (a *alerting) lead(ctx context.Context) {
+	tick := time.NewTicker(leadPoll)
+	defer tick.Stop()
+	for {
+		led, err := a.candidate.TryLead(ctx)
+		if err != nil && ctx.Err() == nil {
+			a.logger.Warn("alert lead: asking again", "in", leadPoll, "error", err)
+		}
+		if led {
+			a.logger.Info("alert lead taken: this collector evaluates the rules")
+			a.term(ctx, tick.C)
+			if ctx.Err() != nil {
+				a.candidate.Resign(context.Background())
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// term is one lead: the evaluator runs, fed by every collector's commits
+// after the term began, until ctx ends, the feed fails, or the lead is
+// lost (checked at each tick).
+func (a *alerting) term(ctx context.Context, tick <-chan time.Time) {
+	// The snapshot first: what it saw, the rules' windows count from
+	// history when the evaluator starts; the feed passes what it did not.
+	from, err := a.primary.Tail(ctx, search.Query{}, 0, nil)
+	if err != nil {
+		a.logger.Error("alert lead: cannot start the feed", "error", err)
+		a.candidate.Resign(ctx)
+		return
+	}
+	tctx, cancel := context.WithCancel(ctx)
+	evalDone, feedDone := make(chan struct{}), make(chan error, 1)
+	go func() { defer close(evalDone); a.eval.Run(tctx, a.rulesInForce()) }()
+	go func() { feedDone <- a.primary.Feed(tctx, from, feedPoll, a.eval.StoredEvents) }()
+	fed := a.hold(ctx, tick, feedDone)
+	cancel()
+	if !fed {
+		<-feedDone
+	}
+	<-evalDone // it saved the state: then another collector may lead
+	if ctx.Err() == nil {
+		a.candidate.Resign(ctx)
+	}
+}
+
+// hold waits until ctx ends, the feed ends (fed: its result was taken), or
+// the lead is lost.
+func (a *alerting) hold(ctx context.Context, tick <-chan time.Time, feedDone <-chan error) (fed bool) {
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case err := <-feedDone:
+			a.logger.Error("alert lead given up: the feed from the database failed", "error", err)
+			return true
+		case <-tick:
+			if led, err := a.candidate.TryLead(ctx); !led {
+				a.logger.Warn("alert lead lost: another collector may evaluate the rules", "error", err)
+				return false
+			}
+		}
+	}
+}
