@@ -1,0 +1,91 @@
+//go:build e2e
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aiosyslogd/aiosyslogd/internal/testpg"
+)
+
+// TestAlertsLeadAcrossCollectors runs two serve processes writing one
+// PostgreSQL, each sent 60 failed logins, and one rule that fires at 101
+// within 20 s: only the sum of both collectors' messages crosses it, and
+// the collector that leads tells the webhook once (not zero times, not
+// once per collector). Then the leader is killed (SIGKILL): the other
+// takes the lead within a bounded time, does not notify the firing again
+// (its state is in AlertStates), and tells the resolve once.
+func TestAlertsLeadAcrossCollectors(t *testing.T) {
+	dsn := testpg.Shared(t).NewDatabase(t)
+	h := newHook(t, 0, false)
+	config := func(string) string {
+		return postgresConfig(dsn) + fmt.Sprintf(`
+[[notifier]]
+name = "hook"
+type = "webhook"
+url = %q
+
+[[alert]]
+name = "ssh brute force"
+query = %q
+notify = ["hook"]
+threshold = 101
+window = "20s"
+`, h.srv.URL, sshQuery)
+	}
+	const taken = "alert lead taken"
+	first := startDaemon(t, config)
+	first.waitLogs(taken, 1, 15*time.Second) // the first to start leads
+	second := startDaemon(t, config)
+	second.waitLog(`msg="?alerting"? rules=1`, 15*time.Second)
+
+	first.send(sshBurst(60)...)
+	second.send(sshBurst(60)...)
+	firing := h.waitState(t, "firing", 1, 20*time.Second)
+	if c := firing.body.Count; c <= 100 || c > 120 {
+		t.Errorf("firing with count %d, want the sum of both collectors' (101..120)", c)
+	}
+	waitSavedFiring(t, dsn, "ssh brute force", true)
+
+	first.cmd.Process.Kill()
+	<-first.done
+	killed := time.Now()
+	second.waitLogs(taken, 1, 3*leadPoll+5*time.Second)
+	t.Logf("the second collector took the lead %v after the first was killed", time.Since(killed).Round(100*time.Millisecond))
+	h.waitState(t, "resolved", 1, 40*time.Second)
+	waitSavedFiring(t, dsn, "ssh brute force", false)
+	second.Stop() // its notices sent: nothing more can come
+	if got, want := h.states(), []string{"firing", "resolved"}; !slices.Equal(got, want) {
+		t.Errorf("webhook told %q, want %q", got, want)
+	}
+	if strings.Contains(second.Stderr(), "alert firing") {
+		t.Errorf("the second collector fired the rule again:\n%s", second.Stderr())
+	}
+}
+
+// waitSavedFiring waits until the table AlertStates says of rule that it
+// fires (or not).
+func waitSavedFiring(t *testing.T, dsn, rule string, want bool) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	eventually(t, 30*time.Second, func() error {
+		var firing bool
+		err := conn.QueryRow(ctx, `SELECT Firing FROM AlertStates WHERE Rule = $1`, rule).Scan(&firing)
+		if err != nil || firing != want {
+			return fmt.Errorf("AlertStates of %q: firing %v (%v), want %v", rule, firing, err, want)
+		}
+		return nil
+	})
+}
