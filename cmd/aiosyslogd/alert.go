@@ -112,8 +112,13 @@ func testRule(c *cli.Context, cfg *Config, cfgPath string) (alert.Rule, error) {
 	return r, r.Validate()
 }
 
-// alertReader opens the database of --db or the configuration.
-func alertReader(ctx context.Context, c *cli.Context, cfg *Config) (*db.Reader, error) {
+// alertReader opens the database of --db or the configuration: the
+// SQLite file, or PostgreSQL (read_dsn, else dsn) when it is enabled and
+// --db names no file.
+func alertReader(ctx context.Context, c *cli.Context, cfg *Config) (db.Searcher, error) {
+	if cfg.PostgreSQL.Enabled && !c.IsSet("db") {
+		return openPostgresReader(ctx, cfg)
+	}
 	path := cfg.SQLite.Database
 	if c.IsSet("db") {
 		path = c.String("db")

@@ -5,6 +5,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,29 +18,26 @@ import (
 )
 
 // TestAlertsLeadAcrossCollectors runs two serve processes writing one
-// PostgreSQL, each sent 60 failed logins, and one rule that fires at 101
+// PostgreSQL, each sent 60 failed logins, and one rule (in the rules file
+// beside each one's configuration) that fires at 101
 // within 20 s: only the sum of both collectors' messages crosses it, and
 // the collector that leads tells the webhook once (not zero times, not
 // once per collector). Then the leader is killed (SIGKILL): the other
 // takes the lead within a bounded time, does not notify the firing again
-// (its state is in AlertStates), and tells the resolve once.
+// (its state is in AlertStates), and tells the resolve once. alert test
+// replays the rule over PostgreSQL: one firing.
 func TestAlertsLeadAcrossCollectors(t *testing.T) {
 	dsn := testpg.Shared(t).NewDatabase(t)
 	h := newHook(t, 0, false)
-	config := func(string) string {
-		return postgresConfig(dsn) + fmt.Sprintf(`
-[[notifier]]
-name = "hook"
-type = "webhook"
-url = %q
-
-[[alert]]
-name = "ssh brute force"
-query = %q
-notify = ["hook"]
-threshold = 101
-window = "20s"
-`, h.srv.URL, sshQuery)
+	// The rule is in the rules file, which on PostgreSQL is beside the
+	// configuration file (test.toml: test-rules.toml), in each
+	// collector's directory.
+	rules := fmt.Sprintf("[[alert]]\nname = \"ssh brute force\"\nquery = %q\nnotify = [\"hook\"]\nthreshold = 101\nwindow = \"20s\"\n", sshQuery)
+	config := func(dbPath string) string {
+		if err := os.WriteFile(filepath.Join(filepath.Dir(dbPath), "test-rules.toml"), []byte(rules), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return postgresConfig(dsn) + fmt.Sprintf("\n[[notifier]]\nname = \"hook\"\ntype = \"webhook\"\nurl = %q\n", h.srv.URL)
 	}
 	const taken = "alert lead taken"
 	first := startDaemon(t, config)
@@ -67,6 +66,13 @@ window = "20s"
 	}
 	if strings.Contains(second.Stderr(), "alert firing") {
 		t.Errorf("the second collector fired the rule again:\n%s", second.Stderr())
+	}
+
+	// alert test replays the rule of the rules file over PostgreSQL.
+	out, errs, code := runBinary(t, first.dir, nil, "--config", filepath.Join(first.dir, "test.toml"),
+		"alert", "test", "--since", "1h", "ssh brute force")
+	if code != 0 || !strings.Contains(out, "\n1 firings,") {
+		t.Errorf("alert test: exit %d\n%s%s", code, out, errs)
 	}
 }
 
