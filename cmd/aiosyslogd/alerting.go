@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
@@ -41,6 +42,7 @@ type alerting struct {
 	// and this collector's bid for the lead; nil on SQLite.
 	primary   *postgres.Reader
 	candidate *postgres.Candidate
+	leading   atomic.Bool // while a term of the lead runs, until it is lost
 
 	mu        sync.Mutex
 	cfgRules  []alert.Rule // the configuration's [[alert]]

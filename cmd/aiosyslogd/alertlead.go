@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db/postgres"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
 )
 
 // On PostgreSQL, the collectors writing one database take turns
@@ -38,8 +41,28 @@ func (a *alerting) openLead(ctx context.Context, cfg *Config) error {
 		return fmt.Errorf("postgresql: alerts: %w", err)
 	}
 	a.primary, a.candidate, a.reader = r, c, r
-	a.eval.History, a.disp.Events, a.eval.State = r, r, r.AlertStates()
+	a.eval.History, a.disp.Events = r, r
+	a.eval.State = leaderState{StateStore: r.AlertStates(), leading: &a.leading}
 	return nil
+}
+
+// errNotLeading is why a collector that lost the lead saves nothing.
+var errNotLeading = errors.New("this collector no longer leads: the state is the new leader's to save")
+
+// leaderState is the rules' state in the database, saved only while this
+// collector leads: one that lost the lead (its session ended under it)
+// must not overwrite what the new leader saved since.
+type leaderState struct {
+	alert.StateStore
+	leading *atomic.Bool
+}
+
+// SaveState saves rules while this collector leads.
+func (s leaderState) SaveState(ctx context.Context, rules map[string]alert.SavedRule) error {
+	if !s.leading.Load() {
+		return errNotLeading
+	}
+	return s.StateStore.SaveState(ctx, rules)
 }
 
 // lead asks for the lead every leadPoll and, while this collector holds
@@ -80,6 +103,8 @@ func (a *alerting) term(ctx context.Context, tick <-chan time.Time) {
 		a.candidate.Resign(ctx)
 		return
 	}
+	a.leading.Store(true)
+	defer a.leading.Store(false)
 	tctx, cancel := context.WithCancel(ctx)
 	evalDone, feedDone := make(chan struct{}), make(chan error, 1)
 	go func() { defer close(evalDone); a.eval.Run(tctx, a.rulesInForce()) }()
@@ -107,6 +132,7 @@ func (a *alerting) hold(ctx context.Context, tick <-chan time.Time, feedDone <-c
 			return true
 		case <-tick:
 			if led, err := a.candidate.TryLead(ctx); !led {
+				a.leading.Store(false) // before the evaluator's last save
 				a.logger.Warn("alert lead lost: another collector may evaluate the rules", "error", err)
 				return false
 			}
