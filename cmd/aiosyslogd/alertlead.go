@@ -65,13 +65,18 @@ func (s leaderState) SaveState(ctx context.Context, rules map[string]alert.Saved
 	return s.StateStore.SaveState(ctx, rules)
 }
 
-// lead asks for the lead every leadPoll and, while this collector holds
-// it, evaluates the rules; it returns when ctx ends.
+// lead asks for the lead every leadPoll while there are rules and, while
+// this collector holds it, evaluates them; it returns when ctx ends.
+// Without rules it does not ask: the leader reads every row back, which
+// is only worth it for rules.
 func (a *alerting) lead(ctx context.Context) {
 	tick := time.NewTicker(leadPoll)
 	defer tick.Stop()
 	for {
-		led, err := a.candidate.TryLead(ctx)
+		led, err := false, error(nil)
+		if len(a.rulesInForce()) > 0 {
+			led, err = a.candidate.TryLead(ctx)
+		}
 		if err != nil && ctx.Err() == nil {
 			a.logger.Warn("alert lead: asking again", "in", leadPoll, "error", err)
 		}
@@ -97,6 +102,9 @@ func (a *alerting) lead(ctx context.Context) {
 func (a *alerting) term(ctx context.Context, tick <-chan time.Time) {
 	// The snapshot first: what it saw, the rules' windows count from
 	// history when the evaluator starts; the feed passes what it did not.
+	// A batch committed between the snapshot and a window's read may be
+	// counted twice at a term's start, as on SQLite a batch committed
+	// while a window is read may be.
 	from, err := a.primary.Tail(ctx, search.Query{}, 0, nil)
 	if err != nil {
 		a.logger.Error("alert lead: cannot start the feed", "error", err)
@@ -131,6 +139,10 @@ func (a *alerting) hold(ctx context.Context, tick <-chan time.Time, feedDone <-c
 			a.logger.Error("alert lead given up: the feed from the database failed", "error", err)
 			return true
 		case <-tick:
+			if len(a.rulesInForce()) == 0 {
+				a.logger.Info("alert lead given back: no rules to evaluate")
+				return false
+			}
 			if led, err := a.candidate.TryLead(ctx); !led {
 				a.leading.Store(false) // before the evaluator's last save
 				a.logger.Warn("alert lead lost: another collector may evaluate the rules", "error", err)

@@ -95,3 +95,21 @@ func waitSavedFiring(t *testing.T, dsn, rule string, want bool) {
 		return nil
 	})
 }
+
+// A collector without rules does not ask for the alert lead (the leader
+// reads every row back): one with rules, started after it, leads.
+func TestAlertLeadOnlyWithRules(t *testing.T) {
+	dsn := testpg.Shared(t).NewDatabase(t)
+	bare := startDaemon(t, func(string) string { return postgresConfig(dsn) })
+	h := newHook(t, 0, false)
+	ruled := startDaemon(t, func(string) string {
+		return postgresConfig(dsn) + fmt.Sprintf("\n[[notifier]]\nname = \"hook\"\ntype = \"webhook\"\nurl = %q\n"+
+			"\n[[alert]]\nname = \"ssh\"\nquery = %q\nnotify = [\"hook\"]\n", h.srv.URL, sshQuery)
+	})
+	ruled.waitLogs("alert lead taken", 1, 3*leadPoll+5*time.Second)
+	bare.Stop()
+	ruled.Stop()
+	if strings.Contains(bare.Stderr(), "alert lead") {
+		t.Errorf("the collector without rules asked for the lead:\n%s", bare.Stderr())
+	}
+}
