@@ -24,6 +24,9 @@ const (
 	leadPoll = 2 * time.Second
 	// feedPoll is how often the leader reads what was committed since.
 	feedPoll = time.Second
+	// leadTimeout bounds asking for the lead, or checking it: a session
+	// that does not answer within it is taken as lost.
+	leadTimeout = 5 * time.Second
 )
 
 // openLead connects to cfg's primary (dsn, not read_dsn: the leader's
@@ -75,7 +78,7 @@ func (a *alerting) lead(ctx context.Context) {
 	for {
 		led, err := false, error(nil)
 		if len(a.rulesInForce()) > 0 {
-			led, err = a.candidate.TryLead(ctx)
+			led, err = a.tryLead(ctx)
 		}
 		if err != nil && ctx.Err() == nil {
 			a.logger.Warn("alert lead: asking again", "in", leadPoll, "error", err)
@@ -94,6 +97,13 @@ func (a *alerting) lead(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// tryLead asks for the lead, or checks it, within leadTimeout.
+func (a *alerting) tryLead(ctx context.Context) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, leadTimeout)
+	defer cancel()
+	return a.candidate.TryLead(ctx)
 }
 
 // term is one lead: the evaluator runs, fed by every collector's commits
@@ -143,7 +153,7 @@ func (a *alerting) hold(ctx context.Context, tick <-chan time.Time, feedDone <-c
 				a.logger.Info("alert lead given back: no rules to evaluate")
 				return false
 			}
-			if led, err := a.candidate.TryLead(ctx); !led {
+			if led, err := a.tryLead(ctx); !led {
 				a.leading.Store(false) // before the evaluator's last save
 				a.logger.Warn("alert lead lost: another collector may evaluate the rules", "error", err)
 				return false
