@@ -25,7 +25,8 @@ import (
 // once per collector). Then the leader is killed (SIGKILL): the other
 // takes the lead within a bounded time, does not notify the firing again
 // (its state is in AlertStates), and tells the resolve once. alert test
-// replays the rule over PostgreSQL: one firing.
+// replays the rule over PostgreSQL: one firing. The metric
+// aiosyslogd_alert_evaluating says which collector leads.
 func TestAlertsLeadAcrossCollectors(t *testing.T) {
 	dsn := testpg.Shared(t).NewDatabase(t)
 	h := newHook(t, 0, false)
@@ -37,13 +38,21 @@ func TestAlertsLeadAcrossCollectors(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(filepath.Dir(dbPath), "test-rules.toml"), []byte(rules), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		return postgresConfig(dsn) + fmt.Sprintf("\n[[notifier]]\nname = \"hook\"\ntype = \"webhook\"\nurl = %q\n", h.srv.URL)
+		return postgresConfig(dsn) + "\n[metrics]\nenabled = true\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n" +
+			fmt.Sprintf("\n[[notifier]]\nname = \"hook\"\ntype = \"webhook\"\nurl = %q\n", h.srv.URL)
 	}
+	const evaluating = "aiosyslogd_alert_evaluating"
+	is := func(want float64) func(float64) bool { return func(v float64) bool { return v == want } }
 	const taken = "alert lead taken"
 	first := startDaemon(t, config)
 	first.waitLogs(taken, 1, 15*time.Second) // the first to start leads
 	second := startDaemon(t, config)
 	second.waitLog(`msg="?alerting"? rules=1`, 15*time.Second)
+	first.waitMetric(first.metricsURL(), evaluating, is(1), 15*time.Second)
+	secondMetrics := second.metricsURL()
+	if v := scrape(t, secondMetrics)[evaluating]; v != 0 {
+		t.Errorf("the second collector's %s = %v while the first leads", evaluating, v)
+	}
 
 	first.send(sshBurst(60)...)
 	second.send(sshBurst(60)...)
@@ -58,6 +67,7 @@ func TestAlertsLeadAcrossCollectors(t *testing.T) {
 	killed := time.Now()
 	second.waitLogs(taken, 1, 3*leadPoll+5*time.Second)
 	t.Logf("the second collector took the lead %v after the first was killed", time.Since(killed).Round(100*time.Millisecond))
+	second.waitMetric(secondMetrics, evaluating, is(1), 15*time.Second)
 	h.waitState(t, "resolved", 1, 40*time.Second)
 	waitSavedFiring(t, dsn, "ssh brute force", false)
 	second.Stop() // its notices sent: nothing more can come

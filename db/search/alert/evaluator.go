@@ -64,6 +64,7 @@ type Evaluator struct {
 	batches chan stored
 	reload  chan []Rule
 	handed  atomic.Uint64 // the batches Stored was given; the last one's number
+	running atomic.Bool   // Run runs, for Stats
 
 	rules []*ruleState   // the Run goroutine's
 	qr    query.Record   // the record being matched, reused: the Run goroutine's
@@ -149,6 +150,8 @@ func (e *Evaluator) logger() *slog.Logger {
 func (e *Evaluator) Run(ctx context.Context, rules []Rule) {
 	e.init()
 	e.rules = nil
+	e.running.Store(true)
+	defer e.running.Store(false)
 	defer e.unpublish()
 	saved, err := e.loadState(ctx)
 	if err != nil {

@@ -360,6 +360,9 @@ func TestEvaluatorTerms(t *testing.T) {
 			done := make(chan struct{})
 			go func() { defer close(done); e.Run(ctx, []Rule{testRule(t, nil)}) }()
 			synctest.Wait()
+			if !e.Stats().Evaluating {
+				t.Error("Stats says it does not evaluate during a term")
+			}
 			if send > 0 {
 				evs := events(send)
 				h.mu.Lock()
@@ -374,8 +377,8 @@ func TestEvaluatorTerms(t *testing.T) {
 			time.Sleep(wait)
 			cancel()
 			<-done
-			if _, ok := e.Stats().Firing["ssh"]; ok {
-				t.Error("Stats tells of the rule between terms")
+			if st := e.Stats(); st.Evaluating || st.Firing["ssh"] || len(st.Firing) > 0 {
+				t.Errorf("Stats between terms: %+v", st)
 			}
 		}
 		t0 := time.Now()
