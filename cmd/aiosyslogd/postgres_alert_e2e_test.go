@@ -123,3 +123,44 @@ func TestAlertLeadOnlyWithRules(t *testing.T) {
 		t.Errorf("the collector without rules asked for the lead:\n%s", bare.Stderr())
 	}
 }
+
+// TestAlertLeadAfterPostgresRestart restarts PostgreSQL under two
+// collectors: the leader's session ends, so it stops evaluating; one of
+// the two leads again, and a burst split between them fires the rule
+// once.
+func TestAlertLeadAfterPostgresRestart(t *testing.T) {
+	c, err := testpg.Start() // its own cluster: the restart must not touch other tests'
+	if err != nil {
+		testpg.Shared(t) // skips, or fails under CI, as for every PostgreSQL test
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Stop() })
+	dsn := c.NewDatabase(t)
+	h := newHook(t, 0, false)
+	config := func(string) string {
+		return postgresConfig(dsn) + fmt.Sprintf("\n[[notifier]]\nname = \"hook\"\ntype = \"webhook\"\nurl = %q\n"+
+			"\n[[alert]]\nname = \"ssh\"\nquery = %q\nnotify = [\"hook\"]\nthreshold = 101\nwindow = \"1m\"\n", h.srv.URL, sshQuery)
+	}
+	const taken = "alert lead taken"
+	first := startDaemon(t, config)
+	first.waitLogs(taken, 1, 15*time.Second)
+	second := startDaemon(t, config)
+	if err := c.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	first.waitLog(`alert lead (lost|given up)`, 3*leadPoll+leadTimeout+5*time.Second)
+	eventually(t, 6*leadPoll+leadTimeout+5*time.Second, func() error {
+		if n := strings.Count(first.Stderr(), taken) + strings.Count(second.Stderr(), taken); n < 2 {
+			return fmt.Errorf("the lead taken %d times in all, want a second time after the restart", n)
+		}
+		return nil
+	})
+	first.send(sshBurst(60)...)
+	second.send(sshBurst(60)...)
+	h.waitState(t, "firing", 1, 30*time.Second)
+	first.Stop()
+	second.Stop()
+	if got, want := h.states(), []string{"firing"}; !slices.Equal(got, want) {
+		t.Errorf("webhook told %q, want %q", got, want)
+	}
+}
