@@ -53,10 +53,10 @@ func alertFail(verb string, code int, format string, args ...any) error {
 	return cli.Exit("aiosyslogd alert "+verb+": "+fmt.Sprintf(format, args...), code)
 }
 
-// configuredRule is the rule named name in the configuration or in the
-// rules file beside the database (the web page's).
-func configuredRule(cfg *Config, name string) (alert.Rule, error) {
-	rules, err := allRules(cfg, "")
+// configuredRule is the rule named name in the configuration (read from
+// cfgPath) or in the rules file (the web page's).
+func configuredRule(cfg *Config, cfgPath, name string) (alert.Rule, error) {
+	rules, err := allRules(cfg, cfgPath)
 	if err != nil {
 		return alert.Rule{}, err
 	}
@@ -84,7 +84,7 @@ func joinNames(names []string) string {
 
 // testRule is the rule alert test replays: NAME's, or --query's, with the
 // flags over it.
-func testRule(c *cli.Context, cfg *Config) (alert.Rule, error) {
+func testRule(c *cli.Context, cfg *Config, cfgPath string) (alert.Rule, error) {
 	var r alert.Rule
 	var err error
 	switch {
@@ -93,7 +93,7 @@ func testRule(c *cli.Context, cfg *Config) (alert.Rule, error) {
 	case c.NArg() == 1 && c.IsSet("query"):
 		return r, errors.New("NAME or --query, not both")
 	case c.NArg() == 1:
-		r, err = configuredRule(cfg, c.Args().First())
+		r, err = configuredRule(cfg, cfgPath, c.Args().First())
 	case c.IsSet("query"):
 		r, err = alert.NewRule("--query", c.String("query"))
 	default:
@@ -113,8 +113,13 @@ func testRule(c *cli.Context, cfg *Config) (alert.Rule, error) {
 	return r, r.Validate()
 }
 
-// alertReader opens the database of --db or the configuration.
-func alertReader(ctx context.Context, c *cli.Context, cfg *Config) (*sqlite.Reader, error) {
+// alertReader opens the database of --db or the configuration: the
+// SQLite file, or PostgreSQL (read_dsn, else dsn) when it is enabled and
+// --db names no file.
+func alertReader(ctx context.Context, c *cli.Context, cfg *Config) (db.Searcher, error) {
+	if cfg.PostgreSQL.Enabled && !c.IsSet("db") {
+		return openPostgresReader(ctx, cfg)
+	}
 	path := cfg.SQLite.Database
 	if c.IsSet("db") {
 		path = c.String("db")
@@ -127,11 +132,11 @@ func alertReader(ctx context.Context, c *cli.Context, cfg *Config) (*sqlite.Read
 }
 
 func runAlertTest(c *cli.Context) error {
-	cfg, _, err := loadConfigNoCreate(c)
+	cfg, path, err := loadConfigNoCreate(c)
 	if err != nil {
 		return alertFail("test", 2, "%v", err)
 	}
-	r, err := testRule(c, &cfg)
+	r, err := testRule(c, &cfg, path)
 	if err != nil {
 		return alertFail("test", 2, "%v", err)
 	}
@@ -193,14 +198,14 @@ func printReplay(w io.Writer, r *alert.Rule, since, until time.Time, intervals [
 }
 
 func runAlertSend(c *cli.Context) error {
-	cfg, _, err := loadConfigNoCreate(c)
+	cfg, path, err := loadConfigNoCreate(c)
 	if err != nil {
 		return alertFail("send", 2, "%v", err)
 	}
 	if c.NArg() != 1 {
 		return alertFail("send", 2, "name one rule of the configuration")
 	}
-	r, err := configuredRule(&cfg, c.Args().First())
+	r, err := configuredRule(&cfg, path, c.Args().First())
 	if err != nil {
 		return alertFail("send", 2, "%v", err)
 	}

@@ -6,44 +6,59 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/postgres"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert/notify"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert/rulesfile"
 	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
+	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
 // rulesPoll is how often serve looks at the rules file for a change (the
 // web page's edits take effect without a signal).
 const rulesPoll = 2 * time.Second
 
-// alerting is serve's alerts: the evaluator that watches the pipeline and
-// the dispatcher that sends its notices, each run by its own goroutine,
-// and the watcher of the rules file; stop returns after all three.
+// alerting is serve's alerts: the evaluator and the dispatcher that sends
+// its notices, each run by its own goroutine, and the watcher of the rules
+// file; stop returns after all three. On SQLite the evaluator watches the
+// pipeline; on PostgreSQL it runs only while this collector leads (see
+// lead), fed from the database.
 type alerting struct {
 	eval      *alert.Evaluator
 	disp      *notify.Dispatcher
 	reader    db.Searcher // nil without a database
 	logger    *slog.Logger
 	cfgPath   string // the configuration's file, for errors
-	rulesPath string // the rules file; "" without a database
+	rulesPath string // the rules file; "" without one
 	stop      func()
+
+	// On PostgreSQL: the primary's reader (History, Feed, AlertStates)
+	// and this collector's bid for the lead; nil on SQLite.
+	primary   *postgres.Reader
+	candidate *postgres.Candidate
+	leading   atomic.Bool // while a term of the lead runs, until it is lost
 
 	mu        sync.Mutex
 	cfgRules  []alert.Rule // the configuration's [[alert]]
+	rules     []alert.Rule // in force: the configuration's and the rules file's
 	notifiers []string     // the configuration's [[notifier]] names
 	seen      os.FileInfo  // the rules file last read; nil when there was none
 }
 
 // startAlerting starts evaluating the rules of cfg (read from cfgPath)
-// and of the rules file beside its database; the evaluator is the
-// pipeline's Observer. Its goroutines run until stop: after the pipeline
-// has written everything, so that the last batches are evaluated too.
+// and of the rules file; on SQLite the evaluator is the pipeline's
+// Observer, on PostgreSQL it runs while this collector leads. Its
+// goroutines run until stop: after the pipeline has written everything,
+// so that the last batches are evaluated too.
 func startAlerting(cfg *Config, cfgPath string, logger *slog.Logger) (*alerting, error) {
-	a := &alerting{disp: &notify.Dispatcher{Logger: logger}, logger: logger, cfgPath: cfgPath, rulesPath: alertRulesPath(cfg)}
+	a := &alerting{disp: &notify.Dispatcher{Logger: logger}, logger: logger, cfgPath: cfgPath, rulesPath: alertRulesPath(cfg, cfgPath)}
 	rules, err := a.prepareRules(cfg)
 	if err != nil {
 		return nil, err
@@ -61,25 +76,35 @@ func startAlerting(cfg *Config, cfgPath string, logger *slog.Logger) (*alerting,
 			return nil, err
 		}
 		a.eval.History, a.disp.Events = a.reader, a.reader
-		a.eval.StatePath = alertStatePath(cfg)
+		a.eval.State = alert.StateFile(alertStatePath(cfg))
+	}
+	state := "memory"
+	if cfg.SQLite.Enabled {
+		state = alertStatePath(cfg)
 	}
 	if cfg.PostgreSQL.Enabled {
-		// The windows of rules that start and the matches of notices are
-		// read back from PostgreSQL too; a rule's firing is not kept
-		// across restarts there yet (no state file).
-		r, err := openPostgresReader(context.Background(), cfg)
-		if err != nil {
+		if err := a.openLead(context.Background(), cfg); err != nil {
 			return nil, err
 		}
-		a.reader, a.eval.History, a.disp.Events = r, r, r
+		state = "postgresql table AlertStates"
 	}
 	a.disp.SetNotifiers(notifiers)
 	a.disp.SetBaseURL(cfg.Web.BaseURL)
 	if len(rules) > 0 {
-		logger.Info("alerting", "rules", len(rules), "notifiers", len(notifiers), "state", a.eval.StatePath, "rules_file", a.rulesPath)
+		logger.Info("alerting", "rules", len(rules), "notifiers", len(notifiers), "state", state, "rules_file", a.rulesPath)
 	}
 	a.stop = a.run(rules)
 	return a, nil
+}
+
+// observer is what the pipeline tells of each stored batch: the evaluator
+// on SQLite; nil on PostgreSQL, where the collector that leads reads every
+// collector's batches back from the database.
+func (a *alerting) observer() ingest.Observer {
+	if a.candidate != nil {
+		return nil
+	}
+	return a.eval
 }
 
 // alertStatePath is the file that keeps each rule's firing across
@@ -87,12 +112,17 @@ func startAlerting(cfg *Config, cfgPath string, logger *slog.Logger) (*alerting,
 func alertStatePath(cfg *Config) string { return cfg.SQLite.Database + "-alerts.json" }
 
 // alertRulesPath is the rules file that the web page writes and serve
-// reads: beside the database, as the state file; "" without a database.
-func alertRulesPath(cfg *Config) string {
-	if !cfg.SQLite.Enabled || cfg.SQLite.Database == "" {
-		return ""
+// reads: beside the SQLite database, as the state file; on PostgreSQL
+// beside the configuration file cfgPath, named for it (aiosyslogd.toml:
+// aiosyslogd-rules.toml); "" without either.
+func alertRulesPath(cfg *Config, cfgPath string) string {
+	switch {
+	case cfg.SQLite.Enabled && cfg.SQLite.Database != "":
+		return cfg.SQLite.Database + "-rules.toml"
+	case cfg.PostgreSQL.Enabled && cfgPath != "":
+		return strings.TrimSuffix(cfgPath, filepath.Ext(cfgPath)) + "-rules.toml"
 	}
-	return cfg.SQLite.Database + "-rules.toml"
+	return ""
 }
 
 // allRules are the rules of the configuration (read from cfgPath) and
@@ -103,7 +133,7 @@ func allRules(cfg *Config, cfgPath string) ([]alert.Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	path := alertRulesPath(cfg)
+	path := alertRulesPath(cfg, cfgPath)
 	if path == "" {
 		return rules, nil
 	}
@@ -147,7 +177,7 @@ func (a *alerting) prepareRules(cfg *Config) ([]alert.Rule, error) {
 		return nil, err
 	}
 	a.mu.Lock()
-	a.cfgRules, a.notifiers, a.seen = cfgRules, cfg.NotifierNames(), seen
+	a.cfgRules, a.rules, a.notifiers, a.seen = cfgRules, rules, cfg.NotifierNames(), seen
 	a.mu.Unlock()
 	return rules, nil
 }
@@ -174,7 +204,14 @@ func (a *alerting) run(rules []alert.Rule) (stop func()) {
 	dispCtx, stopDisp := context.WithCancel(context.Background())
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	evalDone, dispDone, watchDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	go func() { defer close(evalDone); a.eval.Run(evalCtx, rules) }()
+	go func() {
+		defer close(evalDone)
+		if a.candidate != nil {
+			a.lead(evalCtx)
+			return
+		}
+		a.eval.Run(evalCtx, rules)
+	}()
 	go func() { defer close(dispDone); a.disp.Run(dispCtx) }()
 	go func() { defer close(watchDone); a.watch(watchCtx) }()
 	return func() {
@@ -186,6 +223,9 @@ func (a *alerting) run(rules []alert.Rule) (stop func()) {
 		<-dispDone
 		if a.reader != nil {
 			a.reader.Close()
+		}
+		if a.candidate != nil {
+			a.candidate.Close()
 		}
 	}
 }
@@ -223,8 +263,21 @@ func (a *alerting) rulesFileChanged() {
 		a.logger.Error("rules file not applied; keeping the rules in force", "file", a.rulesPath, "error", err)
 		return
 	}
-	a.eval.SetRules(rules)
+	a.setRules(rules)
 	a.logger.Info("rules file applied", "file", a.rulesPath, "rules", len(rules))
+}
+
+// setRules makes rules the rules in force; a.mu is held.
+func (a *alerting) setRules(rules []alert.Rule) {
+	a.rules = rules
+	a.eval.SetRules(rules)
+}
+
+// rulesInForce are the rules a term of the lead starts with.
+func (a *alerting) rulesInForce() []alert.Rule {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.rules
 }
 
 // sameStamp tells whether two looks at a file saw the same file, unchanged
@@ -256,7 +309,7 @@ func (a *alerting) reloadable() reloadable {
 		return func() {
 			a.mu.Lock()
 			a.cfgRules, a.notifiers, a.seen = cfgRules, cfg.NotifierNames(), seen
-			a.eval.SetRules(rules)
+			a.setRules(rules)
 			a.mu.Unlock()
 			a.disp.SetNotifiers(notifiers)
 			a.disp.SetBaseURL(cfg.Web.BaseURL)

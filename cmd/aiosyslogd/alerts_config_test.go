@@ -99,7 +99,7 @@ func TestRulesFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := alertRulesPath(&cfg); got != dbPath+"-rules.toml" {
+	if got := alertRulesPath(&cfg, cfgPath); got != dbPath+"-rules.toml" {
 		t.Fatalf("rules file %s", got)
 	}
 	tests := []struct{ name, text, want string }{
@@ -125,7 +125,7 @@ func TestRulesFile(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %v\nwant it to contain %s", err, tt.want)
 			}
-			if err := checkRulesFile(&cfg); err == nil {
+			if err := checkRulesFile(&cfg, cfgPath); err == nil {
 				t.Error("check finds no mistake")
 			}
 		})
@@ -147,5 +147,33 @@ func TestAlertConfigMutedUntil(t *testing.T) {
 	}
 	if want := time.Date(2026, 12, 24, 8, 0, 0, 0, time.UTC); !rules[0].MutedUntil.Equal(want) {
 		t.Errorf("muted until %v, want %v", rules[0].MutedUntil, want)
+	}
+}
+
+// The rules file is beside the SQLite database; on PostgreSQL, which has
+// no file of its own, beside the configuration file, named for it.
+func TestAlertRulesPath(t *testing.T) {
+	sqlite, pg, none := defaultConfig(), defaultConfig(), defaultConfig()
+	sqlite.SQLite.Database = "/var/lib/aiosyslogd/syslog.db"
+	pg.SQLite.Enabled, pg.PostgreSQL.Enabled = false, true
+	none.SQLite.Enabled = false
+	tests := []struct {
+		name    string
+		cfg     *Config
+		cfgPath string
+		want    string
+	}{
+		{"sqlite", &sqlite, "/etc/aiosyslogd/aiosyslogd.toml", "/var/lib/aiosyslogd/syslog.db-rules.toml"},
+		{"postgresql", &pg, "/etc/aiosyslogd/aiosyslogd.toml", "/etc/aiosyslogd/aiosyslogd-rules.toml"},
+		{"postgresql, a config without .toml", &pg, "/etc/collector.conf", "/etc/collector-rules.toml"},
+		{"postgresql, no config file", &pg, "", ""},
+		{"no store", &none, "/etc/aiosyslogd/aiosyslogd.toml", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := alertRulesPath(tt.cfg, tt.cfgPath); got != tt.want {
+				t.Errorf("alertRulesPath = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

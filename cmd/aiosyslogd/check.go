@@ -34,7 +34,7 @@ func runCheck(c *cli.Context) error {
 	}
 	var problems []string
 	for _, check := range fileChecks {
-		if err := check(&cfg); err != nil {
+		if err := check(&cfg, path); err != nil {
 			problems = append(problems, err.Error())
 		}
 	}
@@ -57,23 +57,22 @@ func runCheck(c *cli.Context) error {
 
 // fileChecks check the files a configuration names, as serve will open
 // them. A key that names a file (a TLS certificate) adds its check here.
-var fileChecks = []func(cfg *Config) error{
+var fileChecks = []func(cfg *Config, cfgPath string) error{
 	checkDatabase,
 	checkTLSFiles,
 	checkRulesFile,
 }
 
-// checkRulesFile reads the rules file beside the database (the web
-// page's) as serve does: its mistakes, and a name also in the
-// configuration.
-func checkRulesFile(cfg *Config) error {
-	_, err := allRules(cfg, "")
+// checkRulesFile reads the rules file (the web page's) as serve does: its
+// mistakes, and a name also in the configuration read from cfgPath.
+func checkRulesFile(cfg *Config, cfgPath string) error {
+	_, err := allRules(cfg, cfgPath)
 	return err
 }
 
 // checkTLSFiles loads the TLS certificate, key and client CA as serve
 // does, when TLS is on.
-func checkTLSFiles(cfg *Config) error {
+func checkTLSFiles(cfg *Config, _ string) error {
 	if !cfg.TLS.Enabled {
 		return nil
 	}
@@ -90,7 +89,7 @@ func checkTLSFiles(cfg *Config) error {
 // checkDatabase checks that serve can open or create sqlite.database: its
 // directory exists and takes new files (the database's WAL), and a file
 // already there is an SQLite database.
-func checkDatabase(cfg *Config) error {
+func checkDatabase(cfg *Config, _ string) error {
 	if !cfg.SQLite.Enabled {
 		return nil
 	}

@@ -114,7 +114,7 @@ func (s *server) start(ctx context.Context) error {
 		return cli.Exit("aiosyslogd: "+err.Error(), 1)
 	}
 	pc := pipelineConfig(&s.cfg, s.writer, s.logger)
-	pc.Observer = s.alerts.eval
+	pc.Observer = s.alerts.observer()
 	pc.Spool = s.spool
 	s.p = ingest.New(pc)
 	s.health.p = s.p

@@ -129,7 +129,7 @@ func applyWebFlags(c *cli.Context, cfg *Config) {
 // configuration, its notifiers, the rules file and serve's state file.
 func webAlerts(cfg *Config, cfgPath string) web.AlertsConfig {
 	a := web.AlertsConfig{ConfigFile: cfgPath, ConfigRules: cfg.Alerts, Notifiers: cfg.NotifierNames(),
-		RulesFile: alertRulesPath(cfg)}
+		RulesFile: alertRulesPath(cfg, cfgPath)}
 	if cfg.SQLite.Enabled {
 		a.StateFile = alertStatePath(cfg)
 	}

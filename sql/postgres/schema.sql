@@ -123,3 +123,19 @@ CREATE TABLE IF NOT EXISTS Copies (
     CopiedAt timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (Source, Month)
 );
+
+-- Each alert rule's firing, kept across restarts and across the collectors
+-- that take turns evaluating the rules (db/search/alert; the file
+-- DATABASE-alerts.json keeps the same on SQLite). Key is the rule's query,
+-- threshold and window, NUL-separated (hence bytea): a rule saved with
+-- another key has changed and starts over. Deliveries are the last result of its notices through
+-- each notifier, as JSON, for the web page.
+CREATE TABLE IF NOT EXISTS AlertStates (
+    Rule       text        PRIMARY KEY,
+    Key        bytea       NOT NULL,
+    Firing     boolean     NOT NULL,
+    Since      timestamptz,
+    Notified   timestamptz,
+    Deliveries jsonb       NOT NULL DEFAULT '[]',
+    SavedAt    timestamptz NOT NULL DEFAULT now()
+);

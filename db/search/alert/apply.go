@@ -11,7 +11,7 @@ import (
 // apply makes rules the rules in force. A rule that counts as before
 // (same name and key) is kept as it is; any other starts with its window
 // read from History and its firing from saved.
-func (e *Evaluator) apply(ctx context.Context, rules []Rule, saved map[string]savedRule) {
+func (e *Evaluator) apply(ctx context.Context, rules []Rule, saved map[string]SavedRule) {
 	old := map[string]*ruleState{}
 	for _, rs := range e.rules {
 		old[rs.rule.Name] = rs
@@ -79,29 +79,35 @@ func (e *Evaluator) fill(ctx context.Context, rs *ruleState, now time.Time) erro
 }
 
 // snapshot is the state of the rules in force, as the state file keeps it.
-func (e *Evaluator) snapshot() map[string]savedRule {
-	m := make(map[string]savedRule, len(e.rules))
+func (e *Evaluator) snapshot() map[string]SavedRule {
+	m := make(map[string]SavedRule, len(e.rules))
 	for _, rs := range e.rules {
-		m[rs.rule.Name] = savedRule{Key: rs.rule.key(), Firing: rs.firing, Since: rs.since, Notified: rs.notified,
+		m[rs.rule.Name] = SavedRule{Key: rs.rule.key(), Firing: rs.firing, Since: rs.since, Notified: rs.notified,
 			Deliveries: e.deliveriesOf(rs.rule.Name)}
 	}
 	return m
 }
 
-func (e *Evaluator) loadState() (map[string]savedRule, error) {
-	if e.StatePath == "" {
+func (e *Evaluator) loadState(ctx context.Context) (map[string]SavedRule, error) {
+	if e.State == nil {
 		return nil, nil
 	}
-	return loadState(e.StatePath)
+	return e.State.LoadState(ctx)
 }
 
-// save writes the state file, when there is one.
+// saveTimeout bounds a save of the state: the evaluation waits for it.
+const saveTimeout = 10 * time.Second
+
+// save writes the state, when there is a store for it.
 func (e *Evaluator) save() {
 	e.stats.dirty = false
-	if e.StatePath == "" {
+	if e.State == nil {
 		return
 	}
-	if err := saveState(e.StatePath, e.snapshot()); err != nil {
+	// Not the Run context: the last save, when Run ends, must happen.
+	ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
+	defer cancel()
+	if err := e.State.SaveState(ctx, e.snapshot()); err != nil {
 		e.logger().Error("alert state not saved", "error", err)
 	}
 }

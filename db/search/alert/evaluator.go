@@ -54,20 +54,22 @@ type Evaluator struct {
 	// History, when set, fills the windows of rules when they start, so
 	// that a restart neither forgets nor re-sends a firing.
 	History History
-	// StatePath is the file where each rule's firing is kept; "" keeps it
-	// in memory only.
-	StatePath string
-	Tick      time.Duration // 0 = DefaultTick
-	Logger    *slog.Logger  // nil = slog.Default()
+	// State keeps each rule's firing across restarts (a StateFile, or
+	// the PostgreSQL store's table); nil keeps it in memory only.
+	State  StateStore
+	Tick   time.Duration // 0 = DefaultTick
+	Logger *slog.Logger  // nil = slog.Default()
 
 	once    sync.Once
 	batches chan stored
 	reload  chan []Rule
 	handed  atomic.Uint64 // the batches Stored was given; the last one's number
+	running atomic.Bool   // Run runs, for Stats
 
 	rules []*ruleState   // the Run goroutine's
 	qr    query.Record   // the record being matched, reused: the Run goroutine's
 	prep  query.Prepared // what the rules' matchers computed of qr: its tokens, cut once
+	out   []Transition   // scratch: a record's transitions
 	stats evalStats
 
 	mu         sync.Mutex
@@ -76,11 +78,13 @@ type Evaluator struct {
 	delivered  atomic.Bool                    // a delivery not yet in the state file
 }
 
-// stored is a batch as Stored took it: numbered in the order the writer
-// committed it.
+// stored is a batch as Stored or StoredEvents took it: numbered in the
+// order it was committed (by this collector's writer, or, read back from
+// the database, by every collector).
 type stored struct {
 	n       uint64
 	records []search.Row
+	events  []search.Event
 }
 
 func (e *Evaluator) init() {
@@ -98,6 +102,19 @@ func (e *Evaluator) Stored(batch []search.Row) {
 	case e.batches <- stored{n: e.handed.Add(1), records: batch}:
 	default:
 		e.stats.skipped.Add(uint64(len(batch)))
+	}
+}
+
+// StoredEvents takes events read back from the database (all that
+// became visible since the last call, as postgres.Reader.Feed passes
+// them) for evaluation without waiting, as Stored takes a batch from the
+// writer. Use one or the other, not both.
+func (e *Evaluator) StoredEvents(events []search.Event) {
+	e.init()
+	select {
+	case e.batches <- stored{n: e.handed.Add(1), events: events}:
+	default:
+		e.stats.skipped.Add(uint64(len(events)))
 	}
 }
 
@@ -127,10 +144,16 @@ func (e *Evaluator) logger() *slog.Logger {
 
 // Run evaluates rules, starting with rules, until ctx ends; then it
 // evaluates the batches already handed to it, saves the state and
-// returns.
+// returns. Run may be called again once it returned (a collector that
+// leads the evaluation again): each run starts afresh, its windows read
+// from History and its firings from State.
 func (e *Evaluator) Run(ctx context.Context, rules []Rule) {
 	e.init()
-	saved, err := e.loadState()
+	e.rules = nil
+	e.running.Store(true)
+	defer e.running.Store(false)
+	defer e.unpublish()
+	saved, err := e.loadState(ctx)
 	if err != nil {
 		e.logger().Error("alert state not read; starting without it", "error", err)
 	}
@@ -179,22 +202,30 @@ func (e *Evaluator) evaluate(b stored) {
 		return
 	}
 	start := time.Now()
-	var out []Transition
 	for i := range b.records {
 		r := &b.records[i]
-		e.qr = db.QueryRecord(r)
-		e.prep.Reset()
-		t := r.ReceivedAt.UnixNano()
-		for _, rs := range e.rules {
-			if b.n <= rs.counted || !rs.m.MatchPrepared(&e.qr, &e.prep) {
-				continue
-			}
-			out = rs.add(t, out[:0])
-			e.act(rs, out, start)
-		}
+		e.match(b.n, db.QueryRecord(r), r.ReceivedAt.UnixNano(), start)
+	}
+	for i := range b.events {
+		ev := &b.events[i]
+		e.match(b.n, ev.Record(), ev.ReceivedAt.UnixNano(), start)
 	}
 	e.step(start)
 	e.stats.observe(time.Since(start))
+}
+
+// match counts rec, received at t (Unix ns), of stored batch n, for each
+// rule it matches and that has not counted it from history.
+func (e *Evaluator) match(n uint64, rec query.Record, t int64, now time.Time) {
+	e.qr = rec
+	e.prep.Reset()
+	for _, rs := range e.rules {
+		if n <= rs.counted || !rs.m.MatchPrepared(&e.qr, &e.prep) {
+			continue
+		}
+		e.out = rs.add(t, e.out[:0])
+		e.act(rs, e.out, now)
+	}
 }
 
 // step resolves the rules that fell below their threshold by now and

@@ -3,6 +3,7 @@ package alert
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -123,7 +124,7 @@ func TestEvaluator(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := &sink{}
-				e := &Evaluator{Sink: s, StatePath: filepath.Join(t.TempDir(), "state.json")}
+				e := &Evaluator{Sink: s, State: StateFile(filepath.Join(t.TempDir(), "state.json"))}
 				ctx, cancel := context.WithCancel(t.Context())
 				done := make(chan struct{})
 				go func() { defer close(done); e.Run(ctx, []Rule{testRule(t, tt.rule)}) }()
@@ -152,7 +153,7 @@ func TestEvaluatorRestartWhileFiring(t *testing.T) {
 		h := &history{}
 		s := &sink{}
 		run := func(wait time.Duration, send int) {
-			e := &Evaluator{Sink: s, StatePath: state, History: h}
+			e := &Evaluator{Sink: s, State: StateFile(state), History: h}
 			ctx, cancel := context.WithCancel(t.Context())
 			done := make(chan struct{})
 			go func() { defer close(done); e.Run(ctx, []Rule{testRule(t, nil)}) }()
@@ -284,7 +285,7 @@ func TestDeliveriesInStateFile(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		state := filepath.Join(t.TempDir(), "state.json")
 		run := func(do func(e *Evaluator)) {
-			e := &Evaluator{StatePath: state}
+			e := &Evaluator{State: StateFile(state)}
 			ctx, cancel := context.WithCancel(t.Context())
 			done := make(chan struct{})
 			go func() { defer close(done); e.Run(ctx, []Rule{testRule(t, nil)}) }()
@@ -307,6 +308,92 @@ func TestDeliveriesInStateFile(t *testing.T) {
 		ds := st["ssh"].Deliveries
 		if len(ds) != 2 || ds[0].Notifier != "mail" || ds[0].Error != "554" || ds[1].Result != "sent" || !ds[1].At.Equal(at) {
 			t.Errorf("deliveries = %+v", ds)
+		}
+	})
+}
+
+// memState is a StateStore in memory, as a table would keep it.
+type memState struct {
+	mu    sync.Mutex
+	rules map[string]SavedRule
+	saves int
+}
+
+func (m *memState) LoadState(context.Context) (map[string]SavedRule, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return maps.Clone(m.rules), nil
+}
+
+func (m *memState) SaveState(_ context.Context, rules map[string]SavedRule) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rules, m.saves = maps.Clone(rules), m.saves+1
+	return nil
+}
+
+// events is n events received now, read back from the database, half of
+// them matching `tag:sshd`.
+func events(n int) []search.Event {
+	var out []search.Event
+	for i := range n {
+		tag := "sshd"
+		if i%2 == 1 {
+			tag = "cron"
+		}
+		out = append(out, search.Event{ReceivedAt: time.Now(), FromHost: "h", SysLogTag: tag, Message: "Failed password"})
+	}
+	return out
+}
+
+// One Evaluator led in turns, fed with events read back from the
+// database, its state in a StateStore: a term that begins while the rule
+// fires sends nothing again (its window from history, its firing from the
+// store), the resolve comes once, and between terms Stats says nothing of
+// the rule.
+func TestEvaluatorTerms(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		state, h, s := &memState{}, &history{}, &sink{}
+		e := &Evaluator{Sink: s, State: state, History: h}
+		term := func(wait time.Duration, send int) {
+			ctx, cancel := context.WithCancel(t.Context())
+			done := make(chan struct{})
+			go func() { defer close(done); e.Run(ctx, []Rule{testRule(t, nil)}) }()
+			synctest.Wait()
+			if !e.Stats().Evaluating {
+				t.Error("Stats says it does not evaluate during a term")
+			}
+			if send > 0 {
+				evs := events(send)
+				h.mu.Lock()
+				for _, ev := range evs {
+					if ev.SysLogTag == "sshd" {
+						h.times = append(h.times, ev.ReceivedAt)
+					}
+				}
+				h.mu.Unlock()
+				e.StoredEvents(evs)
+			}
+			time.Sleep(wait)
+			cancel()
+			<-done
+			if st := e.Stats(); st.Evaluating || st.Firing["ssh"] || len(st.Firing) > 0 {
+				t.Errorf("Stats between terms: %+v", st)
+			}
+		}
+		t0 := time.Now()
+		term(10*time.Second, 6) // fires
+		if r := state.rules["ssh"]; !r.Firing || !r.Since.Equal(t0) {
+			t.Fatalf("saved %+v after the first term", r)
+		}
+		term(10*time.Second, 0) // another term, still firing: nothing
+		term(2*time.Minute, 0)  // resolves once
+		want := []string{"firing@0..0", "resolved@0..60"}
+		if got := s.got(t0); !slices.Equal(got, want) {
+			t.Errorf("notices:\n got %q\nwant %q", got, want)
+		}
+		if r := state.rules["ssh"]; r.Firing {
+			t.Errorf("saved %+v after the resolve", r)
 		}
 	})
 }

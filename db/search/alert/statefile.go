@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,10 +13,21 @@ import (
 	"time"
 )
 
-// savedRule is what the state file keeps of one rule: enough to carry a
+// StateStore keeps each rule's firing across restarts, by rule name: a
+// file beside an SQLite database (StateFile), or a table of the
+// PostgreSQL store. The Evaluator loads it when it starts and saves it
+// whenever a rule's state changed.
+type StateStore interface {
+	LoadState(ctx context.Context) (map[string]SavedRule, error)
+	SaveState(ctx context.Context, rules map[string]SavedRule) error
+}
+
+// SavedRule is what a StateStore keeps of one rule: enough to carry a
 // firing across a restart without notifying it again.
-type savedRule struct {
-	Key      string    `json:"key"` // Rule.key: a changed rule starts over
+type SavedRule struct {
+	// Key is the rule's name, query, threshold and window in one string: a
+	// rule saved with another key has changed and starts over.
+	Key      string    `json:"key"`
 	Firing   bool      `json:"firing"`
 	Since    time.Time `json:"since,omitzero"`
 	Notified time.Time `json:"notified,omitzero"`
@@ -30,15 +42,30 @@ func sortDeliveries(ds []Delivery) {
 
 // stateFile is the JSON document of the state file.
 type stateFile struct {
-	Rules map[string]savedRule `json:"rules"`
+	Rules map[string]SavedRule `json:"rules"`
+}
+
+// StateFile is the JSON file at its path that keeps each rule's firing
+// (DATABASE-alerts.json beside an SQLite database). It implements
+// StateStore.
+type StateFile string
+
+// LoadState reads the file; a missing file is an empty state.
+func (f StateFile) LoadState(context.Context) (map[string]SavedRule, error) {
+	return loadState(string(f))
+}
+
+// SaveState replaces the file atomically.
+func (f StateFile) SaveState(_ context.Context, rules map[string]SavedRule) error {
+	return saveState(string(f), rules)
 }
 
 // loadState reads the state file at path; a missing file is an empty
 // state.
-func loadState(path string) (map[string]savedRule, error) {
+func loadState(path string) (map[string]SavedRule, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]savedRule{}, nil
+		return map[string]SavedRule{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read alert state: %w", err)
@@ -48,14 +75,14 @@ func loadState(path string) (map[string]savedRule, error) {
 		return nil, fmt.Errorf("read alert state %s: %w", path, err)
 	}
 	if f.Rules == nil {
-		f.Rules = map[string]savedRule{}
+		f.Rules = map[string]SavedRule{}
 	}
 	return f.Rules, nil
 }
 
 // saveState replaces the state file at path atomically (a new file,
 // synced, renamed over the old one), readable by its owner only.
-func saveState(path string, rules map[string]savedRule) error {
+func saveState(path string, rules map[string]SavedRule) error {
 	b, err := json.MarshalIndent(stateFile{Rules: rules}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode alert state: %w", err)

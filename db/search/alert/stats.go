@@ -12,6 +12,9 @@ var EvaluationBuckets = []float64{0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1,
 
 // Stats is what an Evaluator has done, for metrics.
 type Stats struct {
+	// Evaluating is whether Run runs: on PostgreSQL, whether this
+	// collector leads the evaluation.
+	Evaluating bool
 	// Firing is, for each rule, whether it fires.
 	Firing map[string]bool
 	// Skipped counts the stored messages not evaluated because evaluation
@@ -56,7 +59,7 @@ func (s *evalStats) observe(d time.Duration) {
 
 // Stats returns what e has done so far. It is safe to call while Run runs.
 func (e *Evaluator) Stats() Stats {
-	st := Stats{Firing: map[string]bool{}, Skipped: e.stats.skipped.Load()}
+	st := Stats{Evaluating: e.running.Load(), Firing: map[string]bool{}, Skipped: e.stats.skipped.Load()}
 	e.mu.Lock()
 	for name, firing := range e.firing {
 		st.Firing[name] = firing
@@ -77,5 +80,13 @@ func (e *Evaluator) publish() {
 	}
 	e.mu.Lock()
 	e.firing = m
+	e.mu.Unlock()
+}
+
+// unpublish clears the rules' firing for Stats when Run ends: a collector
+// that no longer evaluates them says nothing of them.
+func (e *Evaluator) unpublish() {
+	e.mu.Lock()
+	e.firing = nil
 	e.mu.Unlock()
 }

@@ -1,6 +1,9 @@
 package alert
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Delivery is what became of the last notice of a rule through one of its
 // notifiers, as the state file keeps it for the web page.
@@ -53,7 +56,13 @@ func (e *Evaluator) deliveriesOf(rule string) []Delivery {
 // ReadStatus reads the state file at path that serve writes: each rule's
 // status, by name. A missing file is no rules.
 func ReadStatus(path string) (map[string]Status, error) {
-	saved, err := loadState(path)
+	return StatusOf(context.Background(), StateFile(path))
+}
+
+// StatusOf reads each rule's status, by name, from the StateStore that
+// serve saves into (a state file, or the PostgreSQL store's table).
+func StatusOf(ctx context.Context, s StateStore) (map[string]Status, error) {
+	saved, err := s.LoadState(ctx)
 	if err != nil {
 		return nil, err
 	}

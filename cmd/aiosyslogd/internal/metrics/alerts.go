@@ -15,6 +15,8 @@ type AlertCollector struct {
 }
 
 var (
+	evaluatingDesc = desc("alert_evaluating",
+		"1 while this serve evaluates the alert rules (on PostgreSQL: while it leads the collectors), else 0.")
 	firingDesc        = desc("alert_firing", "1 while the alert fires, else 0.", "alert")
 	notificationsDesc = desc("alert_notifications_total",
 		"Notifications by result: sent, retried (an attempt failed, another follows), failed (given up), dropped (queue full), unknown (no such notifier).",
@@ -25,7 +27,7 @@ var (
 
 // Describe sends the descriptions of every metric.
 func (c *AlertCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{firingDesc, notificationsDesc, evaluationDesc, skippedDesc} {
+	for _, d := range []*prometheus.Desc{evaluatingDesc, firingDesc, notificationsDesc, evaluationDesc, skippedDesc} {
 		ch <- d
 	}
 }
@@ -33,6 +35,7 @@ func (c *AlertCollector) Describe(ch chan<- *prometheus.Desc) {
 // Collect reads the evaluator's and the dispatcher's counters.
 func (c *AlertCollector) Collect(ch chan<- prometheus.Metric) {
 	st := c.Evaluator.Stats()
+	ch <- prometheus.MustNewConstMetric(evaluatingDesc, prometheus.GaugeValue, gauge(st.Evaluating))
 	for name, firing := range st.Firing {
 		v := 0.0
 		if firing {
@@ -50,4 +53,12 @@ func (c *AlertCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstHistogram(evaluationDesc, h.Count, h.Sum, buckets)
 	ch <- counter(skippedDesc, st.Skipped)
+}
+
+// gauge is 1 for true, 0 for false.
+func gauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -10,6 +10,16 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+type AlertState struct {
+	Rule       string
+	Key        []byte
+	Firing     bool
+	Since      pgtype.Timestamptz
+	Notified   pgtype.Timestamptz
+	Deliveries []byte
+	SavedAt    time.Time
+}
+
 type Batch struct {
 	ID       [16]byte
 	StoredAt time.Time
