@@ -19,6 +19,8 @@ type collectorsReport struct {
 	hwms     []int64         // each collector's peak RSS
 	storedBy []int64         // what each collector says it stored (its stopped line)
 	bytes    int64           // what the month partitions grew by on disk
+	pgCPU    time.Duration   // the PostgreSQL server's CPU, all its processes
+	pgErr    error           // why pgCPU could not be read
 }
 
 // runCollectors starts o.collectors daemons storing in the PostgreSQL
@@ -50,6 +52,11 @@ func runCollectors(o options) (collectorsReport, error) {
 		}
 		ds = append(ds, d)
 	}
+	pgPID, pgErr := postmasterPID()
+	var pgBefore time.Duration
+	if pgErr == nil {
+		pgBefore, pgErr = clusterCPU(pgPID)
+	}
 	befores := make([]procStats, n)
 	addrs := make([]string, n)
 	for i, d := range ds {
@@ -73,6 +80,11 @@ func runCollectors(o options) (collectorsReport, error) {
 		r.cpus = append(r.cpus, after.cpu-befores[i].cpu)
 		r.hwms = append(r.hwms, after.hwm)
 		r.cpu += after.cpu - befores[i].cpu
+	}
+	r.pgErr = pgErr
+	if pgErr == nil {
+		pgAfter, err := clusterCPU(pgPID)
+		r.pgCPU, r.pgErr = pgAfter-pgBefore, err
 	}
 	if err := stopAll(ds); err != nil {
 		return r, err
@@ -154,6 +166,12 @@ func (r collectorsReport) print(o options) {
 		fmt.Printf("collector %d   stored %d, cpu %.1f s, %.1f µs per message it stored, peak rss %.1f MiB\n",
 			i+1, r.storedBy[i], r.cpus[i].Seconds(), perMessage(r.cpus[i], r.storedBy[i]), mib(r.hwms[i]))
 	}
-	fmt.Printf("cpu           %.1f s in all, %.1f µs per stored message (the server's own CPU not counted)\n", r.cpu.Seconds(), perMessage(r.cpu, r.stored))
+	fmt.Printf("cpu           %.1f s in all, %.1f µs per stored message\n", r.cpu.Seconds(), perMessage(r.cpu, r.stored))
+	if r.pgErr != nil {
+		fmt.Printf("postgresql    cpu not counted: %v\n", r.pgErr)
+	} else {
+		fmt.Printf("postgresql    cpu %.1f s (the server, all its processes), %.1f µs per stored message; with the collectors %.1f µs\n",
+			r.pgCPU.Seconds(), perMessage(r.pgCPU, r.stored), perMessage(r.cpu+r.pgCPU, r.stored))
+	}
 	fmt.Printf("disk          the month partitions grew by %.1f MB: %d bytes per row, indexes included\n\n", float64(r.bytes)/1e6, r.bytes/max(r.stored, 1))
 }

@@ -114,3 +114,27 @@ func TestLargeReportVerdicts(t *testing.T) {
 		}
 	}
 }
+
+// The server's CPU from /proc/pid/stat: user and system, with the ended
+// children's when asked, and the parent's pid; a command name may hold
+// spaces and parentheses.
+func TestParseStatCPU(t *testing.T) {
+	line := "4242 (postgres: bench (x)) S 4200 4242 4242 0 -1 4194304 100 0 0 0 150 50 30 20 20 0 1 0 100 1000 100"
+	for _, tt := range []struct {
+		children bool
+		want     time.Duration
+	}{
+		{false, 2 * time.Second},        // 150 + 50 ticks
+		{true, 2500 * time.Millisecond}, // and 30 + 20
+	} {
+		cpu, ppid, err := parseStatCPU(line, tt.children)
+		if err != nil || cpu != tt.want || ppid != 4200 {
+			t.Errorf("parseStatCPU(…, %t) = %s, %d, %v; want %s, 4200", tt.children, cpu, ppid, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "4242 no parenthesis", "4242 (short) S 1 2 3"} {
+		if _, _, err := parseStatCPU(bad, true); err == nil {
+			t.Errorf("parseStatCPU(%q) read it", bad)
+		}
+	}
+}

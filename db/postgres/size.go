@@ -16,3 +16,13 @@ func (r *Reader) StoredBytes(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+// DataDirectory returns the server's data directory; only superusers and
+// members of pg_read_all_settings may read it.
+func (r *Reader) DataDirectory(ctx context.Context) (string, error) {
+	dir, err := pgsqlc.New(r.pool).DataDirectory(ctx)
+	if err != nil {
+		return "", fmt.Errorf("data directory: %w", err)
+	}
+	return dir, nil
+}

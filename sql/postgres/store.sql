@@ -38,3 +38,9 @@ ORDER BY c.relname DESC;
 SELECT COALESCE(sum(pg_catalog.pg_total_relation_size(i.inhrelid)), 0)::bigint AS bytes
 FROM pg_catalog.pg_inherits i
 WHERE i.inhparent = 'systemevents'::regclass;
+
+-- name: DataDirectory :one
+-- DataDirectory is the server's data directory (superusers and members of
+-- pg_read_all_settings only): the benchmarks read its postmaster.pid to
+-- count the server's CPU.
+SELECT pg_catalog.current_setting('data_directory')::text AS dir;

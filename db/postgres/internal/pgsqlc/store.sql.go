@@ -45,6 +45,20 @@ func (q *Queries) CreateMonth(ctx context.Context, month time.Time) (bool, error
 	return created, err
 }
 
+const dataDirectory = `-- name: DataDirectory :one
+SELECT pg_catalog.current_setting('data_directory')::text AS dir
+`
+
+// DataDirectory is the server's data directory (superusers and members of
+// pg_read_all_settings only): the benchmarks read its postmaster.pid to
+// count the server's CPU.
+func (q *Queries) DataDirectory(ctx context.Context) (string, error) {
+	row := q.db.QueryRow(ctx, dataDirectory)
+	var dir string
+	err := row.Scan(&dir)
+	return dir, err
+}
+
 const deleteBatchesBefore = `-- name: DeleteBatchesBefore :execrows
 DELETE FROM Batches WHERE StoredAt < $1
 `
