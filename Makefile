@@ -42,7 +42,7 @@ build: ## build bin/aiosyslogd (static, with the version and commit)
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/aiosyslogd
 
 test: peers ## run every test, unit and end-to-end (-tags e2e), with the race detector
-	go test -race -tags e2e -count=1 -timeout 30m ./...
+	go test -race -tags e2e -count=1 -timeout 45m ./...
 	go test -count=1 -run Allocs ./db/search/query/ # allocation counts: sync.Pool drops items under -race
 
 peers: ## install (root) or unpack into .peers/ (not root) the end-to-end tests' peers, on Debian
