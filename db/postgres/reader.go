@@ -89,12 +89,18 @@ const (
 // q.Limit events or the end. An error from each ends the search and is
 // returned.
 func (r *Reader) Search(ctx context.Context, q search.Query, each func(search.Event) error) error {
+	if err := byReceivedTime(&q); err != nil {
+		return err
+	}
 	_, err := walk(ctx, pgsqlc.New(r.pool), compile(q), each)
 	return err
 }
 
 // Count returns how many events match q, ignoring q.Limit and q.After.
 func (r *Reader) Count(ctx context.Context, q search.Query) (int64, error) {
+	if err := byReceivedTime(&q); err != nil {
+		return 0, err
+	}
 	q.Limit, q.After = 0, search.Cursor{}
 	if everything(&q) {
 		n, err := pgsqlc.New(r.pool).CountAll(ctx)
@@ -261,4 +267,5 @@ func maxTime(a, b time.Time) time.Time {
 var (
 	_ db.Writer   = (*Store)(nil)
 	_ db.Searcher = (*Reader)(nil)
+	_ db.Browser  = (*Reader)(nil)
 )

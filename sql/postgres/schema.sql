@@ -71,6 +71,9 @@ CREATE INDEX IF NOT EXISTS SystemEvents_Words ON SystemEvents USING gin (Words);
 CREATE INDEX IF NOT EXISTS SystemEvents_FromHost ON SystemEvents (FromHost, ReceivedAt);
 CREATE INDEX IF NOT EXISTS SystemEvents_SysLogTag ON SystemEvents (SysLogTag, ReceivedAt);
 CREATE INDEX IF NOT EXISTS SystemEvents_Priority ON SystemEvents (Priority, ReceivedAt);
+-- One event by its ID (the web's /api/event and /api/context), the newest
+-- one, and a live tail that goes on from a cursor read by ID.
+CREATE INDEX IF NOT EXISTS SystemEvents_ID ON SystemEvents (ID);
 -- Follow reads the rows of transactions at or after a snapshot's xmin.
 CREATE INDEX IF NOT EXISTS SystemEvents_TxID ON SystemEvents (TxID);
 
