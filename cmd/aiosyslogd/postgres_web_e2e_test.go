@@ -20,9 +20,9 @@ import (
 
 // TestWebOnPostgres runs serve storing in a throwaway PostgreSQL cluster
 // and `aiosyslogd web` reading it (postgresql.enabled, no --database):
-// the API's search, histogram by severity, facets, values, one event,
-// export and live tail answer from PostgreSQL, and a browser shows a
-// stored row.
+// the API's search (by received and by event time), histogram by
+// severity, facets, values, one event, export and live tail answer from
+// PostgreSQL, and a browser shows a stored row.
 func TestWebOnPostgres(t *testing.T) {
 	dsn := testpg.Shared(t).NewDatabase(t)
 	d := startDaemon(t, func(string) string { return postgresConfig(dsn) })
@@ -59,6 +59,12 @@ func TestWebOnPostgres(t *testing.T) {
 	})
 	if e := page.Events[0]; e.Message != "okapi warning three" || e.FromHost != "pgweb1" || e.Priority != 4 {
 		t.Errorf("the newest event: %+v", e)
+	}
+
+	var byEventTime struct{ Events []searchJSONEvent }
+	getJSON("/api/search?since=1h&time=event&q=okapi&order=asc", &byEventTime)
+	if len(byEventTime.Events) != 3 || byEventTime.Events[0].Message != "okapi disk error one" {
+		t.Errorf("/api/search by event time, oldest first: %+v", byEventTime.Events)
 	}
 
 	var hist struct {

@@ -18,24 +18,11 @@ import (
 )
 
 // What the web UI reads besides searches (db.Browser): the histogram,
-// facets, the query bar's values, one event, the newest time. A query
-// whose conditions the statements say exactly (no words, exact hosts and
-// tags, levels) is counted by PostgreSQL; any other is walked as a search
-// is, each candidate checked against the whole tree, and counted here: the
-// counts are the SQLite store's either way.
-
-// errEventTime is the answer to a query by event time, which this store
-// does not index yet.
-var errEventTime = &search.BadQueryError{Query: "time=event",
-	Reason: "the PostgreSQL store searches by received time only (not yet by event time)"}
-
-// byReceivedTime returns errEventTime for a query by event time.
-func byReceivedTime(q *search.Query) error {
-	if q.Time == search.EventTime {
-		return errEventTime
-	}
-	return nil
-}
+// facets, the query bar's values, one event, the newest time. A query by
+// received time whose conditions the statements say exactly (no words,
+// exact hosts and tags, levels) is counted by PostgreSQL; any other is
+// walked as a search is, each candidate checked against the whole tree,
+// and counted here: the counts are the SQLite store's either way.
 
 // The ends of an open range: before and after every stored time.
 var (
@@ -44,10 +31,10 @@ var (
 )
 
 // exactly reports whether the statements' conditions say the whole of r:
-// no words and no other field than the levels in the tree, exact hosts
-// and tags, no excluded hosts or tags.
+// by received time, no words and no other field than the levels in the
+// tree, exact hosts and tags, no excluded hosts or tags.
 func (r *request) exactly() bool {
-	if r.Host != "" && !exact(r.Host) || r.Tag != "" && !exact(r.Tag) || len(r.Not.Hosts) > 0 || len(r.Not.Tags) > 0 {
+	if r.Time == search.EventTime || r.Host != "" && !exact(r.Host) || r.Tag != "" && !exact(r.Tag) || len(r.Not.Hosts) > 0 || len(r.Not.Tags) > 0 {
 		return false
 	}
 	for _, n := range conjuncts(r.Expr) {
@@ -76,9 +63,6 @@ func (r *request) rangeOf() (since, until time.Time) {
 // (24 hours back in an empty database). q.Limit, q.Order and q.After are
 // ignored.
 func (r *Reader) Histogram(ctx context.Context, sq search.Query, n int) (search.Histogram, error) {
-	if err := byReceivedTime(&sq); err != nil {
-		return search.Histogram{}, err
-	}
 	mq := pgsqlc.New(r.pool)
 	sq.Limit, sq.After = 0, search.Cursor{}
 	if sq.Until.IsZero() {
@@ -86,7 +70,11 @@ func (r *Reader) Histogram(ctx context.Context, sq search.Query, n int) (search.
 	}
 	if sq.Since.IsZero() {
 		sq.Since = sq.Until.Add(-24 * time.Hour)
-		first, err := mq.FirstReceivedAt(ctx)
+		firstAt := mq.FirstReceivedAt
+		if sq.Time == search.EventTime {
+			firstAt = mq.FirstEventAt
+		}
+		first, err := firstAt(ctx)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 		case err != nil:
@@ -100,7 +88,7 @@ func (r *Reader) Histogram(ctx context.Context, sq search.Query, n int) (search.
 	origin, step := h.Start.Unix(), int64(h.Step/time.Second)
 	if !q.exactly() {
 		_, err := walk(ctx, mq, q, func(e search.Event) error {
-			h.Add((e.ReceivedAt.Unix()-origin)/step, int64(e.Severity), 1)
+			h.Add((e.At(q.Time).Unix()-origin)/step, int64(e.Severity), 1)
 			return nil
 		})
 		return h, err
@@ -126,9 +114,6 @@ const facetValues = 1000
 // and facilities are their codes in decimal. q.Limit, q.Order and q.After
 // are ignored.
 func (r *Reader) Facets(ctx context.Context, sq search.Query, field search.Field, top int) ([]search.FacetValue, error) {
-	if err := byReceivedTime(&sq); err != nil {
-		return nil, err
-	}
 	if field > search.FieldFacility {
 		return nil, fmt.Errorf("facets of %s: no such field", field)
 	}

@@ -4,9 +4,7 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -106,23 +104,5 @@ func TestTailFollowCursor(t *testing.T) {
 	stop()
 	if err := <-done; err != nil {
 		t.Fatal(err)
-	}
-}
-
-// TestEventTimeRefused: this store does not search by event time yet,
-// and says so rather than answering by received time.
-func TestEventTimeRefused(t *testing.T) {
-	s, _ := openStore(t)
-	r := s.Reader()
-	ctx := context.Background()
-	q := search.Query{Time: search.EventTime}
-	_, herr := r.Histogram(ctx, q, 10)
-	_, ferr := r.Facets(ctx, q, search.FieldHost, 10)
-	_, cerr := r.Count(ctx, q)
-	for _, err := range []error{r.Search(ctx, q, func(search.Event) error { return nil }), herr, ferr, cerr} {
-		var bad *search.BadQueryError
-		if !errors.As(err, &bad) || !strings.Contains(err.Error(), "event time") {
-			t.Errorf("a query by event time: %v, want a BadQueryError", err)
-		}
 	}
 }

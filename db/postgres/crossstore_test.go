@@ -209,12 +209,14 @@ func TestCrossStoreRandomTrees(t *testing.T) {
 			{Expr: tree, Order: search.OldestFirst},
 			{Expr: tree},
 			{Expr: tree, Limit: 7},
+			{Expr: tree, Time: search.EventTime},
+			{Expr: tree, Time: search.EventTime, Order: search.OldestFirst, Limit: 7},
 		} {
 			lite, pg := events(t, s.sqlite, q), events(t, s.pg, q)
 			if d := same(lite, pg); d != "" {
 				t.Fatalf("tree %d %s (order %s, limit %d): SQLite and PostgreSQL differ: %s", i, tree, q.Order, q.Limit, d)
 			}
-			if q.Limit == 0 && q.Order == search.NewestFirst {
+			if q.Limit == 0 && q.Order == search.NewestFirst && q.Time == search.ReceivedTime {
 				if len(pg) > 0 {
 					matched++
 				}
@@ -223,8 +225,12 @@ func TestCrossStoreRandomTrees(t *testing.T) {
 				}
 			}
 		}
-		if i%10 == 0 {
-			if d := sameSummaries(t, s, search.Query{Expr: tree}); d != "" {
+		if i%5 == 0 {
+			q := search.Query{Expr: tree}
+			if i%10 == 5 {
+				q.Time = search.EventTime
+			}
+			if d := sameSummaries(t, s, q); d != "" {
 				t.Fatalf("tree %d %s: SQLite and PostgreSQL differ: %s", i, tree, d)
 			}
 		}

@@ -19,6 +19,16 @@ import (
 // IDs first may commit last.
 type FollowFrom struct{ snapshot string }
 
+// receivedSince is the ReceivedAt a follower's statements read from: q's
+// Since by received time; for a query by event time, every ReceivedAt
+// (each event's time is checked against Since on its own).
+func (q *request) receivedSince() time.Time {
+	if q.Time == search.EventTime {
+		return time.Time{}
+	}
+	return q.Since
+}
+
 // readTx runs f in a read-only REPEATABLE READ transaction: every
 // statement sees one snapshot, the one Snapshot returns.
 func (r *Reader) readTx(ctx context.Context, f func(*pgsqlc.Queries) error) error {
@@ -54,9 +64,6 @@ func (r *Reader) tail(ctx context.Context, q search.Query, n int, each func(sear
 	var from FollowFrom
 	var newest search.Cursor
 	var events []search.Event
-	if err := byReceivedTime(&q); err != nil {
-		return from, newest, err
-	}
 	err := r.readTx(ctx, func(mq *pgsqlc.Queries) error {
 		var err error
 		if from.snapshot, err = mq.Snapshot(ctx); err != nil {
@@ -100,9 +107,6 @@ func (r *Reader) tail(ctx context.Context, q search.Query, n int, each func(sear
 // collectors it can, at that moment only. q.Until, q.Limit, q.Order and
 // q.After are ignored.
 func (r *Reader) Follow(ctx context.Context, q search.Query, after search.Cursor, interval time.Duration, each func(search.Event) error) error {
-	if err := byReceivedTime(&q); err != nil {
-		return err
-	}
 	from, err := r.afterID(ctx, compile(q), after.ID, each)
 	if ctx.Err() != nil {
 		return nil
@@ -122,7 +126,7 @@ func (r *Reader) afterID(ctx context.Context, q *request, id int64, each func(se
 		if next.snapshot, err = mq.Snapshot(ctx); err != nil {
 			return err
 		}
-		p := pgsqlc.EventsAfterIDParams{KeyID: id, Since: q.Since, Words: q.words,
+		p := pgsqlc.EventsAfterIDParams{KeyID: id, Since: q.receivedSince(), Words: q.words,
 			Severities: q.severities, Facilities: q.facilities, Hosts: q.hosts, Tags: q.tags, Lim: pageSize}
 		for {
 			rows, err := mq.EventsAfterID(ctx, p)
@@ -131,7 +135,7 @@ func (r *Reader) afterID(ctx context.Context, q *request, id int64, each func(se
 			}
 			for i := range rows {
 				e := eventOf((*pgsqlc.SearchDescRow)(&rows[i]))
-				if rec := e.Record(); !q.match(&rec) {
+				if rec := e.Record(); !q.match(&rec) || e.At(q.Time).Before(q.Since) {
 					continue
 				}
 				if err := each(e); err != nil {
@@ -153,9 +157,6 @@ func (r *Reader) afterID(ctx context.Context, q *request, id int64, each func(se
 // what became visible since the last, oldest first. q.Until, q.Limit,
 // q.Order and q.After are ignored.
 func (r *Reader) FollowSnapshot(ctx context.Context, q search.Query, from FollowFrom, interval time.Duration, each func(search.Event) error) error {
-	if err := byReceivedTime(&q); err != nil {
-		return err
-	}
 	req := compile(q)
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -185,7 +186,7 @@ func (r *Reader) poll(ctx context.Context, q *request, from FollowFrom, each fun
 		if next.snapshot, err = mq.Snapshot(ctx); err != nil {
 			return err
 		}
-		p := pgsqlc.FollowEventsParams{SeenBy: from.snapshot, KeyAt: q.Since, KeyID: -1, Since: q.Since,
+		p := pgsqlc.FollowEventsParams{SeenBy: from.snapshot, KeyAt: q.receivedSince(), KeyID: -1, Since: q.receivedSince(),
 			Words: q.words, Severities: q.severities, Facilities: q.facilities, Hosts: q.hosts, Tags: q.tags, Lim: pageSize}
 		for {
 			rows, err := mq.FollowEvents(ctx, p)
@@ -194,7 +195,7 @@ func (r *Reader) poll(ctx context.Context, q *request, from FollowFrom, each fun
 			}
 			for i := range rows {
 				e := eventOf((*pgsqlc.SearchDescRow)(&rows[i]))
-				if rec := e.Record(); !q.match(&rec) {
+				if rec := e.Record(); !q.match(&rec) || e.At(q.Time).Before(q.Since) {
 					continue
 				}
 				if err := each(e); err != nil {

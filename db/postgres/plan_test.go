@@ -140,8 +140,9 @@ func explain(t *testing.T, r *Reader, st traced) string {
 // TestBrowsePlans pins the plans of the web's statements over a short
 // range of a table the planner has statistics of: the histogram's and
 // facets' counts read the range through the (ReceivedAt, ID) index, not
-// the whole table, and the query bar's values seek the (FromHost,
-// ReceivedAt) index once per host.
+// the whole table, the query bar's values seek the (FromHost,
+// ReceivedAt) index once per host, and a search by event time walks the
+// index on it.
 func TestBrowsePlans(t *testing.T) {
 	s, dsn := openStore(t)
 	ctx := context.Background()
@@ -175,10 +176,15 @@ func TestBrowsePlans(t *testing.T) {
 	if v, err := r.Values(ctx, search.FieldHost, "", 20); err != nil || len(v) == 0 {
 		t.Fatalf("Values: %v, %v", v, err)
 	}
+	n := 0
+	if err := r.Search(ctx, search.Query{Time: search.EventTime, Limit: 100}, func(search.Event) error { n++; return nil }); err != nil || n != 100 {
+		t.Fatalf("Search by event time: %d events, %v", n, err)
+	}
 	for _, tc := range []struct {
 		name string
 		want string
-	}{{"HistogramCounts", "receivedat_id_idx"}, {"FacetCounts", "receivedat_id_idx"}, {"HostValues", "fromhost_receivedat_idx"}} {
+	}{{"HistogramCounts", "receivedat_id_idx"}, {"FacetCounts", "receivedat_id_idx"}, {"HostValues", "fromhost_receivedat_idx"},
+		{"SearchEventDesc", "coalesce_id_idx"}} {
 		st := trace.named(tc.name)
 		if len(st) == 0 {
 			t.Fatalf("no %s run", tc.name)

@@ -55,7 +55,8 @@ func closed(q search.Query) search.Query {
 }
 
 // WantHistogram is the histogram of n buckets of the case: its Want
-// events counted by their fixture rows' ReceivedAt and severity, over its
+// events counted by their fixture rows' ReceivedAt (or event time, the
+// message's Timestamp, for a case by event time) and severity, over its
 // range closed around Fixture.
 func WantHistogram(c Case, n int) (search.Query, search.Histogram) {
 	q := closed(c.Q)
@@ -63,7 +64,11 @@ func WantHistogram(c Case, n int) (search.Query, search.Histogram) {
 	step := int64(h.Step / time.Second)
 	for _, msg := range c.Want {
 		r := fixtureRow(msg)
-		h.Add((r.ReceivedAt.Unix()-h.Start.Unix())/step, int64(r.Message.Priority.Severity()), 1)
+		at := r.ReceivedAt
+		if q.Time == search.EventTime {
+			at = r.Message.Timestamp
+		}
+		h.Add((at.Unix()-h.Start.Unix())/step, int64(r.Message.Priority.Severity()), 1)
 	}
 	return q, h
 }
