@@ -5,6 +5,7 @@ package postgres
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,5 +105,20 @@ func TestTailFollowCursor(t *testing.T) {
 	stop()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReaderCannotWrite: OpenReader's connections are read-only, so a
+// reader (web, search) cannot change the database whatever it runs.
+func TestReaderCannotWrite(t *testing.T) {
+	_, dsn := openStore(t)
+	r, err := OpenReader(context.Background(), Options{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	_, err = r.pool.Exec(context.Background(), "DELETE FROM Batches")
+	if err == nil || !strings.Contains(err.Error(), "read-only transaction") {
+		t.Errorf("a reader's DELETE: %v, want refused as read-only", err)
 	}
 }

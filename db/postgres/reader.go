@@ -28,8 +28,10 @@ type Reader struct {
 var ErrNoSchema = errors.New("no SystemEvents table")
 
 // OpenReader connects to the database of o for searching. It never makes
-// the schema.
+// the schema, and its connections cannot write (every transaction is
+// read-only): search and web only read.
 func OpenReader(ctx context.Context, o Options) (*Reader, error) {
+	o.readOnly = true
 	pool, err := open(ctx, o)
 	if err != nil {
 		return nil, err
