@@ -15,12 +15,13 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/postgres/internal/pgsqlc"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
+	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 )
 
 // What the web UI reads besides searches (db.Browser): the histogram,
 // facets, the query bar's values, one event, the newest time. A query by
-// received time whose conditions the statements say exactly (no words,
-// exact hosts and tags, levels) is counted by PostgreSQL; any other is
+// received time whose conditions the statements say exactly (words of one
+// token each, exact hosts and tags, levels) is counted by PostgreSQL; any other is
 // walked as a search is, each candidate checked against the whole tree,
 // and counted here: the counts are the SQLite store's either way.
 
@@ -31,18 +32,44 @@ var (
 )
 
 // exactly reports whether the statements' conditions say the whole of r:
-// by received time, no words and no other field than the levels in the
-// tree, exact hosts and tags, no excluded hosts or tags.
+// by received time, a tree of levels and of words that the tsquery says
+// whole (wordsExact), exact hosts and tags, no excluded hosts or tags.
 func (r *request) exactly() bool {
 	if r.Time == search.EventTime || r.Host != "" && !exact(r.Host) || r.Tag != "" && !exact(r.Tag) || len(r.Not.Hosts) > 0 || len(r.Not.Tags) > 0 {
 		return false
 	}
 	for _, n := range conjuncts(r.Expr) {
-		if _, ok := levelField(n); !ok {
+		if _, ok := levelField(n); !ok && !wordsExact(n) {
 			return false
 		}
 	}
 	return true
+}
+
+// wordsExact reports whether the tsquery of n (wordsOf) says all of n:
+// terms of one token each, looked for anywhere (the message, the tag and
+// the host: the words the writer indexes), combined by AND and OR. A
+// phrase's order, message:, NOT and the fields need the matcher.
+func wordsExact(n query.Node) bool {
+	switch n := n.(type) {
+	case *query.Text:
+		toks := query.Tokens(n.Text)
+		return n.Scope == query.Anywhere && len(toks) == 1 && len(toks[0]) <= maxWord
+	case *query.And:
+		return allWordsExact(n.Nodes)
+	case *query.Or:
+		return allWordsExact(n.Nodes)
+	}
+	return false
+}
+
+func allWordsExact(nodes []query.Node) bool {
+	for _, c := range nodes {
+		if !wordsExact(c) {
+			return false
+		}
+	}
+	return len(nodes) > 0
 }
 
 // rangeOf is r's range with open sides closed far away.
@@ -93,7 +120,7 @@ func (r *Reader) Histogram(ctx context.Context, sq search.Query, n int) (search.
 		})
 		return h, err
 	}
-	rows, err := mq.HistogramCounts(ctx, pgsqlc.HistogramCountsParams{Origin: origin, Step: step, Since: q.Since, Until: q.Until,
+	rows, err := mq.HistogramCounts(ctx, pgsqlc.HistogramCountsParams{Origin: origin, Step: step, Since: q.Since, Until: q.Until, Words: q.words,
 		Severities: q.severities, Facilities: q.facilities, Hosts: q.hosts, Tags: q.tags})
 	if err != nil {
 		return h, fmt.Errorf("histogram: %w", err)
@@ -122,7 +149,7 @@ func (r *Reader) Facets(ctx context.Context, sq search.Query, field search.Field
 	counts := map[string]int64{}
 	if q.exactly() {
 		since, until := q.rangeOf()
-		rows, err := pgsqlc.New(r.pool).FacetCounts(ctx, pgsqlc.FacetCountsParams{Field: int32(field), Since: since, Until: until,
+		rows, err := pgsqlc.New(r.pool).FacetCounts(ctx, pgsqlc.FacetCountsParams{Field: int32(field), Since: since, Until: until, Words: q.words,
 			Severities: q.severities, Facilities: q.facilities, Hosts: q.hosts, Tags: q.tags, Lim: facetValues})
 		if err != nil {
 			return nil, fmt.Errorf("facets of %s: %w", field, err)

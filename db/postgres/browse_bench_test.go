@@ -14,8 +14,9 @@ import (
 // BenchmarkBrowse measures what the web's page asks of the store on each
 // load, over 100,000 events received in the last 24 hours (200 hosts, 20
 // tags): the histogram of 60 buckets by severity and the facets of host,
-// counted by PostgreSQL; the same of a word in every event, walked and
-// checked row by row; a page of the 100 newest; the query bar's hosts.
+// counted by PostgreSQL, alone and for a word every event holds; the
+// histogram of a phrase every event holds, walked and checked row by row;
+// a page of the 100 newest; the query bar's hosts.
 func BenchmarkBrowse(b *testing.B) {
 	ctx := context.Background()
 	s, err := Open(ctx, Options{DSN: sharedDSN(b)})
@@ -41,6 +42,8 @@ func BenchmarkBrowse(b *testing.B) {
 	day := search.Query{Since: now.Add(-24 * time.Hour), Until: now}
 	word := day
 	word.Expr = query.MustParse("mozilla")
+	phrase := day
+	phrase.Expr = query.MustParse(`"linux x86_64"`)
 	for _, bm := range []struct {
 		name string
 		run  func() error
@@ -49,6 +52,7 @@ func BenchmarkBrowse(b *testing.B) {
 		{"facets-host-24h", func() error { _, err := r.Facets(ctx, day, search.FieldHost, 10); return err }},
 		{"histogram-24h-word", func() error { _, err := r.Histogram(ctx, word, 60); return err }},
 		{"facets-host-24h-word", func() error { _, err := r.Facets(ctx, word, search.FieldHost, 10); return err }},
+		{"histogram-24h-phrase", func() error { _, err := r.Histogram(ctx, phrase, 60); return err }},
 		{"search-page-100", func() error {
 			return r.Search(ctx, search.Query{Limit: 100}, func(search.Event) error { return nil })
 		}},

@@ -3,8 +3,9 @@
 -- field's top values, the hosts and tags the query bar suggests, one event
 -- by its ID, and the newest event. The conditions are the candidates' of
 -- sql/postgres/search.sql: the store counts here only the queries these
--- conditions say exactly (no words, exact hosts and tags), and checks each
--- row of any other query against the whole tree in Go.
+-- conditions say exactly (words of one token each, exact hosts and tags,
+-- levels), and checks each row of any other query against the whole tree
+-- in Go.
 
 -- name: HistogramCounts :many
 -- HistogramCounts counts the events received in [since, until) by bucket
@@ -14,6 +15,7 @@ SELECT ((floor(extract(epoch FROM ReceivedAt))::bigint - sqlc.arg(origin)::bigin
        Priority::bigint AS severity, count(*) AS n
 FROM SystemEvents
 WHERE ReceivedAt >= sqlc.arg(since)::timestamptz AND ReceivedAt < sqlc.arg(until)::timestamptz
+  AND (sqlc.narg(words)::text IS NULL OR Words @@ sqlc.narg(words)::text::tsquery)
   AND (sqlc.narg(severities)::smallint[] IS NULL OR Priority = ANY(sqlc.narg(severities)::smallint[]))
   AND (sqlc.narg(facilities)::smallint[] IS NULL OR Facility = ANY(sqlc.narg(facilities)::smallint[]))
   AND (sqlc.narg(hosts)::text[] IS NULL OR FromHost = ANY(sqlc.narg(hosts)::text[]))
@@ -34,6 +36,7 @@ SELECT (CASE sqlc.arg(field)::int
        count(*) AS n
 FROM SystemEvents
 WHERE ReceivedAt >= sqlc.arg(since)::timestamptz AND ReceivedAt < sqlc.arg(until)::timestamptz
+  AND (sqlc.narg(words)::text IS NULL OR Words @@ sqlc.narg(words)::text::tsquery)
   AND (sqlc.narg(severities)::smallint[] IS NULL OR Priority = ANY(sqlc.narg(severities)::smallint[]))
   AND (sqlc.narg(facilities)::smallint[] IS NULL OR Facility = ANY(sqlc.narg(facilities)::smallint[]))
   AND (sqlc.narg(hosts)::text[] IS NULL OR FromHost = ANY(sqlc.narg(hosts)::text[]))

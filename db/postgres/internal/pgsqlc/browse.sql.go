@@ -113,20 +113,22 @@ SELECT (CASE $1::int
        count(*) AS n
 FROM SystemEvents
 WHERE ReceivedAt >= $2::timestamptz AND ReceivedAt < $3::timestamptz
-  AND ($4::smallint[] IS NULL OR Priority = ANY($4::smallint[]))
-  AND ($5::smallint[] IS NULL OR Facility = ANY($5::smallint[]))
-  AND ($6::text[] IS NULL OR FromHost = ANY($6::text[]))
-  AND ($7::text[] IS NULL OR SysLogTag = ANY($7::text[]))
+  AND ($4::text IS NULL OR Words @@ $4::text::tsquery)
+  AND ($5::smallint[] IS NULL OR Priority = ANY($5::smallint[]))
+  AND ($6::smallint[] IS NULL OR Facility = ANY($6::smallint[]))
+  AND ($7::text[] IS NULL OR FromHost = ANY($7::text[]))
+  AND ($8::text[] IS NULL OR SysLogTag = ANY($8::text[]))
 GROUP BY 1
 ) f
 ORDER BY f.n DESC, f.value COLLATE "C"
-LIMIT $8
+LIMIT $9
 `
 
 type FacetCountsParams struct {
 	Field      int32
 	Since      time.Time
 	Until      time.Time
+	Words      pgtype.Text
 	Severities []int16
 	Facilities []int16
 	Hosts      []string
@@ -147,6 +149,7 @@ func (q *Queries) FacetCounts(ctx context.Context, arg FacetCountsParams) ([]Fac
 		arg.Field,
 		arg.Since,
 		arg.Until,
+		arg.Words,
 		arg.Severities,
 		arg.Facilities,
 		arg.Hosts,
@@ -245,10 +248,11 @@ SELECT ((floor(extract(epoch FROM ReceivedAt))::bigint - $1::bigint) / $2::bigin
        Priority::bigint AS severity, count(*) AS n
 FROM SystemEvents
 WHERE ReceivedAt >= $3::timestamptz AND ReceivedAt < $4::timestamptz
-  AND ($5::smallint[] IS NULL OR Priority = ANY($5::smallint[]))
-  AND ($6::smallint[] IS NULL OR Facility = ANY($6::smallint[]))
-  AND ($7::text[] IS NULL OR FromHost = ANY($7::text[]))
-  AND ($8::text[] IS NULL OR SysLogTag = ANY($8::text[]))
+  AND ($5::text IS NULL OR Words @@ $5::text::tsquery)
+  AND ($6::smallint[] IS NULL OR Priority = ANY($6::smallint[]))
+  AND ($7::smallint[] IS NULL OR Facility = ANY($7::smallint[]))
+  AND ($8::text[] IS NULL OR FromHost = ANY($8::text[]))
+  AND ($9::text[] IS NULL OR SysLogTag = ANY($9::text[]))
 GROUP BY 1, 2
 `
 
@@ -257,6 +261,7 @@ type HistogramCountsParams struct {
 	Step       int64
 	Since      time.Time
 	Until      time.Time
+	Words      pgtype.Text
 	Severities []int16
 	Facilities []int16
 	Hosts      []string
@@ -274,8 +279,9 @@ type HistogramCountsRow struct {
 // field's top values, the hosts and tags the query bar suggests, one event
 // by its ID, and the newest event. The conditions are the candidates' of
 // sql/postgres/search.sql: the store counts here only the queries these
-// conditions say exactly (no words, exact hosts and tags), and checks each
-// row of any other query against the whole tree in Go.
+// conditions say exactly (words of one token each, exact hosts and tags,
+// levels), and checks each row of any other query against the whole tree
+// in Go.
 // HistogramCounts counts the events received in [since, until) by bucket
 // (whole seconds since origin, in Unix seconds, divided by step seconds)
 // and severity.
@@ -285,6 +291,7 @@ func (q *Queries) HistogramCounts(ctx context.Context, arg HistogramCountsParams
 		arg.Step,
 		arg.Since,
 		arg.Until,
+		arg.Words,
 		arg.Severities,
 		arg.Facilities,
 		arg.Hosts,
