@@ -18,26 +18,37 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/internal/testpg"
 )
 
-// TestWebOnPostgres runs serve storing in a throwaway PostgreSQL cluster
-// and `aiosyslogd web` reading it (postgresql.enabled, no --database):
-// the API's search (by received and by event time), histogram by
+// TestWebOnPostgres runs `aiosyslogd web` reading a throwaway PostgreSQL
+// cluster (postgresql.enabled, no --database), first before serve has
+// written to it (no database yet), then with serve storing in it: the
+// API's search (by received and by event time), histogram by
 // severity, facets, values, one event, export and live tail answer from
 // PostgreSQL, and a browser shows a stored row.
 func TestWebOnPostgres(t *testing.T) {
 	dsn := testpg.Shared(t).NewDatabase(t)
-	d := startDaemon(t, func(string) string { return postgresConfig(dsn) })
-	d.send("<11>1 - pgweb1 kernel - - - okapi disk error one",
-		"<14>1 - pgweb2 sshd - - - okapi info two",
-		"<12>1 - pgweb1 cron - - - okapi warning three")
-	pythonUsers(t, d.dir)
-	w := startWeb(t, d.dir, postgresConfig(dsn)+"[web_server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n")
-	if !strings.Contains(w.Stderr(), "store=postgresql") {
-		t.Errorf("web does not say it reads PostgreSQL:\n%s", w.Stderr())
+	// web first, on a database serve has not written to: no database yet.
+	webDir := t.TempDir()
+	pythonUsers(t, webDir)
+	w := startWeb(t, webDir, postgresConfig(dsn)+"[web_server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n")
+	if !strings.Contains(w.Stderr(), "store=postgresql") || !strings.Contains(w.Stderr(), "no database yet") {
+		t.Errorf("web does not say it reads PostgreSQL, with no database yet:\n%s", w.Stderr())
 	}
 	c := webClient()
 	if res := w.webLogin(c, "alice", "alice-password"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: %s", res.Status)
 	}
+	if code, body := w.webGet(c, "/api/search?since=1h"); code != http.StatusServiceUnavailable || !strings.Contains(body, "no database") {
+		t.Errorf("/api/search before serve wrote: %d %s", code, body)
+	}
+	if code, body := w.webGet(c, "/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz before serve wrote: %d %s", code, body)
+	}
+
+	// serve makes the schema and stores; web reads it without a restart.
+	d := startDaemon(t, func(string) string { return postgresConfig(dsn) })
+	d.send("<11>1 - pgweb1 kernel - - - okapi disk error one",
+		"<14>1 - pgweb2 sshd - - - okapi info two",
+		"<12>1 - pgweb1 cron - - - okapi warning three")
 	getJSON := func(path string, v any) {
 		t.Helper()
 		code, body := w.webGet(c, path)
