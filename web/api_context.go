@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
-	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 // contextAnswer is the answer of /api/context: the event, and the events
@@ -102,7 +102,7 @@ func contextSize(s string) (int, error) {
 }
 
 // eventsOf are the events q finds, in their JSON form.
-func (s *Server) eventsOf(ctx context.Context, reader *sqlite.Reader, q search.Query) ([]json.RawMessage, error) {
+func (s *Server) eventsOf(ctx context.Context, reader db.Browser, q search.Query) ([]json.RawMessage, error) {
 	events := []json.RawMessage{}
 	err := reader.Search(ctx, q, func(e search.Event) error {
 		b, err := s.eventJSON(&e)

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
-	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 // searchPage is the answer of /api/search.
@@ -53,7 +53,7 @@ func (s *Server) eventJSON(e *search.Event) (json.RawMessage, error) {
 // request it returns carries a context bounded by RequestTime, waiting
 // included; done releases the slot. ok is false when it has answered the
 // request already (a bad parameter, no database, no slot in time).
-func (s *Server) begin(w http.ResponseWriter, r *http.Request) (search.Query, *sqlite.Reader, *http.Request, context.CancelFunc, bool) {
+func (s *Server) begin(w http.ResponseWriter, r *http.Request) (search.Query, db.Browser, *http.Request, context.CancelFunc, bool) {
 	q, err := s.parseQuery(r)
 	if err != nil {
 		s.fail(w, r, err)

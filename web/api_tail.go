@@ -11,7 +11,6 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
-	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 // apiTail answers GET /api/tail: a Server-Sent Events stream of the
@@ -45,7 +44,7 @@ func (s *Server) apiTail(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		after, err = tailCursor(r)
 	}
-	var reader *sqlite.Reader
+	var reader db.Browser
 	if err == nil {
 		reader, err = s.Reader(r.Context())
 	}
@@ -117,7 +116,7 @@ func (s *Server) streamFailed(st *sseWriter, err error) {
 // stream sends the events Follow finds, and a comment every
 // tailHeartbeat, until the client goes, the server shuts down or allowed
 // fails (the session or token has ended).
-func (s *Server) stream(ctx context.Context, allowed func() error, reader *sqlite.Reader, q search.Query, after search.Cursor, st *sseWriter) {
+func (s *Server) stream(ctx context.Context, allowed func() error, reader db.Browser, q search.Query, after search.Cursor, st *sseWriter) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -10,7 +10,8 @@
 // script is the second line of defence.
 //
 // The page draws its results, histogram and facets from the JSON API and
-// nothing else, and the API answers from sqlite.Reader with the model of
+// nothing else, and the API answers from a db.Browser (the SQLite or the
+// PostgreSQL store's reader, Config.Open) with the model of
 // package db/search, as `aiosyslogd search` does: the same query finds
 // the same events in the terminal, the page and a script. Users and
 // sessions are packages web/user and web/session.

@@ -39,6 +39,11 @@ type Config struct {
 	// Database is the SQLite file that serve writes; it is opened
 	// read-only, on the first request that needs it, and never created.
 	Database string
+	// Open, when set, opens the store the server answers from instead
+	// of the SQLite file Database (cmd passes the PostgreSQL store's
+	// reader). An error wrapping db.ErrNoDatabase means nothing is
+	// stored yet: the next request tries again.
+	Open     func(ctx context.Context) (db.Browser, error)
 	Users    *user.Store
 	Sessions *session.Manager
 	// Redact masks IPv4, IPv6 and MAC addresses and user=… values in
@@ -81,7 +86,7 @@ type Server struct {
 	redactor                               *redactor
 
 	mu     sync.Mutex
-	reader *sqlite.Reader
+	reader db.Browser
 
 	rulesMu sync.Mutex // orders the changes of the rules file
 }
@@ -130,12 +135,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Reader returns the database's reader, opening it first. A database that
 // does not exist yet is an error wrapping db.ErrNoDatabase, and the next
 // call tries again: web may start before serve has stored anything.
-func (s *Server) Reader(ctx context.Context) (*sqlite.Reader, error) {
+func (s *Server) Reader(ctx context.Context) (db.Browser, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.reader != nil {
 		return s.reader, nil
 	}
+	open := s.cfg.Open
+	if open == nil {
+		open = s.openSQLite
+	}
+	r, err := open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.reader = r
+	return r, nil
+}
+
+// openSQLite opens the SQLite file of the configuration for reading.
+func (s *Server) openSQLite(ctx context.Context) (db.Browser, error) {
 	r, err := sqlite.OpenReader(ctx, s.cfg.Database)
 	if errors.Is(err, db.ErrNoDatabase) {
 		return nil, fmt.Errorf("no database at %s yet: start aiosyslogd serve (or check sqlite.database in the configuration): %w", s.cfg.Database, err)
@@ -144,7 +163,6 @@ func (s *Server) Reader(ctx context.Context) (*sqlite.Reader, error) {
 		return nil, err
 	}
 	r.SetMaxConns(orDefault(s.cfg.ReadConns, DefaultReadConns))
-	s.reader = r
 	return r, nil
 }
 

@@ -115,7 +115,7 @@ func (a *alerting) term(ctx context.Context, tick <-chan time.Time) {
 	// A batch committed between the snapshot and a window's read may be
 	// counted twice at a term's start, as on SQLite a batch committed
 	// while a window is read may be.
-	from, err := a.primary.Tail(ctx, search.Query{}, 0, nil)
+	from, err := a.primary.TailSnapshot(ctx, search.Query{}, 0, nil)
 	if err != nil {
 		a.logger.Error("alert lead: cannot start the feed", "error", err)
 		a.candidate.Resign(ctx)

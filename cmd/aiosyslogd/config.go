@@ -117,7 +117,7 @@ enabled = {{.PostgreSQL.Enabled}}
 dsn = {{printf "%q" .PostgreSQL.DSN}}
 # A file (mode 0600) holding the password on its first line.
 password_file = {{printf "%q" .PostgreSQL.PasswordFile}}
-# search reads here (a hot standby); "" reads dsn.
+# search and web read here (a hot standby); "" reads dsn.
 read_dsn = {{printf "%q" .PostgreSQL.ReadDSN}}
 # Range: {{rangeOf "postgresql.batch_size"}}.
 batch_size = {{.PostgreSQL.BatchSize}}
@@ -327,7 +327,7 @@ type PostgreSQLConfig struct {
 	// DSN is a libpq URL or key=value string without a password.
 	DSN          string `toml:"dsn"`
 	PasswordFile string `toml:"password_file"`
-	// ReadDSN is where search reads; "" means DSN.
+	// ReadDSN is where search and web read; "" means DSN.
 	ReadDSN      string  `toml:"read_dsn"`
 	BatchSize    int     `toml:"batch_size"`
 	BatchTimeout float64 `toml:"batch_timeout"` // seconds

@@ -84,9 +84,9 @@ func followPostgres(ctx context.Context, c *cli.Context, reader *postgres.Reader
 		}
 		return out.Flush()
 	}
-	from, err := reader.Tail(ctx, q, n, print)
+	from, err := reader.TailSnapshot(ctx, q, n, print)
 	if err == nil {
-		err = reader.Follow(ctx, q, from, followInterval, print)
+		err = reader.FollowSnapshot(ctx, q, from, followInterval, print)
 	}
 	if err != nil && ctx.Err() == nil {
 		return searchFail("%v", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/postgres"
 	"github.com/aiosyslogd/aiosyslogd/web"
 	"github.com/aiosyslogd/aiosyslogd/web/session"
 	"github.com/aiosyslogd/aiosyslogd/web/user"
@@ -38,9 +39,6 @@ func runWeb(c *cli.Context) error {
 		return cli.Exit("aiosyslogd web: "+err.Error(), 2)
 	}
 	applyWebFlags(c, &cfg)
-	if cfg.PostgreSQL.Enabled && !c.IsSet("database") {
-		return cli.Exit("aiosyslogd web: the web UI does not read PostgreSQL yet (a preview: see README, PostgreSQL); --database reads an SQLite file", 2)
-	}
 	// The log is serve's (server.log_format), at web_server.debug's level.
 	logCfg := cfg
 	logCfg.Server.Debug = cfg.Web.Debug
@@ -48,7 +46,11 @@ func runWeb(c *cli.Context) error {
 	if path == "" {
 		path = "(none: defaults)"
 	}
-	logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "users_file", cfg.Web.UsersFile)
+	if webReadsPostgres(c, &cfg) {
+		logger.Info("configuration", "file", path, "store", "postgresql", "users_file", cfg.Web.UsersFile)
+	} else {
+		logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "users_file", cfg.Web.UsersFile)
+	}
 	srv, tlsConfig, err := newWebServer(c, &cfg, path, logger)
 	if err != nil {
 		return cli.Exit("aiosyslogd web: "+err.Error(), 1)
@@ -106,18 +108,49 @@ func newWebServer(c *cli.Context, cfg *Config, cfgPath string, logger *slog.Logg
 	if err != nil {
 		return nil, nil, err
 	}
-	srv, err := web.New(web.Config{Database: cfg.SQLite.Database, Users: users, Sessions: sessions, Redact: cfg.Web.Redact,
-		Logger: logger, TrustedProxies: proxies, Alerts: webAlerts(cfg, cfgPath)})
+	wc := web.Config{Database: cfg.SQLite.Database, Users: users, Sessions: sessions, Redact: cfg.Web.Redact,
+		Logger: logger, TrustedProxies: proxies, Alerts: webAlerts(cfg, cfgPath)}
+	if webReadsPostgres(c, cfg) {
+		wc.Open = func(ctx context.Context) (db.Browser, error) { return openPostgresBrowser(ctx, cfg) }
+	}
+	srv, err := web.New(wc)
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, err := srv.Reader(c.Context); errors.Is(err, db.ErrNoDatabase) {
-		logger.Warn("no database yet: the page says so until serve stores something", "database", cfg.SQLite.Database)
+		logger.Warn("no database yet: the page says so until serve stores something", "error", err)
 	} else if err != nil {
 		srv.Close()
 		return nil, nil, err
 	}
 	return srv, tlsConfig, nil
+}
+
+// webReadsPostgres reports whether web reads PostgreSQL: postgresql.enabled,
+// and no --database naming an SQLite file.
+func webReadsPostgres(c *cli.Context, cfg *Config) bool {
+	return cfg.PostgreSQL.Enabled && !c.IsSet("database")
+}
+
+// webPostgresConns is the web's pool of PostgreSQL connections: its
+// searches at once (web.DefaultReadConns), and two more so that the live
+// tails' short polls do not wait behind long searches.
+const webPostgresConns = web.DefaultReadConns + 2
+
+// openPostgresBrowser opens the PostgreSQL database the web reads:
+// read_dsn, else dsn. A database serve has not written to yet is
+// db.ErrNoDatabase, as a missing SQLite file is: the page says so, and
+// the next request tries again.
+func openPostgresBrowser(ctx context.Context, cfg *Config) (db.Browser, error) {
+	r, err := postgres.OpenReader(ctx, postgres.Options{DSN: cfg.PostgresReadDSN(), PasswordFile: cfg.PostgreSQL.PasswordFile,
+		MaxConns: webPostgresConns})
+	if errors.Is(err, postgres.ErrNoSchema) {
+		return nil, fmt.Errorf("postgresql: %w (%w): start aiosyslogd serve", db.ErrNoDatabase, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgresql: %w", err)
+	}
+	return r, nil
 }
 
 func applyWebFlags(c *cli.Context, cfg *Config) {

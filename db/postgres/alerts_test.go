@@ -193,7 +193,7 @@ func TestFeed(t *testing.T) {
 	if err := a.Write(ctx, []search.Row{row(now, "h", "t", "before")}); err != nil {
 		t.Fatal(err)
 	}
-	from, err := r.Tail(ctx, search.Query{}, 0, nil)
+	from, err := r.TailSnapshot(ctx, search.Query{}, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,3 +87,32 @@ func equalLevels(a, b []int16) bool {
 	}
 	return true
 }
+
+// TestExactly: which queries PostgreSQL counts whole (histogram, facets)
+// and which are walked and checked row by row.
+func TestExactly(t *testing.T) {
+	for _, tc := range []struct {
+		q    search.Query
+		want bool
+	}{
+		{search.Query{}, true},
+		{search.Query{Expr: query.MustParse("disk")}, true},
+		{search.Query{Expr: query.MustParse("disk* OR (full AND var)")}, true},
+		{search.Query{Expr: query.MustParse("disk severity:err -facility:cron")}, true},
+		{search.Query{Expr: query.MustParse("disk"), Host: "web1", Tag: "sshd"}, true},
+		{search.Query{Expr: query.MustParse("disk"), Host: "web*"}, false},
+		{search.Query{Expr: query.MustParse("disk"), Time: search.EventTime}, false},
+		{search.Query{Expr: query.MustParse(`"disk full"`)}, false},
+		{search.Query{Expr: query.MustParse("10.0.0.5")}, false},
+		{search.Query{Expr: query.MustParse("message:disk")}, false},
+		{search.Query{Expr: query.MustParse("-disk")}, false},
+		{search.Query{Expr: query.MustParse("disk OR severity:err")}, false},
+		{search.Query{Expr: query.MustParse("host:web1")}, false},
+		{search.Query{Not: search.Exclusions{Hosts: []string{"web1"}}}, false},
+		{search.Query{Not: search.Exclusions{Severities: []syslog.Severity{3}}}, true},
+	} {
+		if got := compile(tc.q).exactly(); got != tc.want {
+			t.Errorf("%+v: exactly = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}

@@ -22,7 +22,8 @@ type Options struct {
 	// MaxConns bounds the pool; 0 means 4.
 	MaxConns int32
 
-	tracer pgx.QueryTracer // tests: sees every statement
+	tracer   pgx.QueryTracer // tests: sees every statement
+	readOnly bool            // every transaction read-only (OpenReader)
 }
 
 // open returns a pool for o, checked with a ping. Every connection plans
@@ -53,6 +54,9 @@ func open(ctx context.Context, o Options) (*pgxpool.Pool, error) {
 	rp["synchronous_commit"] = "on"
 	rp["application_name"] = "aiosyslogd"
 	rp["timezone"] = "UTC"
+	if o.readOnly {
+		rp["default_transaction_read_only"] = "on"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", where(cfg), err)

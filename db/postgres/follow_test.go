@@ -72,7 +72,7 @@ func TestFollowCommitOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tail followed
-	from, err := r.Tail(ctx, search.Query{}, 10, tail.add)
+	from, err := r.TailSnapshot(ctx, search.Query{}, 10, tail.add)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestFollowCommitOrder(t *testing.T) {
 	var f followed
 	fctx, stop := context.WithCancel(ctx)
 	followDone := make(chan error, 1)
-	go func() { followDone <- r.Follow(fctx, search.Query{}, from, 10*time.Millisecond, f.add) }()
+	go func() { followDone <- r.FollowSnapshot(fctx, search.Query{}, from, 10*time.Millisecond, f.add) }()
 	f.waitFor(t, "b1")
 	close(release)
 	if err := <-aDone; err != nil {
@@ -128,7 +128,7 @@ func TestFollowQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	from, err := r.Tail(ctx, search.Query{}, 0, func(search.Event) error { return nil })
+	from, err := r.TailSnapshot(ctx, search.Query{}, 0, func(search.Event) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestFollowQuery(t *testing.T) {
 	fctx, stop := context.WithCancel(ctx)
 	q := search.Query{Expr: query.MustParse(`"disk full" -host:db2`)}
 	followDone := make(chan error, 1)
-	go func() { followDone <- r.Follow(fctx, q, from, 10*time.Millisecond, f.add) }()
+	go func() { followDone <- r.FollowSnapshot(fctx, q, from, 10*time.Millisecond, f.add) }()
 	defer func() {
 		stop()
 		if err := <-followDone; err != nil {

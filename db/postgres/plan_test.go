@@ -136,3 +136,66 @@ func explain(t *testing.T, r *Reader, st traced) string {
 	}
 	return b.String()
 }
+
+// TestBrowsePlans pins the plans of the web's statements over a short
+// range of a table the planner has statistics of: the histogram's and
+// facets' counts read the range through the (ReceivedAt, ID) index, not
+// the whole table, the query bar's values seek the (FromHost,
+// ReceivedAt) index once per host, and a search by event time walks the
+// index on it.
+func TestBrowsePlans(t *testing.T) {
+	s, dsn := openStore(t)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	for b := range 20 {
+		batch := benchBatch(1000, now.Add(-30*time.Minute), true)
+		for i := range batch {
+			batch[i].ReceivedAt = now.Add(-30 * time.Minute).Add(time.Duration(b*1000+i) * 90 * time.Millisecond)
+		}
+		if err := s.Write(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.pool.Exec(ctx, "ANALYZE"); err != nil {
+		t.Fatal(err)
+	}
+	trace := &statements{}
+	r, err := OpenReader(ctx, Options{DSN: dsn, tracer: trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	q := search.Query{Since: now.Add(-2 * time.Minute), Until: now}
+	h, err := r.Histogram(ctx, q, 60)
+	if err != nil || h.Total == 0 {
+		t.Fatalf("Histogram: %d events, %v", h.Total, err)
+	}
+	if f, err := r.Facets(ctx, q, search.FieldHost, 10); err != nil || len(f) == 0 {
+		t.Fatalf("Facets: %v, %v", f, err)
+	}
+	if v, err := r.Values(ctx, search.FieldHost, "", 20); err != nil || len(v) == 0 {
+		t.Fatalf("Values: %v, %v", v, err)
+	}
+	n := 0
+	if err := r.Search(ctx, search.Query{Time: search.EventTime, Limit: 100}, func(search.Event) error { n++; return nil }); err != nil || n != 100 {
+		t.Fatalf("Search by event time: %d events, %v", n, err)
+	}
+	for _, tc := range []struct {
+		name string
+		want string
+	}{{"HistogramCounts", "receivedat_id_idx"}, {"FacetCounts", "receivedat_id_idx"}, {"HostValues", "fromhost_receivedat_idx"},
+		{"SearchEventDesc", "coalesce_id_idx"}} {
+		st := trace.named(tc.name)
+		if len(st) == 0 {
+			t.Fatalf("no %s run", tc.name)
+		}
+		plan := explain(t, r, st[0])
+		t.Logf("%s:\n%s", tc.name, plan)
+		if !strings.Contains(plan, tc.want) {
+			t.Errorf("%s: the plan does not use %s:\n%s", tc.name, tc.want, plan)
+		}
+		if strings.Contains(plan, "Seq Scan") {
+			t.Errorf("%s: the plan reads a whole table:\n%s", tc.name, plan)
+		}
+	}
+}

@@ -28,8 +28,10 @@ type Reader struct {
 var ErrNoSchema = errors.New("no SystemEvents table")
 
 // OpenReader connects to the database of o for searching. It never makes
-// the schema.
+// the schema, and its connections cannot write (every transaction is
+// read-only): search and web only read.
 func OpenReader(ctx context.Context, o Options) (*Reader, error) {
+	o.readOnly = true
 	pool, err := open(ctx, o)
 	if err != nil {
 		return nil, err
@@ -83,6 +85,10 @@ const (
 const (
 	firstWindow = time.Hour
 	maxWindow   = 32 * 24 * time.Hour
+	// A walk by event time has no such bound: the event times of
+	// backfilled messages may lie years apart, and windows of a month
+	// would take a statement for each month between.
+	maxEventWindow = 50 * 365 * 24 * time.Hour
 )
 
 // Search calls each for the events that match q, in q.Order, until
@@ -121,7 +127,11 @@ func walk(ctx context.Context, mq *pgsqlc.Queries, q *request, each func(search.
 	}
 	var n int64
 	width := firstWindow
-	for lo, hi := since, until; lo.Before(hi); width = min(4*width, maxWindow) {
+	widest := maxWindow
+	if q.Time == search.EventTime {
+		widest = maxEventWindow
+	}
+	for lo, hi := since, until; lo.Before(hi); width = min(4*width, widest) {
 		p := pgsqlc.SearchDescParams{Since: lo, Until: hi, Words: q.words,
 			Severities: q.severities, Facilities: q.facilities, Hosts: q.hosts, Tags: q.tags}
 		if q.Order == search.OldestFirst {
@@ -150,14 +160,18 @@ func walk(ctx context.Context, mq *pgsqlc.Queries, q *request, each func(search.
 // span is the range a search of q walks: q's, clamped to what is stored
 // and to its cursor. ok is false when nothing is in it.
 func span(ctx context.Context, mq *pgsqlc.Queries, q *request) (since, until time.Time, ok bool, err error) {
-	first, err := mq.FirstReceivedAt(ctx)
+	firstAt, lastAt := mq.FirstReceivedAt, mq.LastReceivedAt
+	if q.Time == search.EventTime {
+		firstAt, lastAt = mq.FirstEventAt, mq.LastEventAt
+	}
+	first, err := firstAt(ctx)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return since, until, false, nil
 	}
 	if err != nil {
 		return since, until, false, fmt.Errorf("search: %w", err)
 	}
-	last, err := mq.LastReceivedAt(ctx)
+	last, err := lastAt(ctx)
 	if err != nil {
 		return since, until, false, fmt.Errorf("search: %w", err)
 	}
@@ -189,7 +203,7 @@ func window(ctx context.Context, mq *pgsqlc.Queries, q *request, p pgsqlc.Search
 			want = min(pageSize, max(q.Limit-int(*n), minPage))
 		}
 		p.Lim = int32(want)
-		rows, err := page(ctx, mq, q.Order, p)
+		rows, err := page(ctx, mq, q, p)
 		if err != nil {
 			return false, fmt.Errorf("search %s to %s: %w", p.Since.Format(time.RFC3339), p.Until.Format(time.RFC3339), err)
 		}
@@ -211,15 +225,29 @@ func window(ctx context.Context, mq *pgsqlc.Queries, q *request, p pgsqlc.Search
 		}
 		last := rows[len(rows)-1]
 		p.KeyAt, p.KeyID = last.ReceivedAt, last.ID
+		if q.Time == search.EventTime && last.DeviceReportedTime.Valid {
+			p.KeyAt = last.DeviceReportedTime.Time
+		}
 	}
 }
 
-// page runs the statement of order o.
-func page(ctx context.Context, mq *pgsqlc.Queries, o search.Order, p pgsqlc.SearchDescParams) ([]pgsqlc.SearchDescRow, error) {
-	if o != search.OldestFirst {
-		return mq.SearchDesc(ctx, p)
+// page runs the statement of q's order and time.
+func page(ctx context.Context, mq *pgsqlc.Queries, q *request, p pgsqlc.SearchDescParams) ([]pgsqlc.SearchDescRow, error) {
+	asc := q.Order == search.OldestFirst
+	switch {
+	case q.Time == search.EventTime && asc:
+		return rowsOf(mq.SearchEventAsc(ctx, pgsqlc.SearchEventAscParams(p)))
+	case q.Time == search.EventTime:
+		return rowsOf(mq.SearchEventDesc(ctx, pgsqlc.SearchEventDescParams(p)))
+	case asc:
+		return rowsOf(mq.SearchAsc(ctx, pgsqlc.SearchAscParams(p)))
 	}
-	rows, err := mq.SearchAsc(ctx, pgsqlc.SearchAscParams(p))
+	return mq.SearchDesc(ctx, p)
+}
+
+// rowsOf is the rows of another search statement as SearchDesc's, which
+// have the same columns.
+func rowsOf[R pgsqlc.SearchAscRow | pgsqlc.SearchEventAscRow | pgsqlc.SearchEventDescRow](rows []R, err error) ([]pgsqlc.SearchDescRow, error) {
 	out := make([]pgsqlc.SearchDescRow, len(rows))
 	for i := range rows {
 		out[i] = pgsqlc.SearchDescRow(rows[i])
@@ -261,4 +289,5 @@ func maxTime(a, b time.Time) time.Time {
 var (
 	_ db.Writer   = (*Store)(nil)
 	_ db.Searcher = (*Reader)(nil)
+	_ db.Browser  = (*Reader)(nil)
 )

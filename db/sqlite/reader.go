@@ -128,4 +128,5 @@ var (
 	_ db.Writer      = (*Store)(nil)
 	_ db.SpoolWriter = (*Store)(nil)
 	_ db.Searcher    = (*Reader)(nil)
+	_ db.Browser     = (*Reader)(nil)
 )

@@ -150,6 +150,12 @@ var Cases = []Case{
 	{"host and not a tag", search.Query{Host: "web*", Not: search.Exclusions{Tags: []string{"nginx"}}}, []string{admin, root, alice}},
 	{"pid: and msgid:", search.Query{Expr: query.MustParse("pid:42 msgid:ID7 disk")}, []string{unknown, full}},
 	{"ip: network", search.Query{Expr: query.MustParse("ip:192.0.2.0/24 quick")}, []string{health}},
+	// By event time: each fixture row was stamped by its device a second
+	// before it was received.
+	{"event time until", search.Query{Time: search.EventTime, Until: UTC("2026-11-01 00:00:00")}, []string{admin, full, root, index, refused, alice}},
+	{"event time since, oldest first", search.Query{Time: search.EventTime, Since: UTC("2026-11-02 09:59:59"), Order: search.OldestFirst}, []string{health, unknown}},
+	{"event time, term, limit", search.Query{Time: search.EventTime, Expr: query.MustParse("password"), Limit: 2}, []string{admin, root}},
+	{"event time, host, range across months", search.Query{Time: search.EventTime, Host: "web1", Since: UTC("2026-10-15 11:59:59"), Until: UTC("2026-11-01 00:00:00")}, []string{admin, root}},
 	{"everything combined", search.Query{Expr: query.MustParse("GET"), Host: "web?", Tag: "nginx", Facility: ptr(syslog.Facility(16)),
 		Severity: ptr(syslog.Severity(6)), Since: UTC("2026-10-01 00:00:00"), Until: UTC("2026-11-01 00:00:00"), Limit: 5}, []string{index}},
 }

@@ -71,6 +71,13 @@ CREATE INDEX IF NOT EXISTS SystemEvents_Words ON SystemEvents USING gin (Words);
 CREATE INDEX IF NOT EXISTS SystemEvents_FromHost ON SystemEvents (FromHost, ReceivedAt);
 CREATE INDEX IF NOT EXISTS SystemEvents_SysLogTag ON SystemEvents (SysLogTag, ReceivedAt);
 CREATE INDEX IF NOT EXISTS SystemEvents_Priority ON SystemEvents (Priority, ReceivedAt);
+-- Searches by event time (the device's timestamp, else ReceivedAt) walk
+-- this one, keyed by (event time, ID), in every partition: a backfilled
+-- message may carry any event time.
+CREATE INDEX IF NOT EXISTS SystemEvents_EventTime ON SystemEvents ((coalesce(DeviceReportedTime, ReceivedAt)), ID);
+-- One event by its ID (the web's /api/event and /api/context), the newest
+-- one, and a live tail that goes on from a cursor read by ID.
+CREATE INDEX IF NOT EXISTS SystemEvents_ID ON SystemEvents (ID);
 -- Follow reads the rows of transactions at or after a snapshot's xmin.
 CREATE INDEX IF NOT EXISTS SystemEvents_TxID ON SystemEvents (TxID);
 

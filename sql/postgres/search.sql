@@ -52,3 +52,50 @@ SELECT ReceivedAt FROM SystemEvents ORDER BY ReceivedAt DESC LIMIT 1;
 -- name: CountAll :one
 -- CountAll counts every event: the count of a query without conditions.
 SELECT count(*) FROM SystemEvents;
+
+-- Searches by event time (search.EventTime): the device's own timestamp
+-- where the message had one, else ReceivedAt, through the index on that
+-- expression (SystemEvents_EventTime). Their parameters and rows are
+-- SearchDesc's; the key is (event time, ID).
+
+-- name: SearchEventDesc :many
+-- SearchEventDesc is SearchDesc by event time.
+SELECT ID, Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedTime,
+       SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage, FromHostIP
+FROM SystemEvents
+WHERE coalesce(DeviceReportedTime, ReceivedAt) >= sqlc.arg(since)::timestamptz
+  AND coalesce(DeviceReportedTime, ReceivedAt) < sqlc.arg(until)::timestamptz
+  AND (coalesce(DeviceReportedTime, ReceivedAt), ID) < (sqlc.arg(key_at)::timestamptz, sqlc.arg(key_id)::bigint)
+  AND (sqlc.narg(words)::text IS NULL OR Words @@ sqlc.narg(words)::text::tsquery)
+  AND (sqlc.narg(severities)::smallint[] IS NULL OR Priority = ANY(sqlc.narg(severities)::smallint[]))
+  AND (sqlc.narg(facilities)::smallint[] IS NULL OR Facility = ANY(sqlc.narg(facilities)::smallint[]))
+  AND (sqlc.narg(hosts)::text[] IS NULL OR FromHost = ANY(sqlc.narg(hosts)::text[]))
+  AND (sqlc.narg(tags)::text[] IS NULL OR SysLogTag = ANY(sqlc.narg(tags)::text[]))
+ORDER BY coalesce(DeviceReportedTime, ReceivedAt) DESC, ID DESC
+LIMIT sqlc.arg(lim);
+
+-- name: SearchEventAsc :many
+-- SearchEventAsc is SearchAsc by event time.
+SELECT ID, Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedTime,
+       SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage, FromHostIP
+FROM SystemEvents
+WHERE coalesce(DeviceReportedTime, ReceivedAt) >= sqlc.arg(since)::timestamptz
+  AND coalesce(DeviceReportedTime, ReceivedAt) < sqlc.arg(until)::timestamptz
+  AND (coalesce(DeviceReportedTime, ReceivedAt), ID) > (sqlc.arg(key_at)::timestamptz, sqlc.arg(key_id)::bigint)
+  AND (sqlc.narg(words)::text IS NULL OR Words @@ sqlc.narg(words)::text::tsquery)
+  AND (sqlc.narg(severities)::smallint[] IS NULL OR Priority = ANY(sqlc.narg(severities)::smallint[]))
+  AND (sqlc.narg(facilities)::smallint[] IS NULL OR Facility = ANY(sqlc.narg(facilities)::smallint[]))
+  AND (sqlc.narg(hosts)::text[] IS NULL OR FromHost = ANY(sqlc.narg(hosts)::text[]))
+  AND (sqlc.narg(tags)::text[] IS NULL OR SysLogTag = ANY(sqlc.narg(tags)::text[]))
+ORDER BY coalesce(DeviceReportedTime, ReceivedAt), ID
+LIMIT sqlc.arg(lim);
+
+-- name: FirstEventAt :one
+-- FirstEventAt is the oldest event time stored (no row when nothing is).
+SELECT coalesce(DeviceReportedTime, ReceivedAt)::timestamptz AS at FROM SystemEvents
+ORDER BY coalesce(DeviceReportedTime, ReceivedAt) LIMIT 1;
+
+-- name: LastEventAt :one
+-- LastEventAt is the newest event time stored.
+SELECT coalesce(DeviceReportedTime, ReceivedAt)::timestamptz AS at FROM SystemEvents
+ORDER BY coalesce(DeviceReportedTime, ReceivedAt) DESC LIMIT 1;

@@ -24,6 +24,19 @@ func (q *Queries) CountAll(ctx context.Context) (int64, error) {
 	return count, err
 }
 
+const firstEventAt = `-- name: FirstEventAt :one
+SELECT coalesce(DeviceReportedTime, ReceivedAt)::timestamptz AS at FROM SystemEvents
+ORDER BY coalesce(DeviceReportedTime, ReceivedAt) LIMIT 1
+`
+
+// FirstEventAt is the oldest event time stored (no row when nothing is).
+func (q *Queries) FirstEventAt(ctx context.Context) (time.Time, error) {
+	row := q.db.QueryRow(ctx, firstEventAt)
+	var at time.Time
+	err := row.Scan(&at)
+	return at, err
+}
+
 const firstReceivedAt = `-- name: FirstReceivedAt :one
 SELECT ReceivedAt FROM SystemEvents ORDER BY ReceivedAt LIMIT 1
 `
@@ -35,6 +48,19 @@ func (q *Queries) FirstReceivedAt(ctx context.Context) (time.Time, error) {
 	var receivedat time.Time
 	err := row.Scan(&receivedat)
 	return receivedat, err
+}
+
+const lastEventAt = `-- name: LastEventAt :one
+SELECT coalesce(DeviceReportedTime, ReceivedAt)::timestamptz AS at FROM SystemEvents
+ORDER BY coalesce(DeviceReportedTime, ReceivedAt) DESC LIMIT 1
+`
+
+// LastEventAt is the newest event time stored.
+func (q *Queries) LastEventAt(ctx context.Context) (time.Time, error) {
+	row := q.db.QueryRow(ctx, lastEventAt)
+	var at time.Time
+	err := row.Scan(&at)
+	return at, err
 }
 
 const lastReceivedAt = `-- name: LastReceivedAt :one
@@ -219,6 +245,197 @@ func (q *Queries) SearchDesc(ctx context.Context, arg SearchDescParams) ([]Searc
 	var items []SearchDescRow
 	for rows.Next() {
 		var i SearchDescRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Facility,
+			&i.Priority,
+			&i.FromHost,
+			&i.InfoUnitID,
+			&i.ReceivedAt,
+			&i.DeviceReportedTime,
+			&i.SysLogTag,
+			&i.ProcessID,
+			&i.MsgID,
+			&i.StructuredData,
+			&i.Message,
+			&i.RawMessage,
+			&i.FromHostIP,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchEventAsc = `-- name: SearchEventAsc :many
+SELECT ID, Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedTime,
+       SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage, FromHostIP
+FROM SystemEvents
+WHERE coalesce(DeviceReportedTime, ReceivedAt) >= $1::timestamptz
+  AND coalesce(DeviceReportedTime, ReceivedAt) < $2::timestamptz
+  AND (coalesce(DeviceReportedTime, ReceivedAt), ID) > ($3::timestamptz, $4::bigint)
+  AND ($5::text IS NULL OR Words @@ $5::text::tsquery)
+  AND ($6::smallint[] IS NULL OR Priority = ANY($6::smallint[]))
+  AND ($7::smallint[] IS NULL OR Facility = ANY($7::smallint[]))
+  AND ($8::text[] IS NULL OR FromHost = ANY($8::text[]))
+  AND ($9::text[] IS NULL OR SysLogTag = ANY($9::text[]))
+ORDER BY coalesce(DeviceReportedTime, ReceivedAt), ID
+LIMIT $10
+`
+
+type SearchEventAscParams struct {
+	Since      time.Time
+	Until      time.Time
+	KeyAt      time.Time
+	KeyID      int64
+	Words      pgtype.Text
+	Severities []int16
+	Facilities []int16
+	Hosts      []string
+	Tags       []string
+	Lim        int32
+}
+
+type SearchEventAscRow struct {
+	ID                 int64
+	Facility           int16
+	Priority           int16
+	FromHost           string
+	InfoUnitID         int32
+	ReceivedAt         time.Time
+	DeviceReportedTime pgtype.Timestamptz
+	SysLogTag          string
+	ProcessID          string
+	MsgID              string
+	StructuredData     pgtype.Text
+	Message            string
+	RawMessage         []byte
+	FromHostIP         pgtype.Text
+}
+
+// SearchEventAsc is SearchAsc by event time.
+func (q *Queries) SearchEventAsc(ctx context.Context, arg SearchEventAscParams) ([]SearchEventAscRow, error) {
+	rows, err := q.db.Query(ctx, searchEventAsc,
+		arg.Since,
+		arg.Until,
+		arg.KeyAt,
+		arg.KeyID,
+		arg.Words,
+		arg.Severities,
+		arg.Facilities,
+		arg.Hosts,
+		arg.Tags,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SearchEventAscRow
+	for rows.Next() {
+		var i SearchEventAscRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Facility,
+			&i.Priority,
+			&i.FromHost,
+			&i.InfoUnitID,
+			&i.ReceivedAt,
+			&i.DeviceReportedTime,
+			&i.SysLogTag,
+			&i.ProcessID,
+			&i.MsgID,
+			&i.StructuredData,
+			&i.Message,
+			&i.RawMessage,
+			&i.FromHostIP,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchEventDesc = `-- name: SearchEventDesc :many
+
+SELECT ID, Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedTime,
+       SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage, FromHostIP
+FROM SystemEvents
+WHERE coalesce(DeviceReportedTime, ReceivedAt) >= $1::timestamptz
+  AND coalesce(DeviceReportedTime, ReceivedAt) < $2::timestamptz
+  AND (coalesce(DeviceReportedTime, ReceivedAt), ID) < ($3::timestamptz, $4::bigint)
+  AND ($5::text IS NULL OR Words @@ $5::text::tsquery)
+  AND ($6::smallint[] IS NULL OR Priority = ANY($6::smallint[]))
+  AND ($7::smallint[] IS NULL OR Facility = ANY($7::smallint[]))
+  AND ($8::text[] IS NULL OR FromHost = ANY($8::text[]))
+  AND ($9::text[] IS NULL OR SysLogTag = ANY($9::text[]))
+ORDER BY coalesce(DeviceReportedTime, ReceivedAt) DESC, ID DESC
+LIMIT $10
+`
+
+type SearchEventDescParams struct {
+	Since      time.Time
+	Until      time.Time
+	KeyAt      time.Time
+	KeyID      int64
+	Words      pgtype.Text
+	Severities []int16
+	Facilities []int16
+	Hosts      []string
+	Tags       []string
+	Lim        int32
+}
+
+type SearchEventDescRow struct {
+	ID                 int64
+	Facility           int16
+	Priority           int16
+	FromHost           string
+	InfoUnitID         int32
+	ReceivedAt         time.Time
+	DeviceReportedTime pgtype.Timestamptz
+	SysLogTag          string
+	ProcessID          string
+	MsgID              string
+	StructuredData     pgtype.Text
+	Message            string
+	RawMessage         []byte
+	FromHostIP         pgtype.Text
+}
+
+// Searches by event time (search.EventTime): the device's own timestamp
+// where the message had one, else ReceivedAt, through the index on that
+// expression (SystemEvents_EventTime). Their parameters and rows are
+// SearchDesc's; the key is (event time, ID).
+// SearchEventDesc is SearchDesc by event time.
+func (q *Queries) SearchEventDesc(ctx context.Context, arg SearchEventDescParams) ([]SearchEventDescRow, error) {
+	rows, err := q.db.Query(ctx, searchEventDesc,
+		arg.Since,
+		arg.Until,
+		arg.KeyAt,
+		arg.KeyID,
+		arg.Words,
+		arg.Severities,
+		arg.Facilities,
+		arg.Hosts,
+		arg.Tags,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SearchEventDescRow
+	for rows.Next() {
+		var i SearchEventDescRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Facility,
