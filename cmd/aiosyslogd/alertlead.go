@@ -34,7 +34,7 @@ const (
 // evaluator's history, feed and state, and for this collector's bid.
 func (a *alerting) openLead(ctx context.Context, cfg *Config) error {
 	o := postgres.Options{DSN: cfg.PostgreSQL.DSN, PasswordFile: cfg.PostgreSQL.PasswordFile}
-	r, err := postgres.OpenReader(ctx, o)
+	r, err := postgres.OpenLeadReader(ctx, o)
 	if err != nil {
 		return fmt.Errorf("postgresql: alerts: %w", err)
 	}

@@ -18,10 +18,11 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 )
 
-// openReader opens a Reader on dsn, closed at the test's end.
-func openReader(t *testing.T, dsn string) *Reader {
+// openLeadReader opens a Reader that may write the alert state on dsn,
+// closed at the test's end.
+func openLeadReader(t *testing.T, dsn string) *Reader {
 	t.Helper()
-	r, err := OpenReader(context.Background(), Options{DSN: dsn})
+	r, err := OpenLeadReader(context.Background(), Options{DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,10 +53,10 @@ func TestAlertStates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := openReader(t, dsn).AlertStates().SaveState(ctx, tt.save); err != nil {
+			if err := openLeadReader(t, dsn).AlertStates().SaveState(ctx, tt.save); err != nil {
 				t.Fatal(err)
 			}
-			got, err := openReader(t, dsn).AlertStates().LoadState(ctx)
+			got, err := openLeadReader(t, dsn).AlertStates().LoadState(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +80,7 @@ func TestAlertStatesStatus(t *testing.T) {
 	_, dsn := openStore(t)
 	ctx := context.Background()
 	since := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
-	states := openReader(t, dsn).AlertStates()
+	states := openLeadReader(t, dsn).AlertStates()
 	if err := states.SaveState(ctx, map[string]alert.SavedRule{"burst": {Key: "k", Firing: true, Since: since}}); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestFeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	r := openReader(t, dsn)
+	r := openLeadReader(t, dsn)
 	now := time.Now().UTC()
 	if err := a.Write(ctx, []search.Row{row(now, "h", "t", "before")}); err != nil {
 		t.Fatal(err)

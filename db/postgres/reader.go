@@ -32,6 +32,19 @@ var ErrNoSchema = errors.New("no SystemEvents table")
 // read-only): search and web only read.
 func OpenReader(ctx context.Context, o Options) (*Reader, error) {
 	o.readOnly = true
+	return openReader(ctx, o)
+}
+
+// OpenLeadReader is OpenReader for the alert lead, on the primary: its
+// connections may write, since the lead keeps the rules' state there
+// (AlertStates.SaveState). search and web use OpenReader.
+func OpenLeadReader(ctx context.Context, o Options) (*Reader, error) {
+	o.readOnly = false
+	return openReader(ctx, o)
+}
+
+// openReader connects with o and checks that the schema is there.
+func openReader(ctx context.Context, o Options) (*Reader, error) {
 	pool, err := open(ctx, o)
 	if err != nil {
 		return nil, err
