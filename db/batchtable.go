@@ -40,7 +40,8 @@ func init() {
 type pendingRows struct {
 	batch []search.Row
 	month Month
-	sd    []byte // scratch for one row's structured data
+	sd    []byte   // scratch for one row's structured data
+	times timeText // ReceivedAt and DeviceReportedTime as text
 }
 
 // pending holds the batches being inserted, by the handle InsertBatch
@@ -168,9 +169,9 @@ func (c *batchCursor) Column(col int) (vtab.Value, error) {
 	case 2:
 		return validText(fromHost(r)), nil
 	case 3:
-		return r.ReceivedAt.UTC().Format(TimeLayout), nil
+		return c.p.times.format(r.ReceivedAt), nil
 	case 4:
-		return optional(!m.Timestamp.IsZero(), func() string { return m.Timestamp.UTC().Format(TimeLayout) }), nil
+		return optional(!m.Timestamp.IsZero(), func() string { return c.p.times.format(m.Timestamp) }), nil
 	case 5:
 		return validText(m.AppName), nil
 	case 6:
