@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,6 +43,18 @@ type pendingRows struct {
 	month Month
 	sd    []byte   // scratch for one row's structured data
 	times timeText // ReceivedAt and DeviceReportedTime as text
+	// The last sender's address and its text: a batch comes from a few
+	// senders, and the text would be made anew for each row.
+	addr     netip.Addr
+	addrText string
+}
+
+// addrString returns a.String(), made once for a run of rows from a.
+func (p *pendingRows) addrString(a netip.Addr) string {
+	if a != p.addr || p.addrText == "" {
+		p.addr, p.addrText = a, a.String()
+	}
+	return p.addrText
 }
 
 // pending holds the batches being inserted, by the handle InsertBatch
@@ -191,7 +204,7 @@ func (c *batchCursor) Column(col int) (vtab.Value, error) {
 		}
 		return r.Raw, nil
 	case 11:
-		return optional(r.Source.IsValid(), func() string { return r.Source.Addr().Unmap().String() }), nil
+		return optional(r.Source.IsValid(), func() string { return c.p.addrString(r.Source.Addr().Unmap()) }), nil
 	}
 	return nil, fmt.Errorf("%s: no column %d", batchModule, col)
 }
