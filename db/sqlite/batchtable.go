@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/netip"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"modernc.org/sqlite/vtab"
 
@@ -39,7 +41,20 @@ func init() {
 type pendingRows struct {
 	batch []search.Row
 	month db.Month
-	sd    []byte // scratch for one row's structured data
+	sd    []byte   // scratch for one row's structured data
+	times timeText // ReceivedAt and DeviceReportedTime as text
+	// The last sender's address and its text: a batch comes from a few
+	// senders, and the text would be made anew for each row.
+	addr     netip.Addr
+	addrText string
+}
+
+// addrString returns a.String(), made once for a run of rows from a.
+func (p *pendingRows) addrString(a netip.Addr) string {
+	if a != p.addr || p.addrText == "" {
+		p.addr, p.addrText = a, a.String()
+	}
+	return p.addrText
 }
 
 // pending holds the batches being inserted, by the handle InsertBatch
@@ -167,9 +182,9 @@ func (c *batchCursor) Column(col int) (vtab.Value, error) {
 	case 2:
 		return db.ValidText(db.FromHost(r)), nil
 	case 3:
-		return r.ReceivedAt.UTC().Format(TimeLayout), nil
+		return c.p.times.format(r.ReceivedAt), nil
 	case 4:
-		return optional(!m.Timestamp.IsZero(), func() string { return m.Timestamp.UTC().Format(TimeLayout) }), nil
+		return optional(!m.Timestamp.IsZero(), func() string { return c.p.times.format(m.Timestamp) }), nil
 	case 5:
 		return db.ValidText(m.AppName), nil
 	case 6:
@@ -189,7 +204,7 @@ func (c *batchCursor) Column(col int) (vtab.Value, error) {
 		}
 		return r.Raw, nil
 	case 11:
-		return optional(r.Source.IsValid(), func() string { return r.Source.Addr().Unmap().String() }), nil
+		return optional(r.Source.IsValid(), func() string { return c.p.addrString(r.Source.Addr().Unmap()) }), nil
 	}
 	return nil, fmt.Errorf("%s: no column %d", batchModule, col)
 }
@@ -200,4 +215,37 @@ func optional(ok bool, text func() string) vtab.Value {
 		return nil
 	}
 	return text()
+}
+
+// timeText formats times as TimeLayout, remembering the text of the last
+// second it formatted: the rows of a batch mostly share their second, so
+// only the microseconds are new. The zero value is ready to use; it is not
+// safe for concurrent use.
+type timeText struct {
+	sec  int64 // the Unix second of prefix; valid when ok
+	ok   bool
+	text [len(TimeLayout)]byte // "2006-01-02 15:04:05.000000"
+}
+
+// prefixLen is the length of the second's part of TimeLayout, up to and
+// with the dot.
+const prefixLen = len("2006-01-02 15:04:05.")
+
+// format returns t in UTC as TimeLayout, as t.UTC().Format(TimeLayout)
+// does.
+func (f *timeText) format(t time.Time) string {
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		return t.Format(TimeLayout) // not fixed width: leave it to time
+	}
+	if sec := t.Unix(); !f.ok || sec != f.sec {
+		t.Truncate(time.Second).AppendFormat(f.text[:0], TimeLayout[:prefixLen])
+		f.sec, f.ok = sec, true
+	}
+	us := t.Nanosecond() / 1000
+	for i := len(f.text) - 1; i >= prefixLen; i-- {
+		f.text[i] = byte('0' + us%10)
+		us /= 10
+	}
+	return string(f.text[:])
 }

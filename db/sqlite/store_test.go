@@ -238,3 +238,45 @@ func TestFTSTriggersFollowUpdateAndDelete(t *testing.T) {
 		t.Errorf("integrity_check = %q, %v", ok, err)
 	}
 }
+
+// Each row keeps its own sender's address and times in a batch whose
+// rows alternate between senders and seconds (the batch table reuses the
+// text of the last address and second it made).
+func TestWriteKeepsEachRowsSenderAndTime(t *testing.T) {
+	s, _ := openTestStore(t)
+	at := time.Date(2026, 11, 24, 3, 41, 6, 123456000, time.UTC)
+	sources := []netip.AddrPort{
+		netip.MustParseAddrPort("192.0.2.1:514"), netip.MustParseAddrPort("[2001:db8::1]:514"),
+		netip.MustParseAddrPort("192.0.2.1:515"), {}, netip.MustParseAddrPort("[::ffff:192.0.2.9]:514"),
+		netip.MustParseAddrPort("192.0.2.1:514"),
+	}
+	want := []sql.NullString{{String: "192.0.2.1", Valid: true}, {String: "2001:db8::1", Valid: true},
+		{String: "192.0.2.1", Valid: true}, {}, {String: "192.0.2.9", Valid: true}, {String: "192.0.2.1", Valid: true}}
+	var batch []search.Row
+	for i, src := range sources {
+		r := record(at.Add(time.Duration(i%2)*time.Second+time.Duration(i)*time.Microsecond), "h", "t", "m")
+		r.Source = src
+		batch = append(batch, r)
+	}
+	if err := s.Write(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.DB().Query(`SELECT FromHostIP, ReceivedAt FROM SystemEvents202611 ORDER BY ID`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for i := 0; rows.Next(); i++ {
+		var ip sql.NullString
+		var received string
+		if err := rows.Scan(&ip, &received); err != nil {
+			t.Fatal(err)
+		}
+		if ip != want[i] || received != batch[i].ReceivedAt.Format(TimeLayout) {
+			t.Errorf("row %d: FromHostIP %v, ReceivedAt %s; want %v, %s", i, ip, received, want[i], batch[i].ReceivedAt.Format(TimeLayout))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}

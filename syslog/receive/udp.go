@@ -6,7 +6,6 @@
 package receive
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -94,6 +93,7 @@ func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
 		return err
 	}
 	var drainUntil time.Time
+	var copies slab // the datagrams outlive r's buffers
 	for {
 		n, err := r.read()
 		if err != nil {
@@ -107,7 +107,7 @@ func (u *UDP) Serve(ctx context.Context, conn *net.UDPConn) error {
 		}
 		for i := range n {
 			data, from := r.datagram(i)
-			u.Input.Offer(ingest.Received{Data: bytes.Clone(data), From: from, At: u.now()})
+			u.Input.Offer(ingest.Received{Data: copies.copy(data), From: from, At: u.now()})
 		}
 		if ctx.Err() != nil { // draining: keep going while data keeps coming
 			if drainUntil.IsZero() {
