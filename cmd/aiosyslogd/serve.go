@@ -345,10 +345,13 @@ func limitMemory(cfg *Config) {
 	}
 }
 
-// memoryLimit is the heap's soft limit for cfg: the queue's slots,
-// queue_max_mb of messages and memoryBesideQueue; 400 MiB by default.
+// memoryLimit is the heap's soft limit for cfg: the queue's slots (at most
+// ingest.SpoolQueueSlots of them with the spool), queue_max_mb of messages
+// and memoryBesideQueue; 325 MiB by default, 400 MiB without the spool.
 func memoryLimit(cfg *Config) int64 {
-	return int64(cfg.Server.QueueSize)*int64(ingest.QueueSlotBytes) + int64(cfg.Server.QueueMaxMB)<<20 + memoryBesideQueue
+	spooled := cfg.Spool.Enabled && cfg.SQLite.Enabled // as openSpool decides
+	slots := ingest.QueueSlots(cfg.Server.QueueSize, spooled)
+	return int64(slots)*int64(ingest.QueueSlotBytes) + int64(cfg.Server.QueueMaxMB)<<20 + memoryBesideQueue
 }
 
 // serveFlags is what serve's flags say, by flag or environment, read once

@@ -170,3 +170,33 @@ func TestSpooledCommittedAfterTheStore(t *testing.T) {
 	}
 	p.Close()
 }
+
+// With a spool, the queue in front of it has at most SpoolQueueSlots
+// slots whatever QueueSize says: the spool holds the backlog, and a
+// million slots would be live heap for the collector to scan. Without one,
+// QueueSize is the queue's capacity.
+func TestQueueSlots(t *testing.T) {
+	for _, tc := range []struct {
+		size    int
+		spooled bool
+		want    int
+	}{
+		{0, false, ingest.DefaultQueueSize},
+		{0, true, ingest.SpoolQueueSlots},
+		{1 << 24, true, ingest.SpoolQueueSlots},
+		{1 << 24, false, 1 << 24},
+		{1000, true, 1000},
+		{1000, false, 1000},
+	} {
+		if got := ingest.QueueSlots(tc.size, tc.spooled); got != tc.want {
+			t.Errorf("QueueSlots(%d, %t) = %d, want %d", tc.size, tc.spooled, got, tc.want)
+		}
+	}
+	sp, _ := openSpool(t, t.TempDir(), 0)
+	defer sp.Close()
+	p := ingest.New(ingest.Config{Store: &memStore{}, QueueSize: 1 << 20, Spool: sp})
+	defer p.Close()
+	if got := p.Stats().QueueCapacity; got != ingest.SpoolQueueSlots {
+		t.Fatalf("spooled pipeline's queue capacity %d, want %d", got, ingest.SpoolQueueSlots)
+	}
+}

@@ -53,7 +53,7 @@ type Stats struct {
 	Transports    []TransportStats // each Input's, in the order they were made
 	Batches       uint64           // batches written
 	Queued        int              // messages waiting in the queue
-	QueueCapacity int              // Config.QueueSize
+	QueueCapacity int              // the queue's slots: QueueSlots of Config.QueueSize
 	// QueuedBytes are the bytes of the messages received and not yet
 	// stored (queued, batched or being written); QueueMaxBytes bounds them
 	// (Config.QueueBytes).
