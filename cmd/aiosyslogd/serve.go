@@ -353,11 +353,11 @@ func limitMemory(cfg *Config) {
 // memoryLimit is the heap's soft limit for cfg. Without the spool: the
 // queue's slots, queue_max_mb of messages and memoryBesideQueue, 400 MiB
 // by default. With it, the whole process stays under queue_max_mb + 64
-// MiB: the queue's slots (at most ingest.SpoolQueueSlots), the messages
-// (half of queue_max_mb: ingest.HeldBytes), a quarter of queue_max_mb for
-// their garbage and runtimeRoom, 213 MiB by default; the last quarter and
-// the 64 MiB are for what Go does not allocate: SQLite's page cache (32
-// MiB), the program's text, the stacks of threads.
+// MiB: the limit is the queue's slots (at most ingest.SpoolQueueSlots),
+// the messages (half of queue_max_mb: ingest.HeldBytes), an eighth of
+// queue_max_mb for their garbage and runtimeRoom, 181 MiB by default; the
+// rest is for what Go does not allocate: SQLite's page cache (16 MiB,
+// twice that in memory), the program's text, the threads' stacks.
 func memoryLimit(cfg *Config) int64 {
 	spooled := cfg.Spool.Enabled && cfg.SQLite.Enabled // as openSpool decides
 	slots := int64(ingest.QueueSlots(cfg.Server.QueueSize, spooled)) * int64(ingest.QueueSlotBytes)
@@ -365,7 +365,7 @@ func memoryLimit(cfg *Config) int64 {
 	if !spooled {
 		return slots + queueMax + memoryBesideQueue
 	}
-	return slots + ingest.HeldBytes(queueMax, true) + queueMax/4 + runtimeRoom
+	return slots + ingest.HeldBytes(queueMax, true) + queueMax/8 + runtimeRoom
 }
 
 // serveFlags is what serve's flags say, by flag or environment, read once
