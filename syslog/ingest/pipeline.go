@@ -129,8 +129,9 @@ func QueueSlots(queueSize int, spooled bool) int {
 // spoolShare is what each side of a spool may hold of Config.QueueBytes
 // queueBytes: a quarter waiting to be appended, a quarter read back and
 // being parsed, batched and stored. The backlog waits on disk, so memory
-// needs no more; the other half is the room the collector needs to keep
-// the whole process under QueueBytes (see HeldBytes). Batches are handed
+// needs no more, and the other half is room for the garbage the collector
+// has not reclaimed yet and for what Go does not allocate (serve's soft
+// memory limit follows HeldBytes). Batches are handed
 // over at a quarter of their side (a sixteenth of QueueBytes), so a batch
 // of large messages holds at most that, whatever BatchSize says.
 func spoolShare(queueBytes int64) int64 { return max(queueBytes/4, 1) }
