@@ -345,24 +345,38 @@ func runReceivers(ctx context.Context, receivers []receiver, logger *slog.Logger
 // daemon's own state, and the garbage the collector has not reclaimed yet.
 const memoryBesideQueue = 64 << 20
 
+// runtimeRoom is, with the spool, the Go heap's room for the daemon's own
+// state (goroutine stacks, buffers, the collector's metadata) beside the
+// messages and their garbage.
+const runtimeRoom = 16 << 20
+
 // limitMemory sets the Go heap's soft limit, unless GOMEMLIMIT sets one, to
-// what the queue may hold and memoryBesideQueue. Without it the collector
-// lets the heap grow to twice what it last found live, and the queue's
-// slots (allocated at start) count as live: 80 MiB of them by default, let
-// alone a full queue.
+// memoryLimit. Without it the collector lets the heap grow to twice what
+// it last found live, and the queue's slots (allocated at start) count as
+// live: 80 MiB of them by default without the spool, let alone a full
+// queue.
 func limitMemory(cfg *Config) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit(cfg))
 	}
 }
 
-// memoryLimit is the heap's soft limit for cfg: the queue's slots (at most
-// ingest.SpoolQueueSlots of them with the spool), queue_max_mb of messages
-// and memoryBesideQueue; 325 MiB by default, 400 MiB without the spool.
+// memoryLimit is the heap's soft limit for cfg. Without the spool: the
+// queue's slots, queue_max_mb of messages and memoryBesideQueue, 400 MiB
+// by default. With it, the whole process stays under queue_max_mb + 64
+// MiB: the limit is the queue's slots (at most ingest.SpoolQueueSlots),
+// the messages (half of queue_max_mb: ingest.HeldBytes), an eighth of
+// queue_max_mb for their garbage and runtimeRoom, 181 MiB by default; the
+// rest is for what Go does not allocate: SQLite's page cache (16 MiB,
+// twice that in memory), the program's text, the threads' stacks.
 func memoryLimit(cfg *Config) int64 {
 	spooled := cfg.Spool.Enabled && cfg.SQLite.Enabled // as openSpool decides
-	slots := ingest.QueueSlots(cfg.Server.QueueSize, spooled)
-	return int64(slots)*int64(ingest.QueueSlotBytes) + int64(cfg.Server.QueueMaxMB)<<20 + memoryBesideQueue
+	slots := int64(ingest.QueueSlots(cfg.Server.QueueSize, spooled)) * int64(ingest.QueueSlotBytes)
+	queueMax := int64(cfg.Server.QueueMaxMB) << 20
+	if !spooled {
+		return slots + queueMax + memoryBesideQueue
+	}
+	return slots + ingest.HeldBytes(queueMax, true) + queueMax/8 + runtimeRoom
 }
 
 // serveFlags is what serve's flags say, by flag or environment, read once

@@ -50,7 +50,8 @@ type Config struct {
 	QueueSize    int           // messages held between the receivers and the writer; 0 = DefaultQueueSize
 	// QueueBytes bounds the bytes of the messages received and not yet
 	// stored (queued, batched or being written), the messages' text and
-	// what holds it; 0 = DefaultQueueBytes.
+	// what holds it; with a Spool they take at most half of it
+	// (HeldBytes); 0 = DefaultQueueBytes.
 	QueueBytes int64
 	Logger     *slog.Logger // the pipeline's own log; nil = slog.Default()
 	// Dump, when set, receives every message as an RFC 5424 line.
@@ -125,6 +126,30 @@ func QueueSlots(queueSize int, spooled bool) int {
 	return queueSize
 }
 
+// spoolShare is what each side of a spool may hold of Config.QueueBytes
+// queueBytes: a quarter waiting to be appended, a quarter read back and
+// being parsed, batched and stored. The backlog waits on disk, so memory
+// needs no more, and the other half is room for the garbage the collector
+// has not reclaimed yet and for what Go does not allocate (serve's soft
+// memory limit follows HeldBytes). Batches are handed
+// over at a quarter of their side (a sixteenth of QueueBytes), so a batch
+// of large messages holds at most that, whatever BatchSize says.
+func spoolShare(queueBytes int64) int64 { return max(queueBytes/4, 1) }
+
+// HeldBytes is what a pipeline with Config.QueueBytes queueBytes holds at
+// most of the messages received and not yet stored (beside what parsing
+// adds without waiting; see budget): queueBytes, or half of it with a
+// spool.
+func HeldBytes(queueBytes int64, spooled bool) int64 {
+	if queueBytes <= 0 {
+		queueBytes = DefaultQueueBytes
+	}
+	if spooled {
+		return 2 * spoolShare(queueBytes)
+	}
+	return queueBytes
+}
+
 // Pipeline takes messages from Inputs and writes them to the store in
 // batches. Its goroutines run from New until Close has written everything.
 type Pipeline struct {
@@ -132,8 +157,8 @@ type Pipeline struct {
 	queue chan item
 	bytes *budget // the bytes of the messages received and not yet stored
 	// held is the budget of what the batcher and the writer hold: bytes
-	// itself without a spool; with one, the other half of QueueBytes, so
-	// that reading the spool back never waits for room that only
+	// itself without a spool; with one, a budget of its own (spoolShare),
+	// so that reading the spool back never waits for room that only
 	// spooling can make.
 	held     *budget
 	drainCtx context.Context // cancelled when drainEnd closes
@@ -187,8 +212,8 @@ func New(cfg Config) *Pipeline {
 	batches := make(chan []record, 1)
 	var fromSpool chan spooled
 	if cfg.Spool != nil {
-		p.bytes = newBudget(cfg.QueueBytes - cfg.QueueBytes/2)
-		p.held = newBudget(cfg.QueueBytes / 2)
+		p.bytes = newBudget(spoolShare(cfg.QueueBytes))
+		p.held = newBudget(spoolShare(cfg.QueueBytes))
 		fromSpool = make(chan spooled, 256)
 		go p.spoolIn()
 		go p.spoolOut(fromSpool)
