@@ -16,6 +16,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/postgres"
+	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
 	"github.com/aiosyslogd/aiosyslogd/web"
 	"github.com/aiosyslogd/aiosyslogd/web/session"
 	"github.com/aiosyslogd/aiosyslogd/web/user"
@@ -110,12 +111,18 @@ func newWebServer(c *cli.Context, cfg *Config, cfgPath string, logger *slog.Logg
 	}
 	wc := web.Config{Database: cfg.SQLite.Database, Users: users, Sessions: sessions, Redact: cfg.Web.Redact,
 		Logger: logger, TrustedProxies: proxies, Alerts: webAlerts(cfg, cfgPath)}
+	var states *browserStates
 	if webReadsPostgres(c, cfg) {
 		wc.Open = func(ctx context.Context) (db.Browser, error) { return openPostgresBrowser(ctx, cfg) }
+		states = &browserStates{}
+		wc.Alerts.State = states
 	}
 	srv, err := web.New(wc)
 	if err != nil {
 		return nil, nil, err
+	}
+	if states != nil {
+		states.reader = srv.Reader // before serving: no request reads it yet
 	}
 	if _, err := srv.Reader(c.Context); errors.Is(err, db.ErrNoDatabase) {
 		logger.Warn("no database yet: the page says so until serve stores something", "error", err)
@@ -159,12 +166,42 @@ func applyWebFlags(c *cli.Context, cfg *Config) {
 }
 
 // webAlerts is what the alerts page shows and changes: the rules of the
-// configuration, its notifiers, the rules file and serve's state file.
+// configuration, its notifiers, the rules file and, on SQLite, serve's
+// state file (on PostgreSQL newWebServer sets the table AlertStates).
 func webAlerts(cfg *Config, cfgPath string) web.AlertsConfig {
 	a := web.AlertsConfig{ConfigFile: cfgPath, ConfigRules: cfg.Alerts, Notifiers: cfg.NotifierNames(),
 		RulesFile: alertRulesPath(cfg, cfgPath)}
 	if cfg.SQLite.Enabled {
-		a.StateFile = alertStatePath(cfg)
+		a.State = alert.StateFile(alertStatePath(cfg))
 	}
 	return a
+}
+
+// browserStates is the alert rules' state that serve's lead saves in the
+// table AlertStates, read through the web's own PostgreSQL reader
+// (read_dsn, else dsn), opened on first use. The web only loads it.
+type browserStates struct {
+	reader func(ctx context.Context) (db.Browser, error)
+}
+
+// LoadState loads each rule's saved state; none while serve has not made
+// the database yet.
+func (s *browserStates) LoadState(ctx context.Context) (map[string]alert.SavedRule, error) {
+	b, err := s.reader(ctx)
+	if errors.Is(err, db.ErrNoDatabase) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r, ok := b.(*postgres.Reader)
+	if !ok {
+		return nil, fmt.Errorf("alert state: the web reads %T, not PostgreSQL", b)
+	}
+	return r.AlertStates().LoadState(ctx)
+}
+
+// SaveState refuses: only serve saves the rules' state.
+func (s *browserStates) SaveState(context.Context, map[string]alert.SavedRule) error {
+	return errors.New("alert state: the web does not save it")
 }
