@@ -47,7 +47,7 @@ func runWeb(c *cli.Context) error {
 	if path == "" {
 		path = "(none: defaults)"
 	}
-	if webReadsPostgres(c, &cfg) {
+	if webSource(c, &cfg).postgres() {
 		logger.Info("configuration", "file", path, "store", "postgresql", "users_file", cfg.Web.UsersFile)
 	} else {
 		logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "users_file", cfg.Web.UsersFile)
@@ -111,9 +111,10 @@ func newWebServer(c *cli.Context, cfg *Config, cfgPath string, logger *slog.Logg
 	}
 	wc := web.Config{Database: cfg.SQLite.Database, Users: users, Sessions: sessions, Redact: cfg.Web.Redact,
 		Logger: logger, TrustedProxies: proxies, Alerts: webAlerts(cfg, cfgPath)}
+	src := webSource(c, cfg)
+	wc.Open = func(ctx context.Context) (db.Browser, error) { return openWebReader(ctx, src) }
 	var states *browserStates
-	if webReadsPostgres(c, cfg) {
-		wc.Open = func(ctx context.Context) (db.Browser, error) { return openPostgresBrowser(ctx, cfg) }
+	if src.postgres() {
 		states = &browserStates{}
 		wc.Alerts.State = states
 	}
@@ -133,10 +134,15 @@ func newWebServer(c *cli.Context, cfg *Config, cfgPath string, logger *slog.Logg
 	return srv, tlsConfig, nil
 }
 
-// webReadsPostgres reports whether web reads PostgreSQL: postgresql.enabled,
-// and no --database naming an SQLite file.
-func webReadsPostgres(c *cli.Context, cfg *Config) bool {
-	return cfg.PostgreSQL.Enabled && !c.IsSet("database")
+// webSource is where web reads: postgresql.enabled, and no --database
+// naming an SQLite file, is PostgreSQL (read_dsn, else dsn); else the
+// SQLite file sqlite.database (which --database sets).
+func webSource(c *cli.Context, cfg *Config) readSource {
+	src := readSource{cfg: cfg}
+	if c.IsSet("database") {
+		src.file = cfg.SQLite.Database
+	}
+	return src
 }
 
 // webPostgresConns is the web's pool of PostgreSQL connections: its
@@ -144,20 +150,23 @@ func webReadsPostgres(c *cli.Context, cfg *Config) bool {
 // tails' short polls do not wait behind long searches.
 const webPostgresConns = web.DefaultReadConns + 2
 
-// openPostgresBrowser opens the PostgreSQL database the web reads:
-// read_dsn, else dsn. A database serve has not written to yet is
-// db.ErrNoDatabase, as a missing SQLite file is: the page says so, and
-// the next request tries again.
-func openPostgresBrowser(ctx context.Context, cfg *Config) (db.Browser, error) {
-	r, err := postgres.OpenReader(ctx, postgres.Options{DSN: cfg.PostgresReadDSN(), PasswordFile: cfg.PostgreSQL.PasswordFile,
-		MaxConns: webPostgresConns})
-	if errors.Is(err, postgres.ErrNoSchema) {
-		return nil, fmt.Errorf("postgresql: %w (%w): start aiosyslogd serve", db.ErrNoDatabase, err)
+// openWebReader opens the database the web reads. A database serve has
+// not written to yet is db.ErrNoDatabase, with what to do: the page says
+// so, and the next request tries again.
+func openWebReader(ctx context.Context, src readSource) (db.Browser, error) {
+	if src.postgres() {
+		r, err := openReader(ctx, src, webPostgresConns)
+		if errors.Is(err, db.ErrNoDatabase) {
+			return nil, fmt.Errorf("%w: start aiosyslogd serve", err)
+		}
+		return r, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("postgresql: %w", err)
+	path := src.sqlitePath()
+	r, err := openReader(ctx, src, web.DefaultReadConns)
+	if errors.Is(err, db.ErrNoDatabase) {
+		return nil, fmt.Errorf("no database at %s yet: start aiosyslogd serve (or check sqlite.database in the configuration): %w", path, err)
 	}
-	return r, nil
+	return r, err
 }
 
 func applyWebFlags(c *cli.Context, cfg *Config) {
