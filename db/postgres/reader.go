@@ -32,19 +32,19 @@ var ErrNoSchema = errors.New("no SystemEvents table")
 // read-only): search and web only read.
 func OpenReader(ctx context.Context, o Options) (*Reader, error) {
 	o.readOnly = true
-	return openReader(ctx, o)
+	return connectReader(ctx, o)
 }
 
 // OpenLeadReader is OpenReader on the primary for serve's alert lead,
 // whose connections may write: it saves the rules' state (AlertStates)
 // besides reading the rows.
 func OpenLeadReader(ctx context.Context, o Options) (*Reader, error) {
-	return openReader(ctx, o)
+	return connectReader(ctx, o)
 }
 
-// openReader connects to the database of o and checks that it has the
+// connectReader connects to the database of o and checks that it has the
 // schema.
-func openReader(ctx context.Context, o Options) (*Reader, error) {
+func connectReader(ctx context.Context, o Options) (*Reader, error) {
 	pool, err := open(ctx, o)
 	if err != nil {
 		return nil, err
