@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,12 +20,13 @@ const maxMonthValues = 10_000
 // narrow bounds a search whose host or tag is a pattern (web1*), which
 // the statement cannot say through an index: before walking the time
 // windows of [since, until) it asks the host (tag) index of each month in
-// the range which values the month holds (a skip scan, one seek a value)
-// and keeps the months where one matches. ok is false when none does: a
-// pattern that matches no host costs a seek per host and month, not a
-// walk of every window. By received time the range shrinks to the first
-// and last such month; by event time, whose range says nothing of the
-// months, only the answer "none anywhere" is used.
+// the range, in the walk's order, which values the month holds (a skip
+// scan, one seek a value) until one matches. ok is false when none does:
+// a pattern that matches no host costs a seek per host and month, not a
+// walk of every window. By received time the walk then starts at the
+// first month that holds a match (the newest, newest first); by event
+// time, whose range says nothing of the months, only the answer "none
+// anywhere" is used.
 func narrow(ctx context.Context, mq *pgsqlc.Queries, q *request, since, until time.Time) (time.Time, time.Time, bool, error) {
 	if !pattern(q.Host) && !pattern(q.Tag) {
 		return since, until, true, nil
@@ -33,8 +35,6 @@ func narrow(ctx context.Context, mq *pgsqlc.Queries, q *request, since, until ti
 	if err != nil {
 		return since, until, false, err
 	}
-	var first, last db.Month
-	found := false
 	for _, m := range months {
 		ok, err := monthMayMatch(ctx, mq, q, m)
 		if err != nil {
@@ -43,33 +43,32 @@ func narrow(ctx context.Context, mq *pgsqlc.Queries, q *request, since, until ti
 		if !ok {
 			continue
 		}
-		if !found || m.Before(first) {
-			first = m
+		switch {
+		case q.Time == search.EventTime:
+		case q.Order == search.OldestFirst:
+			since = maxTime(since, m.Start())
+		default:
+			until = minTime(until, m.Next().Start())
 		}
-		if !found || last.Before(m) {
-			last = m
-		}
-		found = true
+		return since, until, since.Before(until), nil
 	}
-	if !found {
-		return since, until, false, nil
-	}
-	if q.Time == search.ReceivedTime {
-		since, until = maxTime(since, first.Start()), minTime(until, last.Next().Start())
-	}
-	return since, until, since.Before(until), nil
+	return since, until, false, nil
 }
 
 // pattern reports whether p is a host or tag pattern with a wildcard.
 func pattern(p string) bool { return p != "" && !exact(p) }
 
-// monthsToAsk are the months narrow asks: by received time those of
-// [since, until); by event time every month stored.
+// monthsToAsk are the months narrow asks, in the walk's order: by
+// received time those of [since, until); by event time every month
+// stored.
 func monthsToAsk(ctx context.Context, mq *pgsqlc.Queries, q *request, since, until time.Time) ([]db.Month, error) {
 	if q.Time == search.ReceivedTime {
 		var out []db.Month
 		for m := db.MonthOf(since); m.Start().Before(until); m = m.Next() {
 			out = append(out, m)
+		}
+		if q.Order != search.OldestFirst {
+			slices.Reverse(out)
 		}
 		return out, nil
 	}
