@@ -18,30 +18,16 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
 )
 
-// openReader opens a read-only Reader on dsn (web's, search's), closed
-// at the test's end.
-func openReader(t *testing.T, dsn string) *Reader {
-	t.Helper()
-	return closeAtEnd(t)(OpenReader(context.Background(), Options{DSN: dsn}))
-}
-
-// openLeadReader opens the alert lead's Reader on dsn, which may save
-// the rules' state, closed at the test's end.
+// openLeadReader opens a Reader that may write the alert state on dsn,
+// closed at the test's end.
 func openLeadReader(t *testing.T, dsn string) *Reader {
 	t.Helper()
-	return closeAtEnd(t)(OpenLeadReader(context.Background(), Options{DSN: dsn}))
-}
-
-// closeAtEnd fails t on err, and closes r at t's end.
-func closeAtEnd(t *testing.T) func(r *Reader, err error) *Reader {
-	return func(r *Reader, err error) *Reader {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { r.Close() })
-		return r
+	r, err := OpenLeadReader(context.Background(), Options{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Cleanup(func() { r.Close() })
+	return r
 }
 
 // TestAlertStates: what one collector saves, another loads as it was
@@ -70,7 +56,7 @@ func TestAlertStates(t *testing.T) {
 			if err := openLeadReader(t, dsn).AlertStates().SaveState(ctx, tt.save); err != nil {
 				t.Fatal(err)
 			}
-			got, err := openReader(t, dsn).AlertStates().LoadState(ctx)
+			got, err := openLeadReader(t, dsn).AlertStates().LoadState(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,10 +80,11 @@ func TestAlertStatesStatus(t *testing.T) {
 	_, dsn := openStore(t)
 	ctx := context.Background()
 	since := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
-	if err := openLeadReader(t, dsn).AlertStates().SaveState(ctx, map[string]alert.SavedRule{"burst": {Key: "k", Firing: true, Since: since}}); err != nil {
+	states := openLeadReader(t, dsn).AlertStates()
+	if err := states.SaveState(ctx, map[string]alert.SavedRule{"burst": {Key: "k", Firing: true, Since: since}}); err != nil {
 		t.Fatal(err)
 	}
-	st, err := alert.StatusOf(ctx, openReader(t, dsn).AlertStates()) // as the web reads it
+	st, err := alert.StatusOf(ctx, states)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +189,7 @@ func TestFeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	r := openReader(t, dsn)
+	r := openLeadReader(t, dsn)
 	now := time.Now().UTC()
 	if err := a.Write(ctx, []search.Row{row(now, "h", "t", "before")}); err != nil {
 		t.Fatal(err)

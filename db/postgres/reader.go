@@ -32,19 +32,19 @@ var ErrNoSchema = errors.New("no SystemEvents table")
 // read-only): search and web only read.
 func OpenReader(ctx context.Context, o Options) (*Reader, error) {
 	o.readOnly = true
-	return connectReader(ctx, o)
+	return openReader(ctx, o)
 }
 
-// OpenLeadReader is OpenReader on the primary for serve's alert lead,
-// whose connections may write: it saves the rules' state (AlertStates)
-// besides reading the rows.
+// OpenLeadReader is OpenReader for the alert lead, on the primary: its
+// connections may write, since the lead keeps the rules' state there
+// (AlertStates.SaveState). search and web use OpenReader.
 func OpenLeadReader(ctx context.Context, o Options) (*Reader, error) {
-	return connectReader(ctx, o)
+	o.readOnly = false
+	return openReader(ctx, o)
 }
 
-// connectReader connects to the database of o and checks that it has the
-// schema.
-func connectReader(ctx context.Context, o Options) (*Reader, error) {
+// openReader connects with o and checks that the schema is there.
+func openReader(ctx context.Context, o Options) (*Reader, error) {
 	pool, err := open(ctx, o)
 	if err != nil {
 		return nil, err
