@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,7 +13,7 @@ import (
 
 // AlertsConfig is what the alerts page shows and changes: the rules of
 // serve's configuration (shown, never changed), the rules file beside the
-// database (changed by admins), and the state file serve writes.
+// database (changed by admins), and the rules' state serve saves.
 type AlertsConfig struct {
 	// ConfigFile is serve's configuration file, for messages.
 	ConfigFile string
@@ -23,8 +24,10 @@ type AlertsConfig struct {
 	// RulesFile is the rules file; "" when there is no database (the page
 	// changes nothing then).
 	RulesFile string
-	// StateFile is serve's state file (DATABASE-alerts.json).
-	StateFile string
+	// State is where serve saves each rule's firing (on SQLite the state
+	// file DATABASE-alerts.json; on PostgreSQL the table AlertStates);
+	// the page only loads it. nil shows every rule's state as unknown.
+	State alert.StateStore
 }
 
 // Sources of a rule on the page.
@@ -109,21 +112,10 @@ func newAlertView(a rulesfile.Alert, source string, notifiers []string, status m
 
 // alertViews are every rule, the configuration's first, with their
 // status; the rules file is returned for changes.
-func (s *Server) alertViews() ([]alertView, rulesfile.File, error) {
+func (s *Server) alertViews(ctx context.Context) ([]alertView, rulesfile.File, error) {
 	c := s.cfg.Alerts
-	status, err := alert.ReadStatus(c.StateFile)
-	if c.StateFile == "" || err != nil {
-		if err != nil {
-			s.log.Warn("alert state file not read", "file", c.StateFile, "error", err)
-		}
-		status = nil
-	}
-	var f rulesfile.File
-	if c.RulesFile != "" {
-		if f, _, err = rulesfile.Read(c.RulesFile, c.Notifiers); err != nil {
-			f = rulesfile.File{}
-		}
-	}
+	status := s.alertStatus(ctx)
+	f, err := s.rulesFile()
 	var views []alertView
 	for _, a := range c.ConfigRules {
 		views = append(views, newAlertView(a, sourceConfig, c.Notifiers, status, &f))
@@ -132,6 +124,34 @@ func (s *Server) alertViews() ([]alertView, rulesfile.File, error) {
 		views = append(views, newAlertView(a, sourcePage, c.Notifiers, status, &f))
 	}
 	return views, f, err
+}
+
+// alertStatus is each rule's status as serve saved it, by name; nil
+// (every rule unknown) without a state store or when it cannot be read.
+func (s *Server) alertStatus(ctx context.Context) map[string]alert.Status {
+	if s.cfg.Alerts.State == nil {
+		return nil
+	}
+	status, err := alert.StatusOf(ctx, s.cfg.Alerts.State)
+	if err != nil {
+		s.log.Warn("alert state not read", "error", err)
+		return nil
+	}
+	return status
+}
+
+// rulesFile is the rules file's content; empty, with the error, when it
+// cannot be read.
+func (s *Server) rulesFile() (rulesfile.File, error) {
+	c := s.cfg.Alerts
+	if c.RulesFile == "" {
+		return rulesfile.File{}, nil
+	}
+	f, _, err := rulesfile.Read(c.RulesFile, c.Notifiers)
+	if err != nil {
+		return rulesfile.File{}, err
+	}
+	return f, nil
 }
 
 // maxPageRules bounds the rules the page writes: each is evaluated on

@@ -21,7 +21,7 @@ func (s *Server) alertsShow(w http.ResponseWriter, r *http.Request) {
 
 // showAlerts renders the alerts page with status and a message.
 func (s *Server) showAlerts(w http.ResponseWriter, r *http.Request, status int, notice, problem string) {
-	views, _, err := s.alertViews()
+	views, _, err := s.alertViews(r.Context())
 	if err != nil {
 		s.log.Error("read the rules file", "error", err)
 		problem, status = "The rules file cannot be read: "+err.Error(), http.StatusInternalServerError
@@ -57,7 +57,7 @@ func (s *Server) alertNew(w http.ResponseWriter, r *http.Request) {
 // alertEdit answers GET /alerts/edit?name=NAME: the form of a rule of the
 // rules file.
 func (s *Server) alertEdit(w http.ResponseWriter, r *http.Request) {
-	_, file, err := s.alertViews()
+	_, file, err := s.alertViews(r.Context())
 	if err != nil {
 		s.showAlerts(w, r, http.StatusInternalServerError, "", "The rules file cannot be read: "+err.Error())
 		return

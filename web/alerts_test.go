@@ -23,10 +23,10 @@ func alertsServer(t *testing.T) (*testServer, AlertsConfig) {
 	dir := t.TempDir()
 	ac := AlertsConfig{ConfigFile: "aiosyslogd.toml", Notifiers: []string{"ops"},
 		ConfigRules: []rulesfile.Alert{{Name: "cfg rule", Query: "tag:sshd", Notify: []string{"ops"}}},
-		RulesFile:   filepath.Join(dir, "syslog.db-rules.toml"), StateFile: filepath.Join(dir, "syslog.db-alerts.json")}
+		RulesFile:   filepath.Join(dir, "syslog.db-rules.toml"), State: alert.StateFile(filepath.Join(dir, "syslog.db-alerts.json"))}
 	state := `{"rules": {"cfg rule": {"key": "x", "firing": true, "since": "2026-12-03T09:00:00Z", "notified": "2026-12-03T09:00:01Z",
 		"deliveries": [{"notifier": "ops", "state": "firing", "at": "2026-12-03T09:00:02Z", "result": "failed", "error": "webhook: 500 <b>bad</b>"}]}}}`
-	if err := os.WriteFile(ac.StateFile, []byte(state), 0o600); err != nil {
+	if err := os.WriteFile(string(ac.State.(alert.StateFile)), []byte(state), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ts := newTestServer(t, fixture, func(c *Config) { c.Alerts = ac })

@@ -18,7 +18,7 @@ type alertsAnswer struct {
 
 // apiAlerts answers GET /api/alerts: every rule, its source and status.
 func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request) {
-	views, _, err := s.alertViews()
+	views, _, err := s.alertViews(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -105,7 +105,7 @@ func (s *Server) apiBacktest(w http.ResponseWriter, r *http.Request) {
 // and window.
 func (s *Server) backtestRule(name, q, threshold, window string) (alert.Rule, error) {
 	if name != "" {
-		_, f, err := s.alertViews()
+		f, err := s.rulesFile()
 		if err != nil {
 			return alert.Rule{}, err
 		}

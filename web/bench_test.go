@@ -47,7 +47,7 @@ func benchServer(b *testing.B) (*httptest.Server, string) {
 	token, _ := users.NewToken("bench")
 	key, _ := session.LoadKey(session.KeyPath(usersFile))
 	sessions, _ := session.NewManager(key, users)
-	srv, err := New(Config{Database: path, Users: users, Sessions: sessions})
+	srv, err := New(Config{Database: path, Open: openSQLite(path), Users: users, Sessions: sessions})
 	if err != nil {
 		b.Fatal(err)
 	}

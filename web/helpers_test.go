@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/internal/testwait"
@@ -103,7 +106,7 @@ func (ts *testServer) start(t *testing.T, usersFile string, configure func(*Conf
 	}
 	sessions, _ := session.NewManager(key, users)
 	ts.users = users
-	cfg := Config{Database: ts.dbPath, Users: users, Sessions: sessions, TailInterval: 20 * time.Millisecond}
+	cfg := Config{Database: ts.dbPath, Open: openSQLite(ts.dbPath), Users: users, Sessions: sessions, TailInterval: 20 * time.Millisecond}
 	if configure != nil {
 		configure(&cfg)
 	}
@@ -231,3 +234,19 @@ func contains(s string, subs ...string) bool {
 
 // eventually is testwait's: tests wait on conditions, bounded in time.
 var eventually = testwait.Eventually
+
+// openSQLite is Config.Open of the SQLite file path, as cmd opens it for
+// web: DefaultReadConns searches at once.
+func openSQLite(path string) func(ctx context.Context) (db.Browser, error) {
+	return func(ctx context.Context) (db.Browser, error) {
+		r, err := sqlite.OpenReader(ctx, path)
+		if errors.Is(err, db.ErrNoDatabase) {
+			return nil, fmt.Errorf("no database at %s yet: start aiosyslogd serve: %w", path, err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.SetMaxConns(DefaultReadConns)
+		return r, nil
+	}
+}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
-	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/web/session"
 	"github.com/aiosyslogd/aiosyslogd/web/user"
 )
@@ -36,13 +35,13 @@ const (
 
 // Config is what a Server serves and how.
 type Config struct {
-	// Database is the SQLite file that serve writes; it is opened
-	// read-only, on the first request that needs it, and never created.
+	// Database names the database Open reads (the SQLite file), for the
+	// page that says nothing is stored there yet.
 	Database string
-	// Open, when set, opens the store the server answers from instead
-	// of the SQLite file Database (cmd passes the PostgreSQL store's
-	// reader). An error wrapping db.ErrNoDatabase means nothing is
-	// stored yet: the next request tries again.
+	// Open opens the store the server answers from, on the first request
+	// that needs it (cmd picks the engine). An error wrapping
+	// db.ErrNoDatabase means nothing is stored yet: the next request
+	// tries again.
 	Open     func(ctx context.Context) (db.Browser, error)
 	Users    *user.Store
 	Sessions *session.Manager
@@ -55,7 +54,6 @@ type Config struct {
 	// other peer is its own client.
 	TrustedProxies []netip.Prefix
 
-	ReadConns   int           // read connections (searches at once); 0 is DefaultReadConns
 	MaxStreams  int           // live tails at once; 0 is DefaultMaxStreams
 	MaxExports  int           // exports at once; 0 is DefaultMaxExports
 	ExportTime  time.Duration // 0 is DefaultExportTime
@@ -93,8 +91,8 @@ type Server struct {
 
 // New returns the Server of cfg.
 func New(cfg Config) (*Server, error) {
-	if cfg.Users == nil || cfg.Sessions == nil {
-		return nil, errors.New("web: Config needs Users and Sessions")
+	if cfg.Users == nil || cfg.Sessions == nil || cfg.Open == nil {
+		return nil, errors.New("web: Config needs Users, Sessions and Open")
 	}
 	pages, err := parseTemplates()
 	if err != nil {
@@ -141,28 +139,11 @@ func (s *Server) Reader(ctx context.Context) (db.Browser, error) {
 	if s.reader != nil {
 		return s.reader, nil
 	}
-	open := s.cfg.Open
-	if open == nil {
-		open = s.openSQLite
-	}
-	r, err := open(ctx)
+	r, err := s.cfg.Open(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s.reader = r
-	return r, nil
-}
-
-// openSQLite opens the SQLite file of the configuration for reading.
-func (s *Server) openSQLite(ctx context.Context) (db.Browser, error) {
-	r, err := sqlite.OpenReader(ctx, s.cfg.Database)
-	if errors.Is(err, db.ErrNoDatabase) {
-		return nil, fmt.Errorf("no database at %s yet: start aiosyslogd serve (or check sqlite.database in the configuration): %w", s.cfg.Database, err)
-	}
-	if err != nil {
-		return nil, err
-	}
-	r.SetMaxConns(orDefault(s.cfg.ReadConns, DefaultReadConns))
 	return r, nil
 }
 

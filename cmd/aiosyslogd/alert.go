@@ -18,7 +18,6 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert/notify"
-	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 )
 
 // alertCommand is `aiosyslogd alert`: trying the rules of [[alert]].
@@ -117,16 +116,13 @@ func testRule(c *cli.Context, cfg *Config, cfgPath string) (alert.Rule, error) {
 // SQLite file, or PostgreSQL (read_dsn, else dsn) when it is enabled and
 // --db names no file.
 func alertReader(ctx context.Context, c *cli.Context, cfg *Config) (db.Searcher, error) {
-	if cfg.PostgreSQL.Enabled && !c.IsSet("db") {
-		return openPostgresReader(ctx, cfg)
-	}
-	path := cfg.SQLite.Database
+	src := readSource{cfg: cfg}
 	if c.IsSet("db") {
-		path = c.String("db")
+		src.file = c.String("db")
 	}
-	r, err := sqlite.OpenReader(ctx, path)
-	if errors.Is(err, db.ErrNoDatabase) {
-		return nil, fmt.Errorf("database %s does not exist (see sqlite.database in the config, or --db)", path)
+	r, err := openReader(ctx, src, 0)
+	if errors.Is(err, db.ErrNoDatabase) && !src.postgres() {
+		return nil, fmt.Errorf("database %s does not exist (see sqlite.database in the config, or --db)", src.sqlitePath())
 	}
 	return r, err
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert/notify"
 	"github.com/aiosyslogd/aiosyslogd/db/search/alert/rulesfile"
-	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 )
 
@@ -72,7 +71,8 @@ func startAlerting(cfg *Config, cfgPath string, logger *slog.Logger) (*alerting,
 	if cfg.SQLite.Enabled {
 		// The store has made the database: the reader reads back the
 		// windows of rules that start and the newest matches of notices.
-		if a.reader, err = sqlite.OpenReader(context.Background(), cfg.SQLite.Database); err != nil {
+		src := readSource{cfg: cfg, file: cfg.SQLite.Database}
+		if a.reader, err = openReader(context.Background(), src, 0); err != nil {
 			return nil, err
 		}
 		a.eval.History, a.disp.Events = a.reader, a.reader

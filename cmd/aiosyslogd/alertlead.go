@@ -32,6 +32,7 @@ const (
 // openLead connects to cfg's primary (dsn, not read_dsn: the leader's
 // windows, feed, state and lock must all be the primary's) for the
 // evaluator's history, feed and state, and for this collector's bid.
+// Its connections may write: the lead saves the state in AlertStates.
 func (a *alerting) openLead(ctx context.Context, cfg *Config) error {
 	o := postgres.Options{DSN: cfg.PostgreSQL.DSN, PasswordFile: cfg.PostgreSQL.PasswordFile}
 	r, err := postgres.OpenLeadReader(ctx, o)

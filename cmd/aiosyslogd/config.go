@@ -117,7 +117,7 @@ enabled = {{.PostgreSQL.Enabled}}
 dsn = {{printf "%q" .PostgreSQL.DSN}}
 # A file (mode 0600) holding the password on its first line.
 password_file = {{printf "%q" .PostgreSQL.PasswordFile}}
-# search and web read here (a hot standby); "" reads dsn.
+# search, web and alert test read here (a hot standby); "" reads dsn.
 read_dsn = {{printf "%q" .PostgreSQL.ReadDSN}}
 # Range: {{rangeOf "postgresql.batch_size"}}.
 batch_size = {{.PostgreSQL.BatchSize}}
@@ -428,7 +428,8 @@ func (c *Config) BatchSize() int {
 	return c.SQLite.BatchSize
 }
 
-// PostgresReadDSN is where search reads PostgreSQL: read_dsn, else dsn.
+// PostgresReadDSN is where search, web and alert test read PostgreSQL:
+// read_dsn, else dsn.
 func (c *Config) PostgresReadDSN() string {
 	if c.PostgreSQL.ReadDSN != "" {
 		return c.PostgreSQL.ReadDSN

@@ -60,6 +60,7 @@ func TestLayout(t *testing.T) {
 		}
 	}
 	checkEngineInternals(t)
+	checkEngineChoice(t)
 	out, err := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", "github.com/aiosyslogd/aiosyslogd/web").Output()
 	if err != nil {
 		t.Fatal(err)
@@ -119,4 +120,48 @@ func checkEngineInternals(t *testing.T) {
 			}
 		}
 	}
+}
+
+// engines are the store packages; cmd picks one from the configuration.
+var engines = []string{
+	"github.com/aiosyslogd/aiosyslogd/db/sqlite",
+	"github.com/aiosyslogd/aiosyslogd/db/postgres",
+}
+
+// checkEngineChoice fails when a package (its non-test files) outside
+// cmd/ and the engines imports an engine: web, syslog and db/search see
+// only package db's contract and never know which engine fulfils it.
+func checkEngineChoice(t *testing.T) {
+	t.Helper()
+	const module = "github.com/aiosyslogd/aiosyslogd/"
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", module+"...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 10 {
+		t.Fatalf("go list listed %d packages, want the whole module", len(lines))
+	}
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		pkg := fields[0]
+		if strings.HasPrefix(pkg, module+"cmd/") || isEngine(pkg) {
+			continue
+		}
+		for _, imp := range fields[1:] {
+			if isEngine(imp) {
+				t.Errorf("%s imports %s: only cmd picks an engine, from the configuration", pkg, imp)
+			}
+		}
+	}
+}
+
+// isEngine tells whether pkg is an engine or one of its packages.
+func isEngine(pkg string) bool {
+	for _, e := range engines {
+		if pkg == e || strings.HasPrefix(pkg, e+"/") {
+			return true
+		}
+	}
+	return false
 }

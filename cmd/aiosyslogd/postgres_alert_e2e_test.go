@@ -4,7 +4,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -163,4 +165,57 @@ func TestAlertLeadAfterPostgresRestart(t *testing.T) {
 	if got, want := h.states(), []string{"firing"}; !slices.Equal(got, want) {
 		t.Errorf("webhook told %q, want %q", got, want)
 	}
+}
+
+// TestWebAlertsOnPostgres runs serve and web on one PostgreSQL, the rule
+// in the rules file beside each one's configuration: after serve's lead
+// fired it (saved in AlertStates), web's /api/alerts shows it firing,
+// read from the table, not from a state file.
+func TestWebAlertsOnPostgres(t *testing.T) {
+	dsn := testpg.Shared(t).NewDatabase(t)
+	h := newHook(t, 0, false)
+	rules := fmt.Sprintf("[[alert]]\nname = \"ssh brute force\"\nquery = %q\nnotify = [\"hook\"]\nthreshold = 5\nwindow = \"60s\"\n", sshQuery)
+	notifier := fmt.Sprintf("\n[[notifier]]\nname = \"hook\"\ntype = \"webhook\"\nurl = %q\n", h.srv.URL)
+	d := startDaemon(t, func(dbPath string) string {
+		if err := os.WriteFile(filepath.Join(filepath.Dir(dbPath), "test-rules.toml"), []byte(rules), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return postgresConfig(dsn) + notifier
+	})
+	webDir := t.TempDir()
+	pythonUsers(t, webDir)
+	if err := os.WriteFile(filepath.Join(webDir, "web-rules.toml"), []byte(rules), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := startWeb(t, webDir, postgresConfig(dsn)+notifier+"[web_server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n")
+	c := webClient()
+	if res := w.webLogin(c, "alice", "alice-password"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %s", res.Status)
+	}
+	state := func() (string, error) {
+		code, body := w.webGet(c, "/api/alerts")
+		var a struct {
+			Alerts []struct{ Name, State, Source string }
+		}
+		if err := json.Unmarshal([]byte(body), &a); code != http.StatusOK || err != nil {
+			return "", fmt.Errorf("/api/alerts: %d %v\n%s", code, err, body)
+		}
+		if len(a.Alerts) != 1 || a.Alerts[0].Name != "ssh brute force" || a.Alerts[0].Source != "page" {
+			return "", fmt.Errorf("/api/alerts: %s", body)
+		}
+		return a.Alerts[0].State, nil
+	}
+	if s, err := state(); err != nil || s == "firing" {
+		t.Fatalf("before the burst: state %q, %v", s, err)
+	}
+	d.send(sshBurst(8)...)
+	h.waitState(t, "firing", 1, 20*time.Second)
+	waitSavedFiring(t, dsn, "ssh brute force", true)
+	eventually(t, 15*time.Second, func() error {
+		s, err := state()
+		if err == nil && s != "firing" {
+			err = fmt.Errorf("/api/alerts shows the rule %q, want firing", s)
+		}
+		return err
+	})
 }

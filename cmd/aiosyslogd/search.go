@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
+	"github.com/aiosyslogd/aiosyslogd/db/postgres"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 	"github.com/aiosyslogd/aiosyslogd/db/sqlite"
@@ -77,25 +78,22 @@ func runSearch(c *cli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if cfg, ok, err := postgresSearchConfig(c); err != nil {
-		return searchFail("%v", err)
-	} else if ok {
-		return searchPostgres(ctx, c, cfg, q, out)
-	}
-	path, err := searchDatabase(c)
+	src, err := searchSource(c)
 	if err != nil {
 		return searchFail("%v", err)
 	}
-	reader, err := sqlite.OpenReader(ctx, path)
-	if errors.Is(err, db.ErrNoDatabase) {
-		return searchFail("database %s does not exist (is this where serve writes? see sqlite.database in the config, or --db)", path)
+	reader, err := openReader(ctx, src, 0)
+	if errors.Is(err, db.ErrNoDatabase) && !src.postgres() {
+		return searchFail("database %s does not exist (is this where serve writes? see sqlite.database in the config, or --db)", src.sqlitePath())
 	}
 	if err != nil {
 		return searchFail("%v", err)
 	}
 	defer reader.Close()
-	if err := noteEmpty(ctx, c, reader, path); err != nil {
-		return err
+	if r, ok := reader.(*sqlite.Reader); ok {
+		if err := noteEmpty(ctx, c, r, src.sqlitePath()); err != nil {
+			return err
+		}
 	}
 	switch {
 	case c.Bool("count"):
@@ -168,7 +166,7 @@ func searchCount(ctx context.Context, c *cli.Context, reader db.Searcher, q sear
 
 // searchFollow prints the last events that match q, then the new ones as
 // they are stored, until ctx ends.
-func searchFollow(ctx context.Context, c *cli.Context, reader *sqlite.Reader, q search.Query, out *printer) error {
+func searchFollow(ctx context.Context, c *cli.Context, reader db.Browser, q search.Query, out *printer) error {
 	n := followBacklog
 	if c.IsSet("limit") {
 		n = q.Limit
@@ -179,9 +177,14 @@ func searchFollow(ctx context.Context, c *cli.Context, reader *sqlite.Reader, q 
 		}
 		return out.Flush()
 	}
-	after, err := reader.Tail(ctx, q, n, print)
-	if err == nil {
-		err = reader.Follow(ctx, q, after, followInterval, print)
+	var err error
+	if pg, ok := reader.(*postgres.Reader); ok {
+		err = followSnapshot(ctx, pg, q, n, print)
+	} else {
+		var after search.Cursor
+		if after, err = reader.Tail(ctx, q, n, print); err == nil {
+			err = reader.Follow(ctx, q, after, followInterval, print)
+		}
 	}
 	if err != nil && ctx.Err() == nil {
 		return searchFail("%v", err)
@@ -189,21 +192,33 @@ func searchFollow(ctx context.Context, c *cli.Context, reader *sqlite.Reader, q 
 	return nil
 }
 
-// searchDatabase is the database to search: --db, else the configuration's
-// sqlite.database. A missing default configuration file means the defaults;
-// search never writes one.
-func searchDatabase(c *cli.Context) (string, error) {
+// followSnapshot is follow on PostgreSQL, whose several writers commit
+// out of ID order: from a snapshot, commit-safe (postgres.Reader's
+// TailSnapshot), not by ID.
+func followSnapshot(ctx context.Context, r *postgres.Reader, q search.Query, n int, print func(search.Event) error) error {
+	from, err := r.TailSnapshot(ctx, q, n, print)
+	if err != nil {
+		return err
+	}
+	return r.FollowSnapshot(ctx, q, from, followInterval, print)
+}
+
+// searchSource is where search reads: the SQLite file of --db, else the
+// configuration's store. A missing default configuration file means the
+// defaults; search never writes one. With --db the configuration is not
+// read.
+func searchSource(c *cli.Context) (readSource, error) {
 	if c.IsSet("db") {
 		if c.String("db") == "" {
-			return "", errors.New("--db is empty")
+			return readSource{}, errors.New("--db is empty")
 		}
-		return c.String("db"), nil
+		return readSource{cfg: &Config{}, file: c.String("db")}, nil
 	}
 	cfg, _, err := loadConfigNoCreate(c)
 	if err != nil {
-		return "", err
+		return readSource{}, err
 	}
-	return cfg.SQLite.Database, nil
+	return readSource{cfg: &cfg}, nil
 }
 
 // searchPrinter makes the printer for -o, --color and --utc.

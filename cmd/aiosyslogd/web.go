@@ -16,6 +16,7 @@ import (
 
 	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/postgres"
+	"github.com/aiosyslogd/aiosyslogd/db/search/alert"
 	"github.com/aiosyslogd/aiosyslogd/web"
 	"github.com/aiosyslogd/aiosyslogd/web/session"
 	"github.com/aiosyslogd/aiosyslogd/web/user"
@@ -46,7 +47,7 @@ func runWeb(c *cli.Context) error {
 	if path == "" {
 		path = "(none: defaults)"
 	}
-	if webReadsPostgres(c, &cfg) {
+	if webSource(c, &cfg).postgres() {
 		logger.Info("configuration", "file", path, "store", "postgresql", "users_file", cfg.Web.UsersFile)
 	} else {
 		logger.Info("configuration", "file", path, "database", cfg.SQLite.Database, "users_file", cfg.Web.UsersFile)
@@ -110,12 +111,19 @@ func newWebServer(c *cli.Context, cfg *Config, cfgPath string, logger *slog.Logg
 	}
 	wc := web.Config{Database: cfg.SQLite.Database, Users: users, Sessions: sessions, Redact: cfg.Web.Redact,
 		Logger: logger, TrustedProxies: proxies, Alerts: webAlerts(cfg, cfgPath)}
-	if webReadsPostgres(c, cfg) {
-		wc.Open = func(ctx context.Context) (db.Browser, error) { return openPostgresBrowser(ctx, cfg) }
+	src := webSource(c, cfg)
+	wc.Open = func(ctx context.Context) (db.Browser, error) { return openWebReader(ctx, src) }
+	var states *browserStates
+	if src.postgres() {
+		states = &browserStates{}
+		wc.Alerts.State = states
 	}
 	srv, err := web.New(wc)
 	if err != nil {
 		return nil, nil, err
+	}
+	if states != nil {
+		states.reader = srv.Reader // before serving: no request reads it yet
 	}
 	if _, err := srv.Reader(c.Context); errors.Is(err, db.ErrNoDatabase) {
 		logger.Warn("no database yet: the page says so until serve stores something", "error", err)
@@ -126,10 +134,15 @@ func newWebServer(c *cli.Context, cfg *Config, cfgPath string, logger *slog.Logg
 	return srv, tlsConfig, nil
 }
 
-// webReadsPostgres reports whether web reads PostgreSQL: postgresql.enabled,
-// and no --database naming an SQLite file.
-func webReadsPostgres(c *cli.Context, cfg *Config) bool {
-	return cfg.PostgreSQL.Enabled && !c.IsSet("database")
+// webSource is where web reads: postgresql.enabled, and no --database
+// naming an SQLite file, is PostgreSQL (read_dsn, else dsn); else the
+// SQLite file sqlite.database (which --database sets).
+func webSource(c *cli.Context, cfg *Config) readSource {
+	src := readSource{cfg: cfg}
+	if c.IsSet("database") {
+		src.file = cfg.SQLite.Database
+	}
+	return src
 }
 
 // webPostgresConns is the web's pool of PostgreSQL connections: its
@@ -137,20 +150,23 @@ func webReadsPostgres(c *cli.Context, cfg *Config) bool {
 // tails' short polls do not wait behind long searches.
 const webPostgresConns = web.DefaultReadConns + 2
 
-// openPostgresBrowser opens the PostgreSQL database the web reads:
-// read_dsn, else dsn. A database serve has not written to yet is
-// db.ErrNoDatabase, as a missing SQLite file is: the page says so, and
-// the next request tries again.
-func openPostgresBrowser(ctx context.Context, cfg *Config) (db.Browser, error) {
-	r, err := postgres.OpenReader(ctx, postgres.Options{DSN: cfg.PostgresReadDSN(), PasswordFile: cfg.PostgreSQL.PasswordFile,
-		MaxConns: webPostgresConns})
-	if errors.Is(err, postgres.ErrNoSchema) {
-		return nil, fmt.Errorf("postgresql: %w (%w): start aiosyslogd serve", db.ErrNoDatabase, err)
+// openWebReader opens the database the web reads. A database serve has
+// not written to yet is db.ErrNoDatabase, with what to do: the page says
+// so, and the next request tries again.
+func openWebReader(ctx context.Context, src readSource) (db.Browser, error) {
+	if src.postgres() {
+		r, err := openReader(ctx, src, webPostgresConns)
+		if errors.Is(err, db.ErrNoDatabase) {
+			return nil, fmt.Errorf("%w: start aiosyslogd serve", err)
+		}
+		return r, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("postgresql: %w", err)
+	path := src.sqlitePath()
+	r, err := openReader(ctx, src, web.DefaultReadConns)
+	if errors.Is(err, db.ErrNoDatabase) {
+		return nil, fmt.Errorf("no database at %s yet: start aiosyslogd serve (or check sqlite.database in the configuration): %w", path, err)
 	}
-	return r, nil
+	return r, err
 }
 
 func applyWebFlags(c *cli.Context, cfg *Config) {
@@ -159,12 +175,42 @@ func applyWebFlags(c *cli.Context, cfg *Config) {
 }
 
 // webAlerts is what the alerts page shows and changes: the rules of the
-// configuration, its notifiers, the rules file and serve's state file.
+// configuration, its notifiers, the rules file and, on SQLite, serve's
+// state file (on PostgreSQL newWebServer sets the table AlertStates).
 func webAlerts(cfg *Config, cfgPath string) web.AlertsConfig {
 	a := web.AlertsConfig{ConfigFile: cfgPath, ConfigRules: cfg.Alerts, Notifiers: cfg.NotifierNames(),
 		RulesFile: alertRulesPath(cfg, cfgPath)}
 	if cfg.SQLite.Enabled {
-		a.StateFile = alertStatePath(cfg)
+		a.State = alert.StateFile(alertStatePath(cfg))
 	}
 	return a
+}
+
+// browserStates is the alert rules' state that serve's lead saves in the
+// table AlertStates, read through the web's own PostgreSQL reader
+// (read_dsn, else dsn), opened on first use. The web only loads it.
+type browserStates struct {
+	reader func(ctx context.Context) (db.Browser, error)
+}
+
+// LoadState loads each rule's saved state; none while serve has not made
+// the database yet.
+func (s *browserStates) LoadState(ctx context.Context) (map[string]alert.SavedRule, error) {
+	b, err := s.reader(ctx)
+	if errors.Is(err, db.ErrNoDatabase) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r, ok := b.(*postgres.Reader)
+	if !ok {
+		return nil, fmt.Errorf("alert state: the web reads %T, not PostgreSQL", b)
+	}
+	return r.AlertStates().LoadState(ctx)
+}
+
+// SaveState refuses: only serve saves the rules' state.
+func (s *browserStates) SaveState(context.Context, map[string]alert.SavedRule) error {
+	return errors.New("alert state: the web does not save it")
 }

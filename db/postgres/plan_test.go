@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/aiosyslogd/aiosyslogd/db"
 	"github.com/aiosyslogd/aiosyslogd/db/search"
 	"github.com/aiosyslogd/aiosyslogd/db/search/query"
 )
@@ -196,6 +197,77 @@ func TestBrowsePlans(t *testing.T) {
 		}
 		if strings.Contains(plan, "Seq Scan") {
 			t.Errorf("%s: the plan reads a whole table:\n%s", tc.name, plan)
+		}
+	}
+}
+
+// TestPatternNoMatchPlans pins how a search for a host or tag pattern
+// that matches nothing is bounded: it reads the distinct hosts (tags) of
+// each month through a skip scan of the (FromHost, ReceivedAt) index
+// ((SysLogTag, ReceivedAt)), never a whole table, and walks no time
+// window at all (no SearchDesc runs).
+func TestPatternNoMatchPlans(t *testing.T) {
+	s, dsn := openStore(t)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	for b := range 20 {
+		batch := benchBatch(1000, now.Add(-30*time.Minute), true)
+		for i := range batch {
+			batch[i].ReceivedAt = now.Add(-30 * time.Minute).Add(time.Duration(b*1000+i) * 90 * time.Millisecond)
+		}
+		if err := s.Write(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.pool.Exec(ctx, "ANALYZE"); err != nil {
+		t.Fatal(err)
+	}
+	trace := &statements{}
+	r, err := OpenReader(ctx, Options{DSN: dsn, tracer: trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, tc := range []struct {
+		name      string
+		q         search.Query
+		statement string
+		index     string
+	}{
+		{"host prefix", search.Query{Host: "web1*", Limit: 100}, "MonthHosts", "fromhost_receivedat_idx"},
+		{"tag prefix", search.Query{Tag: "zz*", Limit: 100}, "MonthTags", "syslogtag_receivedat_idx"},
+		{"host prefix by event time", search.Query{Time: search.EventTime, Host: "web1*", Limit: 100}, "MonthHosts", "fromhost_receivedat_idx"},
+	} {
+		trace.mu.Lock()
+		trace.seen = nil
+		trace.mu.Unlock()
+		n, err := r.Count(ctx, tc.q)
+		if err != nil || n != 0 {
+			t.Fatalf("%s: %d events, %v", tc.name, n, err)
+		}
+		for _, walked := range []string{"SearchDesc", "SearchEventDesc"} {
+			if st := trace.named(walked); len(st) != 0 {
+				t.Errorf("%s: %d %s run: the search walked time windows", tc.name, len(st), walked)
+			}
+		}
+		// The month that holds the rows (an empty partition, such as
+		// next month's, is scanned whole: it has nothing to read).
+		var st []traced
+		for _, s := range trace.named(tc.statement) {
+			if since, ok := s.args[1].(time.Time); ok && since.Equal(db.MonthOf(now).Start()) {
+				st = append(st, s)
+			}
+		}
+		if len(st) == 0 {
+			t.Fatalf("%s: no %s run over this month", tc.name, tc.statement)
+		}
+		plan := explain(t, r, st[0])
+		t.Logf("%s:\n%s", tc.name, plan)
+		if !strings.Contains(plan, tc.index) {
+			t.Errorf("%s: the plan does not use %s:\n%s", tc.name, tc.index, plan)
+		}
+		if strings.Contains(plan, "Seq Scan") || strings.Contains(plan, "Sort") {
+			t.Errorf("%s: the plan reads or sorts a whole table:\n%s", tc.name, plan)
 		}
 	}
 }

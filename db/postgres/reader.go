@@ -138,6 +138,9 @@ func walk(ctx context.Context, mq *pgsqlc.Queries, q *request, each func(search.
 	if err != nil || !ok {
 		return 0, err
 	}
+	if since, until, ok, err = narrow(ctx, mq, q, since, until); err != nil || !ok {
+		return 0, err
+	}
 	var n int64
 	width := firstWindow
 	widest := maxWindow

@@ -99,3 +99,45 @@ ORDER BY coalesce(DeviceReportedTime, ReceivedAt) LIMIT 1;
 -- LastEventAt is the newest event time stored.
 SELECT coalesce(DeviceReportedTime, ReceivedAt)::timestamptz AS at FROM SystemEvents
 ORDER BY coalesce(DeviceReportedTime, ReceivedAt) DESC LIMIT 1;
+
+-- name: MonthHosts :many
+-- MonthHosts lists the distinct hosts of the events received in [since,
+-- until) (a month's bounds, so that every entry of its partition's index
+-- is in range): one seek of the (FromHost, ReceivedAt) index per value, a
+-- skip scan, at most lim of them. A search for a host pattern (web1*)
+-- asks it which months hold a host the pattern matches before walking
+-- their time windows. It enumerates every value, so the answer does not
+-- depend on the database's collation.
+WITH RECURSIVE v(value) AS (
+    (SELECT FromHost FROM SystemEvents
+     WHERE ReceivedAt >= sqlc.arg(since)::timestamptz AND ReceivedAt < sqlc.arg(until)::timestamptz
+     ORDER BY FromHost LIMIT 1)
+    UNION ALL
+    SELECT (SELECT e.FromHost FROM SystemEvents e
+            WHERE e.FromHost > v.value
+              AND e.ReceivedAt >= sqlc.arg(since)::timestamptz AND e.ReceivedAt < sqlc.arg(until)::timestamptz
+            ORDER BY e.FromHost LIMIT 1)
+    FROM v
+    WHERE v.value IS NOT NULL
+)
+SELECT value::text AS value FROM v
+WHERE value IS NOT NULL
+LIMIT sqlc.arg(lim);
+
+-- name: MonthTags :many
+-- MonthTags is MonthHosts of SysLogTag, through its index.
+WITH RECURSIVE v(value) AS (
+    (SELECT SysLogTag FROM SystemEvents
+     WHERE ReceivedAt >= sqlc.arg(since)::timestamptz AND ReceivedAt < sqlc.arg(until)::timestamptz
+     ORDER BY SysLogTag LIMIT 1)
+    UNION ALL
+    SELECT (SELECT e.SysLogTag FROM SystemEvents e
+            WHERE e.SysLogTag > v.value
+              AND e.ReceivedAt >= sqlc.arg(since)::timestamptz AND e.ReceivedAt < sqlc.arg(until)::timestamptz
+            ORDER BY e.SysLogTag LIMIT 1)
+    FROM v
+    WHERE v.value IS NOT NULL
+)
+SELECT value::text AS value FROM v
+WHERE value IS NOT NULL
+LIMIT sqlc.arg(lim);

@@ -76,6 +76,102 @@ func (q *Queries) LastReceivedAt(ctx context.Context) (time.Time, error) {
 	return receivedat, err
 }
 
+const monthHosts = `-- name: MonthHosts :many
+WITH RECURSIVE v(value) AS (
+    (SELECT FromHost FROM SystemEvents
+     WHERE ReceivedAt >= $2::timestamptz AND ReceivedAt < $3::timestamptz
+     ORDER BY FromHost LIMIT 1)
+    UNION ALL
+    SELECT (SELECT e.FromHost FROM SystemEvents e
+            WHERE e.FromHost > v.value
+              AND e.ReceivedAt >= $2::timestamptz AND e.ReceivedAt < $3::timestamptz
+            ORDER BY e.FromHost LIMIT 1)
+    FROM v
+    WHERE v.value IS NOT NULL
+)
+SELECT value::text AS value FROM v
+WHERE value IS NOT NULL
+LIMIT $1
+`
+
+type MonthHostsParams struct {
+	Lim   int32
+	Since time.Time
+	Until time.Time
+}
+
+// MonthHosts lists the distinct hosts of the events received in [since,
+// until) (a month's bounds, so that every entry of its partition's index
+// is in range): one seek of the (FromHost, ReceivedAt) index per value, a
+// skip scan, at most lim of them. A search for a host pattern (web1*)
+// asks it which months hold a host the pattern matches before walking
+// their time windows. It enumerates every value, so the answer does not
+// depend on the database's collation.
+func (q *Queries) MonthHosts(ctx context.Context, arg MonthHostsParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, monthHosts, arg.Lim, arg.Since, arg.Until)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var value string
+		if err := rows.Scan(&value); err != nil {
+			return nil, err
+		}
+		items = append(items, value)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const monthTags = `-- name: MonthTags :many
+WITH RECURSIVE v(value) AS (
+    (SELECT SysLogTag FROM SystemEvents
+     WHERE ReceivedAt >= $2::timestamptz AND ReceivedAt < $3::timestamptz
+     ORDER BY SysLogTag LIMIT 1)
+    UNION ALL
+    SELECT (SELECT e.SysLogTag FROM SystemEvents e
+            WHERE e.SysLogTag > v.value
+              AND e.ReceivedAt >= $2::timestamptz AND e.ReceivedAt < $3::timestamptz
+            ORDER BY e.SysLogTag LIMIT 1)
+    FROM v
+    WHERE v.value IS NOT NULL
+)
+SELECT value::text AS value FROM v
+WHERE value IS NOT NULL
+LIMIT $1
+`
+
+type MonthTagsParams struct {
+	Lim   int32
+	Since time.Time
+	Until time.Time
+}
+
+// MonthTags is MonthHosts of SysLogTag, through its index.
+func (q *Queries) MonthTags(ctx context.Context, arg MonthTagsParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, monthTags, arg.Lim, arg.Since, arg.Until)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var value string
+		if err := rows.Scan(&value); err != nil {
+			return nil, err
+		}
+		items = append(items, value)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const searchAsc = `-- name: SearchAsc :many
 SELECT ID, Facility, Priority, FromHost, InfoUnitID, ReceivedAt, DeviceReportedTime,
        SysLogTag, ProcessID, MsgID, StructuredData, Message, RawMessage, FromHostIP
