@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/aiosyslogd/aiosyslogd/db"
@@ -62,6 +63,32 @@ func openReader(ctx context.Context, src readSource, conns int) (db.Browser, err
 		r.SetMaxConns(conns)
 	}
 	return r, nil
+}
+
+// openStore opens the database and prunes it to retention_months; nil
+// (and no error) when sqlite.enabled is false.
+func openStore(ctx context.Context, cfg *Config, logger *slog.Logger) (*sqlite.Store, error) {
+	if !cfg.SQLite.Enabled {
+		return nil, nil
+	}
+	path := cfg.SQLite.Database
+	if err := checkDatabaseFile(path); err != nil {
+		return nil, err
+	}
+	store, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, databaseError(path, err)
+	}
+	if cfg.SQLite.SQLDump {
+		store.SQLDump = os.Stdout
+	}
+	store.Logger = logger
+	store.SetRetentionMonths(cfg.SQLite.RetentionMonths)
+	if _, err := store.Prune(ctx, db.MonthOf(time.Now())); err != nil {
+		store.Close()
+		return nil, databaseError(path, err)
+	}
+	return store, nil
 }
 
 // openPostgres opens the PostgreSQL store of cfg's [postgresql] (enabled):
