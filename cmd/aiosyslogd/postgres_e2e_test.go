@@ -5,8 +5,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -321,10 +323,10 @@ func TestPostgresRetention(t *testing.T) {
 	d.Stop()
 }
 
-// TestSearchReadsHotStandby: serve writes to the primary; search, whose
-// configuration names a primary that does not answer and a hot standby
-// made by pg_basebackup as read_dsn, finds what serve stored.
-func TestSearchReadsHotStandby(t *testing.T) {
+// TestSearchAndWebReadHotStandby: serve writes to the primary; search and
+// web, whose configuration names a primary that does not answer and a hot
+// standby made by pg_basebackup as read_dsn, find what serve stored.
+func TestSearchAndWebReadHotStandby(t *testing.T) {
 	c := testpg.Shared(t)
 	dsn := c.NewDatabase(t)
 	sb, err := c.Standby()
@@ -347,6 +349,22 @@ func TestSearchReadsHotStandby(t *testing.T) {
 		}
 		return nil
 	})
+
+	// web with the same configuration: its dsn leads nowhere, so what it
+	// shows comes from the standby.
+	webDir := t.TempDir()
+	pythonUsers(t, webDir)
+	w := startWeb(t, webDir, file+"[web_server]\nbind_ip = \"127.0.0.1\"\nbind_port = 0\n")
+	hc := webClient()
+	if res := w.webLogin(hc, "alice", "alice-password"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %s", res.Status)
+	}
+	code, body := w.webGet(hc, "/api/search?since=1h&q=zebra")
+	var page struct{ Events []searchJSONEvent }
+	if err := json.Unmarshal([]byte(body), &page); code != http.StatusOK || err != nil ||
+		len(page.Events) != 1 || page.Events[0].Message != "zebra through the standby" {
+		t.Errorf("web's /api/search on the standby: %d %s", code, body)
+	}
 	d.Stop()
 }
 

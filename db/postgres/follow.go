@@ -117,6 +117,15 @@ func (r *Reader) Follow(ctx context.Context, q search.Query, after search.Cursor
 	return r.FollowSnapshot(ctx, q, from, interval, each)
 }
 
+// pass calls each for e when e matches q and is not before q.Since (the
+// statements read from receivedSince, which is wider by event time).
+func (q *request) pass(e search.Event, each func(search.Event) error) error {
+	if rec := e.Record(); !q.match(&rec) || e.At(q.Time).Before(q.Since) {
+		return nil
+	}
+	return each(e)
+}
+
 // afterID passes the matches with an ID above id, in ID order, and
 // returns the snapshot it read them in.
 func (r *Reader) afterID(ctx context.Context, q *request, id int64, each func(search.Event) error) (FollowFrom, error) {
@@ -134,11 +143,7 @@ func (r *Reader) afterID(ctx context.Context, q *request, id int64, each func(se
 				return err
 			}
 			for i := range rows {
-				e := eventOf((*pgsqlc.SearchDescRow)(&rows[i]))
-				if rec := e.Record(); !q.match(&rec) || e.At(q.Time).Before(q.Since) {
-					continue
-				}
-				if err := each(e); err != nil {
+				if err := q.pass(eventOf((*pgsqlc.SearchDescRow)(&rows[i])), each); err != nil {
 					return err
 				}
 			}
@@ -194,11 +199,7 @@ func (r *Reader) poll(ctx context.Context, q *request, from FollowFrom, each fun
 				return err
 			}
 			for i := range rows {
-				e := eventOf((*pgsqlc.SearchDescRow)(&rows[i]))
-				if rec := e.Record(); !q.match(&rec) || e.At(q.Time).Before(q.Since) {
-					continue
-				}
-				if err := each(e); err != nil {
+				if err := q.pass(eventOf((*pgsqlc.SearchDescRow)(&rows[i])), each); err != nil {
 					return err
 				}
 			}
