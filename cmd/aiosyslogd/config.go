@@ -16,6 +16,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/urfave/cli/v2"
 
+	"github.com/aiosyslogd/aiosyslogd/db/search/alert/rulesfile"
 	"github.com/aiosyslogd/aiosyslogd/syslog"
 	"github.com/aiosyslogd/aiosyslogd/syslog/ingest"
 	"github.com/aiosyslogd/aiosyslogd/syslog/receive"
@@ -522,7 +523,7 @@ func parseConfigFile(path string) (Config, error) {
 	if err := cfg.validate(); err != nil {
 		var ie *itemError
 		if errors.As(err, &ie) {
-			if line := itemKeyLine(string(text), ie.table, ie.index, ie.key); line > 0 {
+			if line := rulesfile.ItemKeyLine(string(text), ie.table, ie.index, ie.key); line > 0 {
 				return Config{}, fmt.Errorf("config %s: line %d: %w", path, line, err)
 			}
 		}
@@ -558,28 +559,6 @@ func keyLine(text string, key toml.Key) int {
 		}
 	}
 	return 0
-}
-
-// itemKeyLine finds the line where key is assigned in the index-th
-// [[table]], or where that table opens; 0 when not found.
-func itemKeyLine(text, table string, index int, key string) int {
-	header := regexp.MustCompile(`^\s*\[\[\s*` + regexp.QuoteMeta(table) + `\s*\]\]`)
-	assign := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(key) + `"?\s*=`)
-	seen, opened := -1, 0
-	for i, line := range strings.Split(text, "\n") {
-		switch {
-		case header.MatchString(line):
-			seen++
-			if seen == index {
-				opened = i + 1
-			}
-		case seen == index && tableLine.MatchString(line):
-			return opened // the next table: key left out
-		case seen == index && assign.MatchString(line):
-			return i + 1
-		}
-	}
-	return opened
 }
 
 // validate checks [web_server]; the first key at fault is named.

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -165,14 +164,7 @@ func (r *Reader) Facets(ctx context.Context, sq search.Query, field search.Field
 	}); err != nil {
 		return nil, fmt.Errorf("facets of %s: %w", field, err)
 	}
-	values := make([]search.FacetValue, 0, len(counts))
-	for v, n := range counts {
-		values = append(values, search.FacetValue{Value: v, Count: n})
-	}
-	slices.SortFunc(values, func(a, b search.FacetValue) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
-	})
-	return values[:min(len(values), max(top, 0))], nil
+	return search.TopFacets(counts, top), nil
 }
 
 // valueOf is the value of field in e, as Facets counts it.

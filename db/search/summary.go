@@ -1,7 +1,9 @@
 package search
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -43,6 +45,19 @@ func ParseField(s string) (Field, error) {
 type FacetValue struct {
 	Value string
 	Count int64
+}
+
+// TopFacets returns the top values of counts (a count per value), most
+// frequent first, ties by value: what a store's Facets answers.
+func TopFacets(counts map[string]int64, top int) []FacetValue {
+	values := make([]FacetValue, 0, len(counts))
+	for v, n := range counts {
+		values = append(values, FacetValue{Value: v, Count: n})
+	}
+	slices.SortFunc(values, func(a, b FacetValue) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
+	})
+	return values[:min(len(values), max(top, 0))]
 }
 
 // Severities is a count per severity, indexed by its code (0 emerg … 7

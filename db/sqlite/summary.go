@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -258,14 +257,7 @@ func (r *Reader) Facets(ctx context.Context, sq search.Query, field search.Field
 	} else if err := r.facets(ctx, sq, field, counts); err != nil {
 		return nil, err
 	}
-	values := make([]search.FacetValue, 0, len(counts))
-	for v, n := range counts {
-		values = append(values, search.FacetValue{Value: v, Count: n})
-	}
-	slices.SortFunc(values, func(a, b search.FacetValue) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
-	})
-	return values[:min(len(values), max(top, 0))], nil
+	return search.TopFacets(counts, top), nil
 }
 
 // facets adds to counts the values of field among the events that match
